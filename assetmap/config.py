@@ -1,0 +1,86 @@
+"""Settings from the environment, with safe defaults.
+
+Every setting is an ``ASSETMAP_*`` environment variable; README's configuration table
+lists them. ``Config.from_env()`` reads them once; tests build a ``Config`` directly.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+APPENDFSYNC_CHOICES = ("always", "everysec", "no")
+
+
+class ConfigError(ValueError):
+    """A setting has a value assetmap cannot use."""
+
+
+@dataclass(frozen=True)
+class Config:
+    instance_path: Path = Path("instance")
+    graph_url: str = ""
+    graph_name: str = "assetmap"
+    appendfsync: str = "always"
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = field(default="", repr=False)
+    neo4j_database: str | None = None
+    secret_key: str = field(default="", repr=False)
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Config:
+        env = os.environ if environ is None else environ
+        config = cls(
+            instance_path=Path(env.get("ASSETMAP_INSTANCE", "instance")).absolute(),
+            graph_url=env.get("ASSETMAP_GRAPH_URL", ""),
+            graph_name=env.get("ASSETMAP_GRAPH_NAME", "assetmap"),
+            appendfsync=env.get("ASSETMAP_APPENDFSYNC", "always"),
+            neo4j_user=env.get("ASSETMAP_NEO4J_USER", "neo4j"),
+            neo4j_password=env.get("ASSETMAP_NEO4J_PASSWORD", ""),
+            neo4j_database=env.get("ASSETMAP_NEO4J_DATABASE") or None,
+            secret_key=env.get("ASSETMAP_SECRET_KEY", ""),
+        )
+        config.check()
+        return config
+
+    def with_changes(self, **changes: object) -> Config:
+        config = replace(self, **changes)
+        config.check()
+        return config
+
+    def check(self) -> None:
+        if self.appendfsync not in APPENDFSYNC_CHOICES:
+            raise ConfigError(
+                f"ASSETMAP_APPENDFSYNC: must be one of {', '.join(APPENDFSYNC_CHOICES)}, "
+                f"not {self.appendfsync!r}"
+            )
+        if not self.graph_name.replace("_", "").replace("-", "").isalnum():
+            raise ConfigError(
+                "ASSETMAP_GRAPH_NAME: use only letters, digits, '-' and '_'"
+            )
+
+    @property
+    def resolved_graph_url(self) -> str:
+        """The graph URL, defaulting to the embedded server in the instance folder."""
+        return self.graph_url or f"falkordb+embedded://{self.instance_path / 'graph'}"
+
+    def load_secret_key(self) -> str:
+        """The Flask secret key: from the environment, else a random one kept in the instance.
+
+        The generated key is written once with mode 0600 so sessions survive restarts
+        and every worker process signs cookies with the same key.
+        """
+        if self.secret_key:
+            return self.secret_key
+        self.instance_path.mkdir(parents=True, exist_ok=True)
+        key_file = self.instance_path / "secret_key"
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return key_file.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        return key_file.read_text().strip()

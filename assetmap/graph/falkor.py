@@ -1,0 +1,136 @@
+"""FalkorDB backend: the embedded server (default) or an external one, via the Redis protocol.
+
+Never Bolt: FalkorDB's experimental Bolt endpoint crashed on ``UNWIND ... SET`` (DESIGN.md §3).
+Each query is atomic; there are no multi-statement transactions, so callers make every
+logical change one query.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import redis
+from falkordb import FalkorDB
+from falkordb.edge import Edge
+from falkordb.node import Node
+
+from assetmap.graph.dialect import FALKORDB, SchemaStatement
+from assetmap.graph.embedded import EmbeddedServer
+from assetmap.graph.errors import ConstraintViolation, StoreError, StoreUnavailable
+
+
+class FalkorBackend:
+    dialect = FALKORDB
+
+    def __init__(self, db: FalkorDB, graph_name: str, server: EmbeddedServer | None = None):
+        self._db = db
+        self.graph_name = graph_name
+        self.server = server
+        self._graph = db.select_graph(graph_name)
+
+    @classmethod
+    def embedded(cls, directory: str, graph_name: str, appendfsync: str) -> FalkorBackend:
+        server = EmbeddedServer(directory, appendfsync=appendfsync)
+        server.ensure_running()
+        return cls(FalkorDB(unix_socket_path=str(server.socket_path)), graph_name, server)
+
+    @classmethod
+    def external(cls, url: str, default_graph: str) -> FalkorBackend:
+        parts = urlsplit(url)
+        graph_name = parts.path.strip("/") or default_graph
+        db = FalkorDB(
+            host=parts.hostname or "localhost",
+            port=parts.port or 6379,
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            ssl=parts.scheme == "falkordbs",
+        )
+        return cls(db, graph_name)
+
+    # -- queries -------------------------------------------------------------
+
+    def read(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            return self._run(self._graph.ro_query, query, params)
+        except StoreError as exc:
+            if "empty key" not in str(exc):
+                raise
+            # a graph that was never written to: answer as the empty graph it is
+            return self._run(self._graph.query, query, params)
+
+    def write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return self._run(self._graph.query, query, params)
+
+    def _run(self, method: Any, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            return self._with_server(lambda: _rows(method(query, params)))
+        except redis.exceptions.ResponseError as exc:
+            if "constraint violation" in str(exc):
+                raise ConstraintViolation(str(exc)) from None
+            raise StoreError(str(exc)) from None
+        except redis.exceptions.ConnectionError as exc:
+            raise StoreUnavailable(f"FalkorDB is not reachable: {exc}") from None
+
+    def apply_schema(self, statement: SchemaStatement) -> None:
+        try:
+            if statement.command:
+                command = [part.format(graph=self.graph_name) for part in statement.command]
+                self._with_server(lambda: self._db.connection.execute_command(*command))
+            else:
+                self.write(statement.cypher, {})
+        except (redis.exceptions.ResponseError, StoreError) as exc:
+            if not statement.already_done or statement.already_done not in str(exc):
+                raise
+
+    def clear(self) -> None:
+        """Delete the whole graph (it is recreated on the next write)."""
+        try:
+            self._with_server(self._graph.delete)
+        except redis.exceptions.ResponseError as exc:
+            if "empty key" not in str(exc) and "Invalid graph operation" not in str(exc):
+                raise
+
+    def info(self) -> dict[str, Any]:
+        if self.server is not None:
+            return {"backend": "falkordb+embedded", **self.server.status()}
+        memory = self._db.connection.info("memory")
+        return {"backend": "falkordb", "memory": memory.get("used_memory_human")}
+
+    def close(self) -> None:
+        self._db.connection.close()
+
+    def _with_server(self, call: Any) -> Any:
+        """Run ``call``; if the embedded server died (a crash, ``kill -9``), restart it once.
+
+        The AOF is fsynced on every write, so the restarted server holds every
+        acknowledged write; the call is then made again.
+        """
+        try:
+            return call()
+        except (redis.exceptions.ConnectionError, FileNotFoundError):
+            if self.server is None:
+                raise
+            self.server.ensure_running()
+            self._db.connection.connection_pool.disconnect()
+            return call()
+
+
+def _rows(result: Any) -> list[dict[str, Any]]:
+    names = [column[1] for column in result.header]
+    return [
+        {name: _plain(value) for name, value in zip(names, row, strict=True)}
+        for row in result.result_set
+    ]
+
+
+def _plain(value: Any) -> Any:
+    """FalkorDB client values as plain Python: nodes and edges become property dicts."""
+    if isinstance(value, Node | Edge):
+        return {key: _plain(item) for key, item in value.properties.items()}
+    if isinstance(value, OrderedDict | dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value

@@ -1,0 +1,86 @@
+"""Neo4j 5 backend: the official driver with managed transactions.
+
+Neo4j cannot run on the build machines; DESIGN.md §3 says how it is kept honest: the store
+tests also run here when ``ASSETMAP_TEST_NEO4J_URL`` is set, and every statement the code
+sends is checked by Neo4j's own Cypher parser in the ordinary test suite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assetmap.graph.dialect import NEO4J, SchemaStatement
+from assetmap.graph.errors import ConstraintViolation, StoreError, StoreUnavailable
+
+
+class Neo4jBackend:
+    dialect = NEO4J
+
+    def __init__(self, url: str, user: str, password: str, database: str | None = None):
+        import neo4j  # imported here so the embedded default never pays for it
+
+        self._neo4j = neo4j
+        self._driver = neo4j.GraphDatabase.driver(url, auth=(user, password))
+        self._database = database
+        self.url = url
+
+    def _session(self) -> Any:
+        return self._driver.session(database=self._database)
+
+    def read(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return self._run("execute_read", query, params)
+
+    def write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return self._run("execute_write", query, params)
+
+    def _run(self, mode: str, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        errors = self._neo4j.exceptions
+        try:
+            with self._session() as session:
+                return getattr(session, mode)(_collect, query, params)
+        except errors.ConstraintError as exc:
+            raise ConstraintViolation(exc.message or str(exc)) from None
+        except errors.ServiceUnavailable as exc:
+            raise StoreUnavailable(f"Neo4j is not reachable: {exc}") from None
+        except errors.Neo4jError as exc:
+            raise StoreError(exc.message or str(exc)) from None
+
+    def apply_schema(self, statement: SchemaStatement) -> None:
+        # schema commands run in auto-commit transactions; IF NOT EXISTS keeps them idempotent
+        with self._session() as session:
+            session.run(statement.cypher).consume()
+
+    def clear(self) -> None:
+        with self._session() as session:
+            session.run(
+                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+            ).consume()
+
+    def info(self) -> dict[str, Any]:
+        self._driver.verify_connectivity()
+        return {"backend": "neo4j", "url": self.url, "database": self._database or "default"}
+
+    def close(self) -> None:
+        self._driver.close()
+
+
+def _collect(tx: Any, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{key: _plain(value) for key, value in record.items()} for record in tx.run(query, params)]
+
+
+def _plain(value: Any) -> Any:
+    """Driver values as the same plain Python the FalkorDB backend returns."""
+    from neo4j.graph import Node, Relationship
+    from neo4j.spatial import Point
+
+    if isinstance(value, Node | Relationship):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, Point):
+        return {"latitude": value.y, "longitude": value.x}
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value

@@ -1,0 +1,232 @@
+"""Create, read, update and delete nodes of any whitelisted type, one query per change.
+
+FalkorDB has no multi-statement transactions, so a node and the relationships that come
+with it (a person and the organisation that recorded them, an activity and its place) are
+written by one ``CREATE`` statement: if a linked node is missing, the ``MATCH`` yields no
+row and nothing at all is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assetmap.graph.store import GraphStore
+from assetmap.model import (
+    RELATIONSHIPS,
+    InvalidRecord,
+    Person,
+    Record,
+    now_iso,
+    validate,
+)
+
+SYSTEM_FIELDS = ("created_at", "updated_at", "location")
+MAX_PAGE = 1000
+
+
+class NotFound(LookupError):
+    """No node of the label has the id."""
+
+    def __init__(self, label: str, node_id: str):
+        self.label = label
+        self.node_id = node_id
+        super().__init__(f"no {label} with id {node_id!r}")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A relationship written together with the node: ``(node)-[:type]->(target)``."""
+
+    type: str
+    target: str
+    required: bool = False
+
+    def __post_init__(self) -> None:
+        spec = RELATIONSHIPS[self.type]
+        if self.target not in spec.targets:
+            raise ValueError(f"{self.type} cannot point at {self.target}")
+
+
+def _labels(record: Record) -> str:
+    extra = record.extra_labels() if isinstance(record, Person) else ()
+    return ":".join((record.label, *extra))
+
+
+def _location_clause(record: Record, variable: str, source: str) -> str:
+    """Set the ``location`` point from lat/lon, or clear it when the record has none.
+
+    Decided in Python: FalkorDB evaluates ``point()`` even in a ``CASE`` branch not taken.
+    """
+    if not record.located:
+        return ""
+    if getattr(record, "lat", None) is None:
+        return f" SET {variable}.location = null"
+    return f" SET {variable}.location = point({{latitude: {source}.lat, longitude: {source}.lon}})"
+
+
+def _strip_system(properties: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in properties.items() if key not in SYSTEM_FIELDS}
+
+
+class NodeRepository:
+    """Parameterised CRUD for one node model, with the links written alongside it."""
+
+    def __init__(self, model: type[Record], links: dict[str, Link] | None = None):
+        self.model = model
+        self.label = model.label
+        self.links = links or {}
+
+    # -- create ----------------------------------------------------------------
+
+    def create(self, store: GraphStore, data: dict[str, Any], **link_ids: str | None) -> dict:
+        """Validate ``data`` and write the node and its links in one statement.
+
+        ``link_ids`` names the linked nodes by the keys of ``links`` (e.g.
+        ``organisation_id="org-1"``). Raises :class:`InvalidRecord` for a bad field, a
+        missing required link or a linked node that does not exist.
+        """
+        record = validate(self.model, data)
+        links = self._resolve_links(link_ids)
+        now = now_iso()
+        properties = {**record.properties(), "created_at": now, "updated_at": now}
+        matches = "".join(
+            f"MATCH (t{i}:{link.target} {{id: $link{i}}}) " for i, (_, link, _) in enumerate(links)
+        )
+        creates = "".join(
+            f" CREATE (n)-[:{link.type}]->(t{i})" for i, (_, link, _) in enumerate(links)
+        )
+        query = (
+            f"{matches}CREATE (n:{_labels(record)}) SET n = $props"
+            f"{_location_clause(record, 'n', '$props')}{creates} RETURN properties(n) AS n"
+        )
+        params = {f"link{i}": target_id for i, (_, _, target_id) in enumerate(links)}
+        rows = store.run_write(query, props=properties, **params)
+        if not rows:
+            self._raise_missing_link(store, links)
+        return rows[0]["n"]
+
+    def create_many(
+        self, store: GraphStore, records: Sequence[Record], batch_size: int = 5000
+    ) -> int:
+        """Write already-validated records in batches of one statement each (seeding, import).
+
+        Records are grouped by their label set; returns the number written.
+        """
+        now = now_iso()
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for record in records:
+            props = {**record.properties(), "created_at": now, "updated_at": now}
+            key = (_labels(record), _location_clause(record, "n", "r"))
+            groups.setdefault(key, []).append(props)
+        written = 0
+        for (labels, location), rows in groups.items():
+            query = f"UNWIND $rows AS r CREATE (n:{labels}) SET n = r{location} RETURN count(n) AS n"
+            for batch in _batches(rows, batch_size):
+                written += store.run_write(query, rows=batch)[0]["n"]
+        return written
+
+    def _resolve_links(self, link_ids: dict[str, str | None]) -> list[tuple[str, Link, str]]:
+        unknown = set(link_ids) - set(self.links)
+        if unknown:
+            raise InvalidRecord([(name, "unknown field") for name in sorted(unknown)])
+        resolved = []
+        for name, link in self.links.items():
+            target_id = link_ids.get(name)
+            if target_id:
+                resolved.append((name, link, target_id))
+            elif link.required:
+                raise InvalidRecord([(name, "is required")])
+        return resolved
+
+    def _raise_missing_link(
+        self, store: GraphStore, links: list[tuple[str, Link, str]]
+    ) -> None:
+        for name, link, target_id in links:
+            found = store.run_read(
+                f"MATCH (t:{link.target} {{id: $id}}) RETURN t.id AS id", id=target_id
+            )
+            if not found:
+                raise InvalidRecord([(name, f"no {link.target} with id {target_id!r}")])
+        raise InvalidRecord([("record", "was not written")])
+
+    # -- read ------------------------------------------------------------------
+
+    def get(self, store: GraphStore, node_id: str) -> dict:
+        rows = store.run_read(
+            f"MATCH (n:{self.label} {{id: $id}}) RETURN properties(n) AS n", id=node_id
+        )
+        if not rows:
+            raise NotFound(self.label, node_id)
+        return rows[0]["n"]
+
+    def list(
+        self, store: GraphStore, *, limit: int = 100, skip: int = 0, order_by: str = "id"
+    ) -> list[dict]:
+        if order_by not in self.model.model_fields:
+            raise InvalidRecord([("order_by", f"{order_by!r} is not a field of {self.label}")])
+        limit = max(0, min(limit, MAX_PAGE))
+        rows = store.run_read(
+            f"MATCH (n:{self.label}) RETURN properties(n) AS n "
+            f"ORDER BY n.{order_by}, n.id SKIP $skip LIMIT $limit",
+            skip=max(0, skip),
+            limit=limit,
+        )
+        return [row["n"] for row in rows]
+
+    def iter_all(self, store: GraphStore, page: int = MAX_PAGE) -> Iterator[dict]:
+        skip = 0
+        while batch := self.list(store, limit=page, skip=skip):
+            yield from batch
+            skip += len(batch)
+
+    # -- update ----------------------------------------------------------------
+
+    def update(self, store: GraphStore, node_id: str, changes: dict[str, Any]) -> dict:
+        """Validate the record as it would be after ``changes`` and write only what changed.
+
+        ``id`` cannot change. A field set to ``None`` is removed.
+        """
+        if not isinstance(changes, dict):
+            raise InvalidRecord([("record", "must be an object of fields")])
+        if "id" in changes and changes["id"] != node_id:
+            raise InvalidRecord([("id", "cannot be changed")])
+        current = _strip_system(self.get(store, node_id))
+        merged = {**current, **changes}
+        record = validate(self.model, {k: v for k, v in merged.items() if v is not None})
+        new = record.properties()
+        diff = {key: value for key, value in new.items() if current.get(key) != value}
+        diff.update({key: None for key in current if key not in new})
+        label_changes = ""
+        if isinstance(record, Person):
+            for label, flag in (("Volunteer", record.volunteer), ("Carer", record.carer)):
+                label_changes += f" SET n:{label}" if flag else f" REMOVE n:{label}"
+        rows = store.run_write(
+            f"MATCH (n:{self.label} {{id: $id}}) SET n += $diff, n.updated_at = $now"
+            f"{label_changes}{_location_clause(record, 'n', 'n')} RETURN properties(n) AS n",
+            id=node_id,
+            diff=diff,
+            now=now_iso(),
+        )
+        if not rows:
+            raise NotFound(self.label, node_id)
+        return rows[0]["n"]
+
+    # -- delete ----------------------------------------------------------------
+
+    def delete(self, store: GraphStore, node_id: str) -> None:
+        """Delete the node, its relationships and the records that exist only ``ABOUT`` it."""
+        rows = store.run_write(
+            f"MATCH (n:{self.label} {{id: $id}}) "
+            "OPTIONAL MATCH (n)<-[:ABOUT]-(d) "
+            "DETACH DELETE d, n RETURN count(*) AS n",
+            id=node_id,
+        )
+        if not rows or rows[0]["n"] == 0:
+            raise NotFound(self.label, node_id)
+
+
+def _batches(rows: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]

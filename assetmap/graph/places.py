@@ -1,0 +1,37 @@
+"""Places: halls, libraries, chapels, cafés, parks, surgeries."""
+
+from __future__ import annotations
+
+from assetmap.graph.nodes import Link, NodeRepository
+from assetmap.graph.store import GraphStore
+from assetmap.model import Place
+
+repo = NodeRepository(Place, links={"area_id": Link("IN_AREA", "Area")})
+
+MAX_NEAR = 500
+
+
+def near(
+    store: GraphStore, lat: float, lon: float, radius_m: float, limit: int = 100
+) -> list[dict]:
+    """Places within ``radius_m`` metres of a point, nearest first, with ``distance_m``."""
+    rows = store.run_read(
+        "MATCH (p:Place) "
+        "WITH p, @distance(p.location, point({latitude: $lat, longitude: $lon})) AS d "
+        "WHERE d <= $radius RETURN properties(p) AS place, d ORDER BY d LIMIT $limit",
+        lat=lat,
+        lon=lon,
+        radius=radius_m,
+        limit=max(0, min(limit, MAX_NEAR)),
+    )
+    return [{**row["place"], "distance_m": round(row["d"])} for row in rows]
+
+
+def for_map(store: GraphStore, limit: int = 5000) -> list[dict]:
+    """Every place's name, kind, town and position, with how many activities it hosts."""
+    return store.run_read(
+        "MATCH (p:Place) OPTIONAL MATCH (a:Activity)-[:HELD_AT]->(p) "
+        "RETURN p.id AS id, p.name AS name, p.kind AS kind, p.town AS town, "
+        "p.lat AS lat, p.lon AS lon, count(a) AS activities ORDER BY p.id LIMIT $limit",
+        limit=limit,
+    )

@@ -1,0 +1,120 @@
+"""GraphStore: one interface over FalkorDB (embedded or external) and Neo4j.
+
+``ASSETMAP_GRAPH_URL`` chooses the backend:
+
+* unset or ``falkordb+embedded:///<dir>`` — the embedded server in the instance folder;
+* ``falkordb://[:password@]host:port[/graph]`` or ``falkordbs://`` — an external FalkorDB;
+* ``neo4j://``, ``neo4j+s://``, ``bolt://`` (and ``+s``/``+ssc`` forms) — Neo4j 5.
+
+Queries are templates in the shared Cypher subset (see :mod:`assetmap.graph.dialect`);
+values travel only as parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from assetmap.config import Config, ConfigError
+from assetmap.graph.dialect import Dialect, SchemaStatement
+from assetmap.model import NODE_TYPES, RELATIONSHIPS
+
+NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+
+#: functions called with every query template sent (the Neo4j lint test records them)
+statement_listeners: list[Callable[[str], None]] = []
+
+
+class Backend(Protocol):
+    dialect: Dialect
+
+    def read(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
+    def write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
+    def apply_schema(self, statement: SchemaStatement) -> None: ...
+    def clear(self) -> None: ...
+    def info(self) -> dict[str, Any]: ...
+    def close(self) -> None: ...
+
+
+class GraphStore:
+    """Parameterised reads and writes returning plain dicts, and the schema bootstrap."""
+
+    def __init__(self, backend: Backend):
+        self.backend = backend
+        self.dialect = backend.dialect
+
+    @classmethod
+    def open(cls, config: Config) -> GraphStore:
+        return cls(open_backend(config))
+
+    def run_read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        return self.backend.read(self._render(query), params)
+
+    def run_write(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        return self.backend.write(self._render(query), params)
+
+    def _render(self, template: str) -> str:
+        for listener in statement_listeners:
+            listener(template)
+        return self.dialect.render(template)
+
+    def init_schema(self) -> int:
+        """Create unique ids, indexes, point and full-text indexes; safe to run again.
+
+        Returns the number of schema statements applied.
+        """
+        statements = self.dialect.schema(NODE_TYPES.values())
+        for statement in statements:
+            self.backend.apply_schema(statement)
+        return len(statements)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Nodes per label and relationships per type, for every whitelisted name."""
+        nodes = {
+            label: self.run_read(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]
+            for label in sorted(NODE_TYPES)
+        }
+        relationships = {
+            name: self.run_read(f"MATCH ()-[r:{name}]->() RETURN count(r) AS n")[0]["n"]
+            for name in sorted(RELATIONSHIPS)
+        }
+        return {"nodes": nodes, "relationships": relationships}
+
+    def is_empty(self) -> bool:
+        return not self.run_read("MATCH (n) RETURN n.id AS id LIMIT 1")
+
+    def clear(self) -> None:
+        self.backend.clear()
+
+    def info(self) -> dict[str, Any]:
+        return self.backend.info()
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+def open_backend(config: Config) -> Backend:
+    url = config.resolved_graph_url
+    scheme = urlsplit(url).scheme
+    if scheme == "falkordb+embedded":
+        from assetmap.graph.falkor import FalkorBackend
+
+        directory = urlsplit(url).path
+        if not directory:
+            raise ConfigError("ASSETMAP_GRAPH_URL: falkordb+embedded:// needs a folder path")
+        return FalkorBackend.embedded(directory, config.graph_name, config.appendfsync)
+    if scheme in ("falkordb", "falkordbs"):
+        from assetmap.graph.falkor import FalkorBackend
+
+        return FalkorBackend.external(url, config.graph_name)
+    if scheme in NEO4J_SCHEMES:
+        from assetmap.graph.neo4j import Neo4jBackend
+
+        if not config.neo4j_password:
+            raise ConfigError("ASSETMAP_NEO4J_PASSWORD: required for a Neo4j URL")
+        return Neo4jBackend(url, config.neo4j_user, config.neo4j_password, config.neo4j_database)
+    raise ConfigError(
+        f"ASSETMAP_GRAPH_URL: unknown scheme {scheme!r}; use falkordb+embedded://, "
+        "falkordb://, neo4j:// or bolt://"
+    )

@@ -1,0 +1,565 @@
+"""Domain types and every field rule, in one place.
+
+Each node label of DESIGN.md §4 has a pydantic model here, and each relationship type a
+model of its properties plus the labels it may join. ``NODE_TYPES`` and
+``RELATIONSHIPS`` are also the whitelist: no label or relationship type reaches a Cypher
+statement unless it is a key of one of them.
+
+A rule broken anywhere raises :class:`InvalidRecord`, which names the field and the problem.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, ClassVar, Literal
+
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+from pydantic import ValidationError as PydanticValidationError
+
+# ---------------------------------------------------------------------------
+# Errors
+
+
+class InvalidRecord(ValueError):
+    """A record breaks a field rule.
+
+    ``errors`` is a list of ``(field, problem)`` pairs; ``str()`` gives one readable line.
+    """
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {problem}" for name, problem in errors))
+
+    @property
+    def field(self) -> str:
+        return self.errors[0][0]
+
+    @property
+    def problem(self) -> str:
+        return self.errors[0][1]
+
+
+class FieldProblem(ValueError):
+    """Raised inside cross-field checks so the error still names its field."""
+
+    def __init__(self, field: str, problem: str):
+        self.field = field
+        super().__init__(problem)
+
+
+def _problem_text(error: dict[str, Any]) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown field"
+    if error["type"] == "missing":
+        return "is required"
+    message = error["msg"]
+    return message.removeprefix("Value error, ")
+
+
+def _from_pydantic(exc: PydanticValidationError) -> InvalidRecord:
+    errors = []
+    for error in exc.errors():
+        cause = error.get("ctx", {}).get("error")
+        if isinstance(cause, FieldProblem):
+            errors.append((cause.field, str(cause)))
+            continue
+        name = ".".join(str(part) for part in error["loc"]) or "record"
+        errors.append((name, _problem_text(error)))
+    return InvalidRecord(errors)
+
+
+# ---------------------------------------------------------------------------
+# Field rules
+
+UK_LAT = (49.8, 60.9)
+UK_LON = (-8.7, 1.8)
+FIRST_BIRTH_YEAR = 1900
+
+_POSTCODE = re.compile(r"^(GIR 0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})$")
+_POSTCODE_DISTRICT = re.compile(r"^[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_PARTS = ("am", "pm", "eve")
+_OPENING = re.compile(
+    r"^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$"
+)
+_LANGUAGE_CODES = frozenset(
+    lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")
+)
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(
+            "must be 1-80 letters, digits, '-', '_', '.' or ':' starting with a letter or digit"
+        )
+    return value
+
+
+def _check_postcode(value: str) -> str:
+    normal = " ".join(value.upper().split())
+    if not _POSTCODE.match(normal):
+        raise ValueError(f"{value!r} is not a UK postcode (e.g. 'SY18 6AB')")
+    if " " not in normal:
+        normal = f"{normal[:-3]} {normal[-3:]}"
+    return normal
+
+
+def _check_language(value: str) -> str:
+    if value not in _LANGUAGE_CODES:
+        raise ValueError(f"{value!r} is not an ISO 639-1 language code (e.g. 'cy', 'en')")
+    return value
+
+
+def _check_email(value: str) -> str:
+    normal = value.strip().lower()
+    if not _EMAIL.match(normal) or len(normal) > 254:
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return normal
+
+
+def _check_clock(value: str) -> str:
+    if not _CLOCK.match(value):
+        raise ValueError(f"{value!r} is not a 24-hour time HH:MM")
+    return value
+
+
+def _check_opening(value: str) -> str:
+    if not _OPENING.match(value):
+        raise ValueError(f"{value!r} is not 'day HH:MM-HH:MM' (e.g. 'mon 09:00-17:00')")
+    return value
+
+
+def _check_birth_year(value: int) -> int:
+    this_year = datetime.now(UTC).year
+    if not FIRST_BIRTH_YEAR <= value <= this_year:
+        raise ValueError(f"must be between {FIRST_BIRTH_YEAR} and {this_year}")
+    return value
+
+
+def _check_availability(value: str) -> str:
+    day, _, part = value.partition("_")
+    if day not in WEEKDAYS or part not in DAY_PARTS:
+        raise ValueError(f"{value!r} is not a day and part of day such as 'tue_am'")
+    return value
+
+
+def _check_geojson(value: str) -> str:
+    import json
+
+    try:
+        shape = json.loads(value)
+    except ValueError as exc:
+        raise ValueError("is not valid JSON") from exc
+    if not isinstance(shape, dict) or shape.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ValueError("must be a GeoJSON Polygon or MultiPolygon geometry")
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Tags = Annotated[list[Tag], Field(max_length=50)]
+Postcode = Annotated[str, AfterValidator(_check_postcode)]
+Language = Annotated[str, AfterValidator(_check_language)]
+Email = Annotated[str, AfterValidator(_check_email)]
+Clock = Annotated[str, AfterValidator(_check_clock)]
+Latitude = Annotated[float, Field(ge=UK_LAT[0], le=UK_LAT[1])]
+Longitude = Annotated[float, Field(ge=UK_LON[0], le=UK_LON[1])]
+BirthYear = Annotated[int, AfterValidator(_check_birth_year)]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Availability = Annotated[str, AfterValidator(_check_availability)]
+OpeningHours = Annotated[str, AfterValidator(_check_opening)]
+GeoJSON = Annotated[str, AfterValidator(_check_geojson)]
+Hours = Annotated[float, Field(ge=0, le=168)]
+
+Relation = Literal["family", "partner", "friend", "neighbour", "volunteer", "professional", "other"]
+Circle = Literal[1, 2, 3, 4]
+Contact = Literal["daily", "weekly", "monthly", "yearly", "rarely"]
+Role = Literal["admin", "coordinator", "connector"]
+AreaLevel = Literal["small_area", "ward", "local_authority", "health_board"]
+OrganisationKind = Literal["cvc", "carers", "council", "health", "charity", "other"]
+PlaceKind = Literal[
+    "hall", "library", "chapel", "church", "cafe", "park", "surgery", "leisure_centre",
+    "pub", "school", "community_centre", "other",
+]
+Category = Literal[
+    "social", "exercise", "arts", "music", "faith", "learning", "outdoors", "food",
+    "support", "carers", "health", "digital", "gardening", "crafts", "heritage", "other",
+]
+Frequency = Literal["weekly", "fortnightly", "monthly"]
+ReferralStatus = Literal["suggested", "contacted", "attended", "declined"]
+AREA_LEVELS: tuple[str, ...] = AreaLevel.__args__  # type: ignore[attr-defined]
+
+
+def now_iso() -> str:
+    """The current time in UTC, ISO-8601: every timestamp is set by Python."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+# ---------------------------------------------------------------------------
+# Nodes
+
+
+class Record(BaseModel):
+    """Common base: no unknown fields, an application ``id`` on every node."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    label: ClassVar[str]
+    #: properties that carry a location: ``lat``/``lon`` give the ``location`` point
+    located: ClassVar[bool] = False
+    #: properties queries filter on: each gets an index (the ``id`` is always unique)
+    indexed: ClassVar[tuple[str, ...]] = ()
+    #: properties searched as text: a full-text index
+    text_search: ClassVar[tuple[str, ...]] = ()
+
+    id: Id = Field(default_factory=new_id)
+
+    def properties(self) -> dict[str, Any]:
+        """The node's properties for the graph: no ``None`` values, dates as ISO strings."""
+        return {
+            key: value.isoformat() if isinstance(value, date) else value
+            for key, value in self.model_dump().items()
+            if value is not None
+        }
+
+
+class Person(Record):
+    label: ClassVar[str] = "Person"
+    located = True
+    indexed = ("area", "postcode", "open_to_connect", "name")
+
+    name: Name
+    birth_year: BirthYear | None = None
+    languages: Annotated[list[Language], Field(max_length=10)] = ["en"]
+    interests: Tags = []
+    gifts: Tags = []
+    needs: Tags = []
+    lives_alone: bool | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    postcode: Postcode | None = None
+    area: Id | None = None
+    open_to_connect: bool = False
+    profession: Name | None = None
+    # Extra labels: Volunteer and Carer (DESIGN.md §4)
+    volunteer: bool = False
+    carer: bool = False
+    availability: Annotated[list[Availability], Field(max_length=21)] = []
+    radius_km: Annotated[float, Field(ge=0, le=200)] | None = None
+    skills: Tags = []
+
+    @model_validator(mode="after")
+    def _location_pair(self) -> Person:
+        _require_pair(self, "lat", "lon")
+        if not self.volunteer and (self.availability or self.radius_km is not None):
+            raise FieldProblem("volunteer", "availability and radius_km are for volunteers only")
+        return self
+
+    def extra_labels(self) -> tuple[str, ...]:
+        return tuple(
+            label for label, flag in (("Volunteer", self.volunteer), ("Carer", self.carer))
+            if flag
+        )
+
+
+class Organisation(Record):
+    label: ClassVar[str] = "Organisation"
+    indexed = ("name",)
+
+    name: Name
+    name_cy: Name | None = None
+    kind: OrganisationKind = "other"
+    area: Id | None = None
+    website: Annotated[str, StringConstraints(max_length=300)] | None = None
+
+
+class Group(Record):
+    label: ClassVar[str] = "Group"
+    indexed = ("name", "area")
+    text_search = ("name", "description")
+
+    name: Name
+    name_cy: Name | None = None
+    description: Text | None = None
+    description_cy: Text | None = None
+    categories: Annotated[list[Category], Field(max_length=10)] = []
+    welsh_language: bool = False
+    area: Id | None = None
+    email: Email | None = None
+
+
+class Place(Record):
+    label: ClassVar[str] = "Place"
+    located = True
+    indexed = ("kind", "area", "postcode")
+    text_search = ("name", "description")
+
+    name: Name
+    name_cy: Name | None = None
+    description: Text | None = None
+    kind: PlaceKind = "other"
+    address: Annotated[str, StringConstraints(max_length=300)] | None = None
+    postcode: Postcode | None = None
+    town: Name | None = None
+    lat: Latitude
+    lon: Longitude
+    area: Id | None = None
+    step_free: bool = False
+    hearing_loop: bool = False
+    accessible_toilet: bool = False
+    parking: bool = False
+    opening_hours: Annotated[list[OpeningHours], Field(max_length=21)] = []
+
+
+class Activity(Record):
+    label: ClassVar[str] = "Activity"
+    indexed = ("weekday", "welsh_language", "cost_pence", "area")
+    text_search = ("name", "description")
+
+    name: Name
+    name_cy: Name | None = None
+    description: Text | None = None
+    description_cy: Text | None = None
+    weekday: Weekday
+    start: Clock
+    end: Clock
+    frequency: Frequency = "weekly"
+    cost_pence: Annotated[int, Field(ge=0, le=100_000)] = 0
+    welsh_language: bool = False
+    categories: Annotated[list[Category], Field(min_length=1, max_length=10)]
+    age_min: Annotated[int, Field(ge=0, le=120)] = 0
+    age_max: Annotated[int, Field(ge=0, le=120)] = 120
+    area: Id | None = None
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Activity:
+        if self.start >= self.end:
+            raise FieldProblem("end", "must be after start")
+        if self.age_min > self.age_max:
+            raise FieldProblem("age_max", "must not be below age_min")
+        return self
+
+
+class Area(Record):
+    label: ClassVar[str] = "Area"
+    indexed = ("level", "name")
+
+    name: Name
+    name_cy: Name | None = None
+    level: AreaLevel
+    population: Annotated[int, Field(ge=0, le=10_000_000)] = 0
+    geometry: GeoJSON | None = None
+
+
+class User(Record):
+    label: ClassVar[str] = "User"
+    indexed = ("email",)
+
+    email: Email
+    name: Name | None = None
+    role: Role
+    password_hash: Annotated[str, StringConstraints(min_length=20, max_length=500)]
+    active: bool = True
+
+
+class WhatMatters(Record):
+    label: ClassVar[str] = "WhatMatters"
+    indexed = ("person_id",)
+
+    person_id: Id
+    date: date
+    recorded_by: Id
+    can_do_myself: Text = ""
+    need_a_little_help: Text = ""
+    others_might_provide: Text = ""
+
+
+class Consent(Record):
+    label: ClassVar[str] = "Consent"
+    indexed = ("person_id", "organisation_id")
+
+    person_id: Id
+    organisation_id: Id
+    given_by: Literal["person", "representative"]
+    representative_name: Name | None = None
+    purpose: Literal["share_with_organisation", "open_to_connect", "record_keeping"]
+    given_at: date
+    until: date | None = None
+    withdrawn_at: date | None = None
+
+
+class AnalysisRun(Record):
+    label: ClassVar[str] = "AnalysisRun"
+    indexed = ("started_at",)
+
+    started_at: Annotated[str, StringConstraints(max_length=40)]
+    finished_at: Annotated[str, StringConstraints(max_length=40)] | None = None
+    version: Annotated[str, StringConstraints(max_length=40)]
+    parameters: Text = "{}"
+    counts: Text = "{}"
+
+
+def _require_pair(record: BaseModel, first: str, second: str) -> None:
+    if (getattr(record, first) is None) != (getattr(record, second) is None):
+        missing = first if getattr(record, first) is None else second
+        raise FieldProblem(missing, f"{first} and {second} must be given together")
+
+
+NODE_TYPES: dict[str, type[Record]] = {
+    model.label: model
+    for model in (
+        Person, Organisation, Group, Place, Activity, Area, User, WhatMatters, Consent,
+        AnalysisRun,
+    )
+}
+EXTRA_LABELS = ("Volunteer", "Carer")
+
+
+# ---------------------------------------------------------------------------
+# Relationships
+
+
+class Properties(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    def properties(self) -> dict[str, Any]:
+        return Record.properties(self)  # type: ignore[arg-type]
+
+
+class NoProperties(Properties):
+    pass
+
+
+class Knows(Properties):
+    relation: Relation
+    circle: Circle
+    strength: Annotated[int, Field(ge=1, le=5)] = 3
+    contact: Contact = "monthly"
+    last_contact: date | None = None
+    since: date | None = None
+
+    @model_validator(mode="after")
+    def _paid_is_exchange(self) -> Knows:
+        if (self.relation == "professional") != (self.circle == 4):
+            raise FieldProblem(
+                "circle", "professional ties, and only they, belong in circle 4 (exchange)"
+            )
+        return self
+
+
+class CaresFor(Properties):
+    hours_per_week: Hours
+    since: date | None = None
+
+
+class MemberOf(Properties):
+    since: date | None = None
+
+
+class Attends(Properties):
+    frequency: Frequency = "weekly"
+
+
+class VolunteersWith(Properties):
+    role: Name | None = None
+
+
+class SharedWith(Properties):
+    consent_id: Id
+
+
+class ReferredTo(Properties):
+    date: date
+    by: Id
+    status: ReferralStatus = "suggested"
+    follow_up: date | None = None
+
+
+@dataclass(frozen=True)
+class RelationshipType:
+    name: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    properties: type[Properties] = NoProperties
+
+
+RELATIONSHIPS: dict[str, RelationshipType] = {
+    spec.name: spec
+    for spec in (
+        RelationshipType("KNOWS", ("Person",), ("Person",), Knows),
+        RelationshipType("CARES_FOR", ("Person",), ("Person",), CaresFor),
+        RelationshipType("MEMBER_OF", ("Person",), ("Group",), MemberOf),
+        RelationshipType("ATTENDS", ("Person",), ("Activity",), Attends),
+        RelationshipType(
+            "VOLUNTEERS_WITH", ("Person",), ("Group", "Organisation", "Activity"), VolunteersWith
+        ),
+        RelationshipType("HELD_AT", ("Activity",), ("Place",)),
+        RelationshipType("RUN_BY", ("Activity", "Group"), ("Group", "Organisation")),
+        RelationshipType("IN_AREA", ("Person", "Place"), ("Area",)),
+        RelationshipType("PART_OF", ("Area",), ("Area",)),
+        RelationshipType("RECORDED_BY", ("Person",), ("Organisation",)),
+        RelationshipType("SHARED_WITH", ("Person",), ("Organisation",), SharedWith),
+        RelationshipType("REFERRED_TO", ("Person",), ("Activity", "Group"), ReferredTo),
+        RelationshipType("WORKS_FOR", ("User",), ("Organisation",)),
+        RelationshipType("ABOUT", ("WhatMatters", "Consent"), ("Person",)),
+    )
+}
+
+
+# ---------------------------------------------------------------------------
+# Entry points
+
+
+def validate(model: type[BaseModel], data: dict[str, Any]) -> Any:
+    """Build ``model`` from ``data`` or raise :class:`InvalidRecord` naming each bad field."""
+    if not isinstance(data, dict):
+        raise InvalidRecord([("record", "must be an object of fields")])
+    try:
+        return model.model_validate(data)
+    except PydanticValidationError as exc:
+        raise _from_pydantic(exc) from None
+
+
+def node_type(label: str) -> type[Record]:
+    """The model for a whitelisted label; anything else is refused."""
+    try:
+        return NODE_TYPES[label]
+    except KeyError:
+        raise InvalidRecord([("label", f"{label!r} is not a known node label")]) from None
+
+
+def relationship_type(name: str) -> RelationshipType:
+    try:
+        return RELATIONSHIPS[name]
+    except KeyError:
+        raise InvalidRecord(
+            [("type", f"{name!r} is not a known relationship type")]
+        ) from None
+
+
+def postcode_district(postcode: str) -> str:
+    """The outward code of a postcode ('SY18 6AB' -> 'SY18'), validating it."""
+    normal = _check_postcode(postcode)
+    district = normal.split(" ")[0]
+    assert _POSTCODE_DISTRICT.match(district)
+    return district
