@@ -65,7 +65,8 @@ class Neo4jBackend:
 
 
 def _collect(tx: Any, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{key: _plain(value) for key, value in record.items()} for record in tx.run(query, params)]
+    result = tx.run(query, params)
+    return [{key: _plain(value) for key, value in record.items()} for record in result]
 
 
 def _plain(value: Any) -> Any:

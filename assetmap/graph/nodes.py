@@ -122,7 +122,9 @@ class NodeRepository:
             groups.setdefault(key, []).append(props)
         written = 0
         for (labels, location), rows in groups.items():
-            query = f"UNWIND $rows AS r CREATE (n:{labels}) SET n = r{location} RETURN count(n) AS n"
+            query = (
+                f"UNWIND $rows AS r CREATE (n:{labels}) SET n = r{location} RETURN count(n) AS n"
+            )
             for batch in _batches(rows, batch_size):
                 written += store.run_write(query, rows=batch)[0]["n"]
         return written

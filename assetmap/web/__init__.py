@@ -1,0 +1,56 @@
+"""Flask app factory: settings, the graph store, login, CSRF, blueprints, headers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+from assetmap.config import Config
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+
+def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` is a :class:`Config`, a mapping of changes to the
+    environment's settings (tests), or None for the environment alone."""
+    if config is None:
+        config = Config.from_env()
+    elif not isinstance(config, Config):
+        config = Config.from_env().with_changes(**dict(config))
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=config.load_secret_key(),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        TESTING=config.testing,
+        ASSETMAP=config,
+    )
+
+    from assetmap.web import db
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+
+    from assetmap.web import auth, errors, public
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    errors.init_app(app)
+
+    @app.after_request
+    def security_headers(response):  # noqa: ANN001, ANN202
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app

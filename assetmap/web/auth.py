@@ -1,0 +1,79 @@
+"""Sign in and out (Flask-Login sessions, CSRF-protected form, argon2 passwords)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+from assetmap import accounts
+from assetmap.graph import users
+from assetmap.graph.nodes import NotFound
+from assetmap.web import login_manager
+from assetmap.web.db import get_store
+
+bp = Blueprint("auth", __name__)
+
+
+class SignedInUser(UserMixin):
+    def __init__(self, record: dict):
+        self.id = record["id"]
+        self.email = record["email"]
+        self.role = record["role"]
+        self.name = record.get("name") or record["email"]
+        self.organisation_id = record.get("organisation_id")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> SignedInUser | None:
+    try:
+        record = users.repo.get(get_store(), user_id)
+    except NotFound:
+        return None
+    if not record.get("active", True):
+        return None
+    return SignedInUser(record)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+def _safe_next(target: str | None) -> str:
+    if target and not urlsplit(target).netloc and target.startswith("/"):
+        return target
+    return url_for("public.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # noqa: ANN201
+    form = LoginForm()
+    if form.validate_on_submit():
+        record = accounts.authenticate(get_store(), form.email.data, form.password.data)
+        if record is None:
+            flash("E-mail or password is not right.", "error")
+        else:
+            session.clear()  # a fresh session at sign-in
+            login_user(SignedInUser(record))
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():  # noqa: ANN201
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.get("/account")
+@login_required
+def account():  # noqa: ANN201
+    return render_template("account.html", user=current_user)

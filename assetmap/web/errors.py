@@ -1,0 +1,36 @@
+"""Error pages: JSON for the API and health check, HTML otherwise; never a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from assetmap.graph.errors import StoreUnavailable
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(("/api/", "/healthz")) or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def _respond(status: int, title: str, message: str):  # noqa: ANN202
+    if _wants_json():
+        return jsonify(error=title, message=message), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # noqa: ANN202
+        return _respond(error.code or 500, error.name, error.description or "")
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(error: StoreUnavailable):  # noqa: ANN202
+        app.logger.error("graph store unavailable: %s", error)
+        return _respond(503, "Service Unavailable", "The database is not reachable just now.")
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # noqa: ANN202
+        app.logger.exception("unhandled error")
+        return _respond(500, InternalServerError.name, "Something went wrong on our side.")

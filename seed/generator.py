@@ -1,0 +1,880 @@
+"""A deterministic synthetic community in Powys.
+
+``generate(people, seed)`` builds plain records (validated by :mod:`assetmap.model`) and
+relationship rows; ``write(store, community)`` writes them in batched statements. The same
+``seed`` and size always give the identical graph: every random draw comes from one
+``random.Random(seed)`` and every collection is walked in a fixed order.
+
+What it makes (shares in seed/README.md): households of partners, parents, children and
+siblings placed around real Powys towns and villages and in the countryside between;
+family living elsewhere; neighbours; community groups with their places and weekly
+activities; friendships formed in groups and through friends of friends; volunteers;
+unpaid carers with hours per week; professionals in circle 4; and people with few or no
+natural ties, because isolation must exist to be found.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from assetmap.graph import nodes as node_writes
+from assetmap.graph import ties as tie_writes
+from assetmap.graph.store import GraphStore
+from assetmap.model import (
+    NODE_TYPES,
+    RELATIONSHIPS,
+    Activity,
+    Area,
+    Group,
+    Organisation,
+    Person,
+    Place,
+    Record,
+    validate,
+)
+from seed import powys
+from seed.powys import Settlement
+
+THIS_YEAR = 2026
+SMALL_AREA_PEOPLE = 1500
+WARD_SMALL_AREAS = 3
+POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+KM_PER_DEGREE_LAT = 111.2
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Community:
+    """Everything to write: records per label and relationship rows per type."""
+
+    records: dict[str, list[Record]] = field(default_factory=dict)
+    # (type, source label, target label) -> [(source id, target id, properties)]
+    relationships: dict[tuple[str, str, str], list[tuple[str, str, dict]]] = field(
+        default_factory=dict
+    )
+
+    def add(self, record: Record) -> Record:
+        self.records.setdefault(record.label, []).append(record)
+        return record
+
+    def relate(
+        self, type_name: str, source: tuple[str, str], target: tuple[str, str],
+        properties: dict[str, Any] | None = None,
+    ) -> None:
+        key = (type_name, source[0], target[0])
+        self.relationships.setdefault(key, []).append((source[1], target[1], properties or {}))
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        relationship_counts: dict[str, int] = {}
+        for (type_name, _, _), rows in self.relationships.items():
+            relationship_counts[type_name] = relationship_counts.get(type_name, 0) + len(rows)
+        return {
+            "nodes": {label: len(self.records.get(label, [])) for label in sorted(NODE_TYPES)},
+            "relationships": {
+                name: relationship_counts.get(name, 0) for name in sorted(RELATIONSHIPS)
+            },
+        }
+
+
+@dataclass
+class _Resident:
+    id: str
+    age: int
+    household: int
+    settlement: int  # index into SETTLEMENTS, -1 = countryside nearest to `home`
+    home: int  # nearest settlement index
+    lat: float
+    lon: float
+    welsh: bool
+    isolated: bool
+    interests: list[str]
+    needs: list[str]
+    gifts: list[str]
+    surname: str
+    first_name: str
+    volunteer: bool = False
+    carer: bool = False
+    profession: str | None = None
+    organisation: str = "org-cvc"
+    area: str = ""
+
+
+class _PropertyCache:
+    """Validate each distinct relationship property set once (a million ties, few shapes)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, tuple], dict[str, Any]] = {}
+
+    def __call__(self, type_name: str, **values: Any) -> dict[str, Any]:
+        key = (type_name, tuple(sorted(values.items())))
+        cached = self._seen.get(key)
+        if cached is None:
+            model = RELATIONSHIPS[type_name].properties
+            cached = validate(model, values).properties()
+            self._seen[key] = cached
+        return cached
+
+
+def _weighted(rng: random.Random, pairs: tuple[tuple[Any, float], ...]) -> Any:
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _age(rng: random.Random, low: int = 0, high: int = 100) -> int:
+    bands = tuple(
+        ((max(a, low), min(b, high)), w * (min(b, high) - max(a, low) + 1) / (b - a + 1))
+        for a, b, w in powys.AGE_BANDS
+        if b >= low and a <= high
+    )
+    lo, hi = _weighted(rng, bands)
+    return rng.randint(lo, hi)
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    dlat = (lat1 - lat2) * KM_PER_DEGREE_LAT
+    dlon = (lon1 - lon2) * KM_PER_DEGREE_LAT * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.hypot(dlat, dlon)
+
+
+class _Builder:
+    def __init__(self, people: int, seed: int):
+        self.rng = random.Random(seed)
+        self.target = people
+        self.out = Community()
+        self.props = _PropertyCache()
+        self.residents: list[_Resident] = []
+        self.households: list[list[int]] = []
+        self.settlements = powys.SETTLEMENTS
+        total = sum(s.population for s in self.settlements)
+        self.welsh_scale = powys.WELSH_SPEAKERS * total / sum(
+            s.population * s.welsh for s in self.settlements
+        )
+        self.groups_by_settlement: dict[int, list[tuple[Group, list[str]]]] = {}
+        self.activities_by_group: dict[str, list[str]] = {}
+        self.members: dict[str, list[int]] = {}
+        self.knows: dict[tuple[int, int], bool] = {}
+
+    # -- people and households ---------------------------------------------------
+
+    def place_household(self) -> tuple[int, int, float, float]:
+        rng = self.rng
+        home = rng.choices(
+            range(len(self.settlements)), weights=[s.population for s in self.settlements]
+        )[0]
+        town = self.settlements[home]
+        if rng.random() < powys.COUNTRYSIDE_SHARE:
+            bearing = rng.uniform(0, 2 * math.pi)
+            km = rng.uniform(2.0, 9.0)
+            lat = town.lat + km * math.cos(bearing) / KM_PER_DEGREE_LAT
+            lon = town.lon + km * math.sin(bearing) / (
+                KM_PER_DEGREE_LAT * math.cos(math.radians(town.lat))
+            )
+            return -1, home, round(lat, 5), round(lon, 5)
+        spread_km = 0.35 * math.sqrt(town.population / 1000)
+        lat = town.lat + rng.gauss(0, spread_km) / KM_PER_DEGREE_LAT
+        lon = town.lon + rng.gauss(0, spread_km) / (
+            KM_PER_DEGREE_LAT * math.cos(math.radians(town.lat))
+        )
+        return home, home, round(lat, 5), round(lon, 5)
+
+    def new_resident(
+        self, age: int, household: int, where: tuple[int, int, float, float], surname: str,
+        welsh_household: bool,
+    ) -> int:
+        rng = self.rng
+        settlement, home, lat, lon = where
+        living_alone = age >= 40 and len(self.households[household]) == 0
+        isolated = age >= 18 and rng.random() < (0.08 if age < 65 else 0.16)
+        resident = _Resident(
+            id=f"person-{len(self.residents) + 1:06d}",
+            age=age,
+            household=household,
+            settlement=settlement,
+            home=home,
+            lat=lat,
+            lon=lon,
+            welsh=age >= 3 and welsh_household and rng.random() < 0.97,
+            isolated=isolated,
+            interests=rng.sample(powys.INTERESTS, rng.randint(1, 4)),
+            needs=(
+                rng.sample(powys.NEEDS, rng.randint(1, 3))
+                if (age >= 75 and rng.random() < 0.6) or (isolated and rng.random() < 0.5)
+                else []
+            ),
+            gifts=rng.sample(powys.GIFTS, rng.randint(0, 2)) if age >= 16 else [],
+            surname=surname,
+            first_name=rng.choice(powys.FIRST_NAMES),
+        )
+        if living_alone and rng.random() < (0.25 if age < 65 else 0.4):
+            resident.isolated = True
+        self.residents.append(resident)
+        self.households[household].append(len(self.residents) - 1)
+        return len(self.residents) - 1
+
+    def build_households(self) -> None:
+        rng = self.rng
+        while len(self.residents) < self.target:
+            size = min(_weighted(rng, powys.HOUSEHOLD_SIZES), self.target - len(self.residents))
+            where = self.place_household()
+            town = self.settlements[where[1]]
+            welsh = rng.random() < min(0.95, self.welsh_scale * town.welsh)
+            surname = rng.choice(powys.SURNAMES)
+            household = len(self.households)
+            self.households.append([])
+            if size == 1:
+                self.new_resident(_age(rng, 20), household, where, surname, welsh)
+                continue
+            first = self.new_resident(_age(rng, 22), household, where, surname, welsh)
+            adults = [first]
+            couple = size > 2 or rng.random() < 0.72
+            if couple:
+                partner_age = max(18, min(100, self.residents[first].age + rng.randint(-6, 6)))
+                partner_surname = surname if rng.random() < 0.7 else rng.choice(powys.SURNAMES)
+                adults.append(
+                    self.new_resident(partner_age, household, where, partner_surname, welsh)
+                )
+                self.tie(first, adults[1], "partner", 1, "daily", 5, both=True)
+            parent_age = min(self.residents[a].age for a in adults)
+            children = []
+            for _ in range(size - len(adults)):
+                child_age = max(0, min(parent_age - 18, _age(rng, 0, 30)))
+                child = self.new_resident(child_age, household, where, surname, welsh)
+                for adult in adults:
+                    self.tie(adult, child, "family", 1, "daily", 5, both=True)
+                children.append(child)
+            for i, a in enumerate(children):
+                for b in children[i + 1:]:
+                    self.tie(a, b, "family", rng.choice((1, 2)), "daily", 4, both=True)
+
+    # -- ties --------------------------------------------------------------------
+
+    def tie(
+        self, a: int, b: int, relation: str, circle: int, contact: str, strength: int,
+        both: bool = False, back_circle: int | None = None,
+    ) -> None:
+        """Record a KNOWS tie a->b (and b->a when ``both``), once per ordered pair."""
+        if a == b:
+            return
+        for source, target, c in ((a, b, circle), (b, a, back_circle or circle)):
+            if (source, target) not in self.knows:
+                self.knows[(source, target)] = True
+                self.out.relate(
+                    "KNOWS",
+                    ("Person", self.residents[source].id),
+                    ("Person", self.residents[target].id),
+                    self.props("KNOWS", relation=relation, circle=c, contact=contact,
+                               strength=strength),
+                )
+            if not both:
+                break
+
+    def family_elsewhere(self) -> None:
+        """Grown-up children and siblings who live in another household."""
+        rng = self.rng
+        adults = [
+            i for i, r in enumerate(self.residents)
+            if 25 <= r.age <= 62 and not (r.isolated and len(self.households[r.household]) == 1)
+        ]
+        if not adults:
+            return
+        for index, resident in enumerate(self.residents):
+            if resident.age < 55 or rng.random() < 0.25:
+                continue
+            alone = len(self.households[resident.household]) == 1
+            if resident.isolated and alone and rng.random() < 0.75:
+                continue  # no family left nearby, or none in touch
+            for _ in range(rng.randint(1, 3)):
+                child = self.nearby(adults, resident, local=rng.random() < 0.6)
+                if child is None or self.residents[child].household == resident.household:
+                    continue
+                if resident.isolated:
+                    self.tie(index, child, "family", 2, rng.choice(("yearly", "rarely")), 2,
+                             both=True)
+                else:
+                    contact = rng.choice(("daily", "weekly", "weekly", "monthly"))
+                    self.tie(index, child, "family", 1, contact, 4, both=True)
+
+    def nearby(self, pool: list[int], resident: _Resident, local: bool) -> int | None:
+        rng = self.rng
+        for _ in range(12):
+            candidate = pool[rng.randrange(len(pool))]
+            if not local or self.residents[candidate].home == resident.home:
+                return candidate
+        return None
+
+    def neighbours(self) -> None:
+        rng = self.rng
+        by_home: dict[int, list[int]] = {}
+        for household, members in enumerate(self.households):
+            by_home.setdefault(self.residents[members[0]].home, []).append(household)
+        for home in sorted(by_home):
+            households = sorted(
+                by_home[home], key=lambda h: self.residents[self.households[h][0]].lat
+            )
+            for position, household in enumerate(households):
+                adults = [m for m in self.households[household] if self.residents[m].age >= 16]
+                if not adults:
+                    continue
+                for other in households[position + 1: position + 1 + rng.randint(0, 3)]:
+                    other_adults = [
+                        m for m in self.households[other] if self.residents[m].age >= 16
+                    ]
+                    if not other_adults:
+                        continue
+                    a, b = rng.choice(adults), rng.choice(other_adults)
+                    either_isolated = self.residents[a].isolated or self.residents[b].isolated
+                    if either_isolated and rng.random() < 0.8:
+                        continue
+                    self.tie(a, b, "neighbour", rng.choice((2, 3, 3)), "weekly",
+                             rng.randint(2, 3), both=True)
+
+    # -- organisations, areas, places, groups --------------------------------------
+
+    def organisations(self) -> None:
+        for record in (
+            Organisation(id="org-cvc", name="Powys Voluntary Services Council",
+                         name_cy="Cyngor Gwasanaethau Gwirfoddol Powys", kind="cvc",
+                         area=powys.LOCAL_AUTHORITY[0]),
+            Organisation(id="org-carers", name="Powys Carers Together",
+                         name_cy="Gofalwyr Powys Gyda'n Gilydd", kind="carers",
+                         area=powys.LOCAL_AUTHORITY[0]),
+            Organisation(id="org-council", name="Powys County Council",
+                         name_cy="Cyngor Sir Powys", kind="council",
+                         area=powys.LOCAL_AUTHORITY[0]),
+        ):
+            self.out.add(record)
+
+    def places_and_groups(self) -> None:
+        rng = self.rng
+        scale = self.target / sum(s.population for s in self.settlements)
+        for index, town in enumerate(self.settlements):
+            places: dict[str, list[str]] = {}
+
+            def add_place(kind: str, name: str, name_cy: str | None = None,
+                          town: Settlement = town, places: dict = places) -> None:
+                self.add_place(town, places, kind, name, name_cy)
+
+            add_place("hall", f"{town.name} Community Hall", f"Neuadd Gymuned {town.name_cy}")
+            add_place("chapel", f"Capel {rng.choice(_CHAPELS)}, {town.name}")
+            add_place("church", f"St {rng.choice(_SAINTS)}'s Church, {town.name}",
+                      f"Eglwys {rng.choice(_SAINTS_CY)}, {town.name_cy}")
+            add_place("cafe", f"{rng.choice(_CAFES)} Café, {town.name}")
+            add_place("pub", f"The {rng.choice(_PUBS)}, {town.name}")
+            if town.population >= 1200:
+                add_place("library", f"{town.name} Library", f"Llyfrgell {town.name_cy}")
+                add_place("surgery", f"{town.name} Medical Practice",
+                          f"Meddygfa {town.name_cy}")
+                add_place("park", f"{town.name} Recreation Ground", f"Parc {town.name_cy}")
+                add_place("school", f"Ysgol {town.name_cy}")
+            if town.population >= 2500:
+                add_place("cafe", f"{rng.choice(_CAFES)} Tearooms, {town.name}")
+                add_place("community_centre", f"{town.name} Community Centre",
+                          f"Canolfan Gymunedol {town.name_cy}")
+            if town.population >= 4000:
+                add_place("leisure_centre", f"{town.name} Leisure Centre",
+                          f"Canolfan Hamdden {town.name_cy}")
+            for extra in range(round(town.population * scale / 400)):
+                kind = ("hall", "chapel", "cafe", "park", "church")[extra % 5]
+                add_place(kind, f"{rng.choice(_EXTRA_PLACES[kind])} {extra + 2}, {town.name}")
+
+            group_count = max(2, round(town.population * scale / 120))
+            for round_number in range(0, group_count, len(_GROUP_TYPES)):
+                kinds = rng.sample(_GROUP_TYPES, min(len(_GROUP_TYPES), group_count - round_number))
+                for kind in kinds:
+                    self.add_group(index, town, kind, places, round_number // len(_GROUP_TYPES))
+
+    def add_place(
+        self, town: Settlement, places: dict[str, list[str]], kind: str, name: str,
+        name_cy: str | None,
+    ) -> None:
+        rng = self.rng
+        record = validate(Place, {
+            "id": f"place-{len(self.out.records.get('Place', [])) + 1:05d}",
+            "name": name,
+            "name_cy": name_cy,
+            "kind": kind,
+            "town": town.name,
+            "postcode": _postcode(rng, town.district),
+            "lat": round(town.lat + rng.gauss(0, 0.0025), 5),
+            "lon": round(town.lon + rng.gauss(0, 0.004), 5),
+            **_accessibility(rng, kind),
+            "opening_hours": _opening_hours(kind),
+        })
+        self.out.add(record)
+        places.setdefault(kind, []).append(record.id)
+
+    def add_group(
+        self, index: int, town: Settlement, kind: tuple, places: dict[str, list[str]],
+        repeat: int,
+    ) -> None:
+        rng = self.rng
+        name, name_cy, categories, welsh, venues, times, cost, ages = kind
+        if repeat:  # a bigger community has more than one of a kind: number them
+            name = f"{name} {repeat + 1}"
+            name_cy = f"{name_cy} {repeat + 1}" if name_cy else None
+        group_number = sum(len(v) for v in self.groups_by_settlement.values()) + 1
+        welsh_language = welsh or rng.random() < min(0.9, 0.12 * town.welsh)
+        group = validate(Group, {
+            "id": f"group-{group_number:04d}",
+            "name": name.format(town=town.name),
+            "name_cy": name_cy.format(town=town.name_cy) if name_cy else None,
+            "description": f"{name.format(town=town.name)}: all welcome.",
+            "categories": list(categories),
+            "welsh_language": welsh_language,
+        })
+        self.out.add(group)
+        self.groups_by_settlement.setdefault(index, []).append((group, list(categories)))
+        self.members[group.id] = []
+        self.out.relate("RUN_BY", ("Group", group.id), ("Organisation", "org-cvc"))
+        activity_ids = []
+        for n in range(rng.randint(1, 3)):
+            venue_kind = next((v for v in venues if v in places), "hall")
+            weekday = rng.choice(("mon", "tue", "wed", "thu", "fri", "sat"))
+            start = rng.choice(times)
+            end_hour = int(start[:2]) + rng.choice((1, 2))
+            activity = validate(Activity, {
+                "id": f"activity-{group_number:04d}-{n + 1}",
+                "name": group.name if n == 0 else f"{group.name} ({weekday.title()})",
+                "name_cy": group.name_cy,
+                "description": f"Weekly session of {group.name}.",
+                "weekday": weekday,
+                "start": start,
+                "end": f"{min(end_hour, 23):02d}:{start[3:]}",
+                "frequency": rng.choice(("weekly", "weekly", "weekly", "fortnightly")),
+                "cost_pence": 0 if cost == 0 else rng.choice((0, cost, cost + 100)),
+                "welsh_language": welsh_language,
+                "categories": list(categories),
+                "age_min": ages[0],
+                "age_max": ages[1],
+            })
+            self.out.add(activity)
+            place_id = rng.choice(places[venue_kind])
+            self.out.relate("HELD_AT", ("Activity", activity.id), ("Place", place_id))
+            self.out.relate("RUN_BY", ("Activity", activity.id), ("Group", group.id))
+            activity_ids.append(activity.id)
+        self.activities_by_group[group.id] = activity_ids
+
+    # -- participation, friendship, volunteering, care ------------------------------
+
+    def memberships(self) -> None:
+        rng = self.rng
+        for index, resident in enumerate(self.residents):
+            if resident.age < 11 or resident.isolated:
+                continue
+            groups = self.groups_by_settlement.get(resident.home, [])
+            if not groups:
+                continue
+            wanted = _weighted(rng, ((0, 0.3), (1, 0.37), (2, 0.22), (3, 0.11)))
+            liked = [g for g, cats in groups if _matches(resident.interests, cats)]
+            pool = liked + [g for g, _ in groups] if liked else [g for g, _ in groups]
+            chosen: list[Group] = []
+            for _ in range(wanted):
+                group = pool[rng.randrange(len(pool))]
+                if group not in chosen:
+                    chosen.append(group)
+            for group in chosen:
+                self.out.relate("MEMBER_OF", ("Person", resident.id), ("Group", group.id),
+                                self.props("MEMBER_OF", since=date(rng.randint(1990, 2025), 1, 1)))
+                self.members[group.id].append(index)
+                activities = self.activities_by_group[group.id]
+                if activities and rng.random() < 0.85:
+                    self.out.relate("ATTENDS", ("Person", resident.id),
+                                    ("Activity", rng.choice(activities)),
+                                    self.props("ATTENDS", frequency="weekly"))
+
+    def group_friendships(self) -> None:
+        rng = self.rng
+        for group_id in sorted(self.members):
+            members = self.members[group_id]
+            if len(members) < 2:
+                continue
+            for member in members:
+                for _ in range(rng.randint(2, 4)):
+                    other = members[rng.randrange(len(members))]
+                    if rng.random() < 0.55:
+                        self.tie(member, other, "friend", 2, rng.choice(("weekly", "monthly")),
+                                 rng.randint(3, 4), both=True)
+                    else:
+                        self.tie(member, other, "other", 3, "weekly", 2, both=True)
+
+    def friends_of_friends(self) -> None:
+        rng = self.rng
+        friends: dict[int, list[int]] = {}
+        for (a, b) in self.knows:
+            friends.setdefault(a, []).append(b)
+        for person in sorted(friends):
+            if self.residents[person].isolated:
+                continue
+            for _ in range(rng.randint(0, 2)):
+                via = friends[person][rng.randrange(len(friends[person]))]
+                candidates = friends.get(via, [])
+                if candidates:
+                    other = candidates[rng.randrange(len(candidates))]
+                    self.tie(person, other, "friend", rng.choice((2, 3)), "monthly", 3,
+                             both=True)
+
+    def volunteers(self) -> None:
+        rng = self.rng
+        isolated_old = [i for i, r in enumerate(self.residents) if r.isolated and r.age >= 65]
+        for index, resident in enumerate(self.residents):
+            if not 18 <= resident.age <= 82 or resident.isolated or rng.random() > 0.15:
+                continue
+            resident.volunteer = True
+            groups = self.groups_by_settlement.get(resident.home, [])
+            if groups:
+                group = groups[rng.randrange(len(groups))][0]
+                self.out.relate("VOLUNTEERS_WITH", ("Person", resident.id),
+                                ("Group", group.id), self.props("VOLUNTEERS_WITH"))
+            if isolated_old and rng.random() < 0.2:
+                befriended = self.nearby(isolated_old, resident, local=True)
+                if befriended is not None:
+                    self.tie(befriended, index, "volunteer", 3, "weekly", 3, both=True)
+
+    def care(self) -> None:
+        """Unpaid carers: a partner, a household member or family living elsewhere."""
+        rng = self.rng
+        family: dict[int, list[int]] = {}
+        for (a, b) in self.knows:
+            family.setdefault(a, []).append(b)
+        want = round(powys.UNPAID_CARERS * len(self.residents))
+        given = 0
+        candidates = sorted(
+            range(len(self.residents)),
+            key=lambda i: -self.residents[i].age + rng.random() * 40,
+        )
+        for cared_for in candidates:
+            if given >= want:
+                break
+            helpers = [
+                h for h in family.get(cared_for, [])
+                if self.residents[h].age >= 16 and h != cared_for
+            ]
+            if not helpers:
+                continue
+            carer = helpers[rng.randrange(len(helpers))]
+            low, high = _weighted(rng, tuple(((a, b), w) for a, b, w in powys.CARE_HOURS))
+            hours = float(rng.randint(int(low), int(high)))
+            self.residents[carer].carer = True
+            self.residents[cared_for].organisation = "org-carers"
+            self.residents[carer].organisation = "org-carers"
+            self.out.relate("CARES_FOR", ("Person", self.residents[carer].id),
+                            ("Person", self.residents[cared_for].id),
+                            self.props("CARES_FOR", hours_per_week=hours))
+            given += 1
+
+    def professionals(self) -> None:
+        rng = self.rng
+        working = [i for i, r in enumerate(self.residents) if 25 <= r.age <= 64 and not r.isolated]
+        count = max(3, len(self.residents) // 150)
+        staff = rng.sample(working, min(count, len(working)))
+        for i in staff:
+            self.residents[i].profession = powys.PROFESSIONS[rng.randrange(len(powys.PROFESSIONS))]
+        for index, resident in enumerate(self.residents):
+            if not resident.needs and resident.age < 80:
+                continue
+            for _ in range(rng.randint(1, 3)):
+                professional = staff[rng.randrange(len(staff))]
+                if professional == index:
+                    continue
+                self.tie(index, professional, "professional", 4,
+                         rng.choice(("weekly", "monthly")), 2)
+            if resident.organisation == "org-cvc" and resident.needs:
+                resident.organisation = "org-council"
+
+    # -- areas -------------------------------------------------------------------
+
+    def areas(self) -> None:
+        small_size = min(SMALL_AREA_PEOPLE, max(60, len(self.residents) // 12))
+        ward_size = small_size * WARD_SMALL_AREAS
+        points = [(r.lat, r.lon, i) for i, r in enumerate(self.residents)]
+        place_records = self.out.records.get("Place", [])
+        lats = [p[0] for p in points] + [p.lat for p in place_records]
+        lons = [p[1] for p in points] + [p.lon for p in place_records]
+        bbox = (min(lats) - 0.01, min(lons) - 0.01, max(lats) + 0.01, max(lons) + 0.01)
+
+        la_id, la_name, la_cy = powys.LOCAL_AUTHORITY
+        hb_id, hb_name, hb_cy = powys.HEALTH_BOARD
+        county_shape = _polygon(bbox)
+        self.out.add(Area(id=hb_id, name=hb_name, name_cy=hb_cy, level="health_board",
+                          population=len(points), geometry=county_shape))
+        self.out.add(Area(id=la_id, name=la_name, name_cy=la_cy, level="local_authority",
+                          population=len(points), geometry=county_shape))
+        self.out.relate("PART_OF", ("Area", la_id), ("Area", hb_id))
+
+        leaves: list[tuple[tuple[float, float, float, float], str]] = []
+        for w, (ward_box, ward_points) in enumerate(_kd_split(points, bbox, ward_size), 1):
+            ward_id = f"ward-{w:03d}"
+            ward_name = self._area_name(ward_points)
+            self.out.add(Area(id=ward_id, name=f"{ward_name} ward", level="ward",
+                              population=len(ward_points), geometry=_polygon(ward_box)))
+            self.out.relate("PART_OF", ("Area", ward_id), ("Area", la_id))
+            for s, (box, area_points) in enumerate(_kd_split(ward_points, ward_box, small_size), 1):
+                area_id = f"sa-{w:03d}-{s:02d}"
+                self.out.add(Area(id=area_id, name=f"{ward_name} {s}", level="small_area",
+                                  population=len(area_points), geometry=_polygon(box)))
+                self.out.relate("PART_OF", ("Area", area_id), ("Area", ward_id))
+                leaves.append((box, area_id))
+                for _, _, i in area_points:
+                    self.residents[i].area = area_id
+        place_area = {}
+        for place in place_records:
+            place_area[place.id] = next(
+                a for box, a in leaves
+                if box[0] <= place.lat <= box[2] and box[1] <= place.lon <= box[3]
+            )
+            self.out.relate("IN_AREA", ("Place", place.id), ("Area", place_area[place.id]))
+        activity_area = {
+            activity_id: place_area[place_id]
+            for activity_id, place_id, _ in self.out.relationships[("HELD_AT", "Activity", "Place")]
+        }
+        for label, areas_by_id in (("Place", place_area), ("Activity", activity_area)):
+            self.out.records[label] = [
+                record.model_copy(update={"area": areas_by_id[record.id]})
+                for record in self.out.records[label]
+            ]
+
+    def _area_name(self, points: list[tuple[float, float, int]]) -> str:
+        tally: dict[int, int] = {}
+        for _, _, i in points:
+            tally[self.residents[i].home] = tally.get(self.residents[i].home, 0) + 1
+        home = max(sorted(tally), key=lambda k: tally[k])
+        return self.settlements[home].name
+
+    # -- people records ------------------------------------------------------------
+
+    def person_records(self) -> None:
+        rng = self.rng
+        for resident in self.residents:
+            town = self.settlements[resident.home]
+            volunteer = resident.volunteer
+            record = validate(Person, {
+                "id": resident.id,
+                "name": f"{resident.first_name} {resident.surname}",
+                "birth_year": THIS_YEAR - resident.age,
+                "languages": ["cy", "en"] if resident.welsh else ["en"],
+                "interests": resident.interests,
+                "gifts": resident.gifts,
+                "needs": resident.needs,
+                "lives_alone": len(self.households[resident.household]) == 1,
+                "lat": resident.lat,
+                "lon": resident.lon,
+                "postcode": _postcode(rng, town.district),
+                "area": resident.area,
+                "open_to_connect": resident.age >= 18 and rng.random() < 0.35,
+                "profession": resident.profession,
+                "volunteer": volunteer,
+                "carer": resident.carer,
+                "availability": (
+                    sorted(rng.sample(_AVAILABILITY, rng.randint(1, 4))) if volunteer else []
+                ),
+                "radius_km": float(rng.choice((3, 5, 10, 15, 25))) if volunteer else None,
+                "skills": resident.gifts if volunteer else [],
+            })
+            self.out.add(record)
+            self.out.relate("RECORDED_BY", ("Person", resident.id),
+                            ("Organisation", resident.organisation))
+            self.out.relate("IN_AREA", ("Person", resident.id), ("Area", resident.area))
+
+    def build(self) -> Community:
+        self.organisations()
+        self.build_households()
+        self.family_elsewhere()
+        self.neighbours()
+        self.places_and_groups()
+        self.memberships()
+        self.group_friendships()
+        self.friends_of_friends()
+        self.volunteers()
+        self.care()
+        self.professionals()
+        self.areas()
+        self.person_records()
+        return self.out
+
+
+def generate(people: int, seed: int) -> Community:
+    """Build the synthetic community of ``people`` residents for ``seed`` (no database)."""
+    if people < 1:
+        raise ValueError("people must be at least 1")
+    return _Builder(people, seed).build()
+
+
+# Labels in dependency order: areas and organisations before what links to them
+WRITE_ORDER = ("Area", "Organisation", "Place", "Group", "Activity", "Person")
+
+
+def write(store: GraphStore, community: Community, progress: Progress | None = None) -> dict:
+    """Write ``community`` with batched ``UNWIND`` statements; returns counts written."""
+    total = sum(len(v) for v in community.records.values()) + sum(
+        len(v) for v in community.relationships.values()
+    )
+    done = 0
+
+    def step(name: str, count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(name, done, total)
+
+    written: dict[str, int] = {}
+    for label in WRITE_ORDER:
+        records = community.records.get(label, [])
+        repository = node_writes.NodeRepository(NODE_TYPES[label])
+        for start in range(0, len(records), 5000):
+            batch = records[start:start + 5000]
+            written[label] = written.get(label, 0) + repository.create_many(store, batch)
+            step(label, len(batch))
+    for (type_name, source, target), rows in community.relationships.items():
+        for start in range(0, len(rows), 10_000):
+            batch = rows[start:start + 10_000]
+            count = tie_writes.create_many(store, type_name, source, target, batch)
+            written[type_name] = written.get(type_name, 0) + count
+            step(type_name, len(batch))
+    return written
+
+
+# -- small helpers and tables -------------------------------------------------------
+
+_AVAILABILITY = tuple(f"{d}_{p}" for d in ("mon", "tue", "wed", "thu", "fri", "sat")
+                      for p in ("am", "pm"))
+_EXTRA_PLACES = {
+    "hall": ("Memorial Hall", "Village Hall", "Scout Hut", "Church Hall"),
+    "chapel": ("Capel Bethania", "Capel Soar", "Capel Carmel"),
+    "cafe": ("Corner Café", "Station Café", "Garden Café"),
+    "park": ("Playing Field", "Riverside Walk", "Green"),
+    "church": ("St Peter's Church", "St Paul's Church", "Holy Trinity Church"),
+}
+_CHAPELS = ("Bethel", "Ebenezer", "Seion", "Moriah", "Bethesda", "Salem", "Tabernacl", "Horeb")
+_SAINTS = ("Mary", "David", "Michael", "Idloes", "Cynllo", "Mary Magdalene", "John")
+_SAINTS_CY = ("y Santes Fair", "Dewi Sant", "Sant Mihangel", "Sant Idloes", "Sant Cynllo")
+_CAFES = ("Y Gegin", "Blue Door", "Cwtch", "Old Market", "Riverside", "Copper Kettle")
+_PUBS = ("Red Lion", "Black Lion", "Wynnstay Arms", "Bear Hotel", "Royal Oak", "Castle Inn")
+
+# (name, Welsh name, categories, always Welsh?, venues, start times, cost pence, ages)
+_GROUP_TYPES: list[tuple] = [
+    ("{town} Male Voice Choir", "Côr Meibion {town}", ("music",), True, ("chapel", "hall"),
+     ("19:00", "19:30"), 0, (16, 120)),
+    ("{town} Men's Shed", "Sied Dynion {town}", ("crafts", "social"), False, ("hall",),
+     ("10:00", "13:00"), 100, (18, 120)),
+    ("{town} Chapel Fellowship", "Cymdeithas Capel {town}", ("faith", "social"), True,
+     ("chapel",), ("10:30", "14:00"), 0, (0, 120)),
+    ("{town} WI", None, ("social", "crafts"), False, ("hall",), ("19:00",), 300, (18, 120)),
+    ("Merched y Wawr {town}", "Merched y Wawr {town}", ("social", "learning"), True,
+     ("hall", "chapel"), ("19:00",), 200, (18, 120)),
+    ("{town} Walking Group", "Cerddwyr {town}", ("outdoors", "exercise"), False,
+     ("park", "hall"), ("09:30", "10:00"), 0, (16, 120)),
+    ("{town} Luncheon Club", "Clwb Cinio {town}", ("food", "social"), False,
+     ("hall", "community_centre"), ("12:00",), 450, (55, 120)),
+    ("Knit and Natter {town}", "Gweu a Sgwrsio {town}", ("crafts", "social"), False,
+     ("cafe", "library"), ("10:00", "14:00"), 0, (16, 120)),
+    ("{town} Memory Café", "Caffi Cof {town}", ("support", "health", "social"), False,
+     ("cafe", "hall"), ("14:00",), 0, (18, 120)),
+    ("{town} Carers' Café", "Caffi Gofalwyr {town}", ("carers", "support"), False,
+     ("cafe", "community_centre"), ("10:30",), 0, (16, 120)),
+    ("{town} Bowls Club", "Clwb Bowlio {town}", ("exercise", "social"), False,
+     ("park", "leisure_centre"), ("14:00", "18:00"), 200, (12, 120)),
+    ("{town} Young Farmers", "CFfI {town}", ("social", "learning"), True, ("hall",),
+     ("19:30",), 100, (10, 26)),
+    ("{town} Repair Café", "Caffi Trwsio {town}", ("learning", "crafts"), False,
+     ("community_centre", "hall"), ("10:00",), 0, (0, 120)),
+    ("{town} Community Garden", "Gardd Gymunedol {town}", ("gardening", "outdoors"), False,
+     ("park",), ("10:00", "14:00"), 0, (0, 120)),
+    ("{town} Local History Society", "Cymdeithas Hanes {town}", ("heritage", "learning"),
+     False, ("library", "hall"), ("19:00",), 200, (16, 120)),
+    ("Digital Drop-in {town}", "Sesiwn Ddigidol {town}", ("digital", "learning"), False,
+     ("library", "community_centre"), ("10:00", "14:00"), 0, (16, 120)),
+    ("{town} Film Club", "Clwb Ffilm {town}", ("arts", "social"), False, ("hall",),
+     ("19:30",), 400, (12, 120)),
+    ("Clwb Darllen {town}", "Clwb Darllen {town}", ("learning", "social"), True,
+     ("library", "cafe"), ("14:00", "19:00"), 0, (16, 120)),
+    ("{town} Art Group", "Grŵp Celf {town}", ("arts", "crafts"), False,
+     ("community_centre", "hall"), ("10:00",), 300, (16, 120)),
+    ("{town} Friendship Group", "Grŵp Cyfeillgarwch {town}", ("social", "support"), False,
+     ("hall", "cafe"), ("14:00",), 0, (50, 120)),
+    ("{town} Chair Yoga", "Ioga Cadair {town}", ("exercise", "health"), False,
+     ("leisure_centre", "hall"), ("11:00",), 350, (50, 120)),
+]
+
+_INTEREST_CATEGORIES = {
+    "singing": "music", "music": "music", "walking": "outdoors", "gardening": "gardening",
+    "knitting": "crafts", "crafts": "crafts", "woodwork": "crafts", "reading": "learning",
+    "local history": "heritage", "cooking": "food", "baking": "food", "chapel": "faith",
+    "computers": "digital", "painting": "arts", "films": "arts", "dancing": "exercise",
+    "bowls": "exercise", "rugby": "exercise", "football": "exercise",
+}
+
+
+def _matches(interests: list[str], categories: list[str]) -> bool:
+    return any(_INTEREST_CATEGORIES.get(i) in categories for i in interests)
+
+
+def _postcode(rng: random.Random, district: str) -> str:
+    return (
+        f"{district} {rng.randint(1, 9)}"
+        f"{rng.choice(POSTCODE_LETTERS)}{rng.choice(POSTCODE_LETTERS)}"
+    )
+
+
+def _accessibility(rng: random.Random, kind: str) -> dict[str, bool]:
+    modern = kind in ("library", "surgery", "leisure_centre", "community_centre", "school")
+    base = 0.85 if modern else 0.45
+    return {
+        "step_free": rng.random() < base,
+        "hearing_loop": rng.random() < base - 0.25,
+        "accessible_toilet": rng.random() < base - 0.1,
+        "parking": rng.random() < 0.6,
+    }
+
+
+_HOURS = {
+    "library": ("tue 10:00-17:00", "thu 10:00-19:00", "sat 10:00-13:00"),
+    "surgery": tuple(f"{d} 08:00-18:30" for d in ("mon", "tue", "wed", "thu", "fri")),
+    "cafe": tuple(f"{d} 09:00-16:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat")),
+    "leisure_centre": tuple(f"{d} 07:00-21:00" for d in ("mon", "tue", "wed", "thu", "fri")),
+    "pub": tuple(f"{d} 12:00-23:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")),
+}
+
+
+def _opening_hours(kind: str) -> list[str]:
+    return list(_HOURS.get(kind, ()))
+
+
+def _kd_split(
+    points: list[tuple[float, float, int]], box: tuple[float, float, float, float], size: int
+) -> list[tuple[tuple[float, float, float, float], list[tuple[float, float, int]]]]:
+    """Split a box at medians, alternating to the longer side, until each part holds <= size.
+
+    The parts are rectangles that tile ``box``, so each point lies in exactly one part
+    and smaller areas nest inside larger ones.
+    """
+    if len(points) <= size:
+        return [(box, points)]
+    south, west, north, east = box
+    height_km = (north - south) * KM_PER_DEGREE_LAT
+    width_km = (east - west) * KM_PER_DEGREE_LAT * math.cos(math.radians((north + south) / 2))
+    axis = 0 if height_km >= width_km else 1
+    ordered = sorted(points, key=lambda p: (p[axis], p[2]))
+    middle = len(ordered) // 2
+    cut = (ordered[middle - 1][axis] + ordered[middle][axis]) / 2
+    low = [p for p in ordered if p[axis] <= cut]
+    high = [p for p in ordered if p[axis] > cut]
+    if not low or not high:
+        return [(box, points)]
+    if axis == 0:
+        boxes = ((south, west, cut, east), (cut, west, north, east))
+    else:
+        boxes = ((south, west, north, cut), (south, cut, north, east))
+    return _kd_split(low, boxes[0], size) + _kd_split(high, boxes[1], size)
+
+
+def _polygon(box: tuple[float, float, float, float]) -> str:
+    south, west, north, east = (round(v, 5) for v in box)
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
