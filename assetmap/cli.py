@@ -86,23 +86,37 @@ def init(ctx: click.Context) -> None:
 @click.option("--seed", "seed_value", type=int, default=7, show_default=True,
               help="The same seed gives the identical community.")
 @click.option("--replace", is_flag=True, help="Delete the existing graph first.")
+@click.option("--sample", is_flag=True,
+              help="Load the small fixed sample (seed/sample/) instead of generating.")
 @click.pass_context
-def seed(ctx: click.Context, people: int, seed_value: int, replace: bool) -> None:
+def seed(ctx: click.Context, people: int, seed_value: int, replace: bool, sample: bool) -> None:
     """Build a deterministic synthetic community in Powys."""
     with _store(ctx) as store:
-        _seed(store, people, seed_value, replace)
+        _prepare_empty(store, replace)
+        if sample:
+            from seed import sample as fixed_sample
+
+            written = fixed_sample.load(store)
+            click.echo(
+                f"loaded the sample: {written['nodes']} nodes, "
+                f"{written['relationships']} relationships"
+            )
+        else:
+            _seed(store, people, seed_value)
 
 
-def _seed(store: GraphStore, people: int, seed_value: int, replace: bool) -> None:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    from seed.generator import generate, write
-
+def _prepare_empty(store: GraphStore, replace: bool) -> None:
     if not store.is_empty():
         if not replace:
             raise ValueError("the graph is not empty: use --replace to delete it and seed again")
         store.clear()
     store.init_schema()
+
+
+def _seed(store: GraphStore, people: int, seed_value: int) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from seed.generator import generate, write
     started = time.perf_counter()
     community = generate(people, seed_value)
     generated = time.perf_counter() - started
@@ -242,9 +256,9 @@ def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) 
     """Init, seed a community, create one user per role (new passwords printed), serve."""
     config: Config = ctx.obj
     with _store(ctx) as store:
-        store.init_schema()
         if store.is_empty():
-            _seed(store, people, 7, replace=False)
+            _prepare_empty(store, replace=False)
+            _seed(store, people, 7)
         else:
             click.echo("using the community already in the graph")
         logins = accounts.demo_users(store, organisations.repo.get(store, "org-cvc")["id"])

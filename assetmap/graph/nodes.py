@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assetmap.graph.errors import ConstraintViolation
 from assetmap.graph.store import GraphStore
 from assetmap.model import (
     RELATIONSHIPS,
@@ -102,7 +103,13 @@ class NodeRepository:
             f"{_location_clause(record, 'n', '$props')}{creates} RETURN properties(n) AS n"
         )
         params = {f"link{i}": target_id for i, (_, _, target_id) in enumerate(links)}
-        rows = store.run_write(query, props=properties, **params)
+        try:
+            rows = store.run_write(query, props=properties, **params)
+        except ConstraintViolation:
+            raise InvalidRecord(
+                [("id", f"{record.id!r} is already used by another {self.label}")]
+            ) from None
+
         if not rows:
             self._raise_missing_link(store, links)
         return rows[0]["n"]

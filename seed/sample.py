@@ -1,0 +1,85 @@
+"""The small fixed sample in ``seed/sample/community.json``: Llanidloes and around.
+
+A few dozen people and the assets of one town, cut from the generated community, for tests
+and documentation. ``python -m seed.sample`` writes the file again; ``load(store)``
+validates every record through the model and writes it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from assetmap.graph import nodes, ties
+from assetmap.graph.store import GraphStore
+from assetmap.model import NODE_TYPES, relationship_type, validate
+from seed.generator import WRITE_ORDER, generate
+
+SAMPLE_FILE = Path(__file__).parent / "sample" / "community.json"
+TOWN = "Llanidloes"
+PEOPLE_IN_SAMPLE = 40
+
+
+def build() -> dict:
+    """Cut the sample out of ``generate(20000, seed=3)``: people near Llanidloes and its assets."""
+    community = generate(20000, seed=3)
+    places = [p for p in community.records["Place"] if p.town == TOWN]
+    place_ids = {p.id for p in places}
+    held_at = community.relationships[("HELD_AT", "Activity", "Place")]
+    activity_ids = {a for a, p, _ in held_at if p in place_ids}
+    run_by = community.relationships[("RUN_BY", "Activity", "Group")]
+    group_ids = {g for a, g, _ in run_by if a in activity_ids}
+    members = community.relationships[("MEMBER_OF", "Person", "Group")]
+    member_ids = [p for p, g, _ in members if g in group_ids]
+    person_ids: list[str] = []
+    for person_id in member_ids + [p.id for p in community.records["Person"]
+                                   if p.postcode and p.postcode.startswith("SY18")]:
+        if person_id not in person_ids:
+            person_ids.append(person_id)
+    person_ids = sorted(person_ids[:PEOPLE_IN_SAMPLE])
+    people = [p for p in community.records["Person"] if p.id in set(person_ids)]
+    area_ids = {p.area for p in people} | {p.area for p in places}
+    part_of = community.relationships[("PART_OF", "Area", "Area")]
+    for _ in range(3):  # ward, local authority, health board above the small areas
+        area_ids |= {parent for child, parent, _ in part_of if child in area_ids}
+    keep = {
+        "Person": set(person_ids), "Place": place_ids, "Activity": activity_ids,
+        "Group": group_ids, "Area": area_ids,
+        "Organisation": {o.id for o in community.records["Organisation"]},
+    }
+    records = {
+        label: [r.properties() for r in community.records[label] if r.id in keep[label]]
+        for label in WRITE_ORDER
+    }
+    relationships = [
+        {"type": type_name, "source": [source, a], "target": [target, b], "properties": props}
+        for (type_name, source, target), rows in community.relationships.items()
+        for a, b, props in rows
+        if a in keep.get(source, ()) and b in keep.get(target, ())
+    ]
+    return {"nodes": records, "relationships": relationships}
+
+
+def load(store: GraphStore, path: Path = SAMPLE_FILE) -> dict[str, int]:
+    """Validate and write the sample; returns how many nodes and relationships it wrote."""
+    data = json.loads(path.read_text())
+    written = {"nodes": 0, "relationships": 0}
+    for label in WRITE_ORDER:
+        model = NODE_TYPES[label]
+        records = [validate(model, row) for row in data["nodes"].get(label, [])]
+        written["nodes"] += nodes.NodeRepository(model).create_many(store, records)
+    grouped: dict[tuple[str, str, str], list[tuple[str, str, dict]]] = {}
+    for rel in data["relationships"]:
+        spec = relationship_type(rel["type"])
+        props = validate(spec.properties, rel["properties"]).properties()
+        key = (rel["type"], rel["source"][0], rel["target"][0])
+        grouped.setdefault(key, []).append((rel["source"][1], rel["target"][1], props))
+    for (type_name, source, target), rows in grouped.items():
+        written["relationships"] += ties.create_many(store, type_name, source, target, rows)
+    return written
+
+
+if __name__ == "__main__":
+    SAMPLE_FILE.parent.mkdir(exist_ok=True)
+    SAMPLE_FILE.write_text(json.dumps(build(), indent=1, ensure_ascii=False) + "\n")
+    print(f"wrote {SAMPLE_FILE}")

@@ -1,0 +1,168 @@
+"""Fixtures: one real embedded FalkorDB server per session, a fresh graph per test.
+
+Store and repository tests are parametrised over backends: FalkorDB always, and Neo4j as
+well whenever ``ASSETMAP_TEST_NEO4J_URL`` is set (with ``ASSETMAP_TEST_NEO4J_USER`` /
+``ASSETMAP_TEST_NEO4J_PASSWORD``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assetmap.config import Config
+from assetmap.graph.embedded import EmbeddedServer
+from assetmap.graph.store import GraphStore
+
+NEO4J_URL = os.environ.get("ASSETMAP_TEST_NEO4J_URL")
+BACKENDS = ["falkordb"] + (["neo4j"] if NEO4J_URL else [])
+
+
+def short_tempdir(prefix: str) -> Path:
+    """A temp folder with a short path: a unix socket path must fit in 107 bytes."""
+    return Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+
+
+@pytest.fixture(scope="session")
+def instance_dir() -> Iterator[Path]:
+    """The session's instance folder, with its embedded FalkorDB server running."""
+    directory = short_tempdir("am-test-")
+    server = EmbeddedServer(directory / "graph")
+    server.ensure_running()
+    try:
+        yield directory
+    finally:
+        server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def config(instance_dir: Path) -> Config:
+    """Settings for a fresh, uniquely named graph on the session's server."""
+    return Config(
+        instance_path=instance_dir,
+        graph_name=f"test_{uuid.uuid4().hex[:12]}",
+        secret_key="test-secret-key",
+        testing=True,
+    )
+
+
+def _neo4j_config() -> Config:
+    return Config(
+        graph_url=NEO4J_URL or "",
+        neo4j_user=os.environ.get("ASSETMAP_TEST_NEO4J_USER", "neo4j"),
+        neo4j_password=os.environ.get("ASSETMAP_TEST_NEO4J_PASSWORD", ""),
+        secret_key="test-secret-key",
+        testing=True,
+    )
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, config: Config) -> Iterator[GraphStore]:
+    """A GraphStore on an empty graph with the schema in place."""
+    graph = GraphStore.open(config if request.param == "falkordb" else _neo4j_config())
+    graph.clear()
+    graph.init_schema()
+    try:
+        yield graph
+    finally:
+        graph.clear()
+        graph.close()
+
+
+@pytest.fixture
+def falkor_store(config: Config) -> Iterator[GraphStore]:
+    """The FalkorDB store alone, for tests of the embedded server itself."""
+    graph = GraphStore.open(config)
+    graph.init_schema()
+    try:
+        yield graph
+    finally:
+        graph.clear()
+        graph.close()
+
+
+@pytest.fixture
+def sample_store(falkor_store: GraphStore) -> GraphStore:
+    from seed import sample
+
+    sample.load(falkor_store)
+    return falkor_store
+
+
+@pytest.fixture
+def app(config: Config, sample_store: GraphStore):  # noqa: ANN201
+    from assetmap.web import create_app
+
+    application = create_app(config)
+    yield application
+    from assetmap.web.db import close_store
+
+    close_store(application)
+
+
+@pytest.fixture
+def client(app):  # noqa: ANN001, ANN201
+    return app.test_client()
+
+
+@pytest.fixture
+def cli_env(config: Config) -> dict[str, str]:
+    return {
+        "ASSETMAP_INSTANCE": str(config.instance_path),
+        "ASSETMAP_GRAPH_NAME": config.graph_name,
+        "ASSETMAP_GRAPH_URL": "",
+    }
+
+
+@pytest.fixture
+def runner(cli_env: dict[str, str]) -> Iterator[CliRunner]:
+    yield CliRunner(env=cli_env)
+    store = GraphStore.open(Config.from_env(cli_env))
+    store.clear()
+    store.close()
+
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                   r'type="hidden" name="csrf_token" value="([^"]+)"|'
+                   r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "no CSRF token in the form"
+    return next(group for group in match.groups() if group)
+
+
+class AuthActions:
+    """Sign in and out through the real login form (CSRF on)."""
+
+    def __init__(self, client):  # noqa: ANN001
+        self._client = client
+
+    def login(self, email: str, password: str):  # noqa: ANN201
+        page = self._client.get("/login")
+        return self._client.post(
+            "/login",
+            data={"email": email, "password": password,
+                  "csrf_token": csrf_token(page.get_data(as_text=True))},
+        )
+
+    def logout(self):  # noqa: ANN201
+        page = self._client.get("/account")
+        return self._client.post(
+            "/logout", data={"csrf_token": csrf_token(page.get_data(as_text=True))}
+        )
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:  # noqa: ANN001
+    return AuthActions(client)
