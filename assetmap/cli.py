@@ -43,9 +43,8 @@ class AssetmapGroup(click.Group):
             ctx.exit(1)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("standalone_mode", True)
         try:
-            return super().main(*args, **{**kwargs, "standalone_mode": False})
+            result = super().main(*args, **{**kwargs, "standalone_mode": False})
         except click.ClickException as exc:
             click.echo(f"assetmap: error: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
@@ -54,6 +53,8 @@ class AssetmapGroup(click.Group):
         except click.Abort:
             click.echo("assetmap: aborted", err=True)
             sys.exit(1)
+        # without standalone mode click returns the exit code of ``ctx.exit(code)``
+        sys.exit(result if isinstance(result, int) else 0)
 
 
 @click.group(cls=AssetmapGroup)

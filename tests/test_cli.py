@@ -1,0 +1,163 @@
+"""The ``assetmap`` command, through click's runner and as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assetmap import accounts
+from assetmap.cli import main
+from assetmap.config import Config
+from assetmap.graph.embedded import EmbeddedServer
+from assetmap.graph.store import GraphStore
+from tests.conftest import short_tempdir
+
+ASSETMAP = [sys.executable, "-m", "assetmap.cli"]
+
+
+def test_init_is_idempotent(runner) -> None:  # noqa: ANN001
+    first = runner.invoke(main, ["init"])
+    second = runner.invoke(main, ["init"])
+    assert first.exit_code == second.exit_code == 0, first.output
+    assert "schema ready" in second.output
+
+
+def test_seed_then_stats(runner, cli_env) -> None:  # noqa: ANN001
+    result = runner.invoke(main, ["seed", "--people", "300", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "seeded 300 people" in result.output
+    stats = json.loads(runner.invoke(main, ["stats", "--json"]).output)
+    store = GraphStore.open(Config.from_env(cli_env))
+    assert stats == store.counts()
+    store.close()
+    assert stats["nodes"]["Person"] == 300
+    text = runner.invoke(main, ["stats"]).output
+    assert "KNOWS" in text and "300" in text
+
+
+def test_seed_refuses_a_graph_that_is_not_empty(runner) -> None:  # noqa: ANN001
+    assert runner.invoke(main, ["seed", "--sample"]).exit_code == 0
+    again = runner.invoke(main, ["seed", "--people", "10"])
+    assert again.exit_code == 1
+    assert again.output.strip().splitlines() == [
+        "assetmap: error: the graph is not empty: use --replace to delete it and seed again"
+    ]
+    replaced = runner.invoke(main, ["seed", "--people", "10", "--replace"])
+    assert replaced.exit_code == 0, replaced.output
+
+
+def test_users_create_prints_a_password_that_works(runner, cli_env) -> None:  # noqa: ANN001
+    runner.invoke(main, ["seed", "--sample"])
+    result = runner.invoke(
+        main, ["users", "create", "--email", "nia@example.cymru", "--role", "connector",
+               "--org", "org-carers"])
+    assert result.exit_code == 0, result.output
+    password = result.output.split("password (shown once): ")[1].strip()
+    assert len(password) >= 16
+    store = GraphStore.open(Config.from_env(cli_env))
+    assert accounts.authenticate(store, "nia@example.cymru", password) is not None
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["users", "create", "--email", "not-an-email", "--role", "admin", "--org", "org-cvc"],
+         "email: 'not-an-email' is not an e-mail address"),
+        (["users", "create", "--email", "a@b.cymru", "--role", "admin", "--org", "nope"],
+         "organisation_id: no Organisation with id 'nope'"),
+        (["users", "create", "--email", "a@b.cymru", "--role", "root", "--org", "org-cvc"],
+         "Invalid value for '--role'"),
+        (["seed", "--people", "0"], "Invalid value for '--people'"),
+        (["stats", "--colour"], "No such option '--colour'"),
+    ],
+)
+def test_bad_input_is_one_readable_line(runner, arguments, message) -> None:  # noqa: ANN001
+    runner.invoke(main, ["seed", "--sample"])
+    result = runner.invoke(main, arguments)
+    assert result.exit_code != 0
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("assetmap: error: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_bad_setting_is_one_readable_line(cli_env) -> None:  # noqa: ANN001
+    env = {**os.environ, **cli_env, "ASSETMAP_APPENDFSYNC": "sometimes"}
+    result = subprocess.run([*ASSETMAP, "stats"], capture_output=True, text=True, env=env,
+                            check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "assetmap: error: ASSETMAP_APPENDFSYNC: must be one of always, everysec, no, "
+        "not 'sometimes'"
+    ]
+
+
+def test_db_commands_manage_the_embedded_server() -> None:
+    directory = short_tempdir("am-cli-")
+    env = {**os.environ, "ASSETMAP_INSTANCE": str(directory), "ASSETMAP_GRAPH_URL": ""}
+
+    def run(*arguments: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*ASSETMAP, *arguments], capture_output=True, text=True, env=env,
+                              check=False)
+
+    try:
+        assert run("db", "start").returncode == 0
+        status = json.loads(run("db", "status", "--json").stdout)
+        assert status["running"] is True
+        assert status["pid"] == EmbeddedServer(directory / "graph").pid()
+        assert status["socket"] == str(directory / "graph" / "falkordb.sock")
+        assert status["nodes"] == 0 and "memory" in status
+        assert run("db", "stop").stdout.strip() == "stopped"
+        assert json.loads(run("db", "status", "--json").stdout)["running"] is False
+        assert run("db", "stop").stdout.strip() == "not running"
+    finally:
+        EmbeddedServer(directory / "graph").stop()
+        subprocess.run(["rm", "-rf", str(directory)], check=False)
+
+
+def test_same_seed_in_two_fresh_instances_gives_identical_stats() -> None:
+    """The issue's check: ``seed --people 2000 --seed 7`` twice, ``stats --json`` equal."""
+    outputs = []
+    for _ in range(2):
+        directory = short_tempdir("am-det-")
+        env = {**os.environ, "ASSETMAP_INSTANCE": str(directory), "ASSETMAP_GRAPH_URL": ""}
+        try:
+            seeded = subprocess.run([*ASSETMAP, "seed", "--people", "2000", "--seed", "7"],
+                                    capture_output=True, text=True, env=env, check=True)
+            assert "seeded 2,000 people" in seeded.stdout
+            stats = subprocess.run([*ASSETMAP, "stats", "--json"], capture_output=True,
+                                   text=True, env=env, check=True)
+            outputs.append(json.loads(stats.stdout))
+        finally:
+            EmbeddedServer(Path(directory) / "graph").stop()
+            subprocess.run(["rm", "-rf", str(directory)], check=False)
+    assert outputs[0] == outputs[1]
+    assert outputs[0]["nodes"]["Person"] == 2000
+
+
+def test_demo_sets_up_and_prints_new_logins(cli_env) -> None:  # noqa: ANN001
+    env = {**os.environ, **cli_env}
+    result = subprocess.run([*ASSETMAP, "demo", "--people", "200", "--no-serve"],
+                            capture_output=True, text=True, env=env, check=True)
+    logins = [line.split() for line in result.stdout.splitlines()
+              if "@demo.assetmap.invalid" in line]
+    assert [role for role, _, _ in logins] == ["admin", "coordinator", "connector"]
+    store = GraphStore.open(Config.from_env(env))
+    try:
+        for _, email, password in logins:
+            assert accounts.authenticate(store, email, password) is not None
+        again = subprocess.run([*ASSETMAP, "demo", "--no-serve"], capture_output=True,
+                               text=True, env=env, check=True)
+        assert "using the community already in the graph" in again.stdout
+        for _, email, password in logins:  # a new run gives new passwords
+            assert accounts.authenticate(store, email, password) is None
+    finally:
+        store.clear()
+        store.close()

@@ -1,0 +1,134 @@
+"""The synthetic Powys community: determinism, shape, areas, and the fixed sample."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from shapely.geometry import Point, shape
+
+from assetmap.graph.store import GraphStore
+from seed import powys, sample
+from seed.generator import generate, write
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="module")
+def community():  # noqa: ANN201
+    return generate(3000, seed=11)
+
+
+def _fingerprint(c) -> str:  # noqa: ANN001
+    nodes = {label: [r.model_dump(mode="json") for r in rows] for label, rows in c.records.items()}
+    rels = {"|".join(k): v for k, v in c.relationships.items()}
+    return json.dumps({"nodes": nodes, "relationships": rels}, sort_keys=True, default=str)
+
+
+def test_same_seed_gives_identical_community(community) -> None:  # noqa: ANN001
+    assert _fingerprint(generate(3000, seed=11)) == _fingerprint(community)
+    assert _fingerprint(generate(3000, seed=12)) != _fingerprint(community)
+
+
+def test_same_seed_in_another_process_gives_identical_community(community) -> None:  # noqa: ANN001
+    """String hashing differs per process: the generator must not depend on it."""
+    code = ("import hashlib, sys; from seed.generator import generate; "
+            "from tests.test_seed import _fingerprint; "
+            "print(hashlib.sha256(_fingerprint(generate(3000, 11)).encode()).hexdigest())")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=ROOT, env={"PYTHONHASHSEED": "123", "PATH": ""})
+    import hashlib
+
+    assert result.stdout.strip() == hashlib.sha256(_fingerprint(community).encode()).hexdigest()
+
+
+def test_shares_follow_the_census_figures(community) -> None:  # noqa: ANN001
+    people = community.records["Person"]
+    n = len(people)
+    over_65 = sum(1 for p in people if 2026 - p.birth_year >= 65) / n
+    census_over_65 = sum(w for lo, _, w in powys.AGE_BANDS if lo >= 65)
+    assert abs(over_65 - census_over_65) < 0.05
+    welsh = sum(1 for p in people if "cy" in p.languages) / n
+    assert abs(welsh - powys.WELSH_SPEAKERS) < 0.04
+    households_of_one = powys.HOUSEHOLD_SIZES[0][1]
+    mean_size = sum(size * share for size, share in powys.HOUSEHOLD_SIZES)
+    alone = sum(1 for p in people if p.lives_alone) / n
+    assert abs(alone - households_of_one / mean_size) < 0.03
+    carers = {a for a, _, _ in community.relationships[("CARES_FOR", "Person", "Person")]}
+    assert abs(len(carers) / n - powys.UNPAID_CARERS) < 0.03
+
+
+def test_isolation_exists_to_be_found(community) -> None:  # noqa: ANN001
+    natural: dict[str, int] = {}
+    for a, _, props in community.relationships[("KNOWS", "Person", "Person")]:
+        if props["circle"] < 4:
+            natural[a] = natural.get(a, 0) + 1
+    people = community.records["Person"]
+    none = sum(1 for p in people if p.id not in natural) / len(people)
+    few = sum(1 for p in people if natural.get(p.id, 0) <= 2) / len(people)
+    assert 0.01 < none < 0.15
+    assert few > none
+    professional = [p for p in community.relationships[("KNOWS", "Person", "Person")]
+                    if p[2]["relation"] == "professional"]
+    assert professional and all(p[2]["circle"] == 4 for p in professional)
+
+
+def test_people_live_in_powys_around_real_places(community) -> None:  # noqa: ANN001
+    towns = {s.name for s in powys.SETTLEMENTS}
+    assert len(towns) >= 25
+    for person in community.records["Person"]:
+        nearest = min(
+            math.dist((person.lat, person.lon * 0.61), (s.lat, s.lon * 0.61))
+            for s in powys.SETTLEMENTS
+        )
+        assert nearest < 0.12  # within about 12 km of a real town or village
+    assert {p.town for p in community.records["Place"]} == towns
+
+
+def test_areas_nest_and_contain_their_people(community) -> None:  # noqa: ANN001
+    areas = {a.id: a for a in community.records["Area"]}
+    parent = {c: p for c, p, _ in community.relationships[("PART_OF", "Area", "Area")]}
+    levels = [a.level for a in areas.values()]
+    assert levels.count("health_board") == levels.count("local_authority") == 1
+    for area in areas.values():
+        if area.level == "small_area":
+            ward = areas[parent[area.id]]
+            assert ward.level == "ward"
+            assert areas[parent[ward.id]].level == "local_authority"
+            assert shape(json.loads(ward.geometry)).contains(
+                shape(json.loads(area.geometry)).representative_point())
+    polygons = {a.id: shape(json.loads(a.geometry)) for a in areas.values()}
+    for person in community.records["Person"]:
+        assert polygons[person.area].covers(Point(person.lon, person.lat))
+    populations = {}
+    for person in community.records["Person"]:
+        populations[person.area] = populations.get(person.area, 0) + 1
+    for area_id, count in populations.items():
+        assert areas[area_id].population == count
+
+
+def test_seed_writes_everything_it_generated(falkor_store: GraphStore) -> None:
+    small = generate(500, seed=5)
+    written = write(falkor_store, small)
+    counts = falkor_store.counts()
+    assert counts == small.counts()
+    assert written["KNOWS"] == counts["relationships"]["KNOWS"] > 0
+
+
+def test_sample_file_is_what_the_generator_makes() -> None:
+    assert json.loads(sample.SAMPLE_FILE.read_text()) == json.loads(
+        json.dumps(sample.build(), ensure_ascii=False))
+
+
+def test_sample_loads_completely(falkor_store: GraphStore) -> None:
+    data = json.loads(sample.SAMPLE_FILE.read_text())
+    written = sample.load(falkor_store)
+    counts = falkor_store.counts()
+    assert written["nodes"] == sum(len(v) for v in data["nodes"].values())
+    assert sum(counts["nodes"].values()) == written["nodes"]
+    assert sum(counts["relationships"].values()) == len(data["relationships"])
+    assert 20 <= counts["nodes"]["Person"] <= 60
