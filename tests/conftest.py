@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -19,11 +20,35 @@ import pytest
 from click.testing import CliRunner
 
 from assetmap.config import Config
+from assetmap.graph import store as graph_store
 from assetmap.graph.embedded import EmbeddedServer
 from assetmap.graph.store import GraphStore
 
 NEO4J_URL = os.environ.get("ASSETMAP_TEST_NEO4J_URL")
 BACKENDS = ["falkordb"] + (["neo4j"] if NEO4J_URL else [])
+
+#: every query template the project's code sent to a store during the session (Neo4j lint)
+RECORDED_STATEMENTS: set[str] = set()
+_PROJECT_CODE = tuple(str(Path(__file__).parent.parent / part) for part in ("assetmap", "seed"))
+_STORE_MODULE = graph_store.__file__
+
+
+def _record_project_statement(template: str) -> None:
+    """Keep statements written in assetmap/ or seed/, not the tests' own probes."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename == _STORE_MODULE:
+        frame = frame.f_back
+    if frame is not None and frame.f_code.co_filename.startswith(_PROJECT_CODE):
+        RECORDED_STATEMENTS.add(template)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    graph_store.statement_listeners.append(_record_project_statement)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the Neo4j lint last, so it checks what the whole session sent."""
+    items.sort(key=lambda item: "test_neo4j_lint" in item.nodeid)
 
 
 def short_tempdir(prefix: str) -> Path:

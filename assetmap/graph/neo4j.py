@@ -12,6 +12,9 @@ from typing import Any
 from assetmap.graph.dialect import NEO4J, SchemaStatement
 from assetmap.graph.errors import ConstraintViolation, StoreError, StoreUnavailable
 
+# batched, so a large graph is not deleted in one huge transaction
+CLEAR_GRAPH = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+
 
 class Neo4jBackend:
     dialect = NEO4J
@@ -52,9 +55,7 @@ class Neo4jBackend:
 
     def clear(self) -> None:
         with self._session() as session:
-            session.run(
-                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-            ).consume()
+            session.run(CLEAR_GRAPH).consume()
 
     def info(self) -> dict[str, Any]:
         self._driver.verify_connectivity()

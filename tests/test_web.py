@@ -1,0 +1,96 @@
+"""The web skeleton through Flask's test client: home page, health check, sign-in, errors."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from assetmap import accounts
+from assetmap.graph.store import GraphStore
+from tests.conftest import csrf_token
+
+
+def test_home_shows_the_community_counts(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+    counts = sample_store.counts()
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for element, value in (("count-places", counts["nodes"]["Place"]),
+                           ("count-people", counts["nodes"]["Person"]),
+                           ("count-ties", counts["relationships"]["KNOWS"])):
+        assert re.search(rf'id="{element}">{value:,}<', html), element
+
+
+def test_home_map_has_a_marker_per_place(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+    html = client.get("/").get_data(as_text=True)
+    places = sample_store.run_read("MATCH (p:Place) RETURN p.name AS name")
+    assert html.count("L.marker(") == len(places) > 0
+    assert "markerClusterGroup" in html
+    for place in places:
+        assert f"<strong>{escape(place['name'])}</strong>" in html
+
+
+def test_place_names_are_escaped_in_the_map(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+    sample_store.run_write(
+        "CREATE (p:Place {id: 'evil', name: $name, lat: 52.4, lon: -3.5, town: 'x'})",
+        name="<script>alert(1)</script>")
+    html = client.get("/").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_healthz_reports_database_and_counts(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok" and body["database"] is True
+    assert body["counts"] == sample_store.counts()
+    assert body["nodes"] == sum(body["counts"]["nodes"].values())
+
+
+def test_security_headers(client) -> None:  # noqa: ANN001
+    response = client.get("/")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_not_found_is_a_page_and_json_for_json_clients(client) -> None:  # noqa: ANN001
+    page = client.get("/no/such/page")
+    assert page.status_code == 404
+    assert "404" in page.get_data(as_text=True)
+    api = client.get("/no/such/page", headers={"Accept": "application/json"})
+    assert api.status_code == 404
+    assert api.get_json()["error"] == "Not Found"
+
+
+def test_sign_in_and_out_with_csrf(client, auth, sample_store: GraphStore) -> None:  # noqa: ANN001
+    user, password = accounts.create_user(sample_store, "nia@example.cymru", "connector",
+                                          "org-carers", "Nia")
+    assert client.get("/account").status_code == 302
+    wrong = auth.login("nia@example.cymru", "not the password")
+    assert "E-mail or password is not right." in wrong.get_data(as_text=True)
+    response = auth.login("nia@example.cymru", password)
+    assert response.status_code == 302
+    account = client.get("/account").get_data(as_text=True)
+    assert "nia@example.cymru" in account and "connector" in account
+    auth.logout()
+    assert client.get("/account").status_code == 302
+
+
+def test_form_post_without_csrf_token_is_refused(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+    _, password = accounts.create_user(sample_store, "nia@example.cymru", "connector",
+                                       "org-carers")
+    response = client.post("/login", data={"email": "nia@example.cymru", "password": password})
+    assert response.status_code == 400
+    assert client.get("/account").status_code == 302
+
+
+def test_login_redirect_never_leaves_the_site(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+    _, password = accounts.create_user(sample_store, "nia@example.cymru", "connector",
+                                       "org-carers")
+    page = client.get("/login?next=https://evil.example/")
+    response = client.post("/login?next=https://evil.example/", data={
+        "email": "nia@example.cymru", "password": password,
+        "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
