@@ -26,6 +26,8 @@ def test_home_map_has_a_marker_per_place(client, sample_store: GraphStore) -> No
     places = sample_store.run_read("MATCH (p:Place) RETURN p.name AS name")
     assert html.count("L.marker(") == len(places) > 0
     assert "markerClusterGroup" in html
+    assert "/static/vendor/leaflet/leaflet.js" in html
+    assert not re.search(r"<script[^>]+src=\"https?://", html), "no third-party scripts"
     for place in places:
         assert f"<strong>{escape(place['name'])}</strong>" in html
 

@@ -6,10 +6,42 @@ from dataclasses import dataclass
 from html import escape
 
 import folium
+from flask import url_for
 from folium.plugins import MarkerCluster
 from markupsafe import Markup
 
 WALES_CENTRE = (52.35, -3.45)
+
+# Folium's scripts and styles, served from our own static folder (static/vendor/README.md)
+# instead of CDNs: maps work offline and no visitor's address goes to a third party.
+ASSETS = {
+    "map_js": (("leaflet", "vendor/leaflet/leaflet.js"), ("jquery", "vendor/jquery/jquery.min.js")),
+    "map_css": (("leaflet_css", "vendor/leaflet/leaflet.css"),),
+    "cluster_js": (("markerclusterjs", "vendor/leaflet.markercluster/leaflet.markercluster.js"),),
+    "cluster_css": (
+        ("markerclustercss", "vendor/leaflet.markercluster/MarkerCluster.css"),
+        ("markerclusterdefaultcss", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
+    ),
+}
+
+
+def _local(kind: str) -> list[tuple[str, str]]:
+    return [(name, url_for("static", filename=path)) for name, path in ASSETS[kind]]
+
+
+def new_map(**options: object) -> folium.Map:
+    """A Folium map that loads Leaflet from our own static files."""
+    folium_map = folium.Map(**options)
+    folium_map.default_js = _local("map_js")
+    folium_map.default_css = _local("map_css")
+    return folium_map
+
+
+def marker_cluster(name: str) -> MarkerCluster:
+    cluster = MarkerCluster(name=name)
+    cluster.default_js = _local("cluster_js")
+    cluster.default_css = _local("cluster_css")
+    return cluster
 
 
 @dataclass(frozen=True)
@@ -31,8 +63,8 @@ def render(folium_map: folium.Map) -> RenderedMap:
 
 def places_map(places: list[dict]) -> RenderedMap:
     """Clustered markers for places; popups name the place, its town and activity count."""
-    folium_map = folium.Map(location=WALES_CENTRE, zoom_start=9, control_scale=True)
-    cluster = MarkerCluster(name="Places").add_to(folium_map)
+    folium_map = new_map(location=WALES_CENTRE, zoom_start=9, control_scale=True)
+    cluster = marker_cluster("Places").add_to(folium_map)
     for place in places:
         popup = (
             f"<strong>{escape(place['name'])}</strong><br>"
