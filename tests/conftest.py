@@ -14,6 +14,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -90,10 +91,9 @@ def _neo4j_config() -> Config:
     )
 
 
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, config: Config) -> Iterator[GraphStore]:
-    """A GraphStore on an empty graph with the schema in place."""
-    graph = GraphStore.open(config if request.param == "falkordb" else _neo4j_config())
+@contextmanager
+def _empty_graph(config: Config) -> Iterator[GraphStore]:
+    graph = GraphStore.open(config)
     graph.clear()
     graph.init_schema()
     try:
@@ -103,16 +103,18 @@ def store(request: pytest.FixtureRequest, config: Config) -> Iterator[GraphStore
         graph.close()
 
 
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, config: Config) -> Iterator[GraphStore]:
+    """A GraphStore on an empty graph with the schema in place, on each backend."""
+    with _empty_graph(config if request.param == "falkordb" else _neo4j_config()) as graph:
+        yield graph
+
+
 @pytest.fixture
 def falkor_store(config: Config) -> Iterator[GraphStore]:
-    """The FalkorDB store alone, for tests of the embedded server itself."""
-    graph = GraphStore.open(config)
-    graph.init_schema()
-    try:
+    """The FalkorDB store alone, for tests of the embedded server and of whole workloads."""
+    with _empty_graph(config) as graph:
         yield graph
-    finally:
-        graph.clear()
-        graph.close()
 
 
 @pytest.fixture

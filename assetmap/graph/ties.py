@@ -85,19 +85,27 @@ def create_many(
     return written
 
 
+def _one(
+    type_name: str, source: tuple[str, str], target: tuple[str, str]
+) -> tuple[str, dict[str, str], NotFound]:
+    """The MATCH for one relationship, its parameters, and the error if it is missing."""
+    (source_label, source_id), (target_label, target_id) = source, target
+    _ends(type_name, source_label, target_label)
+    pattern = (
+        f"MATCH (a:{source_label} {{id: $source}})-[r:{type_name}]->"
+        f"(b:{target_label} {{id: $target}})"
+    )
+    missing = NotFound(type_name, f"{source_id}->{target_id}")
+    return pattern, {"source": source_id, "target": target_id}, missing
+
+
 def get(
     store: GraphStore, type_name: str, source: tuple[str, str], target: tuple[str, str]
 ) -> dict:
-    (source_label, source_id), (target_label, target_id) = source, target
-    _ends(type_name, source_label, target_label)
-    rows = store.run_read(
-        f"MATCH (a:{source_label} {{id: $source}})-[r:{type_name}]->"
-        f"(b:{target_label} {{id: $target}}) RETURN properties(r) AS r",
-        source=source_id,
-        target=target_id,
-    )
+    pattern, params, missing = _one(type_name, source, target)
+    rows = store.run_read(f"{pattern} RETURN properties(r) AS r", **params)
     if not rows:
-        raise NotFound(type_name, f"{source_id}->{target_id}")
+        raise missing
     return rows[0]["r"]
 
 
@@ -113,16 +121,11 @@ def update(
     spec = relationship_type(type_name)
     merged = {k: v for k, v in {**current, **changes}.items() if v is not None}
     props = validate(spec.properties, merged).properties()
-    (source_label, source_id), (target_label, target_id) = source, target
-    rows = store.run_write(
-        f"MATCH (a:{source_label} {{id: $source}})-[r:{type_name}]->"
-        f"(b:{target_label} {{id: $target}}) SET r = $props RETURN properties(r) AS r",
-        source=source_id,
-        target=target_id,
-        props=props,
-    )
+    pattern, params, missing = _one(type_name, source, target)
+    rows = store.run_write(f"{pattern} SET r = $props RETURN properties(r) AS r",
+                           props=props, **params)
     if not rows:
-        raise NotFound(type_name, f"{source_id}->{target_id}")
+        raise missing
     return rows[0]["r"]
 
 
@@ -130,16 +133,10 @@ def delete(
     store: GraphStore, type_name: str, source: tuple[str, str], target: tuple[str, str]
 ) -> None:
     """End a relationship (a tie that no longer holds, a membership that lapsed)."""
-    (source_label, source_id), (target_label, target_id) = source, target
-    _ends(type_name, source_label, target_label)
-    rows = store.run_write(
-        f"MATCH (a:{source_label} {{id: $source}})-[r:{type_name}]->"
-        f"(b:{target_label} {{id: $target}}) DELETE r RETURN count(*) AS n",
-        source=source_id,
-        target=target_id,
-    )
+    pattern, params, missing = _one(type_name, source, target)
+    rows = store.run_write(f"{pattern} DELETE r RETURN count(*) AS n", **params)
     if not rows or rows[0]["n"] == 0:
-        raise NotFound(type_name, f"{source_id}->{target_id}")
+        raise missing
 
 
 def outgoing(
