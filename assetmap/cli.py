@@ -22,7 +22,7 @@ from assetmap.graph import organisations
 from assetmap.graph.embedded import EmbeddedServer, EmbeddedServerError
 from assetmap.graph.errors import StoreError
 from assetmap.graph.nodes import NotFound
-from assetmap.graph.store import GraphStore
+from assetmap.graph.store import GraphStore, embedded_directory
 from assetmap.model import InvalidRecord
 
 EXPECTED_ERRORS = (
@@ -186,10 +186,13 @@ def db() -> None:
 
 def _embedded(ctx: click.Context) -> EmbeddedServer:
     config: Config = ctx.obj
-    url = config.resolved_graph_url
-    if not url.startswith("falkordb+embedded://"):
-        raise ConfigError(f"ASSETMAP_GRAPH_URL is {url}: db commands manage the embedded server")
-    return EmbeddedServer(url.removeprefix("falkordb+embedded://"), config.appendfsync)
+    directory = embedded_directory(config.resolved_graph_url)
+    if directory is None:
+        raise ConfigError(
+            f"ASSETMAP_GRAPH_URL is {config.resolved_graph_url}: "
+            "db commands manage the embedded server only"
+        )
+    return EmbeddedServer(directory, config.appendfsync)
 
 
 @db.command("start")

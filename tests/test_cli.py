@@ -161,3 +161,39 @@ def test_demo_sets_up_and_prints_new_logins(cli_env) -> None:  # noqa: ANN001
     finally:
         store.clear()
         store.close()
+
+
+def test_serve_runs_a_wsgi_server(cli_env) -> None:  # noqa: ANN001
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, **cli_env}
+    server = subprocess.Popen([*ASSETMAP, "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        body = None
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as response:
+                    body = json.loads(response.read())
+                    served_by = response.headers["Server"]
+            except OSError:
+                time.sleep(0.1)
+        assert body is not None and body["database"] is True
+        assert served_by == "assetmap"  # waitress, named by us: not Flask's dev server
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_wsgi_module_builds_the_app(cli_env) -> None:  # noqa: ANN001
+    env = {**os.environ, **cli_env}
+    code = "import wsgi; print(wsgi.app.name, sorted(wsgi.app.blueprints))"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            text=True, check=True, cwd=Path(__file__).parent.parent)
+    assert result.stdout.strip() == "assetmap.web ['auth', 'public']"

@@ -20,7 +20,7 @@ import pytest
 
 from assetmap.graph import areas, people, places, users
 from assetmap.graph.dialect import NEO4J
-from assetmap.graph.neo4j import CLEAR_GRAPH
+from assetmap.graph.neo4j import OWN_STATEMENTS
 from assetmap.graph.store import GraphStore
 from assetmap.model import NODE_TYPES
 from tests.conftest import RECORDED_STATEMENTS
@@ -89,7 +89,7 @@ def test_every_statement_passes_neo4j_cypher_lint(cypher_linter: Path,
     templates = sorted(RECORDED_STATEMENTS)
     statements = [NEO4J.render(t) for t in templates]
     statements += [s.cypher for s in NEO4J.schema(NODE_TYPES.values())]
-    statements.append(CLEAR_GRAPH)
+    statements.extend(OWN_STATEMENTS)
     statements = sorted(set(statements))
     assert not any("@" in s for s in statements), "a dialect marker was left unrendered"
     results = lint(cypher_linter, statements)

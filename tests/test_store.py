@@ -275,3 +275,23 @@ def test_external_falkordb_server_by_url(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_explicit_embedded_url_relative_or_absolute(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from assetmap.graph.store import embedded_directory
+
+    assert embedded_directory("falkordb+embedded:///srv/assetmap/graph") == "/srv/assetmap/graph"
+    assert embedded_directory("falkordb+embedded://data/graph") == "data/graph"
+    assert embedded_directory("neo4j://localhost") is None
+    with pytest.raises(ConfigError, match="needs a folder"):
+        embedded_directory("falkordb+embedded://")
+    directory = short_tempdir("am-url-")
+    monkeypatch.chdir(directory)
+    store = GraphStore.open(Config(graph_url="falkordb+embedded://db"))
+    try:
+        store.run_write("CREATE (:Organisation {id: 'o1', name: 'PAVO'})")
+        assert (directory / "db" / "falkordb.sock").is_socket()
+    finally:
+        store.close()
+        EmbeddedServer(directory / "db").stop()
+        subprocess.run(["rm", "-rf", str(directory)], check=False)

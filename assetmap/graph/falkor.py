@@ -7,6 +7,7 @@ logical change one query.
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -88,6 +89,19 @@ class FalkorBackend:
         except (redis.exceptions.ResponseError, StoreError) as exc:
             if not statement.already_done or statement.already_done not in str(exc):
                 raise
+
+    def await_schema(self, timeout: float = 60.0) -> None:
+        """Wait until every unique constraint is OPERATIONAL (they start PENDING)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pending = [c for c in self._with_server(self._graph.list_constraints)
+                       if c.get("status") != "OPERATIONAL"]
+            if not pending:
+                return
+            if any(c.get("status") == "FAILED" for c in pending):
+                raise StoreError(f"a unique constraint failed to build: {pending}")
+            time.sleep(0.05)
+        raise StoreError("unique constraints did not become operational in time")
 
     def clear(self) -> None:
         """Delete the whole graph (it is recreated on the next write)."""

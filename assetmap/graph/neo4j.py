@@ -14,6 +14,10 @@ from assetmap.graph.errors import ConstraintViolation, StoreError, StoreUnavaila
 
 # batched, so a large graph is not deleted in one huge transaction
 CLEAR_GRAPH = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+# index and constraint creation returns at once; population happens in the background
+AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
+#: statements this backend sends itself, outside the store (linted with the rest)
+OWN_STATEMENTS = (CLEAR_GRAPH, AWAIT_INDEXES)
 
 
 class Neo4jBackend:
@@ -52,6 +56,10 @@ class Neo4jBackend:
         # schema commands run in auto-commit transactions; IF NOT EXISTS keeps them idempotent
         with self._session() as session:
             session.run(statement.cypher).consume()
+
+    def await_schema(self) -> None:
+        with self._session() as session:
+            session.run(AWAIT_INDEXES).consume()
 
     def clear(self) -> None:
         with self._session() as session:

@@ -32,6 +32,7 @@ class Backend(Protocol):
     def read(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
     def write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
     def apply_schema(self, statement: SchemaStatement) -> None: ...
+    def await_schema(self) -> None: ...
     def clear(self) -> None: ...
     def info(self) -> dict[str, Any]: ...
     def close(self) -> None: ...
@@ -67,6 +68,7 @@ class GraphStore:
         statements = self.dialect.schema(NODE_TYPES.values())
         for statement in statements:
             self.backend.apply_schema(statement)
+        self.backend.await_schema()
         return len(statements)
 
     def counts(self) -> dict[str, dict[str, int]]:
@@ -94,15 +96,27 @@ class GraphStore:
         self.backend.close()
 
 
+EMBEDDED_SCHEME = "falkordb+embedded"
+
+
+def embedded_directory(url: str) -> str | None:
+    """The folder of a ``falkordb+embedded://`` URL (absolute or relative), else None."""
+    parts = urlsplit(url)
+    if parts.scheme != EMBEDDED_SCHEME:
+        return None
+    directory = parts.netloc + parts.path
+    if not directory:
+        raise ConfigError("ASSETMAP_GRAPH_URL: falkordb+embedded:// needs a folder path")
+    return directory
+
+
 def open_backend(config: Config) -> Backend:
     url = config.resolved_graph_url
     scheme = urlsplit(url).scheme
-    if scheme == "falkordb+embedded":
+    directory = embedded_directory(url)
+    if directory:
         from assetmap.graph.falkor import FalkorBackend
 
-        directory = urlsplit(url).path
-        if not directory:
-            raise ConfigError("ASSETMAP_GRAPH_URL: falkordb+embedded:// needs a folder path")
         return FalkorBackend.embedded(directory, config.graph_name, config.appendfsync)
     if scheme in ("falkordb", "falkordbs"):
         from assetmap.graph.falkor import FalkorBackend
