@@ -15,6 +15,7 @@ natural ties, because isolation must exist to be found.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import random
@@ -186,11 +187,11 @@ class _Builder:
 
     def new_resident(
         self, age: int, household: int, where: tuple[int, int, float, float], surname: str,
-        welsh_household: bool,
+        welsh_household: bool, alone: bool = False,
     ) -> int:
         rng = self.rng
         settlement, home, lat, lon = where
-        living_alone = age >= 40 and len(self.households[household]) == 0
+        living_alone = age >= 40 and alone
         isolated = age >= 18 and rng.random() < (0.08 if age < 65 else 0.16)
         resident = _Resident(
             id=f"person-{len(self.residents) + 1:06d}",
@@ -229,7 +230,9 @@ class _Builder:
             household = len(self.households)
             self.households.append([])
             if size == 1:
-                self.new_resident(_age(rng, 20), household, where, surname, welsh)
+                # people living alone are older than adults in general: half of them 65+
+                age = max(_age(rng, 20), _age(rng, 20)) if rng.random() < 0.6 else _age(rng, 20)
+                self.new_resident(age, household, where, surname, welsh, alone=True)
                 continue
             first = self.new_resident(_age(rng, 22), household, where, surname, welsh)
             adults = [first]
@@ -357,9 +360,7 @@ class _Builder:
         for index, town in enumerate(self.settlements):
             places: dict[str, list[str]] = {}
 
-            def add_place(kind: str, name: str, name_cy: str | None = None,
-                          town: Settlement = town, places: dict = places) -> None:
-                self.add_place(town, places, kind, name, name_cy)
+            add_place = functools.partial(self.add_place, town, places)
 
             add_place("hall", f"{town.name} Community Hall", f"Neuadd Gymuned {town.name_cy}")
             add_place("chapel", f"Capel {rng.choice(_CHAPELS)}, {town.name}")
@@ -392,7 +393,7 @@ class _Builder:
 
     def add_place(
         self, town: Settlement, places: dict[str, list[str]], kind: str, name: str,
-        name_cy: str | None,
+        name_cy: str | None = None,
     ) -> None:
         rng = self.rng
         record = validate(Place, {
