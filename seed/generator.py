@@ -89,8 +89,7 @@ class _Resident:
     id: str
     age: int
     household: int
-    settlement: int  # index into SETTLEMENTS, -1 = countryside nearest to `home`
-    home: int  # nearest settlement index
+    home: int  # index into SETTLEMENTS of the settlement they live in or nearest to
     lat: float
     lon: float
     welsh: bool
@@ -164,7 +163,8 @@ class _Builder:
 
     # -- people and households ---------------------------------------------------
 
-    def place_household(self) -> tuple[int, int, float, float]:
+    def place_household(self) -> tuple[int, float, float]:
+        """Where a household lives: (settlement index, lat, lon), in it or in the countryside."""
         rng = self.rng
         home = rng.choices(
             range(len(self.settlements)), weights=[s.population for s in self.settlements]
@@ -177,27 +177,26 @@ class _Builder:
             lon = town.lon + km * math.sin(bearing) / (
                 KM_PER_DEGREE_LAT * math.cos(math.radians(town.lat))
             )
-            return -1, home, round(lat, 5), round(lon, 5)
+            return home, round(lat, 5), round(lon, 5)
         spread_km = 0.35 * math.sqrt(town.population / 1000)
         lat = town.lat + rng.gauss(0, spread_km) / KM_PER_DEGREE_LAT
         lon = town.lon + rng.gauss(0, spread_km) / (
             KM_PER_DEGREE_LAT * math.cos(math.radians(town.lat))
         )
-        return home, home, round(lat, 5), round(lon, 5)
+        return home, round(lat, 5), round(lon, 5)
 
     def new_resident(
-        self, age: int, household: int, where: tuple[int, int, float, float], surname: str,
+        self, age: int, household: int, where: tuple[int, float, float], surname: str,
         welsh_household: bool, alone: bool = False,
     ) -> int:
         rng = self.rng
-        settlement, home, lat, lon = where
+        home, lat, lon = where
         living_alone = age >= 40 and alone
         isolated = age >= 18 and rng.random() < (0.08 if age < 65 else 0.16)
         resident = _Resident(
             id=f"person-{len(self.residents) + 1:06d}",
             age=age,
             household=household,
-            settlement=settlement,
             home=home,
             lat=lat,
             lon=lon,
@@ -224,7 +223,7 @@ class _Builder:
         while len(self.residents) < self.target:
             size = min(_weighted(rng, powys.HOUSEHOLD_SIZES), self.target - len(self.residents))
             where = self.place_household()
-            town = self.settlements[where[1]]
+            town = self.settlements[where[0]]
             welsh = rng.random() < min(0.95, self.welsh_scale * town.welsh)
             surname = rng.choice(powys.SURNAMES)
             household = len(self.households)
