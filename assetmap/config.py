@@ -18,6 +18,16 @@ class ConfigError(ValueError):
     """A setting has a value assetmap cannot use."""
 
 
+def _number(env: dict[str, str] | os._Environ, name: str, default: float) -> float:
+    try:
+        value = float(env.get(name, default))
+    except ValueError:
+        raise ConfigError(f"{name}: must be a number of seconds") from None
+    if value < 0:
+        raise ConfigError(f"{name}: must not be negative")
+    return value
+
+
 @dataclass(frozen=True)
 class Config:
     instance_path: Path = Path("instance")
@@ -27,6 +37,7 @@ class Config:
     neo4j_user: str = "neo4j"
     neo4j_password: str = field(default="", repr=False)
     neo4j_database: str | None = None
+    neo4j_retry_seconds: float = 10.0
     secret_key: str = field(default="", repr=False)
     testing: bool = False
 
@@ -41,6 +52,7 @@ class Config:
             neo4j_user=env.get("ASSETMAP_NEO4J_USER", "neo4j"),
             neo4j_password=env.get("ASSETMAP_NEO4J_PASSWORD", ""),
             neo4j_database=env.get("ASSETMAP_NEO4J_DATABASE") or None,
+            neo4j_retry_seconds=_number(env, "ASSETMAP_NEO4J_RETRY_SECONDS", 10.0),
             secret_key=env.get("ASSETMAP_SECRET_KEY", ""),
         )
         config.check()

@@ -295,3 +295,24 @@ def test_explicit_embedded_url_relative_or_absolute(tmp_path: Path, monkeypatch)
         store.close()
         EmbeddedServer(directory / "db").stop()
         subprocess.run(["rm", "-rf", str(directory)], check=False)
+
+
+def test_processes_starting_together_share_one_server() -> None:
+    """Web workers starting at once: the start lock lets exactly one server start."""
+    directory = short_tempdir("am-race-")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from assetmap.graph.embedded import EmbeddedServer\n"
+        f"print(EmbeddedServer(Path({str(directory / 'graph')!r})).ensure_running())\n"
+    )
+    try:
+        workers = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                                    text=True, cwd=Path(__file__).parent.parent)
+                   for _ in range(4)]
+        pids = {int(worker.communicate(timeout=60)[0]) for worker in workers}
+        assert len(pids) == 1
+        assert pids == {EmbeddedServer(directory / "graph").pid()}
+    finally:
+        EmbeddedServer(directory / "graph").stop()
+        subprocess.run(["rm", "-rf", str(directory)], check=False)

@@ -23,11 +23,18 @@ OWN_STATEMENTS = (CLEAR_GRAPH, AWAIT_INDEXES)
 class Neo4jBackend:
     dialect = NEO4J
 
-    def __init__(self, url: str, user: str, password: str, database: str | None = None):
+    def __init__(
+        self, url: str, user: str, password: str, database: str | None = None,
+        retry_seconds: float = 10.0,
+    ):
         import neo4j  # imported here so the embedded default never pays for it
 
         self._neo4j = neo4j
-        self._driver = neo4j.GraphDatabase.driver(url, auth=(user, password))
+        # managed transactions retry transient failures for this long, then give up:
+        # a web request should fail fast rather than hang while the database is away
+        self._driver = neo4j.GraphDatabase.driver(
+            url, auth=(user, password), max_transaction_retry_time=retry_seconds
+        )
         self._database = database
         self.url = url
 

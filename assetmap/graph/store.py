@@ -127,7 +127,8 @@ def open_backend(config: Config) -> Backend:
 
         if not config.neo4j_password:
             raise ConfigError("ASSETMAP_NEO4J_PASSWORD: required for a Neo4j URL")
-        return Neo4jBackend(url, config.neo4j_user, config.neo4j_password, config.neo4j_database)
+        return Neo4jBackend(url, config.neo4j_user, config.neo4j_password,
+                            config.neo4j_database, config.neo4j_retry_seconds)
     raise ConfigError(
         f"ASSETMAP_GRAPH_URL: unknown scheme {scheme!r}; use falkordb+embedded://, "
         "falkordb://, neo4j:// or bolt://"
