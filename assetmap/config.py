@@ -87,7 +87,7 @@ class Config:
         """
         if self.secret_key:
             return self.secret_key
-        self.instance_path.mkdir(parents=True, exist_ok=True)
+        self.instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
         key_file = self.instance_path / "secret_key"
         try:
             fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -37,7 +37,7 @@ class InvalidRecord(ValueError):
     ``errors`` is a list of ``(field, problem)`` pairs; ``str()`` gives one readable line.
     """
 
-    def __init__(self, errors: list[tuple[str, str]]):
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
         self.errors = errors
         super().__init__("; ".join(f"{name}: {problem}" for name, problem in errors))
 
@@ -53,7 +53,7 @@ class InvalidRecord(ValueError):
 class FieldProblem(ValueError):
     """Raised inside cross-field checks so the error still names its field."""
 
-    def __init__(self, field: str, problem: str):
+    def __init__(self, field: str, problem: str) -> None:
         self.field = field
         super().__init__(problem)
 

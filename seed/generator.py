@@ -144,7 +144,7 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 class _Builder:
-    def __init__(self, people: int, seed: int):
+    def __init__(self, people: int, seed: int) -> None:
         self.rng = random.Random(seed)
         self.target = people
         self.out = Community()

@@ -96,3 +96,17 @@ def test_login_redirect_never_leaves_the_site(client, sample_store: GraphStore) 
         "csrf_token": csrf_token(page.get_data(as_text=True))})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+def test_generated_secret_key_is_private_and_kept(tmp_path) -> None:  # noqa: ANN001
+    import stat
+
+    from assetmap.config import Config
+
+    config = Config(instance_path=tmp_path / "instance")
+    first = config.load_secret_key()
+    key_file = tmp_path / "instance" / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "instance").stat().st_mode) == 0o700
+    assert len(first) == 64 and config.load_secret_key() == first
+    assert Config(secret_key="from-the-environment").load_secret_key() == "from-the-environment"

@@ -36,7 +36,7 @@ class EmbeddedServerError(RuntimeError):
 class EmbeddedServer:
     """Start, find, share and stop the FalkorDB server of one instance folder."""
 
-    def __init__(self, directory: Path, appendfsync: str = "always"):
+    def __init__(self, directory: Path, appendfsync: str = "always") -> None:
         self.directory = Path(directory).absolute()
         self.appendfsync = appendfsync
         self.socket_path = self.directory / SOCKET_NAME

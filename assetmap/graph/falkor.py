@@ -25,7 +25,7 @@ from assetmap.graph.errors import ConstraintViolation, StoreError, StoreUnavaila
 class FalkorBackend:
     dialect = FALKORDB
 
-    def __init__(self, db: FalkorDB, graph_name: str, server: EmbeddedServer | None = None):
+    def __init__(self, db: FalkorDB, graph_name: str, server: EmbeddedServer | None = None) -> None:
         self._db = db
         self.graph_name = graph_name
         self.server = server

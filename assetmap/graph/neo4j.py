@@ -26,7 +26,7 @@ class Neo4jBackend:
     def __init__(
         self, url: str, user: str, password: str, database: str | None = None,
         retry_seconds: float = 10.0,
-    ):
+    ) -> None:
         import neo4j  # imported here so the embedded default never pays for it
 
         self._neo4j = neo4j

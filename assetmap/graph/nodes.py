@@ -30,7 +30,7 @@ MAX_PAGE = 1000
 class NotFound(LookupError):
     """No node of the label has the id."""
 
-    def __init__(self, label: str, node_id: str):
+    def __init__(self, label: str, node_id: str) -> None:
         self.label = label
         self.node_id = node_id
         super().__init__(f"no {label} with id {node_id!r}")
@@ -74,7 +74,7 @@ def _strip_system(properties: dict[str, Any]) -> dict[str, Any]:
 class NodeRepository:
     """Parameterised CRUD for one node model, with the links written alongside it."""
 
-    def __init__(self, model: type[Record], links: dict[str, Link] | None = None):
+    def __init__(self, model: type[Record], links: dict[str, Link] | None = None) -> None:
         self.model = model
         self.label = model.label
         self.links = links or {}

@@ -41,7 +41,7 @@ class Backend(Protocol):
 class GraphStore:
     """Parameterised reads and writes returning plain dicts, and the schema bootstrap."""
 
-    def __init__(self, backend: Backend):
+    def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self.dialect = backend.dialect
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
@@ -20,7 +21,7 @@ bp = Blueprint("auth", __name__)
 
 
 class SignedInUser(UserMixin):
-    def __init__(self, record: dict):
+    def __init__(self, record: dict) -> None:
         self.id = record["id"]
         self.email = record["email"]
         self.role = record["role"]
@@ -51,7 +52,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # noqa: ANN201
+def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         record = accounts.authenticate(get_store(), form.email.data, form.password.data)
@@ -66,7 +67,7 @@ def login():  # noqa: ANN201
 
 @bp.post("/logout")
 @login_required
-def logout():  # noqa: ANN201
+def logout() -> ResponseReturnValue:
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -75,5 +76,5 @@ def logout():  # noqa: ANN201
 
 @bp.get("/account")
 @login_required
-def account():  # noqa: ANN201
+def account() -> ResponseReturnValue:
     return render_template("account.html", user=current_user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from assetmap.graph.errors import StoreUnavailable
@@ -14,7 +15,7 @@ def _wants_json() -> bool:
     )
 
 
-def _respond(status: int, title: str, message: str):  # noqa: ANN202
+def _respond(status: int, title: str, message: str) -> ResponseReturnValue:
     if _wants_json():
         return jsonify(error=title, message=message), status
     return render_template("error.html", status=status, title=title, message=message), status
@@ -22,15 +23,15 @@ def _respond(status: int, title: str, message: str):  # noqa: ANN202
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # noqa: ANN202
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         return _respond(error.code or 500, error.name, error.description or "")
 
     @app.errorhandler(StoreUnavailable)
-    def store_unavailable(error: StoreUnavailable):  # noqa: ANN202
+    def store_unavailable(error: StoreUnavailable) -> ResponseReturnValue:
         app.logger.error("graph store unavailable: %s", error)
         return _respond(503, "Service Unavailable", "The database is not reachable just now.")
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):  # noqa: ANN202
+    def unexpected(error: Exception) -> ResponseReturnValue:
         app.logger.exception("unhandled error")
         return _respond(500, InternalServerError.name, "Something went wrong on our side.")

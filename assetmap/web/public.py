@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
+from flask.typing import ResponseReturnValue
 
 from assetmap.graph import places
 from assetmap.graph.errors import StoreError
@@ -13,7 +14,7 @@ bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
-def home():  # noqa: ANN201
+def home() -> ResponseReturnValue:
     store = get_store()
     counts = store.counts()
     place_rows = places.for_map(store)
@@ -30,7 +31,7 @@ def home():  # noqa: ANN201
 
 
 @bp.get("/healthz")
-def healthz():  # noqa: ANN201
+def healthz() -> ResponseReturnValue:
     try:
         counts = get_store().counts()
     except StoreError:
