@@ -577,7 +577,7 @@ class _Builder:
         for i in staff:
             self.residents[i].profession = powys.PROFESSIONS[rng.randrange(len(powys.PROFESSIONS))]
         for index, resident in enumerate(self.residents):
-            if not resident.needs and resident.age < 80:
+            if not staff or (not resident.needs and resident.age < 80):
                 continue
             for _ in range(rng.randint(1, 3)):
                 professional = staff[rng.randrange(len(staff))]

@@ -132,3 +132,13 @@ def test_sample_loads_completely(falkor_store: GraphStore) -> None:
     assert sum(counts["nodes"].values()) == written["nodes"]
     assert sum(counts["relationships"].values()) == len(data["relationships"])
     assert 20 <= counts["nodes"]["Person"] <= 60
+
+
+@pytest.mark.parametrize("people", [1, 2, 3, 7, 25])
+def test_tiny_communities_generate(people: int) -> None:
+    for seed_value in range(15):
+        small = generate(people, seed=seed_value)
+        assert len(small.records["Person"]) == people
+        ids = {p.id for p in small.records["Person"]}
+        for a, b, _ in small.relationships.get(("KNOWS", "Person", "Person"), []):
+            assert a in ids and b in ids and a != b
