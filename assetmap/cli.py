@@ -261,7 +261,7 @@ def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) 
     config: Config = ctx.obj
     with _store(ctx) as store:
         if store.is_empty():
-            _prepare_empty(store, replace=False)
+            store.init_schema()
             _seed(store, people, 7)
         else:
             click.echo("using the community already in the graph")

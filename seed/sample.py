@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from assetmap.graph import nodes, ties
 from assetmap.graph.store import GraphStore
-from assetmap.model import NODE_TYPES, relationship_type, validate
-from seed.generator import WRITE_ORDER, generate
+from assetmap.model import NODE_TYPES, node_type, relationship_type, validate
+from seed.generator import WRITE_ORDER, Community, generate, write
 
 SAMPLE_FILE = Path(__file__).parent / "sample" / "community.json"
 TOWN = "Llanidloes"
@@ -63,20 +62,18 @@ def build() -> dict:
 def load(store: GraphStore, path: Path = SAMPLE_FILE) -> dict[str, int]:
     """Validate and write the sample; returns how many nodes and relationships it wrote."""
     data = json.loads(path.read_text())
-    written = {"nodes": 0, "relationships": 0}
-    for label in WRITE_ORDER:
-        model = NODE_TYPES[label]
-        records = [validate(model, row) for row in data["nodes"].get(label, [])]
-        written["nodes"] += nodes.NodeRepository(model).create_many(store, records)
-    grouped: dict[tuple[str, str, str], list[tuple[str, str, dict]]] = {}
+    community = Community()
+    for label, rows in data["nodes"].items():
+        model = node_type(label)
+        for row in rows:
+            community.add(validate(model, row))
     for rel in data["relationships"]:
         spec = relationship_type(rel["type"])
         props = validate(spec.properties, rel["properties"]).properties()
-        key = (rel["type"], rel["source"][0], rel["target"][0])
-        grouped.setdefault(key, []).append((rel["source"][1], rel["target"][1], props))
-    for (type_name, source, target), rows in grouped.items():
-        written["relationships"] += ties.create_many(store, type_name, source, target, rows)
-    return written
+        community.relate(rel["type"], tuple(rel["source"]), tuple(rel["target"]), props)
+    written = write(store, community)
+    nodes = sum(count for name, count in written.items() if name in NODE_TYPES)
+    return {"nodes": nodes, "relationships": sum(written.values()) - nodes}
 
 
 if __name__ == "__main__":

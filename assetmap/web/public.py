@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
 
@@ -18,9 +20,7 @@ def home() -> ResponseReturnValue:
     store = get_store()
     counts = store.counts()
     place_rows = places.for_map(store)
-    towns: dict[str, int] = {}
-    for place in place_rows:
-        towns[place["town"] or "-"] = towns.get(place["town"] or "-", 0) + 1
+    towns = Counter(place["town"] or "-" for place in place_rows)
     return render_template(
         "home.html",
         counts=counts,
