@@ -10,7 +10,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,7 +23,8 @@ from assetmap.graph.embedded import EmbeddedServer, EmbeddedServerError
 from assetmap.graph.errors import StoreError
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore, embedded_directory
-from assetmap.model import InvalidRecord
+from assetmap.model import AREA_LEVELS, InvalidRecord
+from assetmap.services import analysis
 
 EXPECTED_ERRORS = (
     ConfigError, EmbeddedServerError, StoreError, InvalidRecord, NotFound, ValueError, OSError,
@@ -114,22 +115,31 @@ def _prepare_empty(store: GraphStore, replace: bool) -> None:
     store.init_schema()
 
 
-def _seed(store: GraphStore, people: int, seed_value: int) -> None:
+@contextmanager
+def _progress_bar(verb: str, quiet: bool = False) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr fed by ``report(stage, done, total)`` calls."""
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    with Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), transient=not sys.stderr.isatty(), disable=quiet,
+        console=Console(stderr=True),
+    ) as progress:
+        task = progress.add_task(verb, total=None)
+
+        def report(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=f"{verb} {stage}", completed=done, total=total)
+
+        yield report
+
+
+def _seed(store: GraphStore, people: int, seed_value: int) -> None:
     from seed.generator import generate, write
     started = time.perf_counter()
     community = generate(people, seed_value)
     generated = time.perf_counter() - started
-    with Progress(
-        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), transient=not sys.stderr.isatty(),
-    ) as progress:
-        task = progress.add_task("writing", total=None)
-
-        def report(stage: str, done: int, total: int) -> None:
-            progress.update(task, description=f"writing {stage}", completed=done, total=total)
-
+    with _progress_bar("writing") as report:
         write(store, community, report)
     elapsed = time.perf_counter() - started
     counts = community.counts()
@@ -250,6 +260,169 @@ def _serve(config: Config, host: str, port: int, threads: int) -> None:
     waitress.serve(app, host=host, port=port, threads=threads, ident="assetmap")
 
 
+# ---------------------------------------------------------------------------
+# analysis
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def analyse(ctx: click.Context, as_json: bool) -> None:
+    """Analyse the whole community and store the results (LSNS-6, fragile circles, carers,
+    hotspots); records an AnalysisRun."""
+    with _store(ctx) as store, _progress_bar("analysing", quiet=as_json) as report:
+        summary = analysis.run_analysis(store, report)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, sort_keys=True))
+    else:
+        _print_analysis(summary)
+
+
+def _print_analysis(summary: dict[str, Any]) -> None:
+    people = summary["people"] or 1
+    click.echo(
+        f"analysed {summary['people']:,} people in {summary['duration']:.1f} s: "
+        f"{summary['at_risk']:,} at risk of isolation ({100 * summary['at_risk'] / people:.0f}%), "
+        f"{summary['fragile']:,} with a fragile circle, "
+        f"{summary['carers_at_risk']:,} of {summary['carers']:,} carers at risk "
+        f"(run {summary['run_id']})"
+    )
+
+
+class DefaultCommandGroup(AssetmapGroup):
+    """A group whose first argument, when not a subcommand, goes to ``default_command``."""
+
+    default_command = "show"
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in self.commands:
+            args = [self.default_command, *args]
+        return super().resolve_command(ctx, args)
+
+
+@main.group(cls=DefaultCommandGroup)
+def person() -> None:
+    """One person: `assetmap person PERSON_ID` shows their circles, LSNS-6 and risks."""
+
+
+@person.command("show")
+@click.argument("person_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--no-save", is_flag=True, help="Do not store the recomputed result.")
+@click.pass_context
+def person_show(ctx: click.Context, person_id: str, as_json: bool, no_save: bool) -> None:
+    """Recompute and show a person's circles by level, LSNS-6 and sub-scores, risk, reasons,
+    fragile circle and key person (and, for a carer, breakdown risk)."""
+    with _store(ctx) as store:
+        report = analysis.assess_person(store, person_id, write=not no_save)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, sort_keys=True))
+        return
+    names = {1: "intimacy", 2: "friendship", 3: "participation", 4: "exchange (paid)"}
+    click.echo(f"{report['name']} ({report['id']})")
+    for level, members in report["circles"].items():
+        listed = ", ".join(m["name"] for m in members) or "-"
+        click.echo(f"  circle {level} {names[int(level)]}: {listed}")
+    score = report["lsns6"]
+    click.echo(f"  LSNS-6 ({score['source']}): {score['total']}/30 "
+               f"(family {score['family']}/15, friends {score['friends']}/15)"
+               f"{' - at risk of isolation' if report['isolation_risk'] else ''}")
+    for reason in report["reasons"]:
+        click.echo(f"  - {reason['text']}")
+    if "carer" in report:
+        carer = report["carer"]
+        click.echo(f"  carer: {carer['hours_per_week']} hours a week, risk {carer['risk']}")
+        for reason in carer["reasons"]:
+            click.echo(f"  - {reason['text']}")
+
+
+@person.command("lsns6")
+@click.argument("person_id")
+@click.option("--answers", required=True, metavar="F1,F2,F3,R1,R2,R3",
+              help="Six scored answers 0-5: family then friends - seen monthly, "
+                   "private matters, call on for help.")
+@click.option("--date", "answered_on", required=True, help="When it was answered (YYYY-MM-DD).")
+@click.option("--by", "recorded_by", required=True, help="Id of the staff member recording it.")
+@click.pass_context
+def person_lsns6(
+    ctx: click.Context, person_id: str, answers: str, answered_on: str, recorded_by: str
+) -> None:
+    """Record an LSNS-6 questionnaire; it takes precedence over the estimate from ties."""
+    from assetmap.analysis.lsns6 import ITEMS
+    from assetmap.graph.analysis import record_questionnaire
+
+    values = [part.strip() for part in answers.split(",")]
+    if len(values) != len(ITEMS) or not all(v.isdigit() for v in values):
+        raise InvalidRecord([("answers", "must be six whole numbers 0-5, comma separated")])
+    with _store(ctx) as store:
+        record_questionnaire(store, {
+            "person_id": person_id, "date": answered_on, "recorded_by": recorded_by,
+            **dict(zip(ITEMS, (int(v) for v in values), strict=True)),
+        })
+        report = analysis.assess_person(store, person_id)
+    click.echo(f"recorded: LSNS-6 {report['lsns6']['total']}/30 for {report['name']}")
+
+
+@main.command()
+@click.argument("person_id")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--max-cost", "max_cost_pence", type=click.IntRange(0, 100_000), default=None,
+              help="Leave out activities dearer than this many pence.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def suggest(
+    ctx: click.Context, person_id: str, limit: int, max_cost_pence: int | None, as_json: bool
+) -> None:
+    """Who or what could join a person's circle, best first, with reasons."""
+    with _store(ctx) as store:
+        found = analysis.suggest(store, person_id, limit, max_cost_pence)
+    if as_json:
+        click.echo(json.dumps(found, indent=2, sort_keys=True))
+        return
+    for rank, item in enumerate(found, 1):
+        click.echo(f"{rank:>2}. {item['kind']:<9} {item['name']}  (score {item['score']:.2f})")
+        click.echo(f"      {'; '.join(r['text'] for r in item['reasons'])}")
+
+
+@main.command()
+@click.option("--level", type=click.Choice(AREA_LEVELS), default="ward", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def hotspots(ctx: click.Context, level: str, as_json: bool) -> None:
+    """Isolation hotspots and asset deserts per area, from the last analysis run.
+
+    Counts below 5, and figures that would let one be worked out, are withheld.
+    """
+    with _store(ctx) as store:
+        rows = analysis.hotspots(store, level)
+    if not rows:
+        raise ValueError("no analysis results yet: run `assetmap analyse` first")
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, sort_keys=True))
+        return
+    columns = (("people", "people"), ("at_risk", "at risk"), ("at_risk_rate", "%"),
+               ("fragile", "fragile"), ("carers_at_risk", "carers at risk"),
+               ("access_per_1000", "access/1000"), ("asset_desert", "desert"))
+    click.echo(f"{'area':<28}" + "".join(f"{title:>15}" for _, title in columns))
+    for row in rows:
+        cells = "".join(f"{_cell(row[key]):>15}" for key, _ in columns)
+        click.echo(f"{row['name'][:27]:<28}{cells}")
+    click.echo("withheld: fewer than 5, or would let such a figure be worked out")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "withheld"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+# ---------------------------------------------------------------------------
+
+
 @main.command()
 @click.option("--people", type=click.IntRange(1, 200_000), default=2000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -263,6 +436,7 @@ def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) 
         if store.is_empty():
             store.init_schema()
             _seed(store, people, 7)
+            _print_analysis(analysis.run_analysis(store))
         else:
             click.echo("using the community already in the graph")
         logins = accounts.demo_users(store, organisations.repo.get(store, "org-cvc")["id"])

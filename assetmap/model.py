@@ -203,6 +203,10 @@ Category = Literal[
 ]
 Frequency = Literal["weekly", "fortnightly", "monthly"]
 ReferralStatus = Literal["suggested", "contacted", "attended", "declined"]
+AccessNeed = Literal["step_free", "hearing_loop", "accessible_toilet", "parking"]
+ACCESS_NEEDS: tuple[str, ...] = AccessNeed.__args__  # type: ignore[attr-defined]
+#: an LSNS-6 answer as scored: 0 none, 1 one, 2 two, 3 three or four, 4 five to eight, 5 nine+
+Lsns6Answer = Annotated[int, Field(ge=0, le=5)]
 AREA_LEVELS: tuple[str, ...] = AreaLevel.__args__  # type: ignore[attr-defined]
 
 
@@ -231,6 +235,8 @@ class Record(BaseModel):
     indexed: ClassVar[tuple[str, ...]] = ()
     #: properties searched as text: a full-text index
     text_search: ClassVar[tuple[str, ...]] = ()
+    #: indexes on an extra label's nodes only (a geo search among volunteers)
+    extra_indexed: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     id: Id = Field(default_factory=new_id)
 
@@ -247,6 +253,7 @@ class Person(Record):
     label: ClassVar[str] = "Person"
     located = True
     indexed = ("area", "postcode", "open_to_connect", "name")
+    extra_indexed = {"Volunteer": ("location",)}
 
     name: Name
     birth_year: BirthYear | None = None
@@ -261,18 +268,23 @@ class Person(Record):
     area: Id | None = None
     open_to_connect: bool = False
     profession: Name | None = None
+    #: when the person can take part (or, for a volunteer, give time): e.g. "tue_am"
+    availability: Annotated[list[Availability], Field(max_length=21)] = []
+    #: what a venue must have for the person to get in and take part
+    access_needs: Annotated[list[AccessNeed], Field(max_length=4)] = []
     # Extra labels: Volunteer and Carer (DESIGN.md §4)
     volunteer: bool = False
     carer: bool = False
-    availability: Annotated[list[Availability], Field(max_length=21)] = []
     radius_km: Annotated[float, Field(ge=0, le=200)] | None = None
+    #: how many people a volunteer can support at once
+    capacity: Annotated[int, Field(ge=0, le=50)] | None = None
     skills: Tags = []
 
     @model_validator(mode="after")
     def _location_pair(self) -> Person:
         _require_pair(self, "lat", "lon")
-        if not self.volunteer and (self.availability or self.radius_km is not None):
-            raise FieldProblem("volunteer", "availability and radius_km are for volunteers only")
+        if not self.volunteer and (self.radius_km is not None or self.capacity is not None):
+            raise FieldProblem("volunteer", "radius_km and capacity are for volunteers only")
         return self
 
     def extra_labels(self) -> tuple[str, ...]:
@@ -394,6 +406,28 @@ class WhatMatters(Record):
     others_might_provide: Text = ""
 
 
+class Lsns6Response(Record):
+    """A Lubben Social Network Scale-6 questionnaire answered by the person, as staff recorded it.
+
+    Each answer is the scored band (0 none ... 5 nine or more); the items are, for family
+    and then friends: seen or heard from monthly, can talk to about private matters, could
+    call on for help.
+    """
+
+    label: ClassVar[str] = "Lsns6Response"
+    indexed = ("person_id",)
+
+    person_id: Id
+    date: date
+    recorded_by: Id
+    family_monthly: Lsns6Answer
+    family_private: Lsns6Answer
+    family_help: Lsns6Answer
+    friends_monthly: Lsns6Answer
+    friends_private: Lsns6Answer
+    friends_help: Lsns6Answer
+
+
 class Consent(Record):
     label: ClassVar[str] = "Consent"
     indexed = ("person_id", "organisation_id")
@@ -417,6 +451,7 @@ class AnalysisRun(Record):
     version: Annotated[str, StringConstraints(max_length=40)]
     parameters: Text = "{}"
     counts: Text = "{}"
+    durations: Text = "{}"
 
 
 def _require_pair(record: BaseModel, first: str, second: str) -> None:
@@ -428,11 +463,23 @@ def _require_pair(record: BaseModel, first: str, second: str) -> None:
 NODE_TYPES: dict[str, type[Record]] = {
     model.label: model
     for model in (
-        Person, Organisation, Group, Place, Activity, Area, User, WhatMatters, Consent,
-        AnalysisRun,
+        Person, Organisation, Group, Place, Activity, Area, User, WhatMatters, Lsns6Response,
+        Consent, AnalysisRun,
     )
 }
 EXTRA_LABELS = ("Volunteer", "Carer")
+
+#: properties the batch analysis writes onto nodes (``assetmap analyse``); they are not
+#: fields a user edits, so validation of an edit leaves them out and keeps them
+ANALYSIS_FIELDS: dict[str, tuple[str, ...]] = {
+    "Person": (
+        "lsns6", "lsns6_family", "lsns6_friends", "lsns6_items", "lsns6_source",
+        "isolation_risk", "risk_reasons", "fragile_circle", "key_person_id", "support_lost",
+        "nearest_activity_m", "cut_off", "bridging", "community", "carer_hours",
+        "carer_risk", "carer_reasons", "analysed_at", "analysis_run",
+    ),
+    "Area": ("figures", "analysed_at", "analysis_run"),
+}
 
 
 # ---------------------------------------------------------------------------
@@ -521,7 +568,7 @@ RELATIONSHIPS: dict[str, RelationshipType] = {
         RelationshipType("SHARED_WITH", ("Person",), ("Organisation",), SharedWith),
         RelationshipType("REFERRED_TO", ("Person",), ("Activity", "Group"), ReferredTo),
         RelationshipType("WORKS_FOR", ("User",), ("Organisation",)),
-        RelationshipType("ABOUT", ("WhatMatters", "Consent"), ("Person",)),
+        RelationshipType("ABOUT", ("WhatMatters", "Lsns6Response", "Consent"), ("Person",)),
     )
 }
 

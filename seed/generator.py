@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from assetmap.analysis.vocabulary import categories_for
 from assetmap.graph import nodes as node_writes
 from assetmap.graph import ties as tie_writes
 from assetmap.graph.store import GraphStore
@@ -672,9 +673,12 @@ class _Builder:
                 "volunteer": volunteer,
                 "carer": resident.carer,
                 "availability": (
-                    sorted(rng.sample(_AVAILABILITY, rng.randint(1, 4))) if volunteer else []
+                    sorted(rng.sample(_AVAILABILITY, rng.randint(1, 4)))
+                    if volunteer or (resident.age >= 16 and rng.random() < 0.5) else []
                 ),
+                "access_needs": _access_needs(rng, resident.age),
                 "radius_km": float(rng.choice((3, 5, 10, 15, 25))) if volunteer else None,
+                "capacity": rng.choice((1, 2, 2, 3)) if volunteer else None,
                 "skills": resident.gifts if volunteer else [],
             })
             self.out.add(record)
@@ -802,17 +806,18 @@ _GROUP_TYPES: list[tuple] = [
      ("leisure_centre", "hall"), ("11:00",), 350, (50, 120)),
 ]
 
-_INTEREST_CATEGORIES = {
-    "singing": "music", "music": "music", "walking": "outdoors", "gardening": "gardening",
-    "knitting": "crafts", "crafts": "crafts", "woodwork": "crafts", "reading": "learning",
-    "local history": "heritage", "cooking": "food", "baking": "food", "chapel": "faith",
-    "computers": "digital", "painting": "arts", "films": "arts", "dancing": "exercise",
-    "bowls": "exercise", "rugby": "exercise", "football": "exercise",
-}
-
-
 def _matches(interests: list[str], categories: list[str]) -> bool:
-    return any(_INTEREST_CATEGORIES.get(i) in categories for i in interests)
+    return bool(categories_for(interests) & set(categories))
+
+
+def _access_needs(rng: random.Random, age: int) -> list[str]:
+    """Mobility and hearing needs grow with age (about 4 in 10 over-75s need step-free)."""
+    needs = []
+    if (age >= 75 and rng.random() < 0.4) or (age >= 60 and rng.random() < 0.08):
+        needs.append("step_free")
+    if age >= 70 and rng.random() < 0.2:
+        needs.append("hearing_loop")
+    return needs
 
 
 def _postcode(rng: random.Random, district: str) -> str:

@@ -32,6 +32,8 @@ BAD = [
     (model.Person, PERSON, {"interests": ["x" * 101]}, "interests.0", "at most 100"),
     (model.Person, PERSON, {"interests": ["a"] * 51}, "interests", "at most 50"),
     (model.Person, PERSON, {"radius_km": 5}, "volunteer", "volunteers only"),
+    (model.Person, PERSON, {"capacity": 2}, "volunteer", "volunteers only"),
+    (model.Person, PERSON, {"access_needs": ["lift"]}, "access_needs.0", "step_free"),
     (model.Person, PERSON, {"volunteer": True, "availability": ["someday"]},
      "availability.0", "day and part of day"),
     (model.Person, PERSON, {"volunteer": True, "radius_km": 500}, "radius_km", "less than"),

@@ -83,6 +83,11 @@ class Dialect:
                 properties.append("location")
             for prop in properties:
                 statements.append(self._index(label, prop, point=prop == "location"))
+            for extra_label, extra_properties in model.extra_indexed.items():
+                statements.extend(
+                    self._index(extra_label, prop, point=prop == "location")
+                    for prop in extra_properties
+                )
             if model.text_search:
                 statements.append(self._fulltext(label, model.text_search))
         return statements

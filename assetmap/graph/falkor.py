@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 import redis
 from falkordb import FalkorDB
 from falkordb.edge import Edge
+from falkordb.helpers import stringify_param_value
 from falkordb.node import Node
 
 from assetmap.graph.dialect import FALKORDB, SchemaStatement
@@ -68,6 +69,28 @@ class FalkorBackend:
 
     def write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         return self._run(self._graph.query, query, params)
+
+    def read_rows(self, query: str, params: dict[str, Any]) -> list[list[Any]]:
+        """Rows as the server's plain reply, skipping the client's value decoding.
+
+        The reply without ``--compact`` carries integers and strings as they are (and other
+        values as text), parsed by hiredis in C: a million ties read in about half the
+        time the client takes. Only for columns of integers and strings.
+        """
+        header = "".join(
+            f"{key}={stringify_param_value(value)} " for key, value in params.items()
+        )
+        command = ("GRAPH.RO_QUERY", self.graph_name, f"CYPHER {header}{query}" if header
+                   else query)
+        try:
+            reply = self._with_server(lambda: self._db.connection.execute_command(*command))
+        except redis.exceptions.ResponseError as exc:
+            if "empty key" in str(exc):
+                return []
+            raise StoreError(str(exc)) from None
+        except redis.exceptions.ConnectionError as exc:
+            raise StoreUnavailable(f"FalkorDB is not reachable: {exc}") from None
+        return reply[1] if len(reply) == 3 else []
 
     def _run(self, method: Any, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         try:

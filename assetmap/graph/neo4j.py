@@ -47,11 +47,16 @@ class Neo4jBackend:
     def write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         return self._run("execute_write", query, params)
 
-    def _run(self, mode: str, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def read_rows(self, query: str, params: dict[str, Any]) -> list[list[Any]]:
+        return self._run("execute_read", query, params, _values)
+
+    def _run(
+        self, mode: str, query: str, params: dict[str, Any], collect: Any = None
+    ) -> Any:
         errors = self._neo4j.exceptions
         try:
             with self._session() as session:
-                return getattr(session, mode)(_collect, query, params)
+                return getattr(session, mode)(collect or _collect, query, params)
         except errors.ConstraintError as exc:
             raise ConstraintViolation(exc.message or str(exc)) from None
         except errors.ServiceUnavailable as exc:
@@ -83,6 +88,10 @@ class Neo4jBackend:
 def _collect(tx: Any, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     result = tx.run(query, params)
     return [{key: _plain(value) for key, value in record.items()} for record in result]
+
+
+def _values(tx: Any, query: str, params: dict[str, Any]) -> list[list[Any]]:
+    return tx.run(query, params).values()
 
 
 def _plain(value: Any) -> Any:

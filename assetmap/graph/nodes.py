@@ -15,6 +15,7 @@ from typing import Any
 from assetmap.graph.errors import ConstraintViolation
 from assetmap.graph.store import GraphStore
 from assetmap.model import (
+    ANALYSIS_FIELDS,
     RELATIONSHIPS,
     InvalidRecord,
     Person,
@@ -67,8 +68,10 @@ def _location_clause(record: Record, variable: str, source: str) -> str:
     return f" SET {variable}.location = point({{latitude: {source}.lat, longitude: {source}.lon}})"
 
 
-def _strip_system(properties: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in properties.items() if key not in SYSTEM_FIELDS}
+def _editable(properties: dict[str, Any], label: str) -> dict[str, Any]:
+    """The properties a user edits: not timestamps, points or analysis results."""
+    derived = (*SYSTEM_FIELDS, *ANALYSIS_FIELDS.get(label, ()))
+    return {key: value for key, value in properties.items() if key not in derived}
 
 
 class NodeRepository:
@@ -201,7 +204,7 @@ class NodeRepository:
             raise InvalidRecord([("record", "must be an object of fields")])
         if "id" in changes and changes["id"] != node_id:
             raise InvalidRecord([("id", "cannot be changed")])
-        current = _strip_system(self.get(store, node_id))
+        current = _editable(self.get(store, node_id), self.label)
         merged = {**current, **changes}
         record = validate(self.model, {k: v for k, v in merged.items() if v is not None})
         new = record.properties()

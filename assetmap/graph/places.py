@@ -16,9 +16,10 @@ def near(
 ) -> list[dict]:
     """Places within ``radius_m`` metres of a point, nearest first, with ``distance_m``."""
     rows = store.run_read(
-        "MATCH (p:Place) "
+        "MATCH (p:Place) WHERE @distance(p.location, point({latitude: $lat, longitude: $lon})) "
+        "<= $radius "  # in WHERE of the MATCH, so the point index finds the places
         "WITH p, @distance(p.location, point({latitude: $lat, longitude: $lon})) AS d "
-        "WHERE d <= $radius RETURN properties(p) AS place, d ORDER BY d LIMIT $limit",
+        "RETURN properties(p) AS place, d ORDER BY d LIMIT $limit",
         lat=lat,
         lon=lon,
         radius=radius_m,

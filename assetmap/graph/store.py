@@ -31,6 +31,7 @@ class Backend(Protocol):
 
     def read(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
     def write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
+    def read_rows(self, query: str, params: dict[str, Any]) -> list[list[Any]]: ...
     def apply_schema(self, statement: SchemaStatement) -> None: ...
     def await_schema(self) -> None: ...
     def clear(self) -> None: ...
@@ -51,6 +52,13 @@ class GraphStore:
 
     def run_read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         return self.backend.read(self._render(query), params)
+
+    def run_read_rows(self, query: str, **params: Any) -> list[list[Any]]:
+        """A bulk read returning rows as lists, for columns of integers and strings only.
+
+        The fast path of the batch analysis: no dict per row, no client-side decoding.
+        """
+        return self.backend.read_rows(self._render(query), params)
 
     def run_write(self, query: str, **params: Any) -> list[dict[str, Any]]:
         return self.backend.write(self._render(query), params)

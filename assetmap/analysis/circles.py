@@ -1,0 +1,188 @@
+"""Circles of support: who is in which circle, how much support each gives, and fragility.
+
+The four circles (Forest, Pearpoint and Snow): 1 intimacy, 2 friendship, 3 participation,
+4 exchange (paid). Circles 1-3 are *natural* support; an unpaid carer counts as circle 1.
+
+Support weight
+    Each natural tie weighs ``CIRCLE_WEIGHT[circle] * CONTACT_WEIGHT[contact]``: a daughter
+    in circle 1 seen daily weighs 3, a chapel acquaintance in circle 3 seen monthly 0.75.
+
+Fragile circle
+    Take away one person K. Lost with K are K and every member whose only way to the rest
+    of the circle runs through K and whose own tie is not close (not circles 1-2 at least
+    monthly): the grandchildren seen yearly when the daughter visits. Found by dominance
+    in the ego network: members are the nodes, their ties to each other the edges, and a
+    root joins every close member; K dominates M when every path from the root to M
+    passes through K. The circle is **fragile** when, for some K, nothing is left or more
+    than two thirds of the weight goes (``FRAGILE_SHARE``); K is the *key person*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+__all__ = [
+    "CIRCLE_WEIGHT",
+    "CONTACT_WEIGHT",
+    "FRAGILE_SHARE",
+    "Fragility",
+    "Tie",
+    "circles_by_level",
+    "fragility",
+    "is_close",
+    "natural_support",
+]
+
+CIRCLE_WEIGHT = {1: 3.0, 2: 2.0, 3: 1.0}
+CONTACT_WEIGHT = {"daily": 1.0, "weekly": 1.0, "monthly": 0.75, "yearly": 0.25, "rarely": 0.1}
+CARER_WEIGHT = 3.0
+AT_LEAST_MONTHLY = frozenset({"daily", "weekly", "monthly"})
+FRAGILE_SHARE = 2 / 3
+PAID_CIRCLE = 4
+
+
+class Tie(NamedTuple):
+    """One person's view of someone they know (a ``KNOWS`` relationship)."""
+
+    other: str
+    relation: str
+    circle: int
+    strength: int = 3
+    contact: str = "monthly"
+
+
+@dataclass(frozen=True)
+class Fragility:
+    """Whether the natural circle hangs on one person, who, and how much would go."""
+
+    fragile: bool
+    key_person: str | None
+    lost_share: float  # 0..1 of the natural support weight lost without the key person
+    members: int       # people in the natural circle
+
+
+NOT_FRAGILE = Fragility(False, None, 0.0, 0)
+
+
+def circles_by_level(ties: Iterable[Tie]) -> dict[int, list[str]]:
+    """The people in each circle 1-4, in the order given.
+
+    >>> circles_by_level([Tie("a", "family", 1), Tie("b", "professional", 4)])
+    {1: ['a'], 2: [], 3: [], 4: ['b']}
+    """
+    levels: dict[int, list[str]] = {1: [], 2: [], 3: [], 4: []}
+    for tie in ties:
+        levels[tie.circle].append(tie.other)
+    return levels
+
+
+def is_close(tie: Tie) -> bool:
+    """Circle 1 or 2 and in touch at least monthly."""
+    return tie.circle <= 2 and tie.contact in AT_LEAST_MONTHLY
+
+
+def natural_support(
+    ties: Iterable[Tie], carers: Collection[str] = ()
+) -> tuple[dict[str, float], set[str]]:
+    """Weight of each member of circles 1-3 (and each unpaid carer), and the close ones.
+
+    Returns ``(weights, close)``: member id -> support weight, and the set of members
+    with a close tie (carers are always close).
+
+    >>> natural_support([Tie("d", "family", 1, 5, "daily"), Tie("n", "neighbour", 3)])
+    ({'d': 3.0, 'n': 0.75}, {'d'})
+    """
+    weights: dict[str, float] = {}
+    close: set[str] = set()
+    for tie in ties:
+        if tie.circle >= PAID_CIRCLE:
+            continue
+        weight = CIRCLE_WEIGHT[tie.circle] * CONTACT_WEIGHT.get(tie.contact, 0.1)
+        weights[tie.other] = max(weight, weights.get(tie.other, 0.0))
+        if is_close(tie):
+            close.add(tie.other)
+    for carer in carers:
+        weights[carer] = max(CARER_WEIGHT, weights.get(carer, 0.0))
+        close.add(carer)
+    return weights, close
+
+
+def fragility(
+    weights: Mapping[str, float],
+    close: Collection[str],
+    linked: Callable[[str, str], bool],
+) -> Fragility:
+    """Does the natural circle hang on one person?
+
+    Parameters
+    ----------
+    weights : mapping
+        Member id -> support weight, from :func:`natural_support`.
+    close : collection
+        Members whose own tie is close.
+    linked : callable
+        ``linked(a, b)`` is True when members ``a`` and ``b`` know each other.
+
+    Returns
+    -------
+    Fragility
+        ``fragile`` with the ``key_person`` whose loss takes the most support.
+
+    Examples
+    --------
+    A mother whose support all comes through her daughter (the grandchildren are seen
+    yearly, when the daughter brings them):
+
+    >>> ties = [Tie("daughter", "family", 1, 5, "daily"),
+    ...         Tie("grandson", "family", 3, 2, "yearly")]
+    >>> w, c = natural_support(ties)
+    >>> fragility(w, c, lambda a, b: {a, b} == {"daughter", "grandson"}).key_person
+    'daughter'
+    """
+    members = list(weights)
+    total = sum(weights.values())
+    if not members or total <= 0:
+        return NOT_FRAGILE
+    if len(members) == 1:
+        return Fragility(True, members[0], 1.0, 1)
+    not_close = total - sum(weights[m] for m in close)
+    heaviest = max(members, key=lambda m: (weights[m], m))
+    # cheap bound: no one can take more than their own weight plus every non-close member
+    if weights[heaviest] + not_close <= FRAGILE_SHARE * total:
+        return Fragility(False, None, weights[heaviest] / total, len(members))
+
+    neighbours = {m: [o for o in members if o != m and linked(m, o)] for m in members}
+    best_key, best_lost = heaviest, weights[heaviest]
+    for key in members:
+        if weights[key] + not_close <= best_lost:
+            continue
+        lost = weights[key] + sum(
+            weights[m] for m in _dominated(key, members, close, neighbours)
+        )
+        if lost > best_lost or (lost == best_lost and key < best_key):
+            best_key, best_lost = key, lost
+    reachable_left = len(members) - 1 - len(_dominated(best_key, members, close, neighbours))
+    share = best_lost / total
+    fragile = reachable_left == 0 or share > FRAGILE_SHARE
+    return Fragility(fragile, best_key if fragile else None, share, len(members))
+
+
+def _dominated(
+    key: str, members: list[str], close: Collection[str], neighbours: dict[str, list[str]]
+) -> set[str]:
+    """Non-close members reached from the close ones only through ``key``."""
+    def anchored(without: str | None) -> set[str]:
+        seen = {m for m in members if m in close and m != without}
+        stack = list(seen)
+        while stack:
+            for other in neighbours[stack.pop()]:
+                if other != without and other not in seen:
+                    seen.add(other)
+                    stack.append(other)
+        return seen
+
+    before = anchored(None)
+    after = anchored(key)
+    return {m for m in before - after if m != key and m not in close}

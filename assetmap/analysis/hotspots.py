@@ -1,0 +1,233 @@
+"""Hotspots and asset deserts per area, with small-number suppression.
+
+Counts per area (small area, ward, local authority, health board): people recorded,
+people at risk of isolation (LSNS-6 below 12), people with a fragile circle, carers, and
+carers at risk of breakdown; rates; **asset access** (activities open to adults within
+reach, per 1,000 residents) and the **asset desert** flag.
+
+Reach
+    Urban small areas (400+ residents per km²) use 1.6 km, a 20-minute walk at 4.8 km/h.
+    Rural ones use 8 km: in rural Powys hardly any activity is within walking distance, and
+    the Welsh Index of Multiple Deprivation measures access there by travel time by
+    car, bus or community transport; 8 km is about 15 minutes by car or community
+    transport on rural roads.
+
+Asset desert
+    An area whose isolation-risk rate is above the rate for all areas of its level together
+    **and** whose asset access is in the lowest quarter of the areas of its level.
+
+Suppression (:func:`suppress`)
+    1. Any count below 5 is withheld, and so is any count whose complement (the
+       denominator minus the count) is below 5 - "all but 2 are at risk" identifies people
+       just as well.
+    2. A numerator is withheld when its denominator is.
+    3. Within every parent area, a withheld child figure must not be recoverable by
+       subtraction: if only one child is withheld, or the withheld children add up to less
+       than 5, more children are withheld (smallest first), or else the parent's figure;
+       a withheld parent whose children are all shown has its smallest child withheld.
+    4. A rate, and the desert flag, are withheld when any figure they come from is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+__all__ = [
+    "MEASURES",
+    "MIN_COUNT",
+    "RURAL_REACH_M",
+    "URBAN_DENSITY",
+    "URBAN_REACH_M",
+    "AreaNode",
+    "PersonFlags",
+    "hotspot_table",
+    "reach_for_density",
+    "suppress",
+    "tally",
+]
+
+MIN_COUNT = 5
+URBAN_REACH_M = 1600.0
+RURAL_REACH_M = 8000.0
+URBAN_DENSITY = 400.0  # residents per km²
+LEVELS = ("small_area", "ward", "local_authority", "health_board")
+
+#: measure -> its denominator (None: the people recorded are the base)
+MEASURES: dict[str, str | None] = {
+    "people": None,
+    "at_risk": "people",
+    "fragile": "people",
+    "carers": "people",
+    "carers_at_risk": "carers",
+}
+RATES = {"at_risk_rate": "at_risk", "fragile_rate": "fragile",
+         "carers_at_risk_rate": "carers_at_risk"}
+
+
+@dataclass(frozen=True)
+class AreaNode:
+    id: str
+    level: str
+    name: str = ""
+    parent: str | None = None
+    population: int = 0
+
+
+@dataclass(frozen=True)
+class PersonFlags:
+    area: str
+    at_risk: bool
+    fragile: bool
+    carer: bool = False
+    carer_at_risk: bool = False
+
+
+@dataclass
+class _Figures:
+    counts: dict[str, int] = field(default_factory=dict)
+    withheld: set[str] = field(default_factory=set)
+
+
+def reach_for_density(residents_per_km2: float) -> float:
+    """Metres counted as within reach: a walk in town, a short ride in the country.
+
+    >>> reach_for_density(2500), reach_for_density(30)
+    (1600.0, 8000.0)
+    """
+    return URBAN_REACH_M if residents_per_km2 >= URBAN_DENSITY else RURAL_REACH_M
+
+
+def tally(areas: Mapping[str, AreaNode], people: Iterable[PersonFlags]) -> dict[str, dict]:
+    """Counts of :data:`MEASURES` per area, each person counted in their area and above.
+
+    >>> areas = {"w": AreaNode("w", "ward"), "s": AreaNode("s", "small_area", parent="w")}
+    >>> tally(areas, [PersonFlags("s", True, False)])["w"]["at_risk"]
+    1
+    """
+    counts = {area_id: dict.fromkeys(MEASURES, 0) for area_id in areas}
+    for person in people:
+        area_id: str | None = person.area
+        flags = {"people": True, "at_risk": person.at_risk, "fragile": person.fragile,
+                 "carers": person.carer, "carers_at_risk": person.carer_at_risk}
+        seen = set()
+        while area_id in areas and area_id not in seen:
+            seen.add(area_id)
+            row = counts[area_id]
+            for measure, flag in flags.items():
+                row[measure] += int(flag)
+            area_id = areas[area_id].parent
+    return counts
+
+
+def suppress(
+    areas: Mapping[str, AreaNode], counts: Mapping[str, Mapping[str, int]]
+) -> dict[str, dict[str, int | None]]:
+    """The counts with every disclosive figure replaced by ``None`` (rules 1-3 above).
+
+    >>> areas = {"w": AreaNode("w", "ward"),
+    ...          "a": AreaNode("a", "small_area", parent="w"),
+    ...          "b": AreaNode("b", "small_area", parent="w")}
+    >>> counts = {"w": {"people": 40, "at_risk": 12}, "a": {"people": 20, "at_risk": 3},
+    ...           "b": {"people": 20, "at_risk": 9}}
+    >>> [suppress(areas, counts)[a]["at_risk"] for a in "wab"]
+    [12, None, None]
+    """
+    figures = {a: _Figures(dict(counts[a])) for a in areas}
+    for fig in figures.values():
+        for measure, base in MEASURES.items():
+            value = fig.counts.get(measure, 0)
+            complement = fig.counts.get(base, 0) - value if base else MIN_COUNT
+            if value < MIN_COUNT or complement < MIN_COUNT:
+                fig.withheld.add(measure)
+    children: dict[str, list[str]] = {}
+    for area in areas.values():
+        if area.parent in areas:
+            children.setdefault(area.parent, []).append(area.id)
+    changed = True
+    while changed:
+        changed = False
+        for fig in figures.values():
+            for measure, base in MEASURES.items():
+                if base and base in fig.withheld and measure not in fig.withheld:
+                    fig.withheld.add(measure)
+                    changed = True
+        for parent, kids in children.items():
+            for measure in MEASURES:
+                changed |= _protect_siblings(figures[parent], [figures[k] for k in kids], measure)
+    return {
+        area_id: {m: (None if m in fig.withheld else fig.counts.get(m, 0)) for m in MEASURES}
+        for area_id, fig in figures.items()
+    }
+
+
+def _protect_siblings(parent: _Figures, kids: list[_Figures], measure: str) -> bool:
+    """Withhold more figures until no withheld one can be found by subtraction."""
+    changed = False
+    while True:
+        hidden = [k for k in kids if measure in k.withheld]
+        shown = sorted((k for k in kids if measure not in k.withheld),
+                       key=lambda k: k.counts.get(measure, 0))
+        if measure in parent.withheld:
+            if hidden or not shown:
+                return changed
+        else:
+            hidden_total = sum(k.counts.get(measure, 0) for k in hidden)
+            if not hidden or (len(hidden) >= 2 and hidden_total >= MIN_COUNT):
+                return changed
+            if not shown:
+                parent.withheld.add(measure)
+                return True
+        shown[0].withheld.add(measure)
+        changed = True
+
+
+def hotspot_table(
+    areas: Mapping[str, AreaNode],
+    counts: Mapping[str, Mapping[str, int]],
+    access: Mapping[str, tuple[int, float]],
+) -> list[dict]:
+    """One row per area: suppressed counts and rates, asset access and the desert flag.
+
+    ``access`` maps area id -> (activities within reach, reach in metres). Rates are
+    percentages to one decimal place; ``None`` means withheld.
+    """
+    shown = suppress(areas, counts)
+    rows = []
+    for area_id, area in areas.items():
+        row: dict = {"id": area_id, "name": area.name, "level": area.level,
+                     "parent": area.parent, "population": area.population, **shown[area_id]}
+        for rate, measure in RATES.items():
+            base = MEASURES[measure]
+            numerator, denominator = row[measure], row[base] if base else None
+            row[rate] = (
+                round(100 * numerator / denominator, 1)
+                if numerator is not None and denominator else None
+            )
+        reachable, reach_m = access.get(area_id, (0, 0.0))
+        residents = area.population or counts[area_id].get("people", 0)
+        row["activities_within_reach"] = reachable
+        row["reach_km"] = round(reach_m / 1000, 1)
+        row["access_per_1000"] = round(1000 * reachable / residents, 1) if residents else None
+        rows.append(row)
+    _flag_deserts(rows, counts)
+    return rows
+
+
+def _flag_deserts(rows: list[dict], counts: Mapping[str, Mapping[str, int]]) -> None:
+    for level in LEVELS:
+        at_level = [row for row in rows if row["level"] == level]
+        people = sum(counts[row["id"]].get("people", 0) for row in at_level)
+        at_risk = sum(counts[row["id"]].get("at_risk", 0) for row in at_level)
+        overall = 100 * at_risk / people if people else 0.0
+        access = sorted(row["access_per_1000"] for row in at_level
+                        if row["access_per_1000"] is not None)
+        low_quarter = access[max(0, math.ceil(len(access) / 4) - 1)] if access else None
+        for row in at_level:
+            if row["at_risk_rate"] is None or row["access_per_1000"] is None:
+                row["asset_desert"] = None
+            else:
+                row["asset_desert"] = (
+                    row["at_risk_rate"] > overall and row["access_per_1000"] <= low_quarter
+                )

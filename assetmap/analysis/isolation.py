@@ -1,0 +1,211 @@
+"""Risk of isolation for one person, and breakdown risk for one carer, with reasons.
+
+Everything here is a pure function of what the caller read about the person; the batch
+run (:mod:`assetmap.analysis.batch`) and the on-demand recompute feed it the same facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assetmap.analysis import lsns6 as lsns
+from assetmap.analysis.circles import Fragility, Tie, natural_support
+from assetmap.analysis.reasons import Reason
+
+__all__ = [
+    "CARER_HEAVY_HOURS",
+    "CARER_SUBSTANTIAL_HOURS",
+    "THIN_CIRCLE_BELOW",
+    "Assessment",
+    "CarerRisk",
+    "assess",
+    "carer_risk",
+]
+
+#: bands of unpaid care used by the 2021 Census (ONS: 19 or less, 20-49, 50 or more hours
+#: a week); carers giving 50+ hours report bad health about twice as often as non-carers
+CARER_SUBSTANTIAL_HOURS = 20
+CARER_HEAVY_HOURS = 50
+#: a carer's own natural circle (besides those they care for) is thin below this many
+THIN_CIRCLE_BELOW = 3
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One person's LSNS-6 (proxy or questionnaire), structural signals and reasons."""
+
+    person_id: str
+    lsns6: lsns.Lsns6
+    fragility: Fragility
+    reasons: tuple[Reason, ...]
+    nearest_activity_m: float | None = None
+    cut_off: bool = False
+
+    @property
+    def isolation_risk(self) -> bool:
+        return self.lsns6.at_risk
+
+    @property
+    def codes(self) -> list[str]:
+        return [reason.code for reason in self.reasons]
+
+
+@dataclass(frozen=True)
+class CarerRisk:
+    """A carer's breakdown risk: ``none``, ``raised`` or ``high``, and why."""
+
+    level: Literal["none", "raised", "high"]
+    hours: float
+    reasons: tuple[Reason, ...] = field(default=())
+
+    @property
+    def at_risk(self) -> bool:
+        return self.level != "none"
+
+
+def assess(
+    person_id: str,
+    ties: Iterable[Tie],
+    fragility: Fragility,
+    *,
+    carers: Collection[str] = (),
+    lives_alone: bool | None = None,
+    participation: int = 0,
+    nearest_activity_m: float | None = None,
+    reach_m: float | None = None,
+    questionnaire: lsns.Lsns6 | None = None,
+    cut_off: bool = False,
+) -> Assessment:
+    """Assess one person's risk of social isolation.
+
+    Parameters
+    ----------
+    person_id : str
+    ties : iterable of Tie
+        The person's own ties.
+    fragility : Fragility
+        From :func:`assetmap.analysis.circles.fragility` on the same ties.
+    carers : collection of str
+        Unpaid carers of the person.
+    lives_alone : bool or None
+    participation : int
+        Groups the person belongs to plus activities they attend.
+    nearest_activity_m, reach_m : float or None
+        Distance to the nearest suitable activity, and how far counts as within reach.
+    questionnaire : Lsns6 or None
+        A recorded LSNS-6; it takes precedence over the proxy from ties.
+    cut_off : bool
+        The person is outside the community's main connected network.
+
+    Returns
+    -------
+    Assessment
+
+    Examples
+    --------
+    >>> a = assess("p", [Tie("gp", "professional", 4, 2, "monthly")],
+    ...            Fragility(False, None, 0.0, 0), lives_alone=True)
+    >>> a.isolation_risk, a.codes[:3]
+    (True, ['lsns6_at_risk', 'lsns6_family_low', 'lsns6_friends_low'])
+    """
+    ties = list(ties)
+    score = questionnaire or lsns.proxy(ties, carers)
+    reasons: list[Reason] = []
+    if score.at_risk:
+        reasons.append(Reason("lsns6_at_risk", {"total": score.total}))
+    if score.family_low:
+        reasons.append(Reason("lsns6_family_low", {"family": score.family}))
+    if score.friends_low:
+        reasons.append(Reason("lsns6_friends_low", {"friends": score.friends}))
+    if score.source == "questionnaire":
+        reasons.append(Reason("lsns6_questionnaire", {"date": score.date or "?"}))
+    if fragility.fragile and fragility.key_person:
+        reasons.append(Reason("fragile_circle", {
+            "key_person": fragility.key_person,
+            "lost_percent": round(100 * fragility.lost_share),
+        }))
+    natural, _ = natural_support(ties, carers)
+    paid = len({tie.other for tie in ties if tie.circle == 4})
+    if not natural:
+        if paid:
+            reasons.append(Reason("only_paid_support", {"paid": paid}))
+        else:
+            reasons.append(Reason("no_natural_support"))
+    if participation == 0:
+        reasons.append(Reason("no_participation"))
+    if lives_alone:
+        reasons.append(Reason("lives_alone"))
+    if reach_m is not None:
+        if nearest_activity_m is None:
+            reasons.append(Reason("no_activity_known"))
+        elif nearest_activity_m > reach_m:
+            reasons.append(Reason("no_activity_within_reach", {
+                "distance_km": round(nearest_activity_m / 1000, 1),
+                "reach_km": round(reach_m / 1000, 1),
+            }))
+    if cut_off:
+        reasons.append(Reason("cut_off"))
+    return Assessment(person_id, score, fragility, tuple(reasons), nearest_activity_m, cut_off)
+
+
+def carer_risk(
+    hours_per_week: float,
+    own: Assessment,
+    own_ties: Iterable[Tie],
+    cared_for: Collection[str],
+    key_person_for: Mapping[str, Fragility] | None = None,
+) -> CarerRisk:
+    """Breakdown risk of an unpaid carer.
+
+    A carer's risk is **high** with 50+ hours a week and a thin or fragile circle of
+    their own (or being the only support of someone whose circle is fragile); **raised**
+    with 50+ hours alone, or 20+ hours and one of those; otherwise none.
+
+    Parameters
+    ----------
+    hours_per_week : float
+        All the care they give, summed over the people they care for.
+    own : Assessment
+        The carer's own assessment.
+    own_ties : iterable of Tie
+        The carer's ties; those they care for are not counted as their support.
+    cared_for : collection of str
+        Ids of the people they care for.
+    key_person_for : mapping, optional
+        Person id -> Fragility for each person whose fragile circle hangs on this carer.
+
+    Examples
+    --------
+    >>> from assetmap.analysis.circles import NOT_FRAGILE
+    >>> own = assess("c", [Tie("mum", "family", 1, 5, "daily")], NOT_FRAGILE)
+    >>> carer_risk(55, own, [Tie("mum", "family", 1, 5, "daily")], ["mum"]).level
+    'high'
+    """
+    reasons: list[Reason] = []
+    hours = round(float(hours_per_week), 1)
+    if hours >= CARER_HEAVY_HOURS:
+        reasons.append(Reason("carer_hours_50_plus", {"hours": hours}))
+    elif hours >= CARER_SUBSTANTIAL_HOURS:
+        reasons.append(Reason("carer_hours_20_49", {"hours": hours}))
+    members = sum(
+        1 for tie in own_ties if tie.circle < 4 and tie.other not in cared_for
+    )
+    strains = []
+    if members < THIN_CIRCLE_BELOW:
+        strains.append(Reason("carer_circle_thin", {"members": members}))
+    if own.fragility.fragile and own.fragility.key_person not in cared_for:
+        strains.append(Reason("carer_circle_fragile", {"key_person": own.fragility.key_person}))
+    if own.isolation_risk:
+        strains.append(Reason("carer_isolation_risk", {"total": own.lsns6.total}))
+    for person in sorted(key_person_for or {}):
+        strains.append(Reason("carer_key_person", {"cared_for": person}))
+    reasons.extend(strains)
+    if hours >= CARER_HEAVY_HOURS and strains:
+        level: Literal["none", "raised", "high"] = "high"
+    elif hours >= CARER_HEAVY_HOURS or (hours >= CARER_SUBSTANTIAL_HOURS and strains):
+        level = "raised"
+    else:
+        level = "none"
+    return CarerRisk(level, hours, tuple(reasons) if level != "none" else ())

@@ -1,0 +1,145 @@
+"""The Lubben Social Network Scale-6, answered or estimated from recorded ties.
+
+LSNS-6 (Lubben et al. 2006, *The Gerontologist* 46(4):503-513) asks, for relatives and
+then for friends:
+
+1. how many do you see or hear from at least once a month?
+2. how many do you feel at ease with to talk about private matters?
+3. how many do you feel close to such that you could call on them for help?
+
+Each answer (none, one, two, three or four, five to eight, nine or more) scores 0 to 5;
+the total runs 0 to 30. A total **below 12** marks risk of social isolation, and a
+family or friends sub-score below 6 marks limited ties on that side.
+
+The proxy counts, from the ties staff recorded: family = ``family`` and ``partner``
+relations; friends = every other natural tie (friend, neighbour, volunteer befriender,
+other) - never paid care. (1) contact daily, weekly or monthly; (2) circle 1 or strength
+4-5; (3) circles 1-2, or an unpaid carer of the person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from assetmap.analysis.circles import AT_LEAST_MONTHLY, PAID_CIRCLE, Tie
+
+__all__ = [
+    "AT_RISK_BELOW",
+    "ITEMS",
+    "Lsns6",
+    "from_answers",
+    "item_score",
+    "proxy",
+]
+
+ITEMS = (
+    "family_monthly", "family_private", "family_help",
+    "friends_monthly", "friends_private", "friends_help",
+)
+AT_RISK_BELOW = 12
+SUBSCALE_LOW_BELOW = 6
+FAMILY_RELATIONS = frozenset({"family", "partner"})
+#: upper bound of each answer band: 0, 1, 2, 3-4, 5-8, 9+
+_BAND_TOPS = (0, 1, 2, 4, 8)
+
+
+@dataclass(frozen=True)
+class Lsns6:
+    """Six item scores (0-5 each, in :data:`ITEMS` order) and where they came from."""
+
+    items: tuple[int, int, int, int, int, int]
+    source: Literal["proxy", "questionnaire"] = "proxy"
+    #: the counts behind a proxy's items (None for a questionnaire)
+    counts: tuple[int, ...] | None = None
+    date: str | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.items) != len(ITEMS) or any(not 0 <= s <= 5 for s in self.items):
+            raise ValueError("LSNS-6 needs six item scores between 0 and 5")
+
+    @property
+    def family(self) -> int:
+        return sum(self.items[:3])
+
+    @property
+    def friends(self) -> int:
+        return sum(self.items[3:])
+
+    @property
+    def total(self) -> int:
+        return self.family + self.friends
+
+    @property
+    def at_risk(self) -> bool:
+        return self.total < AT_RISK_BELOW
+
+    @property
+    def family_low(self) -> bool:
+        return self.family < SUBSCALE_LOW_BELOW
+
+    @property
+    def friends_low(self) -> bool:
+        return self.friends < SUBSCALE_LOW_BELOW
+
+
+def item_score(count: int) -> int:
+    """The LSNS-6 score of an answer given as a number of people.
+
+    >>> [item_score(n) for n in (0, 1, 2, 3, 4, 5, 8, 9, 40)]
+    [0, 1, 2, 3, 3, 4, 4, 5, 5]
+    """
+    if count < 0:
+        raise ValueError("a number of people cannot be negative")
+    for score, top in enumerate(_BAND_TOPS):
+        if count <= top:
+            return score
+    return 5
+
+
+def from_answers(answers: Sequence[int], date: str | None = None) -> Lsns6:
+    """An :class:`Lsns6` from a questionnaire's six scored answers.
+
+    >>> from_answers([1, 1, 1, 2, 2, 2]).total
+    9
+    """
+    return Lsns6(tuple(answers), source="questionnaire", date=date)  # type: ignore[arg-type]
+
+
+def proxy(ties: Iterable[Tie], carers: Collection[str] = ()) -> Lsns6:
+    """Estimate LSNS-6 from recorded ties and unpaid carers.
+
+    Parameters
+    ----------
+    ties : iterable of Tie
+        The person's own ties (their view: circle, relation, contact, strength).
+    carers : collection of str
+        Ids of unpaid carers who care for the person.
+
+    Examples
+    --------
+    A widow who sees her daughter daily (circle 1) and a neighbour weekly (circle 3):
+
+    >>> s = proxy([Tie("d", "family", 1, 5, "daily"), Tie("n", "neighbour", 3, 3, "weekly")])
+    >>> s.items, s.total, s.at_risk
+    ((1, 1, 1, 1, 0, 0), 4, True)
+    """
+    sets: tuple[set[str], ...] = tuple(set() for _ in ITEMS)
+    relation_of: dict[str, str] = {}
+    for tie in ties:
+        if tie.circle >= PAID_CIRCLE or tie.relation == "professional":
+            continue
+        side = 0 if tie.relation in FAMILY_RELATIONS else 3
+        relation_of.setdefault(tie.other, tie.relation)
+        if tie.contact in AT_LEAST_MONTHLY:
+            sets[side].add(tie.other)
+        if tie.circle == 1 or tie.strength >= 4:
+            sets[side + 1].add(tie.other)
+        if tie.circle <= 2:
+            sets[side + 2].add(tie.other)
+    for carer in carers:
+        side = 0 if relation_of.get(carer) in FAMILY_RELATIONS else 3
+        sets[side + 2].add(carer)
+    counts = tuple(len(s) for s in sets)
+    return Lsns6(tuple(item_score(c) for c in counts), counts=counts)  # type: ignore[arg-type]

@@ -1,0 +1,103 @@
+"""Reasons in words: every score and flag says why, with a stable code the UI can translate.
+
+A :class:`Reason` carries a ``code`` (never changes; the web's Welsh catalogue keys on it)
+and the figures that fill its text. :func:`describe` renders the English text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["REASON_TEXTS", "Reason", "describe"]
+
+#: code -> English text; ``{name}`` fields come from the reason's params
+REASON_TEXTS: dict[str, str] = {
+    # isolation (LSNS-6)
+    "lsns6_at_risk": "LSNS-6 score {total} of 30 is below 12: at risk of social isolation",
+    "lsns6_family_low": "family ties score {family} of 15, below 6: few family to rely on",
+    "lsns6_friends_low": "friendship ties score {friends} of 15, below 6: few friends to rely on",
+    "lsns6_questionnaire": "score from the LSNS-6 questionnaire recorded on {date}",
+    # structure
+    "fragile_circle": (
+        "support hangs on one person: without {key_person} {lost_percent}% of the support "
+        "in circles 1-3 would go"
+    ),
+    "no_natural_support": "no family, friend or neighbour recorded in circles 1-3",
+    "only_paid_support": "all recorded support is paid (circle 4: {paid} people)",
+    "no_participation": "no group membership or activity attendance recorded",
+    "lives_alone": "lives alone",
+    "no_activity_within_reach": (
+        "the nearest suitable activity is {distance_km} km away, beyond the {reach_km} km reach"
+    ),
+    "no_activity_known": "no suitable activity recorded anywhere nearby",
+    "cut_off": "not connected to the wider community's network of ties",
+    # carers
+    "carer_hours_50_plus": "cares for {hours} hours a week (50 or more)",
+    "carer_hours_20_49": "cares for {hours} hours a week (20 to 49)",
+    "carer_circle_thin": (
+        "the carer's own circle is thin: {members} people in circles 1-3 besides those "
+        "they care for"
+    ),
+    "carer_circle_fragile": "the carer's own support hangs on one person ({key_person})",
+    "carer_isolation_risk": "the carer is at risk of social isolation (LSNS-6 {total})",
+    "carer_key_person": "the only support of {cared_for}, whose circle is fragile",
+    # suggestions
+    "shares_interests": "shares interests: {interests}",
+    "skills_meet_needs": "can help with {needs}",
+    "speaks_welsh": "speaks Welsh",
+    "speaks_language": "speaks {language}",
+    "available_when_free": "free at the same times: {slots}",
+    "within_radius": "{distance_km} km away, within their {radius_km} km travel radius",
+    "has_capacity": "has room to support {capacity} more",
+    "mutual_friends": "knows {count} of the same people",
+    "shared_groups": "in the same group or activity: {groups}",
+    "lives_near": "lives {distance_km} km away",
+    "gift_meets_need": "{giver} can offer {gift} for the need '{need}'",
+    "exchange_both_ways": "each could help the other",
+    "interests_match": "matches interests: {categories}",
+    "day_and_time_match": "on {weekday} {part}, when free",
+    "welsh_language": "in Welsh",
+    "free_of_charge": "free",
+    "cost": "costs £{pounds}",
+    "distance": "{distance_km} km from home",
+    "accessible": "meets access needs: {needs}",
+    "runs_activity": "runs {activity}",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why: a stable ``code`` and the figures that complete its sentence."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.code not in REASON_TEXTS:
+            raise ValueError(f"unknown reason code {self.code!r}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "params": dict(self.params), "text": describe(self)}
+
+
+def describe(reason: Reason, names: dict[str, str] | None = None) -> str:
+    """The English sentence for ``reason``; ``names`` turns person ids into names.
+
+    >>> describe(Reason("lives_alone"))
+    'lives alone'
+    >>> describe(Reason("fragile_circle", {"key_person": "p-7", "lost_percent": 100}),
+    ...          {"p-7": "Sian"})
+    'support hangs on one person: without Sian 100% of the support in circles 1-3 would go'
+    """
+    names = names or {}
+    values = {
+        key: names.get(value, value) if isinstance(value, str) else value
+        for key, value in reason.params.items()
+    }
+    return REASON_TEXTS[reason.code].format_map(_Missing(values))
+
+
+class _Missing(dict):
+    def __missing__(self, key: str) -> str:
+        return f"{{{key}}}"

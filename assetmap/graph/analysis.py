@@ -1,0 +1,364 @@
+"""What the analysis reads from the graph and writes back to it.
+
+Two kinds of read:
+
+* the **snapshot** of the whole community for a batch run: bulk reads, ties through the
+  fast row path (:meth:`GraphStore.run_read_rows`);
+* the **neighbourhood** of one person, for an on-demand assessment or suggestions: only
+  their own ties, the ties among the people in their circle, and what lies near their home,
+  found through the id, location and ``Volunteer`` location indexes - so the work does
+  not grow with the size of the graph.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from assetmap.analysis import lsns6 as lsns
+from assetmap.analysis.batch import ActivityRow, PersonRow, Results, Snapshot
+from assetmap.analysis.circles import Tie
+from assetmap.analysis.geo import polygon_area_km2
+from assetmap.analysis.hotspots import RURAL_REACH_M, AreaNode, reach_for_density
+from assetmap.analysis.vocabulary import NEED_GIFTS, normal_tag
+from assetmap.graph import people
+from assetmap.graph.nodes import Link, NodeRepository
+from assetmap.graph.store import GraphStore
+from assetmap.model import ACCESS_NEEDS, AnalysisRun, Lsns6Response, validate
+
+questionnaires = NodeRepository(
+    Lsns6Response, links={"about": Link("ABOUT", "Person", required=True)}
+)
+
+WRITE_BATCH = 5000
+#: how far to look for volunteers: the longest travel radius a search considers
+VOLUNTEER_SEARCH_M = 30_000.0
+#: how far to look for people to exchange gifts and needs with
+EXCHANGE_SEARCH_M = 5_000.0
+
+Progress = Callable[[str, int, int], None]
+
+
+# ---------------------------------------------------------------------------
+# the whole community
+
+
+def read_snapshot(store: GraphStore, year: int) -> Snapshot:
+    """Everything a batch run needs, read in one pass of bulk queries."""
+    people_rows = [
+        PersonRow(r["id"], r["lat"], r["lon"], r["alone"], r["born"], r["area"],
+                  tuple(r["access"] or ()))
+        for r in store.run_read(
+            "MATCH (p:Person) RETURN p.id AS id, p.lat AS lat, p.lon AS lon, "
+            "p.lives_alone AS alone, p.birth_year AS born, p.area AS area, "
+            "p.access_needs AS access"
+        )
+    ]
+    knows = store.run_read_rows(
+        "MATCH (a:Person)-[k:KNOWS]->(b:Person) "
+        "RETURN a.id, b.id, k.relation, k.circle, k.strength, k.contact"
+    )
+    cares_for = [
+        (r["carer"], r["cared"], r["hours"]) for r in store.run_read(
+            "MATCH (c:Person)-[r:CARES_FOR]->(p:Person) "
+            "RETURN c.id AS carer, p.id AS cared, r.hours_per_week AS hours"
+        )
+    ]
+    participation = {
+        r["id"]: r["n"] for r in store.run_read(
+            "MATCH (p:Person)-[r:MEMBER_OF|ATTENDS]->() RETURN p.id AS id, count(r) AS n"
+        )
+    }
+    activities = [_activity_row(r) for r in store.run_read(_ACTIVITY_VENUES)]
+    areas, geometries = [], {}
+    for r in store.run_read(
+        "MATCH (a:Area) OPTIONAL MATCH (a)-[:PART_OF]->(up:Area) "
+        "RETURN a.id AS id, a.level AS level, a.name AS name, a.population AS population, "
+        "a.geometry AS geometry, up.id AS parent"
+    ):
+        areas.append(AreaNode(r["id"], r["level"], r["name"], r["parent"], r["population"] or 0))
+        if r["geometry"]:
+            geometries[r["id"]] = r["geometry"]
+    latest: dict[str, dict] = {}
+    for r in store.run_read("MATCH (q:Lsns6Response) RETURN properties(q) AS q"):
+        q = r["q"]
+        if q["person_id"] not in latest or q["date"] > latest[q["person_id"]]["date"]:
+            latest[q["person_id"]] = q
+    return Snapshot(
+        people=people_rows, knows=knows, cares_for=cares_for, participation=participation,
+        activities=activities, areas=areas, geometries=geometries,
+        questionnaires={pid: _answers(q) for pid, q in latest.items()}, year=year,
+    )
+
+
+_ACTIVITY_VENUES = (
+    "MATCH (a:Activity)-[:HELD_AT]->(pl:Place) "
+    "RETURN a.id AS id, pl.lat AS lat, pl.lon AS lon, a.age_min AS age_min, "
+    "a.age_max AS age_max, " + ", ".join(f"pl.{need} AS {need}" for need in ACCESS_NEEDS)
+)
+
+
+def _activity_row(r: dict[str, Any]) -> ActivityRow:
+    return ActivityRow(
+        r["id"], r["lat"], r["lon"], r["age_min"] if r["age_min"] is not None else 0,
+        r["age_max"] if r["age_max"] is not None else 120,
+        frozenset(need for need in ACCESS_NEEDS if r.get(need)),
+    )
+
+
+def _answers(q: dict[str, Any]) -> lsns.Lsns6:
+    return lsns.from_answers([q[item] for item in lsns.ITEMS], date=q["date"])
+
+
+def write_results(
+    store: GraphStore, results: Results, run_id: str, analysed_at: str,
+    progress: Progress | None = None, batch_size: int = WRITE_BATCH,
+) -> int:
+    """Write every person's and area's results in batched statements; returns rows written."""
+    rows = list(results.person_rows(analysed_at, run_id))
+    written = 0
+    for start in range(0, len(rows), batch_size):
+        batch = rows[start:start + batch_size]
+        written += store.run_write(
+            "UNWIND $rows AS r MATCH (p:Person {id: r.id}) SET p += r RETURN count(p) AS n",
+            rows=batch,
+        )[0]["n"]
+        if progress:
+            progress("write", min(start + batch_size, len(rows)), len(rows))
+    area_rows = [
+        {"id": row["id"], "figures": json.dumps(row, sort_keys=True),
+         "analysed_at": analysed_at, "analysis_run": run_id}
+        for row in results.areas
+    ]
+    if area_rows:
+        store.run_write(
+            "UNWIND $rows AS r MATCH (a:Area {id: r.id}) SET a += r RETURN count(a) AS n",
+            rows=area_rows,
+        )
+    return written
+
+
+def record_run(store: GraphStore, run: dict[str, Any]) -> dict:
+    """Write an :class:`AnalysisRun` node."""
+    record = validate(AnalysisRun, run)
+    return NodeRepository(AnalysisRun).create(store, record.model_dump(exclude_none=True))
+
+
+def latest_run(store: GraphStore) -> dict | None:
+    rows = store.run_read(
+        "MATCH (r:AnalysisRun) WHERE r.finished_at IS NOT NULL "
+        "RETURN properties(r) AS r ORDER BY r.started_at DESC LIMIT 1"
+    )
+    return rows[0]["r"] if rows else None
+
+
+def area_figures(store: GraphStore, level: str) -> list[dict]:
+    """The stored (already suppressed) figures of every area at ``level``, by name."""
+    rows = store.run_read(
+        "MATCH (a:Area {level: $level}) WHERE a.figures IS NOT NULL "
+        "RETURN a.figures AS figures ORDER BY a.name, a.id",
+        level=level,
+    )
+    return [json.loads(row["figures"]) for row in rows]
+
+
+# ---------------------------------------------------------------------------
+# one person's neighbourhood
+
+
+@dataclass
+class Neighbourhood:
+    """What an assessment of one person needs, read around them."""
+
+    person: dict[str, Any]
+    ties: list[Tie]
+    names: dict[str, str]
+    carers: dict[str, float]               # carer id -> hours a week
+    cared_for: dict[str, float]            # cared-for id -> hours this person gives
+    links: set[frozenset[str]]             # pairs of circle members who know each other
+    participation: int
+    questionnaire: lsns.Lsns6 | None
+    reach_m: float | None
+    nearest_activity_m: float | None
+    fragile_circles_hanging_on: list[str] = field(default_factory=list)
+
+
+def neighbourhood(store: GraphStore, person_id: str, year: int) -> Neighbourhood:
+    """Read one person's ties, carers, the ties among their circle and what is near home."""
+    person = people.repo.get(store, person_id)
+    tie_rows = store.run_read(
+        "MATCH (p:Person {id: $id})-[k:KNOWS]->(o:Person) "
+        "RETURN o.id AS other, o.name AS name, k.relation AS relation, k.circle AS circle, "
+        "k.strength AS strength, k.contact AS contact",
+        id=person_id,
+    )
+    care_rows = store.run_read(
+        "MATCH (p:Person {id: $id}) "
+        "OPTIONAL MATCH (c:Person)-[r:CARES_FOR]->(p) "
+        "WITH p, collect({id: c.id, name: c.name, hours: r.hours_per_week}) AS carers "
+        "OPTIONAL MATCH (p)-[g:CARES_FOR]->(o:Person) "
+        "RETURN carers, collect({id: o.id, name: o.name, hours: g.hours_per_week}) AS given",
+        id=person_id,
+    )[0]
+    carers = {c["id"]: c["hours"] or 0.0 for c in care_rows["carers"] if c["id"]}
+    given = {c["id"]: c["hours"] or 0.0 for c in care_rows["given"] if c["id"]}
+    names = {r["other"]: r["name"] for r in tie_rows}
+    names.update({c["id"]: c["name"] for c in care_rows["carers"] + care_rows["given"]
+                  if c["id"]})
+    members = sorted({r["other"] for r in tie_rows if r["circle"] < 4} | set(carers))
+    links = {
+        frozenset((r["a"], r["b"])) for r in store.run_read(
+            "MATCH (a:Person)-[k:KNOWS|CARES_FOR]->(b:Person) "
+            "WHERE a.id IN $ids AND b.id IN $ids AND coalesce(k.circle, 1) < 4 "
+            "RETURN a.id AS a, b.id AS b",
+            ids=members,
+        )
+    } if len(members) > 1 else set()
+    participation = store.run_read(
+        "MATCH (p:Person {id: $id}) OPTIONAL MATCH (p)-[r:MEMBER_OF|ATTENDS]->() "
+        "RETURN count(r) AS n", id=person_id,
+    )[0]["n"]
+    answered = store.run_read(
+        "MATCH (q:Lsns6Response {person_id: $id}) RETURN properties(q) AS q "
+        "ORDER BY q.date DESC, q.created_at DESC LIMIT 1", id=person_id,
+    )
+    hanging = [
+        r["id"] for r in store.run_read(
+            "MATCH (p:Person {id: $id})-[:KNOWS|CARES_FOR]-(o:Person) "
+            "WHERE o.fragile_circle = true AND o.key_person_id = $id "
+            "RETURN DISTINCT o.id AS id ORDER BY id", id=person_id,
+        )
+    ]
+    reach_m, nearest = None, None
+    if person.get("lat") is not None:
+        reach_m = small_area_reach(store, person.get("area"))
+        age = year - person["birth_year"] if person.get("birth_year") else None
+        options = activities_near(store, person["lat"], person["lon"], reach_m * 3)
+        suitable = [o for o in options
+                    if set(person.get("access_needs") or ()) <= o["access"]
+                    and (age is None or o["age_min"] <= age <= o["age_max"])]
+        nearest = min((o["distance_m"] for o in suitable), default=None)
+    return Neighbourhood(
+        person=person,
+        ties=[Tie(r["other"], r["relation"], r["circle"], r["strength"] or 3,
+                  r["contact"] or "monthly") for r in tie_rows],
+        names=names, carers=carers, cared_for=given, links=links,
+        participation=participation,
+        questionnaire=_answers(answered[0]["q"]) if answered else None,
+        reach_m=reach_m, nearest_activity_m=nearest,
+        fragile_circles_hanging_on=hanging,
+    )
+
+
+def small_area_reach(store: GraphStore, area_id: str | None) -> float:
+    """Metres within reach for people living in ``area_id`` (urban walk or rural ride)."""
+    if not area_id:
+        return RURAL_REACH_M
+    rows = store.run_read(
+        "MATCH (a:Area {id: $id}) RETURN a.population AS population, a.geometry AS geometry",
+        id=area_id,
+    )
+    if not rows:
+        return RURAL_REACH_M
+    km2 = polygon_area_km2(rows[0]["geometry"])
+    return reach_for_density((rows[0]["population"] or 0) / km2 if km2 > 0 else 0.0)
+
+
+def activities_near(store: GraphStore, lat: float, lon: float, radius_m: float) -> list[dict]:
+    """Activities at places within ``radius_m`` of a point (through the Place point index)."""
+    rows = store.run_read(
+        "MATCH (pl:Place) WHERE @distance(pl.location, point({latitude: $lat, longitude: $lon})) "
+        "<= $radius "
+        "WITH pl, @distance(pl.location, point({latitude: $lat, longitude: $lon})) AS d "
+        "MATCH (a:Activity)-[:HELD_AT]->(pl) "
+        "OPTIONAL MATCH (a)-[:RUN_BY]->(g:Group) "
+        "RETURN a.id AS id, a.name AS name, a.weekday AS weekday, a.start AS start, "
+        "a.categories AS categories, a.welsh_language AS welsh, a.cost_pence AS cost, "
+        "a.age_min AS age_min, a.age_max AS age_max, pl.name AS place, d, "
+        "g.id AS group_id, g.name AS group_name, "
+        + ", ".join(f"pl.{need} AS {need}" for need in ACCESS_NEEDS),
+        lat=lat, lon=lon, radius=radius_m,
+    )
+    return [
+        {**r, "distance_m": r["d"],
+         "age_min": r["age_min"] if r["age_min"] is not None else 0,
+         "age_max": r["age_max"] if r["age_max"] is not None else 120,
+         "access": frozenset(need for need in ACCESS_NEEDS if r.get(need))}
+        for r in rows
+    ]
+
+
+def suggestion_reads(store: GraphStore, person_id: str) -> dict[str, Any]:
+    """Everything suggestions for one person need: the person, their circle and memberships,
+    people reachable through friends of friends and shared groups, volunteers whose travel
+    radius reaches them, and people nearby with gifts or needs that match theirs."""
+    person = people.repo.get(store, person_id)
+    around = store.run_read(
+        "MATCH (p:Person {id: $id}) "
+        "OPTIONAL MATCH (p)-[:KNOWS|CARES_FOR]-(o:Person) "
+        "WITH p, collect(DISTINCT o.id) AS circle "
+        "OPTIONAL MATCH (p)-[:ATTENDS]->(a:Activity) "
+        "WITH p, circle, collect(DISTINCT a.id) AS attends "
+        "OPTIONAL MATCH (p)-[:MEMBER_OF]->(g:Group) "
+        "RETURN circle, attends, collect(DISTINCT g.id) AS groups",
+        id=person_id,
+    )[0]
+    via_friends = store.run_read(
+        "MATCH (p:Person {id: $id})-[:KNOWS]-(z:Person) WITH DISTINCT p, z "
+        "MATCH (z)-[:KNOWS]-(c:Person) WITH p, z, collect(DISTINCT c) AS around "
+        "UNWIND around AS c WITH p, z, size(around) AS degree, c "
+        "WHERE c.open_to_connect = true AND c.id <> $id "
+        "RETURN z.id AS via, degree, c.id AS candidate",
+        id=person_id,
+    )
+    via_groups = store.run_read(
+        "MATCH (p:Person {id: $id})-[:MEMBER_OF|ATTENDS]->(g) WITH DISTINCT p, g "
+        "MATCH (g)<-[:MEMBER_OF|ATTENDS]-(c:Person) WITH p, g, collect(DISTINCT c) AS members "
+        "UNWIND members AS c WITH g, size(members) AS degree, c "
+        "WHERE c.open_to_connect = true AND c.id <> $id "
+        "RETURN g.id AS via, g.name AS name, degree, c.id AS candidate",
+        id=person_id,
+    )
+    volunteers: list[dict] = []
+    exchange: list[dict] = []
+    if person.get("lat") is not None:
+        here = {"lat": person["lat"], "lon": person["lon"]}
+        volunteers = store.run_read(
+            "MATCH (v:Volunteer) "
+            "WHERE @distance(v.location, point({latitude: $lat, longitude: $lon})) <= $radius "
+            "WITH v, @distance(v.location, point({latitude: $lat, longitude: $lon})) AS d "
+            "WHERE d <= coalesce(v.radius_km, 0) * 1000 AND v.open_to_connect = true "
+            "OPTIONAL MATCH (v)-[k:KNOWS {relation: 'volunteer'}]->(:Person) "
+            "RETURN properties(v) AS v, count(k) AS load",
+            radius=VOLUNTEER_SEARCH_M, **here,
+        )
+        needs = [normal_tag(n) for n in person.get("needs") or ()]
+        gifts = [normal_tag(g) for g in person.get("gifts") or ()]
+        wanted_gifts = sorted({g for n in needs for g in (n, *NEED_GIFTS.get(n, ()))})
+        meetable = sorted({n for n, meeting in NEED_GIFTS.items() if set(meeting) & set(gifts)}
+                          | set(gifts))
+        if wanted_gifts or meetable:
+            exchange = store.run_read(
+                "MATCH (c:Person) "
+                "WHERE @distance(c.location, point({latitude: $lat, longitude: $lon})) <= $radius "
+                "AND c.open_to_connect = true AND c.id <> $id "
+                "AND (any(g IN c.gifts WHERE toLower(g) IN $gifts) "
+                "OR any(n IN c.needs WHERE toLower(n) IN $needs)) "
+                "RETURN properties(c) AS c",
+                radius=EXCHANGE_SEARCH_M, id=person_id, gifts=wanted_gifts, needs=meetable,
+                **here,
+            )
+    linked_ids = sorted({r["candidate"] for r in via_friends + via_groups})
+    linked = store.run_read(
+        "MATCH (c:Person) WHERE c.id IN $ids RETURN properties(c) AS c", ids=linked_ids,
+    ) if linked_ids else []
+    return {"person": person, **around, "via_friends": via_friends, "via_groups": via_groups,
+            "volunteers": volunteers, "exchange": exchange, "linked": [r["c"] for r in linked]}
+
+
+def record_questionnaire(store: GraphStore, data: dict[str, Any]) -> dict:
+    """Record an LSNS-6 questionnaire about a person (``data['person_id']``)."""
+    return questionnaires.create(store, data, about=data.get("person_id"))
+

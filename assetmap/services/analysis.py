@@ -1,0 +1,265 @@
+"""Run the community analysis, assess one person, suggest for one person, read hotspots."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from assetmap import __version__
+from assetmap.analysis import batch
+from assetmap.analysis import lsns6 as lsns
+from assetmap.analysis.circles import circles_by_level, fragility, natural_support
+from assetmap.analysis.geo import distance_m
+from assetmap.analysis.isolation import Assessment, CarerRisk, assess, carer_risk
+from assetmap.analysis.reasons import Reason, describe
+from assetmap.analysis.suggestions import ActivityOption, Candidate, Seeker, Suggestion, rank
+from assetmap.graph import analysis as reads
+from assetmap.graph.store import GraphStore
+from assetmap.model import AREA_LEVELS, InvalidRecord, now_iso
+
+Progress = Callable[[str, int, int], None]
+
+
+def this_year() -> int:
+    return datetime.now(UTC).year
+
+
+# ---------------------------------------------------------------------------
+# the batch run
+
+
+def run_analysis(store: GraphStore, progress: Progress | None = None) -> dict[str, Any]:
+    """Read a snapshot, analyse everyone, write results back, record an ``AnalysisRun``.
+
+    Returns the summary: counts, community structure, durations per stage and the run id.
+    """
+    started_at = now_iso()
+    clock = time.perf_counter()
+    durations: dict[str, float] = {}
+
+    snapshot = reads.read_snapshot(store, this_year())
+    durations["read"] = round(time.perf_counter() - clock, 3)
+    if progress:
+        progress("read", 1, 1)
+
+    results = batch.analyse(snapshot, progress)
+    durations.update(results.durations)
+
+    run = reads.record_run(store, {
+        "started_at": started_at, "version": __version__,
+        "parameters": json.dumps(batch.PARAMETERS, sort_keys=True),
+    })
+    clock = time.perf_counter()
+    analysed_at = now_iso()
+    reads.write_results(store, results, run["id"], analysed_at, progress)
+    durations["write"] = round(time.perf_counter() - clock, 3)
+
+    counts = results.counts()
+    summary = {
+        "run_id": run["id"],
+        "started_at": started_at,
+        "finished_at": now_iso(),
+        "version": __version__,
+        **counts,
+        "areas": len(results.areas),
+        "structure": results.structure,
+        "durations": durations,
+        "duration": round(sum(durations.values()), 3),
+    }
+    store.run_write(
+        "MATCH (r:AnalysisRun {id: $id}) SET r.finished_at = $finished, r.counts = $counts, "
+        "r.durations = $durations RETURN r.id AS id",
+        id=run["id"], finished=summary["finished_at"],
+        counts=json.dumps({**counts, "structure": results.structure}, sort_keys=True),
+        durations=json.dumps(durations, sort_keys=True),
+    )
+    return summary
+
+
+# ---------------------------------------------------------------------------
+# one person
+
+
+def assess_person(store: GraphStore, person_id: str, write: bool = True) -> dict[str, Any]:
+    """Assess one person from their neighbourhood now, and (by default) store the result.
+
+    For use after their ties change: the whole-community figures (``cut_off``,
+    ``community``) stay those of the last batch run.
+    """
+    hood = reads.neighbourhood(store, person_id, this_year())
+    person = hood.person
+    weights, close = natural_support(hood.ties, hood.carers)
+    frag = fragility(weights, close, lambda a, b: frozenset((a, b)) in hood.links)
+    result = assess(
+        person_id, hood.ties, frag, carers=hood.carers, lives_alone=person.get("lives_alone"),
+        participation=hood.participation, nearest_activity_m=hood.nearest_activity_m,
+        reach_m=hood.reach_m, questionnaire=hood.questionnaire,
+        cut_off=bool(person.get("cut_off")),
+    )
+    carer: CarerRisk | None = None
+    if hood.cared_for:
+        hanging = {pid: frag for pid in hood.fragile_circles_hanging_on}
+        carer = carer_risk(sum(hood.cared_for.values()), result, hood.ties,
+                           set(hood.cared_for), hanging)
+    if write:
+        results = batch.Results(
+            {person_id: result}, {person_id: carer} if carer else {}, [], {},
+            {person_id: (person.get("community", -1), person.get("bridging", 0.0), False)}, {},
+        )
+        reads.write_results(store, results, person.get("analysis_run") or "on-demand",
+                            now_iso())
+    return _report(person, hood, result, carer)
+
+
+def _reasons(reasons: tuple[Reason, ...], names: dict[str, str]) -> list[dict]:
+    return [{"code": r.code, "params": dict(r.params), "text": describe(r, names)}
+            for r in reasons]
+
+
+def _report(
+    person: dict[str, Any], hood: reads.Neighbourhood, result: Assessment,
+    carer: CarerRisk | None,
+) -> dict[str, Any]:
+    names = dict(hood.names)
+    names[person["id"]] = person["name"]
+    levels = circles_by_level(hood.ties)
+    score = result.lsns6
+    report: dict[str, Any] = {
+        "id": person["id"],
+        "name": person["name"],
+        "circles": {
+            str(level): [{"id": pid, "name": names.get(pid, pid)} for pid in members]
+            for level, members in levels.items()
+        },
+        "carers": [{"id": c, "name": names.get(c, c), "hours_per_week": h}
+                   for c, h in sorted(hood.carers.items())],
+        "lsns6": {
+            "source": score.source,
+            "date": score.date,
+            "total": score.total,
+            "family": score.family,
+            "friends": score.friends,
+            "items": dict(zip(lsns.ITEMS, score.items, strict=True)),
+            "counts": dict(zip(lsns.ITEMS, score.counts, strict=True))
+            if score.counts else None,
+        },
+        "isolation_risk": result.isolation_risk,
+        "reasons": _reasons(result.reasons, names),
+        "fragile_circle": result.fragility.fragile,
+        "key_person": (
+            {"id": result.fragility.key_person,
+             "name": names.get(result.fragility.key_person, result.fragility.key_person)}
+            if result.fragility.key_person else None
+        ),
+        "support_lost_percent": round(100 * result.fragility.lost_share),
+        "nearest_activity_km": (
+            None if result.nearest_activity_m is None
+            else round(result.nearest_activity_m / 1000, 1)
+        ),
+        "participation": hood.participation,
+        "last_batch_run": person.get("analysis_run"),
+    }
+    if carer is not None:
+        report["carer"] = {
+            "cares_for": [{"id": c, "name": names.get(c, c), "hours_per_week": h}
+                          for c, h in sorted(hood.cared_for.items())],
+            "hours_per_week": carer.hours,
+            "risk": carer.level,
+            "reasons": _reasons(carer.reasons, names),
+        }
+    return report
+
+
+# ---------------------------------------------------------------------------
+# suggestions
+
+
+def suggest(
+    store: GraphStore, person_id: str, limit: int = 10, max_cost_pence: int | None = None
+) -> list[dict[str, Any]]:
+    """Ranked suggestions for who or what could join the person's circle, with reasons."""
+    if not 1 <= limit <= 100:
+        raise InvalidRecord([("limit", "must be between 1 and 100")])
+    data = reads.suggestion_reads(store, person_id)
+    person = data["person"]
+    birth = person.get("birth_year")
+    seeker = Seeker(
+        person_id, person.get("lat") or 0.0, person.get("lon") or 0.0,
+        age=this_year() - birth if birth else None,
+        languages=tuple(person.get("languages") or ("en",)),
+        interests=tuple(person.get("interests") or ()),
+        needs=tuple(person.get("needs") or ()),
+        gifts=tuple(person.get("gifts") or ()),
+        availability=tuple(person.get("availability") or ()),
+        access_needs=tuple(person.get("access_needs") or ()),
+    )
+    located = person.get("lat") is not None
+    common: dict[str, dict[str, int]] = {}
+    groups_of: dict[str, list[str]] = {}
+    for row in data["via_friends"]:
+        common.setdefault(row["candidate"], {})[row["via"]] = row["degree"]
+    for row in data["via_groups"]:
+        common.setdefault(row["candidate"], {})[row["via"]] = row["degree"]
+        groups_of.setdefault(row["candidate"], []).append(row["name"])
+
+    profiles: dict[str, dict] = {}
+    load: dict[str, int] = {}
+    for row in data["volunteers"]:
+        profiles[row["v"]["id"]] = row["v"]
+        load[row["v"]["id"]] = row["load"]
+    for row in data["exchange"]:
+        profiles.setdefault(row["c"]["id"], row["c"])
+    for profile in data["linked"]:
+        profiles.setdefault(profile["id"], profile)
+
+    candidates = []
+    for cid, c in profiles.items():
+        if c.get("lat") is None or not located:
+            continue
+        capacity = c.get("capacity") if c.get("capacity") is not None else 2
+        candidates.append(Candidate(
+            cid, c["name"], distance_m(seeker.lat, seeker.lon, c["lat"], c["lon"]),
+            bool(c.get("open_to_connect")),
+            languages=tuple(c.get("languages") or ("en",)),
+            interests=tuple(c.get("interests") or ()), gifts=tuple(c.get("gifts") or ()),
+            needs=tuple(c.get("needs") or ()), skills=tuple(c.get("skills") or ()),
+            availability=tuple(c.get("availability") or ()),
+            volunteer=bool(c.get("volunteer")), radius_km=c.get("radius_km"),
+            capacity_left=max(0, capacity - load.get(cid, 0)) if cid in load else 0,
+            common=common.get(cid, {}), shared_groups=tuple(sorted(groups_of.get(cid, ()))),
+        ))
+    reach = reads.small_area_reach(store, person.get("area"))
+    options = []
+    if located:
+        for o in reads.activities_near(store, seeker.lat, seeker.lon, reach):
+            options.append(ActivityOption(
+                o["id"], o["name"], o["weekday"], o["start"], tuple(o["categories"] or ()),
+                o["distance_m"], bool(o["welsh"]), o["cost"] or 0, o["age_min"], o["age_max"],
+                o["access"], o["group_id"], o["group_name"], o["place"],
+            ))
+    ranked = rank(
+        seeker, candidates, options,
+        exclude=set(data["circle"]) | set(data["attends"]), member_of=set(data["groups"]),
+        reach_m=reach, max_cost_pence=max_cost_pence, limit=limit,
+    )
+    names = {cid: c["name"] for cid, c in profiles.items()}
+    names[person_id] = person["name"]
+    return [_suggestion(s, names) for s in ranked]
+
+
+def _suggestion(s: Suggestion, names: dict[str, str]) -> dict[str, Any]:
+    return {**s.as_dict(), "reasons": _reasons(s.reasons, names)}
+
+
+# ---------------------------------------------------------------------------
+# hotspots
+
+
+def hotspots(store: GraphStore, level: str) -> list[dict[str, Any]]:
+    """Stored, suppressed figures of each area at ``level`` from the last analysis run."""
+    if level not in AREA_LEVELS:
+        raise InvalidRecord([("level", f"must be one of {', '.join(AREA_LEVELS)}")])
+    return reads.area_figures(store, level)

@@ -1,0 +1,294 @@
+"""Analysis through the real store and the CLI: fragile circles, suggestions, the batch run,
+suppression in every output, and suggestion reads that stay local as the graph grows."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from assetmap.cli import main
+from assetmap.config import Config
+from assetmap.graph import areas, people, ties
+from assetmap.graph.store import GraphStore
+from assetmap.services import analysis
+from tests.community import Community, at
+
+
+@pytest.fixture
+def town(falkor_store: GraphStore) -> Community:
+    return Community(falkor_store)
+
+
+def _well_connected(town: Community, prefix: str, **fields) -> list[str]:  # noqa: ANN003
+    """Five people who each know two family (circle 1, daily) and two friends (circle 2,
+    weekly, strength 4): each scores 2+2+2 family and 2+2+2 friends = LSNS-6 12."""
+    ids = [town.person(f"{prefix}-{i}", 100 * i, 0, **fields) for i in range(5)]
+    for i, pid in enumerate(ids):
+        town.knows(pid, ids[(i + 1) % 5], "family", 1, "daily", 5, both=False)
+        town.knows(pid, ids[(i + 2) % 5], "family", 1, "daily", 5, both=False)
+        town.knows(pid, ids[(i + 3) % 5], "friend", 2, "weekly", 4, both=False)
+        town.knows(pid, ids[(i + 4) % 5], "friend", 2, "weekly", 4, both=False)
+    return ids
+
+
+# ---------------------------------------------------------------------------
+# one person
+
+
+def test_fragile_circle_through_one_daughter_then_a_friend(town: Community) -> None:
+    store = town.store
+    town.person("nain", lives_alone=True, birth_year=1938)
+    town.person("daughter", 2000)
+    town.person("grandson", 2000, 100)
+    town.knows("nain", "daughter", "family", 1, "daily", 5)
+    town.knows("nain", "grandson", "family", 3, "yearly", 2)
+    town.knows("daughter", "grandson", "family", 1, "daily", 5)
+
+    report = analysis.assess_person(store, "nain")
+    assert report["fragile_circle"] is True
+    assert report["key_person"] == {"id": "daughter", "name": "Daughter"}
+    fragile = next(r for r in report["reasons"] if r["code"] == "fragile_circle")
+    assert "Daughter" in fragile["text"]
+    stored = people.repo.get(store, "nain")
+    assert stored["fragile_circle"] is True and stored["key_person_id"] == "daughter"
+
+    town.person("ffrind", 300)
+    town.knows("nain", "ffrind", "friend", 2, "weekly", 4)
+    report = analysis.assess_person(store, "nain")
+    assert report["fragile_circle"] is False and report["key_person"] is None
+    assert people.repo.get(store, "nain")["fragile_circle"] is False
+
+
+def test_person_with_only_paid_carers(town: Community) -> None:
+    town.person("alone", lives_alone=True)
+    for worker in ("care-1", "care-2"):
+        town.person(worker, 3000, profession="care worker")
+        town.knows("alone", worker, "professional", 4, "daily", 2, both=False)
+    report = analysis.assess_person(town.store, "alone")
+    codes = [r["code"] for r in report["reasons"]]
+    assert report["isolation_risk"] is True and report["lsns6"]["total"] == 0
+    assert "only_paid_support" in codes and "lives_alone" in codes
+    assert [m["id"] for m in report["circles"]["4"]] == ["care-1", "care-2"]
+
+
+def test_recorded_questionnaire_wins_and_is_shown(town: Community, runner, cli_env) -> None:  # noqa: ANN001
+    store = GraphStore.open(Config.from_env(cli_env))
+    Community(store).person("gwen")
+    result = runner.invoke(main, ["person", "lsns6", "gwen", "--answers", "3,3,3,2,2,1",
+                                  "--date", "2026-11-20", "--by", "user-1"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(runner.invoke(main, ["person", "gwen", "--json"]).output)
+    assert report["lsns6"]["source"] == "questionnaire"
+    assert (report["lsns6"]["total"], report["lsns6"]["family"]) == (14, 9)
+    assert report["isolation_risk"] is False
+    bad = runner.invoke(main, ["person", "lsns6", "gwen", "--answers", "3,3,3,2,2,7",
+                               "--date", "2026-11-20", "--by", "user-1"])
+    assert bad.exit_code == 1 and "friends_help" in bad.output
+    assert store.run_read("MATCH (q:Lsns6Response) RETURN count(q) AS n")[0]["n"] == 1
+    store.close()
+
+
+def test_carer_at_risk_through_the_store(town: Community) -> None:
+    town.person("mam", birth_year=1940)
+    town.person("carer", 50)
+    town.knows("carer", "mam", "family", 1, "daily", 5)
+    town.cares("carer", "mam", 60)
+    report = analysis.assess_person(town.store, "carer")
+    assert report["carer"]["risk"] == "high"
+    codes = [r["code"] for r in report["carer"]["reasons"]]
+    assert "carer_hours_50_plus" in codes and "carer_circle_thin" in codes
+
+
+# ---------------------------------------------------------------------------
+# suggestions
+
+
+def test_suggestions_through_the_store(town: Community) -> None:
+    store = town.store
+    town.person("me", languages=["cy", "en"], interests=["singing"], needs=["transport"],
+                gifts=["baking"], availability=["tue_am"], birth_year=1946)
+    town.person("friend", 200, open_to_connect=True)
+    town.knows("me", "friend", "friend", 2)
+    town.person("fof-open", 400, open_to_connect=True, languages=["cy", "en"])
+    town.person("fof-closed", 400, open_to_connect=False)
+    town.knows("friend", "fof-open", "friend", 2)
+    town.knows("friend", "fof-closed", "friend", 2)
+    town.person("in-circle-volunteer", 300, open_to_connect=True, volunteer=True,
+                radius_km=10, skills=["driving"])
+    town.knows("me", "in-circle-volunteer", "volunteer", 3)
+    town.person("driver", 3000, open_to_connect=True, volunteer=True, radius_km=5,
+                skills=["driving"], languages=["cy", "en"], capacity=1)
+    town.person("driver-too-far", 7000, open_to_connect=True, volunteer=True, radius_km=5,
+                skills=["driving"])
+    town.person("needs-cake", 0, 900, open_to_connect=True, needs=["baking"])
+    town.activity("cor", 500, weekday="tue", start="10:30", categories=["music"],
+                  welsh_language=True)
+    town.activity("quiz", 500, weekday="thu", start="19:30", end="21:00",
+                  categories=["social"])
+
+    found = analysis.suggest(store, "me", limit=20)
+    ids = [s["id"] for s in found]
+    assert "driver" in ids and "fof-open" in ids and "needs-cake" in ids
+    for never in ("friend", "fof-closed", "in-circle-volunteer", "driver-too-far", "me"):
+        assert never not in ids
+    assert ids.index("cor") < ids.index("quiz")
+    cake = next(s for s in found if s["id"] == "needs-cake")
+    assert any(r["code"] == "gift_meets_need" and "Me" in r["text"] for r in cake["reasons"])
+
+
+# ---------------------------------------------------------------------------
+# batch run and hotspots
+
+
+def _areas(store: GraphStore) -> None:
+    for area_id, level, parent in (("hb", "health_board", None),
+                                   ("la", "local_authority", "hb"), ("w1", "ward", "la"),
+                                   ("sa1", "small_area", "w1"), ("sa2", "small_area", "w1")):
+        areas.repo.create(store, {"id": area_id, "name": area_id.upper(), "level": level,
+                                  "population": 20}, parent_id=parent)
+
+
+def _resident(town: Community, pid: str, area: str, east: float) -> str:
+    town.person(pid, east, 0, area=area)
+    ties.create(town.store, "IN_AREA", ("Person", pid), ("Area", area))
+    return pid
+
+
+def test_analyse_writes_back_and_records_a_run(town: Community, runner, cli_env) -> None:  # noqa: ANN001
+    store = GraphStore.open(Config.from_env(cli_env))
+    town = Community(store)
+    _areas(store)
+    members = _well_connected(town, "sa1-ok", area="sa1")
+    members += _well_connected(town, "sa2-ok", area="sa2")
+    isolated = [_resident(town, f"sa1-alone-{i}", "sa1", 50 * i) for i in range(3)]
+    isolated += [_resident(town, f"sa2-alone-{i}", "sa2", 50 * i) for i in range(6)]
+    for pid in members:
+        ties.create(store, "IN_AREA", ("Person", pid), ("Area", pid[:3]))
+
+    result = runner.invoke(main, ["analyse", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["people"] == 19 and summary["at_risk"] == len(isolated) == 9
+
+    ok = people.repo.get(store, members[0])
+    assert (ok["lsns6"], ok["lsns6_family"], ok["lsns6_friends"]) == (12, 6, 6)
+    assert ok["isolation_risk"] is False and ok["analysis_run"] == summary["run_id"]
+    alone = people.repo.get(store, isolated[0])
+    assert alone["lsns6"] == 0 and alone["isolation_risk"] is True
+    assert "no_natural_support" in alone["risk_reasons"]
+    run = store.run_read("MATCH (r:AnalysisRun) RETURN properties(r) AS r")[0]["r"]
+    assert run["id"] == summary["run_id"] and run["finished_at"]
+    assert json.loads(run["counts"])["at_risk"] == 9
+    assert set(json.loads(run["durations"])) >= {"read", "people", "areas", "write"}
+
+    # sa1 has 3 at risk: withheld; sa2's 6 would give it away (w1's 9 minus 6): withheld
+    for level in ("small_area", "ward"):
+        rows = json.loads(runner.invoke(main, ["hotspots", "--level", level,
+                                               "--json"]).output)
+        stored = analysis.hotspots(store, level)
+        assert rows == stored
+    small = {row["id"]: row for row in stored if row["level"] == "small_area"} or {
+        row["id"]: row for row in analysis.hotspots(store, "small_area")}
+    for area_id in ("sa1", "sa2"):
+        assert small[area_id]["at_risk"] is None and small[area_id]["at_risk_rate"] is None
+    assert {row["id"]: row["at_risk"] for row in analysis.hotspots(store, "ward")} == {"w1": 9}
+    text = runner.invoke(main, ["hotspots", "--level", "small_area"]).output
+    for line in text.splitlines()[1:3]:
+        assert re.search(r"\b[1-4]\b", line.split(maxsplit=1)[1]) is None, line
+        assert "withheld" in line
+    for row in analysis.hotspots(store, "small_area"):  # stored figures: the only source
+        assert all(v is None or not isinstance(v, int) or v >= 5 or k == "population"
+                   for k, v in row.items() if k in ("people", "at_risk", "fragile", "carers",
+                                                    "carers_at_risk"))
+    store.close()
+
+
+def test_hotspots_before_any_run_says_so(runner) -> None:  # noqa: ANN001
+    result = runner.invoke(main, ["hotspots"])
+    assert result.exit_code == 1 and "assetmap analyse" in result.output
+
+
+def test_analysing_the_seeded_community(sample_store: GraphStore) -> None:
+    summary = analysis.run_analysis(sample_store)
+    total = sample_store.run_read("MATCH (p:Person) RETURN count(p) AS n")[0]["n"]
+    stored = sample_store.run_read(
+        "MATCH (p:Person) WHERE p.analysis_run = $run RETURN count(p) AS n, "
+        "sum(CASE WHEN p.isolation_risk THEN 1 ELSE 0 END) AS at_risk",
+        run=summary["run_id"])[0]
+    assert summary["people"] == stored["n"] == total
+    assert summary["at_risk"] == stored["at_risk"]
+    # an edit after the run keeps the results it does not touch
+    someone = sample_store.run_read("MATCH (p:Person) RETURN p.id AS id LIMIT 1")[0]["id"]
+    people.repo.update(sample_store, someone, {"interests": ["walking"]})
+    assert people.repo.get(sample_store, someone)["analysis_run"] == summary["run_id"]
+
+
+# ---------------------------------------------------------------------------
+# locality: suggestion reads do not grow with the graph
+
+
+def _records_read(store: GraphStore, action) -> int:  # noqa: ANN001
+    """Run ``action`` and count the records every read query produced (GRAPH.PROFILE)."""
+    backend = store.backend
+    original = backend.read
+    total = 0
+
+    def profiled(query: str, params: dict) -> list:
+        nonlocal total
+        plan = backend._graph.profile(query, params)
+        total += sum(int(n) for n in re.findall(r"Records produced: (\d+)", "\n".join(
+            plan.plan)))
+        return original(query, params)
+
+    backend.read = profiled
+    try:
+        action()
+    finally:
+        backend.read = original
+    return total
+
+
+def _populate(town: Community, count: int, origin: tuple[float, float], prefix: str) -> None:
+    """``count`` people around ``origin`` with ties, volunteers and activities."""
+    from assetmap.graph import activities, places
+    from assetmap.model import Activity, Person, Place
+
+    store = town.store
+    persons = [Person(id=f"{prefix}-{i}", name=f"P{i}", **at(37 * (i % 40), 41 * (i // 40),
+                                                              origin),
+                      open_to_connect=i % 3 == 0, volunteer=i % 10 == 0,
+                      radius_km=20 if i % 10 == 0 else None, gifts=["driving"],
+                      needs=["baking"], interests=["singing"]) for i in range(count)]
+    people.repo.create_many(store, persons)
+    rows = [(f"{prefix}-{i}", f"{prefix}-{(i + step) % count}",
+             {"relation": "friend", "circle": 2, "contact": "weekly", "strength": 3})
+            for i in range(count) for step in (1, 7)]
+    ties.create_many(store, "KNOWS", "Person", "Person", rows)
+    places.repo.create_many(store, [Place(id=f"{prefix}-place-{i}", name="Hall",
+                                          **at(500 * i, 0, origin)) for i in range(count // 20)])
+    activities.repo.create_many(store, [
+        Activity(id=f"{prefix}-act-{i}", name="Choir", weekday="tue", start="10:00",
+                 end="11:00", categories=["music"]) for i in range(count // 20)])
+    ties.create_many(store, "HELD_AT", "Activity", "Place", [
+        (f"{prefix}-act-{i}", f"{prefix}-place-{i}", {}) for i in range(count // 20)])
+
+
+def test_suggestion_reads_do_not_grow_with_the_graph(town: Community) -> None:
+    store = town.store
+    town.person("me", needs=["transport"], gifts=["baking"], interests=["singing"])
+    _populate(town, 200, (52.4487, -3.5388), "local")
+    town.knows("me", "local-0", "friend", 2)
+    town.knows("me", "local-1", "family", 1)
+
+    def run() -> None:
+        run.result = analysis.suggest(store, "me", limit=20)
+
+    before = _records_read(store, run)
+    first = run.result
+    _populate(town, 2000, (53.22, -4.13), "far")  # ten times as many, in Gwynedd
+    assert store.run_read("MATCH (p:Person) RETURN count(p) AS n")[0]["n"] == 2201
+    after = _records_read(store, run)
+    assert first and run.result == first
+    assert after == before
