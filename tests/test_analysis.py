@@ -10,7 +10,7 @@ from assetmap.analysis import lsns6
 from assetmap.analysis.circles import NOT_FRAGILE, Tie, fragility, natural_support
 from assetmap.analysis.community import structure
 from assetmap.analysis.hotspots import MEASURES, AreaNode, PersonFlags, suppress, tally
-from assetmap.analysis.isolation import assess, carer_risk
+from assetmap.analysis.isolation import assess_ties, carer_risk
 from assetmap.analysis.reasons import REASON_TEXTS, Reason, describe
 from assetmap.analysis.suggestions import ActivityOption, Candidate, Seeker, rank
 
@@ -63,7 +63,7 @@ def test_lsns6_proxy_counts_each_item_from_ties() -> None:
 def test_questionnaire_takes_precedence_over_the_proxy() -> None:
     rich = [Tie(f"f{i}", "friend", 1, 5, "daily") for i in range(10)]
     recorded = lsns6.from_answers([1, 1, 1, 1, 1, 1], date="2026-11-01")
-    result = assess("p", rich, NOT_FRAGILE, questionnaire=recorded)
+    result = assess_ties("p", rich, NOT_FRAGILE, questionnaire=recorded)
     assert result.lsns6.total == 6 and result.isolation_risk
     assert "lsns6_questionnaire" in result.codes
 
@@ -125,7 +125,7 @@ def test_two_equal_close_members_are_not_fragile() -> None:
 def test_only_paid_support_is_flagged() -> None:
     ties = [Tie("carer1", "professional", 4, 2, "daily"), Tie("gp", "professional", 4, 2,
                                                                 "monthly")]
-    result = assess("p", ties, _fragility(ties, set()), lives_alone=True)
+    result = assess_ties("p", ties, _fragility(ties, set()), lives_alone=True)
     assert result.isolation_risk and result.lsns6.total == 0
     assert {"only_paid_support", "lives_alone", "no_participation"} <= set(result.codes)
     only_paid = next(r for r in result.reasons if r.code == "only_paid_support")
@@ -133,9 +133,9 @@ def test_only_paid_support_is_flagged() -> None:
 
 
 def test_distance_to_the_nearest_activity_is_a_reason_beyond_reach() -> None:
-    far = assess("p", [], NOT_FRAGILE, participation=1, nearest_activity_m=9500,
+    far = assess_ties("p", [], NOT_FRAGILE, participation=1, nearest_activity_m=9500,
                  reach_m=8000)
-    near = assess("p", [], NOT_FRAGILE, participation=1, nearest_activity_m=700, reach_m=1600)
+    near = assess_ties("p", [], NOT_FRAGILE, participation=1, nearest_activity_m=700, reach_m=1600)
     assert "no_activity_within_reach" in far.codes
     assert "no_activity_within_reach" not in near.codes
 
@@ -159,7 +159,7 @@ GOOD_CIRCLE = [
     (10, [Tie("mam", "family", 1, 5, "daily")], None, "none"),   # light hours
 ])
 def test_carer_breakdown_risk_bands(hours, ties, key_for, level) -> None:  # noqa: ANN001
-    own = assess("carer", ties, _fragility(ties, set()))
+    own = assess_ties("carer", ties, _fragility(ties, set()))
     risk = carer_risk(hours, own, ties, {"mam"},
                       {p: NOT_FRAGILE for p in key_for} if key_for else None)
     assert risk.level == level
@@ -170,7 +170,7 @@ def test_carer_breakdown_risk_bands(hours, ties, key_for, level) -> None:  # noq
 
 def test_good_circle_is_really_good() -> None:
     # guard for the table above: this carer's own LSNS-6 is 12 (6 family, 6 friends)
-    own = assess("carer", GOOD_CIRCLE[:4], _fragility(GOOD_CIRCLE[:4], set()))
+    own = assess_ties("carer", GOOD_CIRCLE[:4], _fragility(GOOD_CIRCLE[:4], set()))
     assert own.lsns6.total == 12 and not own.fragility.fragile
 
 

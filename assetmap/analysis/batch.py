@@ -15,7 +15,16 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from assetmap.analysis import lsns6 as lsns
-from assetmap.analysis.circles import Fragility, Tie, fragility, natural_support
+from assetmap.analysis.circles import (
+    CIRCLE_WEIGHT,
+    CONTACT_WEIGHT,
+    FRAGILE_SHARE,
+    NOT_FRAGILE,
+    Fragility,
+    Tie,
+    fragility,
+    natural_support,
+)
 from assetmap.analysis.community import structure
 from assetmap.analysis.geo import chord_to_metres, metres_to_chord, polygon_area_km2, unit_vectors
 from assetmap.analysis.hotspots import (
@@ -141,6 +150,12 @@ PARAMETERS = {
 def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
     """Assess every person and carer, and every area, from one snapshot.
 
+    The LSNS-6 proxy and the fragility bound are counted for all ties at once with numpy,
+    using the same rules as the per-person functions (:func:`lsns6.item_answers`,
+    :func:`circles.fragility`); only people whose circle might hang on one person, and
+    people with carers, go through the per-person code. A test checks that both paths
+    give the same results for every person.
+
     Returns :class:`Results`; ``progress(stage, done, total)`` is called as stages end.
     """
     durations: dict[str, float] = {}
@@ -153,29 +168,7 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
 
     started = time.perf_counter()
     people = snapshot.people
-    index = {person.id: i for i, person in enumerate(people)}
-    ties_of: dict[str, list[Tie]] = {person.id: [] for person in people}
-    linked_to: dict[str, set[str]] = {person.id: set() for person in people}
-    natural_pairs: list[tuple[int, int]] = []
-    for source, target, relation, circle, strength, contact in snapshot.knows:
-        if source not in ties_of or target not in index:
-            continue
-        ties_of[source].append(Tie(target, relation, int(circle), int(strength), contact))
-        if int(circle) < 4:
-            linked_to[source].add(target)
-            linked_to[target].add(source)
-            natural_pairs.append((index[source], index[target]))
-    carers_of: dict[str, list[str]] = {}
-    cared_for_by: dict[str, list[str]] = {}
-    hours_of: dict[str, float] = {}
-    for carer, cared_for, hours in snapshot.cares_for:
-        if carer in index and cared_for in index:
-            carers_of.setdefault(cared_for, []).append(carer)
-            cared_for_by.setdefault(carer, []).append(cared_for)
-            hours_of[carer] = hours_of.get(carer, 0.0) + float(hours or 0)
-            linked_to[carer].add(cared_for)
-            linked_to[cared_for].add(carer)
-            natural_pairs.append((index[carer], index[cared_for]))
+    ties = _TieTable(people, snapshot.knows, snapshot.cares_for)
     timed("ties", started)
 
     started = time.perf_counter()
@@ -185,28 +178,31 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
     timed("reach", started)
 
     started = time.perf_counter()
-    ward_of = _ward_index(people, areas)
-    shape = structure(len(people), np.asarray(natural_pairs, dtype=np.int64).reshape(-1, 2),
-                      wards=ward_of)
+    shape = structure(len(people), ties.natural_pairs(), wards=_ward_index(people, areas))
     timed("structure", started)
 
     started = time.perf_counter()
     assessments: dict[str, Assessment] = {}
+    counts = ties.lsns6_counts().tolist()
+    natural, paid = ties.members.tolist(), ties.paid.tolist()
     for i, person in enumerate(people):
-        ties = ties_of[person.id]
-        carers = carers_of.get(person.id, ())
-        weights, close = natural_support(ties, carers)
-        neighbours = linked_to
-        frag = fragility(weights, close, lambda a, b, n=neighbours: b in n[a])
+        if i in ties.exact:
+            person_ties, carers = ties.of(i), ties.carers_of.get(i, [])
+            weights, close = natural_support(person_ties, carers)
+            frag = fragility(weights, close, ties.linked)
+            score = lsns.proxy(person_ties, carers)
+            members = len(weights)
+        else:
+            frag, score, members = ties.quick_fragility(i), lsns.from_counts(counts[i]), natural[i]
         assessments[person.id] = assess(
-            person.id, ties, frag,
-            carers=carers,
+            person.id, snapshot.questionnaires.get(person.id, score), frag,
+            natural_members=members,
+            paid_members=paid[i],
             lives_alone=person.lives_alone,
             participation=snapshot.participation.get(person.id, 0),
             nearest_activity_m=nearest[i],
             reach_m=reach_of_area.get(person.area or "", RURAL_REACH_M)
             if person.lat is not None else None,
-            questionnaire=snapshot.questionnaires.get(person.id),
             cut_off=bool(shape.cut_off[i]),
         )
     timed("people", started)
@@ -216,11 +212,13 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
     for person_id, a in assessments.items():
         if a.fragility.fragile and a.fragility.key_person:
             key_person_for.setdefault(a.fragility.key_person, {})[person_id] = a.fragility
-    carers_risk = {
-        carer: carer_risk(hours, assessments[carer], ties_of[carer],
-                          set(cared_for_by.get(carer, ())), key_person_for.get(carer))
-        for carer, hours in hours_of.items()
-    }
+    carers_risk = {}
+    for carer, cared_for in ties.cared_for_by.items():
+        carer_id = people[carer].id
+        carers_risk[carer_id] = carer_risk(
+            ties.hours_of[carer], assessments[carer_id], ties.of(carer),
+            {people[c].id for c in cared_for}, key_person_for.get(carer_id),
+        )
     timed("carers", started)
 
     started = time.perf_counter()
@@ -233,9 +231,9 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
         )
         for person in people
     )
-    counts = tally(areas, flags)
+    tallies = tally(areas, flags)
     access = _area_access(areas, people, snapshot.activities, reach_of_area)
-    area_rows = hotspot_table(areas, counts, access)
+    area_rows = hotspot_table(areas, tallies, access)
     timed("areas", started)
 
     community = {
@@ -243,6 +241,118 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
         for i, person in enumerate(people)
     }
     return Results(assessments, carers_risk, area_rows, shape.summary, community, durations)
+
+
+RELATIONS = ("family", "partner", "friend", "neighbour", "volunteer", "professional", "other")
+CONTACTS = tuple(CONTACT_WEIGHT)
+
+
+class _TieTable:
+    """Every KNOWS tie as numpy columns, sorted by the person whose view it is."""
+
+    def __init__(
+        self, people: list[PersonRow], knows: Iterable[tuple[Any, ...]],
+        cares_for: list[tuple[str, str, float]],
+    ) -> None:
+        self.ids = [person.id for person in people]
+        index = {pid: i for i, pid in enumerate(self.ids)}
+        self.n = n = len(people)
+        rows = list(knows)
+        columns = list(zip(*rows, strict=True)) if rows else [()] * 6
+        m = len(rows)
+        relation_code = {name: code for code, name in enumerate(RELATIONS)}
+        contact_code = {name: code for code, name in enumerate(CONTACTS)}
+        source = np.fromiter((index.get(x, -1) for x in columns[0]), np.int64, m)
+        target = np.fromiter((index.get(x, -1) for x in columns[1]), np.int64, m)
+        relation = np.fromiter((relation_code.get(x, 6) for x in columns[2]), np.int8, m)
+        circle = np.fromiter((x or 4 for x in columns[3]), np.int8, m)
+        strength = np.fromiter((x or 3 for x in columns[4]), np.int8, m)
+        contact = np.fromiter((contact_code.get(x, 4) for x in columns[5]), np.int8, m)
+        keep = (source >= 0) & (target >= 0)
+        order = np.argsort(source[keep], kind="stable")
+        self.source, self.target = source[keep][order], target[keep][order]
+        self.relation, self.circle = relation[keep][order], circle[keep][order]
+        self.strength, self.contact = strength[keep][order], contact[keep][order]
+        self.offsets = np.searchsorted(self.source, np.arange(n + 1))
+
+        self.natural = lsns.counts_as_support(self.circle, self.relation == 5)
+        self.monthly = self.contact <= contact_code["monthly"]
+        self.weight = np.where(
+            self.natural,
+            np.array([0.0, *CIRCLE_WEIGHT.values(), 0.0])[np.minimum(self.circle, 4)]
+            * np.array(list(CONTACT_WEIGHT.values()))[self.contact],
+            0.0,
+        )
+        src = self.source[self.natural]
+        self.members = np.bincount(src, minlength=n)
+        self.paid = np.bincount(self.source[self.circle == 4], minlength=n)
+        self.total = np.bincount(src, self.weight[self.natural], minlength=n)
+        self.heaviest = np.zeros(n)
+        np.maximum.at(self.heaviest, src, self.weight[self.natural])
+        close = self.natural & (self.circle <= 2) & self.monthly
+        self.not_close = self.total - np.bincount(self.source[close], self.weight[close],
+                                                  minlength=n)
+
+        self.carers_of: dict[int, list[str]] = {}
+        self.cared_for_by: dict[int, list[int]] = {}
+        self.hours_of: dict[int, float] = {}
+        care_pairs = []
+        for carer_id, cared_id, hours in cares_for:
+            carer, cared = index.get(carer_id), index.get(cared_id)
+            if carer is None or cared is None:
+                continue
+            self.carers_of.setdefault(cared, []).append(carer_id)
+            self.cared_for_by.setdefault(carer, []).append(cared)
+            self.hours_of[carer] = self.hours_of.get(carer, 0.0) + float(hours or 0)
+            care_pairs.append((carer, cared))
+        self._care_pairs = np.asarray(care_pairs, dtype=np.int64).reshape(-1, 2)
+        pairs = self.natural_pairs()
+        self._linked = set((pairs[:, 0] * n + pairs[:, 1]).tolist())
+        self._index = index
+        # whom the quick bound cannot clear: fragility is worked out person by person
+        may_hang = (self.members >= 2) & (
+            self.heaviest + self.not_close > FRAGILE_SHARE * self.total + 1e-9)
+        self.exact = set(np.flatnonzero(may_hang).tolist()) | set(self.carers_of)
+
+    def natural_pairs(self) -> np.ndarray:
+        ties = np.column_stack((self.source[self.natural], self.target[self.natural]))
+        return np.concatenate([ties, self._care_pairs]) if len(self._care_pairs) else ties
+
+    def linked(self, a: str, b: str) -> bool:
+        i, j = self._index[a], self._index[b]
+        return i * self.n + j in self._linked or j * self.n + i in self._linked
+
+    def of(self, i: int) -> list[Tie]:
+        span = slice(self.offsets[i], self.offsets[i + 1])
+        return [
+            Tie(self.ids[t], RELATIONS[r], c, s, CONTACTS[k])
+            for t, r, c, s, k in zip(
+                self.target[span].tolist(), self.relation[span].tolist(),
+                self.circle[span].tolist(), self.strength[span].tolist(),
+                self.contact[span].tolist(), strict=True)
+        ]
+
+    def lsns6_counts(self) -> np.ndarray:
+        """The six LSNS-6 counts of every person (carers are added person by person)."""
+        family = self.relation <= 1
+        answers = lsns.item_answers(self.circle, self.strength, self.monthly)
+        counts = np.zeros((self.n, 6), dtype=np.int64)
+        for side, on_side in ((0, family), (3, ~family)):
+            for offset, counted in enumerate(answers):
+                mask = self.natural & on_side & counted
+                counts[:, side + offset] = np.bincount(self.source[mask], minlength=self.n)
+        return counts
+
+    def quick_fragility(self, i: int) -> Fragility:
+        """Fragility of someone the bound cleared: none, one member, or not fragile."""
+        members = int(self.members[i])
+        if members == 0:
+            return NOT_FRAGILE
+        if members == 1:
+            span = slice(self.offsets[i], self.offsets[i + 1])
+            only = self.target[span][self.natural[span]][0]
+            return Fragility(True, self.ids[only], 1.0, 1)
+        return Fragility(False, None, float(self.heaviest[i] / self.total[i]), members)
 
 
 # ---------------------------------------------------------------------------

@@ -72,8 +72,7 @@ def structure(
     >>> s.summary["largest_network"], s.summary["no_natural_ties"]
     (6, 1)
     """
-    graph = ig.Graph(n=people, edges=edges.tolist() if len(edges) else [], directed=False)
-    graph.simplify()
+    graph = ig.Graph(n=people, edges=_simple_edges(people, edges), directed=False)
     degree = np.asarray(graph.degree())
     components = graph.connected_components()
     membership = np.asarray(components.membership)
@@ -110,6 +109,15 @@ def structure(
     if wards is not None:
         summary["communities_vs_wards_nmi"] = _nmi(community, np.asarray(wards))
     return Structure(size_of, cut_off, community, bridging, connector, summary)
+
+
+def _simple_edges(people: int, edges: np.ndarray) -> list[tuple[int, int]]:
+    """Each undirected pair once, no loops (most ties are recorded both ways)."""
+    if not len(edges):
+        return []
+    low, high = np.minimum(edges[:, 0], edges[:, 1]), np.maximum(edges[:, 0], edges[:, 1])
+    keys = np.unique(low[low != high].astype(np.int64) * people + high[low != high])
+    return list(zip((keys // people).tolist(), (keys % people).tolist(), strict=True))
 
 
 def _participation(graph: ig.Graph, community: np.ndarray, degree: np.ndarray) -> np.ndarray:

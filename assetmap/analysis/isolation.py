@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from assetmap.analysis import lsns6 as lsns
-from assetmap.analysis.circles import Fragility, Tie, natural_support
+from assetmap.analysis.circles import PAID_CIRCLE, Fragility, Tie, natural_support
 from assetmap.analysis.reasons import Reason
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "Assessment",
     "CarerRisk",
     "assess",
+    "assess_ties",
     "carer_risk",
 ]
 
@@ -67,37 +68,35 @@ class CarerRisk:
 
 def assess(
     person_id: str,
-    ties: Iterable[Tie],
+    score: lsns.Lsns6,
     fragility: Fragility,
     *,
-    carers: Collection[str] = (),
+    natural_members: int,
+    paid_members: int = 0,
     lives_alone: bool | None = None,
     participation: int = 0,
     nearest_activity_m: float | None = None,
     reach_m: float | None = None,
-    questionnaire: lsns.Lsns6 | None = None,
     cut_off: bool = False,
 ) -> Assessment:
-    """Assess one person's risk of social isolation.
+    """Assess one person's risk of social isolation and give the reasons.
 
     Parameters
     ----------
     person_id : str
-    ties : iterable of Tie
-        The person's own ties.
+    score : Lsns6
+        The person's LSNS-6: a recorded questionnaire, else the proxy from ties.
     fragility : Fragility
-        From :func:`assetmap.analysis.circles.fragility` on the same ties.
-    carers : collection of str
-        Unpaid carers of the person.
+        From :func:`assetmap.analysis.circles.fragility`.
+    natural_members, paid_members : int
+        People in circles 1-3 (with unpaid carers), and in circle 4.
     lives_alone : bool or None
     participation : int
         Groups the person belongs to plus activities they attend.
     nearest_activity_m, reach_m : float or None
         Distance to the nearest suitable activity, and how far counts as within reach.
-    questionnaire : Lsns6 or None
-        A recorded LSNS-6; it takes precedence over the proxy from ties.
     cut_off : bool
-        The person is outside the community's main connected network.
+        The person is in a cluster cut off from the community's main network.
 
     Returns
     -------
@@ -105,13 +104,11 @@ def assess(
 
     Examples
     --------
-    >>> a = assess("p", [Tie("gp", "professional", 4, 2, "monthly")],
-    ...            Fragility(False, None, 0.0, 0), lives_alone=True)
-    >>> a.isolation_risk, a.codes[:3]
-    (True, ['lsns6_at_risk', 'lsns6_family_low', 'lsns6_friends_low'])
+    >>> a = assess("p", lsns.from_counts([0] * 6), Fragility(False, None, 0.0, 0),
+    ...            natural_members=0, paid_members=1, lives_alone=True)
+    >>> a.isolation_risk, a.codes[:4]
+    (True, ['lsns6_at_risk', 'lsns6_family_low', 'lsns6_friends_low', 'only_paid_support'])
     """
-    ties = list(ties)
-    score = questionnaire or lsns.proxy(ties, carers)
     reasons: list[Reason] = []
     if score.at_risk:
         reasons.append(Reason("lsns6_at_risk", {"total": score.total}))
@@ -126,11 +123,9 @@ def assess(
             "key_person": fragility.key_person,
             "lost_percent": round(100 * fragility.lost_share),
         }))
-    natural, _ = natural_support(ties, carers)
-    paid = len({tie.other for tie in ties if tie.circle == 4})
-    if not natural:
-        if paid:
-            reasons.append(Reason("only_paid_support", {"paid": paid}))
+    if not natural_members:
+        if paid_members:
+            reasons.append(Reason("only_paid_support", {"paid": paid_members}))
         else:
             reasons.append(Reason("no_natural_support"))
     if participation == 0:
@@ -148,6 +143,33 @@ def assess(
     if cut_off:
         reasons.append(Reason("cut_off"))
     return Assessment(person_id, score, fragility, tuple(reasons), nearest_activity_m, cut_off)
+
+
+def assess_ties(
+    person_id: str,
+    ties: Iterable[Tie],
+    fragility: Fragility,
+    *,
+    carers: Collection[str] = (),
+    questionnaire: lsns.Lsns6 | None = None,
+    **signals: Any,
+) -> Assessment:
+    """:func:`assess` from a person's own ties (the LSNS-6 proxy unless ``questionnaire``).
+
+    ``signals`` are :func:`assess`'s keyword arguments after ``paid_members``.
+
+    >>> ties = [Tie("gp", "professional", 4, 2, "monthly")]
+    >>> assess_ties("p", ties, Fragility(False, None, 0.0, 0)).codes[3]
+    'only_paid_support'
+    """
+    ties = list(ties)
+    weights, _ = natural_support(ties, carers)
+    return assess(
+        person_id, questionnaire or lsns.proxy(ties, carers), fragility,
+        natural_members=len(weights),
+        paid_members=len({tie.other for tie in ties if tie.circle == PAID_CIRCLE}),
+        **signals,
+    )
 
 
 def carer_risk(
@@ -179,7 +201,7 @@ def carer_risk(
     Examples
     --------
     >>> from assetmap.analysis.circles import NOT_FRAGILE
-    >>> own = assess("c", [Tie("mum", "family", 1, 5, "daily")], NOT_FRAGILE)
+    >>> own = assess_ties("c", [Tie("mum", "family", 1, 5, "daily")], NOT_FRAGILE)
     >>> carer_risk(55, own, [Tie("mum", "family", 1, 5, "daily")], ["mum"]).level
     'high'
     """

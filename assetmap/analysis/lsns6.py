@@ -14,14 +14,17 @@ family or friends sub-score below 6 marks limited ties on that side.
 The proxy counts, from the ties staff recorded: family = ``family`` and ``partner``
 relations; friends = every other natural tie (friend, neighbour, volunteer befriender,
 other) - never paid care. (1) contact daily, weekly or monthly; (2) circle 1 or strength
-4-5; (3) circles 1-2, or an unpaid carer of the person.
+4-5; (3) circles 1-2, or an unpaid carer of the person (on the family side when the
+person's tie to them is a family one, else the friends side).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+import numpy as np
 
 from assetmap.analysis.circles import AT_LEAST_MONTHLY, PAID_CIRCLE, Tie
 
@@ -30,6 +33,7 @@ __all__ = [
     "ITEMS",
     "Lsns6",
     "from_answers",
+    "from_counts",
     "item_score",
     "proxy",
 ]
@@ -128,18 +132,43 @@ def proxy(ties: Iterable[Tie], carers: Collection[str] = ()) -> Lsns6:
     sets: tuple[set[str], ...] = tuple(set() for _ in ITEMS)
     relation_of: dict[str, str] = {}
     for tie in ties:
-        if tie.circle >= PAID_CIRCLE or tie.relation == "professional":
+        if not counts_as_support(tie.circle, tie.relation == "professional"):
             continue
         side = 0 if tie.relation in FAMILY_RELATIONS else 3
         relation_of.setdefault(tie.other, tie.relation)
-        if tie.contact in AT_LEAST_MONTHLY:
-            sets[side].add(tie.other)
-        if tie.circle == 1 or tie.strength >= 4:
-            sets[side + 1].add(tie.other)
-        if tie.circle <= 2:
-            sets[side + 2].add(tie.other)
+        answers = item_answers(tie.circle, tie.strength, tie.contact in AT_LEAST_MONTHLY)
+        for offset, counted in enumerate(answers):
+            if counted:
+                sets[side + offset].add(tie.other)
     for carer in carers:
-        side = 0 if relation_of.get(carer) in FAMILY_RELATIONS else 3
-        sets[side + 2].add(carer)
-    counts = tuple(len(s) for s in sets)
-    return Lsns6(tuple(item_score(c) for c in counts), counts=counts)  # type: ignore[arg-type]
+        sets[carer_item(relation_of.get(carer))].add(carer)
+    return from_counts(tuple(len(s) for s in sets))
+
+
+# The rules of the proxy, written once: they work on single values and, elementwise, on
+# numpy arrays (the batch run counts a million ties at once with them).
+
+
+def counts_as_support(circle: Any, professional: Any) -> Any:
+    """Paid care (circle 4, professionals) never counts."""
+    return np.logical_and(np.less(circle, PAID_CIRCLE), np.logical_not(professional))
+
+
+def item_answers(circle: Any, strength: Any, at_least_monthly: Any) -> tuple[Any, Any, Any]:
+    """Whether a tie counts for items (1) seen monthly, (2) private matters, (3) help."""
+    return at_least_monthly, (circle == 1) | (strength >= 4), circle <= 2
+
+
+def carer_item(relation: str | None) -> int:
+    """The help item an unpaid carer counts on: family's for a relative, else friends'."""
+    return 2 if relation in FAMILY_RELATIONS else 5
+
+
+def from_counts(counts: Sequence[int]) -> Lsns6:
+    """An :class:`Lsns6` proxy from the six counts of people."""
+    return Lsns6(tuple(item_score(c) for c in counts), counts=tuple(counts))  # type: ignore[arg-type]
+
+
+def scores_of_counts(counts: np.ndarray) -> np.ndarray:
+    """:func:`item_score` elementwise on an array of counts."""
+    return np.searchsorted(np.array(_BAND_TOPS), counts, side="left")

@@ -37,6 +37,8 @@ WRITE_BATCH = 5000
 VOLUNTEER_SEARCH_M = 30_000.0
 #: how far to look for people to exchange gifts and needs with
 EXCHANGE_SEARCH_M = 5_000.0
+#: how many times the reach to look for the nearest suitable activity from one home
+NEAREST_SEARCH_REACHES = 4
 
 Progress = Callable[[str, int, int], None]
 
@@ -47,13 +49,21 @@ Progress = Callable[[str, int, int], None]
 
 def read_snapshot(store: GraphStore, year: int) -> Snapshot:
     """Everything a batch run needs, read in one pass of bulk queries."""
+    # integers and strings only, so the fast row path carries them unchanged
+    access = {
+        r["id"]: tuple(r["needs"]) for r in store.run_read(
+            "MATCH (p:Person) WHERE size(p.access_needs) > 0 "
+            "RETURN p.id AS id, p.access_needs AS needs"
+        )
+    }
     people_rows = [
-        PersonRow(r["id"], r["lat"], r["lon"], r["alone"], r["born"], r["area"],
-                  tuple(r["access"] or ()))
-        for r in store.run_read(
-            "MATCH (p:Person) RETURN p.id AS id, p.lat AS lat, p.lon AS lon, "
-            "p.lives_alone AS alone, p.birth_year AS born, p.area AS area, "
-            "p.access_needs AS access"
+        PersonRow(pid, _degrees(lat), _degrees(lon),
+                  None if alone is None else bool(alone), born, area, access.get(pid, ()))
+        for pid, lat, lon, alone, born, area in store.run_read_rows(
+            "MATCH (p:Person) RETURN p.id, toInteger(p.lat * $scale), "
+            "toInteger(p.lon * $scale), "
+            "CASE p.lives_alone WHEN true THEN 1 WHEN false THEN 0 END, p.birth_year, p.area",
+            scale=MICRODEGREES,
         )
     ]
     knows = store.run_read_rows(
@@ -91,6 +101,13 @@ def read_snapshot(store: GraphStore, year: int) -> Snapshot:
         activities=activities, areas=areas, geometries=geometries,
         questionnaires={pid: _answers(q) for pid, q in latest.items()}, year=year,
     )
+
+
+MICRODEGREES = 1_000_000
+
+
+def _degrees(microdegrees: int | None) -> float | None:
+    return None if microdegrees is None else microdegrees / MICRODEGREES
 
 
 _ACTIVITY_VENUES = (
@@ -235,7 +252,8 @@ def neighbourhood(store: GraphStore, person_id: str, year: int) -> Neighbourhood
     if person.get("lat") is not None:
         reach_m = small_area_reach(store, person.get("area"))
         age = year - person["birth_year"] if person.get("birth_year") else None
-        options = activities_near(store, person["lat"], person["lon"], reach_m * 3)
+        options = activities_near(store, person["lat"], person["lon"],
+                                  reach_m * NEAREST_SEARCH_REACHES)
         suitable = [o for o in options
                     if set(person.get("access_needs") or ()) <= o["access"]
                     and (age is None or o["age_min"] <= age <= o["age_max"])]

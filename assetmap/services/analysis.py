@@ -13,7 +13,7 @@ from assetmap.analysis import batch
 from assetmap.analysis import lsns6 as lsns
 from assetmap.analysis.circles import circles_by_level, fragility, natural_support
 from assetmap.analysis.geo import distance_m
-from assetmap.analysis.isolation import Assessment, CarerRisk, assess, carer_risk
+from assetmap.analysis.isolation import Assessment, CarerRisk, assess_ties, carer_risk
 from assetmap.analysis.reasons import Reason, describe
 from assetmap.analysis.suggestions import ActivityOption, Candidate, Seeker, Suggestion, rank
 from assetmap.graph import analysis as reads
@@ -93,7 +93,7 @@ def assess_person(store: GraphStore, person_id: str, write: bool = True) -> dict
     person = hood.person
     weights, close = natural_support(hood.ties, hood.carers)
     frag = fragility(weights, close, lambda a, b: frozenset((a, b)) in hood.links)
-    result = assess(
+    result = assess_ties(
         person_id, hood.ties, frag, carers=hood.carers, lives_alone=person.get("lives_alone"),
         participation=hood.participation, nearest_activity_m=hood.nearest_activity_m,
         reach_m=hood.reach_m, questionnaire=hood.questionnaire,
