@@ -1,18 +1,38 @@
-"""``python -m benchmarks [--people N]``: run every benchmark and print its table."""
+"""``python -m benchmarks [writes|analyse|suggest|all] [--people N[,N...]]``.
+
+Every benchmark prints ratios against a peer measured side by side in the same run.
+"""
 
 from __future__ import annotations
 
 import argparse
 
-from benchmarks import store_writes
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("--people", type=int, default=20_000,
-                        help="size of the generated community (default 20,000)")
+    parser.add_argument("which", nargs="?", default="all",
+                        choices=("writes", "analyse", "suggest", "all"))
+    parser.add_argument("--people", default=None,
+                        help="community size(s), comma separated (defaults per benchmark: "
+                             "writes 20000; analyse 2000,100000; suggest 2000,100000)")
+    parser.add_argument("--no-plain", action="store_true",
+                        help="analyse: leave out the (slow) plain NetworkX pipeline")
     arguments = parser.parse_args()
-    store_writes.run(arguments.people)
+    sizes = [int(n) for n in arguments.people.split(",")] if arguments.people else None
+    if arguments.which in ("writes", "all"):
+        from benchmarks import store_writes
+
+        for people in sizes or [20_000]:
+            store_writes.run(people)
+    if arguments.which in ("analyse", "all"):
+        from benchmarks import analyse
+
+        for people in sizes or [2_000, 100_000]:
+            analyse.run(people, plain=not arguments.no_plain)
+    if arguments.which in ("suggest", "all"):
+        from benchmarks import suggest
+
+        suggest.run(sizes or [2_000, 100_000])
 
 
 if __name__ == "__main__":

@@ -319,21 +319,16 @@ def test_counts_below_five_are_withheld_and_cannot_be_recovered() -> None:
     _assert_nothing_recoverable(shown, counts)
 
 
-def test_a_whole_small_area_of_four_is_withheld() -> None:
-    people = _people("a", 4, 1) + _people("b", 40, 12) + _people("c", 25, 10) + _people(
-        "d", 28, 9)
+@pytest.mark.parametrize(("total", "at_risk", "withheld"), [
+    (4, 1, tuple(MEASURES)),   # a whole small area of four
+    (30, 28, ("at_risk",)),    # 28 of 30 at risk says 2 are not
+])
+def test_small_areas_and_near_totals_are_withheld(total, at_risk, withheld) -> None:  # noqa: ANN001
+    people = (_people("a", total, at_risk) + _people("b", 40, 12) + _people("c", 25, 10)
+              + _people("d", 28, 9))
     counts = tally(AREAS, people)
     shown = suppress(AREAS, counts)
-    assert all(shown["a"][m] is None for m in MEASURES)
-    _assert_nothing_recoverable(shown, counts)
-
-
-def test_all_but_a_few_at_risk_is_withheld_too() -> None:
-    people = _people("a", 30, 28) + _people("b", 40, 12) + _people("c", 25, 10) + _people(
-        "d", 28, 9)
-    counts = tally(AREAS, people)
-    shown = suppress(AREAS, counts)
-    assert shown["a"]["at_risk"] is None  # 28 of 30 means 2 are known not to be
+    assert all(shown["a"][m] is None for m in withheld)
     _assert_nothing_recoverable(shown, counts)
 
 

@@ -13,6 +13,7 @@ Two kinds of read:
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ from assetmap.analysis.geo import polygon_area_km2
 from assetmap.analysis.hotspots import RURAL_REACH_M, AreaNode, reach_for_density
 from assetmap.analysis.vocabulary import NEED_GIFTS, normal_tag
 from assetmap.graph import people
-from assetmap.graph.nodes import Link, NodeRepository
+from assetmap.graph.nodes import Link, NodeRepository, NotFound
 from assetmap.graph.store import GraphStore
 from assetmap.model import ACCESS_NEEDS, AnalysisRun, Lsns6Response, validate
 
@@ -33,10 +34,25 @@ questionnaires = NodeRepository(
 )
 
 WRITE_BATCH = 5000
-#: how far to look for volunteers: the longest travel radius a search considers
+# Searches near home widen ring by ring and stop at the first ring that holds enough: in a
+# town the first few hundred metres do, in the country the search goes further. Each ring
+# is one index lookup, so what is read stays about the same wherever the person lives and
+# however large the graph (the outermost ring is the furthest anyone is looked for).
+FIRST_RING_M = 250.0
 VOLUNTEER_SEARCH_M = 30_000.0
-#: how far to look for people to exchange gifts and needs with
 EXCHANGE_SEARCH_M = 5_000.0
+#: people opted in to look at, at most, for gifts and needs that match
+EXCHANGE_BUDGET = 600
+ENOUGH_PEOPLE = 8
+MOST_VOLUNTEERS = 24
+ENOUGH_ACTIVITIES = 24
+#: activities read from the ring that has enough, nearest first
+MOST_ACTIVITIES = 60
+#: the fields suggestions read about a candidate
+CANDIDATE = (
+    "{.id, .name, .lat, .lon, .open_to_connect, .languages, .interests, .gifts, .needs, "
+    ".skills, .availability, .volunteer, .radius_km, .capacity}"
+)
 #: how many times the reach to look for the nearest suitable activity from one home
 NEAREST_SEARCH_REACHES = 4
 
@@ -252,12 +268,16 @@ def neighbourhood(store: GraphStore, person_id: str, year: int) -> Neighbourhood
     if person.get("lat") is not None:
         reach_m = small_area_reach(store, person.get("area"))
         age = year - person["birth_year"] if person.get("birth_year") else None
-        options = activities_near(store, person["lat"], person["lon"],
-                                  reach_m * NEAREST_SEARCH_REACHES)
-        suitable = [o for o in options
-                    if set(person.get("access_needs") or ()) <= o["access"]
+        needs = set(person.get("access_needs") or ())
+
+        def suitable(options: list[dict]) -> list[dict]:
+            return [o for o in options if needs <= o["access"]
                     and (age is None or o["age_min"] <= age <= o["age_max"])]
-        nearest = min((o["distance_m"] for o in suitable), default=None)
+
+        options = activities_near(store, person["lat"], person["lon"],
+                                  reach_m * NEAREST_SEARCH_REACHES, until=suitable,
+                                  limit=10_000, want=None)
+        nearest = min((o["distance_m"] for o in suitable(options)), default=None)
     return Neighbourhood(
         person=person,
         ties=[Tie(r["other"], r["relation"], r["circle"], r["strength"] or 3,
@@ -278,51 +298,102 @@ def small_area_reach(store: GraphStore, area_id: str | None) -> float:
         "MATCH (a:Area {id: $id}) RETURN a.population AS population, a.geometry AS geometry",
         id=area_id,
     )
-    if not rows:
-        return RURAL_REACH_M
-    km2 = polygon_area_km2(rows[0]["geometry"])
-    return reach_for_density((rows[0]["population"] or 0) / km2 if km2 > 0 else 0.0)
+    return _reach(rows[0]["population"], rows[0]["geometry"]) if rows else RURAL_REACH_M
 
 
-def activities_near(store: GraphStore, lat: float, lon: float, radius_m: float) -> list[dict]:
-    """Activities at places within ``radius_m`` of a point (through the Place point index)."""
-    rows = store.run_read(
-        "MATCH (pl:Place) WHERE @distance(pl.location, point({latitude: $lat, longitude: $lon})) "
-        "<= $radius "
-        "WITH pl, @distance(pl.location, point({latitude: $lat, longitude: $lon})) AS d "
-        "MATCH (a:Activity)-[:HELD_AT]->(pl) "
-        "OPTIONAL MATCH (a)-[:RUN_BY]->(g:Group) "
-        "RETURN a.id AS id, a.name AS name, a.weekday AS weekday, a.start AS start, "
-        "a.categories AS categories, a.welsh_language AS welsh, a.cost_pence AS cost, "
-        "a.age_min AS age_min, a.age_max AS age_max, pl.name AS place, d, "
-        "g.id AS group_id, g.name AS group_name, "
-        + ", ".join(f"pl.{need} AS {need}" for need in ACCESS_NEEDS),
-        lat=lat, lon=lon, radius=radius_m,
-    )
-    return [
+def _reach(population: int | None, geometry: str | None) -> float:
+    km2 = polygon_area_km2(geometry)
+    return reach_for_density((population or 0) / km2) if km2 > 0 else RURAL_REACH_M
+
+
+def activities_near(
+    store: GraphStore, lat: float, lon: float, radius_m: float,
+    until: Callable[[list[dict]], Any] = lambda found: len(found) >= ENOUGH_ACTIVITIES,
+    limit: int = MOST_ACTIVITIES,
+    want: int | None = ENOUGH_ACTIVITIES,
+) -> list[dict]:
+    """The nearest ``limit`` activities (Place point index), ring by ring: those within the
+    first ring where ``until(found)`` holds, or within ``radius_m``."""
+    return _in_rings(radius_m, until, lambda radius: _counted([
         {**r, "distance_m": r["d"],
          "age_min": r["age_min"] if r["age_min"] is not None else 0,
          "age_max": r["age_max"] if r["age_max"] is not None else 120,
          "access": frozenset(need for need in ACCESS_NEEDS if r.get(need))}
-        for r in rows
-    ]
+        for r in store.run_read(
+            "MATCH (pl:Place) "
+            "WHERE @distance(pl.location, point({latitude: $lat, longitude: $lon})) <= $radius "
+            "WITH pl, @distance(pl.location, point({latitude: $lat, longitude: $lon})) AS d "
+            "MATCH (a:Activity)-[:HELD_AT]->(pl) "
+            "OPTIONAL MATCH (a)-[:RUN_BY]->(g:Group) "
+            "RETURN a.id AS id, a.name AS name, a.weekday AS weekday, a.start AS start, "
+            "a.categories AS categories, a.welsh_language AS welsh, a.cost_pence AS cost, "
+            "a.age_min AS age_min, a.age_max AS age_max, pl.name AS place, d, "
+            "g.id AS group_id, g.name AS group_name, "
+            + ", ".join(f"pl.{need} AS {need}" for need in ACCESS_NEEDS)
+            + " ORDER BY d, id LIMIT $limit",
+            lat=lat, lon=lon, radius=radius, limit=limit,
+        )
+    ]), want=want)
+
+
+def _counted(rows: list[dict]) -> tuple[list[dict], int]:
+    return rows, len(rows)
+
+
+def _in_rings(
+    furthest: float, until: Callable[[list[dict]], Any],
+    read: Callable[[float], tuple[list[dict], int]],
+    want: int | None = None, budget: int | None = None,
+) -> list[dict]:
+    """``read(radius) -> (found, scanned)`` for widening radii until ``until(found)``,
+    ``furthest`` is reached or ``budget`` nodes have been looked at.
+
+    With ``want``, the next radius is guessed from how many the last ring held (area grows
+    with the square of the radius), so a sparse countryside takes two or three lookups
+    rather than a dozen; without it each ring doubles the radius. ``budget`` caps the work
+    in a dense town, where a wide ring would look at thousands of people.
+    """
+    radius, last = min(FIRST_RING_M, furthest), False
+    while True:
+        found, scanned = read(radius)
+        if until(found) or last or radius >= furthest or (budget and scanned >= budget):
+            return found
+        grow = 2.0 if want is None else math.sqrt(want / len(found)) * 1.2 if found else 4.0
+        grow = min(4.0, max(1.5, grow))
+        if budget and scanned and math.sqrt(budget / scanned) <= grow:
+            # the ring that should hold about ``budget`` is the last one
+            grow, last = math.sqrt(budget / scanned), True
+            if grow < 1.2:
+                return found
+        radius = min(furthest, radius * grow)
+
+
+def _enough_people(found: list[dict]) -> bool:
+    return len(found) >= ENOUGH_PEOPLE
 
 
 def suggestion_reads(store: GraphStore, person_id: str) -> dict[str, Any]:
     """Everything suggestions for one person need: the person, their circle and memberships,
     people reachable through friends of friends and shared groups, volunteers whose travel
     radius reaches them, and people nearby with gifts or needs that match theirs."""
-    person = people.repo.get(store, person_id)
-    around = store.run_read(
+    rows = store.run_read(
         "MATCH (p:Person {id: $id}) "
         "OPTIONAL MATCH (p)-[:KNOWS|CARES_FOR]-(o:Person) "
         "WITH p, collect(DISTINCT o.id) AS circle "
         "OPTIONAL MATCH (p)-[:ATTENDS]->(a:Activity) "
         "WITH p, circle, collect(DISTINCT a.id) AS attends "
         "OPTIONAL MATCH (p)-[:MEMBER_OF]->(g:Group) "
-        "RETURN circle, attends, collect(DISTINCT g.id) AS groups",
+        "WITH p, circle, attends, collect(DISTINCT g.id) AS groups "
+        "OPTIONAL MATCH (area:Area {id: p.area}) "
+        "RETURN properties(p) AS person, circle, attends, groups, "
+        "area.population AS population, area.geometry AS geometry",
         id=person_id,
-    )[0]
+    )
+    if not rows:
+        raise NotFound("Person", person_id)
+    around = rows[0]
+    person = around.pop("person")
+    around["reach_m"] = _reach(around.pop("population"), around.pop("geometry"))
     via_friends = store.run_read(
         "MATCH (p:Person {id: $id})-[:KNOWS]-(z:Person) WITH DISTINCT p, z "
         "MATCH (z)-[:KNOWS]-(c:Person) WITH p, z, collect(DISTINCT c) AS around "
@@ -343,37 +414,48 @@ def suggestion_reads(store: GraphStore, person_id: str) -> dict[str, Any]:
     exchange: list[dict] = []
     if person.get("lat") is not None:
         here = {"lat": person["lat"], "lon": person["lon"]}
-        volunteers = store.run_read(
+        volunteers = _in_rings(VOLUNTEER_SEARCH_M, _enough_people, lambda radius: _counted(
+            store.run_read(
             "MATCH (v:Volunteer) "
             "WHERE @distance(v.location, point({latitude: $lat, longitude: $lon})) <= $radius "
             "WITH v, @distance(v.location, point({latitude: $lat, longitude: $lon})) AS d "
             "WHERE d <= coalesce(v.radius_km, 0) * 1000 AND v.open_to_connect = true "
+            "WITH v, d ORDER BY d, v.id LIMIT $limit "
             "OPTIONAL MATCH (v)-[k:KNOWS {relation: 'volunteer'}]->(:Person) "
-            "RETURN properties(v) AS v, count(k) AS load",
-            radius=VOLUNTEER_SEARCH_M, **here,
-        )
+            f"RETURN v {CANDIDATE} AS v, count(k) AS load",
+            radius=radius, limit=MOST_VOLUNTEERS, **here,
+        )), want=ENOUGH_PEOPLE)
         needs = [normal_tag(n) for n in person.get("needs") or ()]
         gifts = [normal_tag(g) for g in person.get("gifts") or ()]
         wanted_gifts = sorted({g for n in needs for g in (n, *NEED_GIFTS.get(n, ()))})
         meetable = sorted({n for n, meeting in NEED_GIFTS.items() if set(meeting) & set(gifts)}
                           | set(gifts))
         if wanted_gifts or meetable:
-            exchange = store.run_read(
-                "MATCH (c:Person) "
-                "WHERE @distance(c.location, point({latitude: $lat, longitude: $lon})) <= $radius "
-                "AND c.open_to_connect = true AND c.id <> $id "
-                "AND (any(g IN c.gifts WHERE toLower(g) IN $gifts) "
-                "OR any(n IN c.needs WHERE toLower(n) IN $needs)) "
-                "RETURN properties(c) AS c",
-                radius=EXCHANGE_SEARCH_M, id=person_id, gifts=wanted_gifts, needs=meetable,
-                **here,
-            )
-    linked_ids = sorted({r["candidate"] for r in via_friends + via_groups})
-    linked = store.run_read(
-        "MATCH (c:Person) WHERE c.id IN $ids RETURN properties(c) AS c", ids=linked_ids,
-    ) if linked_ids else []
+            def exchange_ring(radius: float) -> tuple[list[dict], int]:
+                row = store.run_read(
+                    "MATCH (c:Person) "
+                    "WHERE @distance(c.location, point({latitude: $lat, longitude: $lon})) "
+                    "<= $radius AND c.open_to_connect = true AND c.id <> $id "
+                    "WITH collect(c) AS near RETURN size(near) AS scanned, "
+                    "[c IN near WHERE any(g IN c.gifts WHERE toLower(g) IN $gifts) "
+                    f"OR any(n IN c.needs WHERE toLower(n) IN $needs) | c {CANDIDATE}] "
+                    "AS matches",
+                    radius=radius, id=person_id, gifts=wanted_gifts, needs=meetable, **here,
+                )[0]
+                return [{"c": c} for c in row["matches"]], row["scanned"]
+
+            exchange = _in_rings(EXCHANGE_SEARCH_M, _enough_people, exchange_ring,
+                                 want=ENOUGH_PEOPLE, budget=EXCHANGE_BUDGET)
     return {"person": person, **around, "via_friends": via_friends, "via_groups": via_groups,
-            "volunteers": volunteers, "exchange": exchange, "linked": [r["c"] for r in linked]}
+            "volunteers": volunteers, "exchange": exchange}
+
+
+def candidates(store: GraphStore, ids: list[str]) -> list[dict]:
+    """What suggestions read about each of ``ids`` (people found through the neighbourhood)."""
+    if not ids:
+        return []
+    return [r["c"] for r in store.run_read(
+        f"MATCH (c:Person) WHERE c.id IN $ids RETURN c {CANDIDATE} AS c", ids=ids)]
 
 
 def record_questionnaire(store: GraphStore, data: dict[str, Any]) -> dict:

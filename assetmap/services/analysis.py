@@ -15,12 +15,21 @@ from assetmap.analysis.circles import circles_by_level, fragility, natural_suppo
 from assetmap.analysis.geo import distance_m
 from assetmap.analysis.isolation import Assessment, CarerRisk, assess_ties, carer_risk
 from assetmap.analysis.reasons import Reason, describe
-from assetmap.analysis.suggestions import ActivityOption, Candidate, Seeker, Suggestion, rank
+from assetmap.analysis.suggestions import (
+    ActivityOption,
+    Candidate,
+    Seeker,
+    Suggestion,
+    adamic_adar,
+    rank,
+)
 from assetmap.graph import analysis as reads
 from assetmap.graph.store import GraphStore
 from assetmap.model import AREA_LEVELS, InvalidRecord, now_iso
 
 Progress = Callable[[str, int, int], None]
+#: people reached through friends and groups whose details suggestions read, best linked first
+MOST_LINKED = 24
 
 
 def this_year() -> int:
@@ -212,8 +221,11 @@ def suggest(
         load[row["v"]["id"]] = row["load"]
     for row in data["exchange"]:
         profiles.setdefault(row["c"]["id"], row["c"])
-    for profile in data["linked"]:
-        profiles.setdefault(profile["id"], profile)
+    # of those known through friends and groups, read only the most strongly linked
+    linked = sorted(common, key=lambda cid: (-adamic_adar(common[cid]), cid))
+    for profile in reads.candidates(store, [c for c in linked[:MOST_LINKED]
+                                            if c not in profiles]):
+        profiles[profile["id"]] = profile
 
     candidates = []
     for cid, c in profiles.items():
@@ -231,7 +243,7 @@ def suggest(
             capacity_left=max(0, capacity - load.get(cid, 0)) if cid in load else 0,
             common=common.get(cid, {}), shared_groups=tuple(sorted(groups_of.get(cid, ()))),
         ))
-    reach = reads.small_area_reach(store, person.get("area"))
+    reach = data["reach_m"]
     options = []
     if located:
         for o in reads.activities_near(store, seeker.lat, seeker.lon, reach):
