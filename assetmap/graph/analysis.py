@@ -399,7 +399,7 @@ def suggestion_reads(store: GraphStore, person_id: str) -> dict[str, Any]:
         "MATCH (z)-[:KNOWS]-(c:Person) WITH p, z, collect(DISTINCT c) AS around "
         "UNWIND around AS c WITH p, z, size(around) AS degree, c "
         "WHERE c.open_to_connect = true AND c.id <> $id "
-        "RETURN z.id AS via, degree, c.id AS candidate",
+        "RETURN z.id AS via, degree, collect(c.id) AS candidates",
         id=person_id,
     )
     via_groups = store.run_read(
@@ -407,7 +407,7 @@ def suggestion_reads(store: GraphStore, person_id: str) -> dict[str, Any]:
         "MATCH (g)<-[:MEMBER_OF|ATTENDS]-(c:Person) WITH p, g, collect(DISTINCT c) AS members "
         "UNWIND members AS c WITH g, size(members) AS degree, c "
         "WHERE c.open_to_connect = true AND c.id <> $id "
-        "RETURN g.id AS via, g.name AS name, degree, c.id AS candidate",
+        "RETURN g.id AS via, g.name AS name, degree, collect(c.id) AS candidates",
         id=person_id,
     )
     volunteers: list[dict] = []

@@ -208,11 +208,11 @@ def suggest(
     located = person.get("lat") is not None
     common: dict[str, dict[str, int]] = {}
     groups_of: dict[str, list[str]] = {}
-    for row in data["via_friends"]:
-        common.setdefault(row["candidate"], {})[row["via"]] = row["degree"]
-    for row in data["via_groups"]:
-        common.setdefault(row["candidate"], {})[row["via"]] = row["degree"]
-        groups_of.setdefault(row["candidate"], []).append(row["name"])
+    for row in data["via_friends"] + data["via_groups"]:
+        for candidate in row["candidates"]:
+            common.setdefault(candidate, {})[row["via"]] = row["degree"]
+            if "name" in row:
+                groups_of.setdefault(candidate, []).append(row["name"])
 
     profiles: dict[str, dict] = {}
     load: dict[str, int] = {}
