@@ -316,3 +316,10 @@ def test_batch_and_per_person_paths_agree_for_everyone(falkor_store: GraphStore)
         assert codes == batch["risk_reasons"], person_id
         if "carer" in report:
             assert report["carer"]["risk"] == batch["carer_risk"], person_id
+
+
+def test_person_command_help_lists_its_subcommands(runner) -> None:  # noqa: ANN001
+    result = runner.invoke(main, ["person", "--help"])
+    assert result.exit_code == 0 and "lsns6" in result.output and "show" in result.output
+    missing = runner.invoke(main, ["person", "nobody"])
+    assert missing.exit_code == 1 and "no Person with id 'nobody'" in missing.output
