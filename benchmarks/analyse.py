@@ -43,6 +43,7 @@ from assetmap.analysis.circles import (
 from assetmap.analysis.community import structure
 from assetmap.analysis.isolation import assess_ties, carer_risk
 from assetmap.graph import analysis as reads
+from assetmap.graph.analysis import _ACTIVITY_VENUES, _activity_row
 from assetmap.graph.store import GraphStore
 from benchmarks.community import GRAPH, seeded
 
@@ -210,8 +211,7 @@ def floor(store: GraphStore) -> dict[str, int]:
                       dtype=np.int64).ravel()
     snapshot_people = [PersonRow(str(i), *row) for i, row in enumerate(raw(
         "MATCH (p:Person) RETURN p.lat, p.lon, null, p.birth_year"))]
-    activities = reads.read_snapshot.__globals__["_activity_row"]  # same venue rows
-    venues = [activities(r) for r in store.run_read(reads._ACTIVITY_VENUES)]
+    venues = [_activity_row(r) for r in store.run_read(_ACTIVITY_VENUES)]
     for row in snapshot_people:  # the raw reply carries floats as text
         object.__setattr__(row, "lat", float(row.lat))
         object.__setattr__(row, "lon", float(row.lon))
