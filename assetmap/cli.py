@@ -279,13 +279,14 @@ def analyse(ctx: click.Context, as_json: bool) -> None:
 
 
 def _print_analysis(summary: dict[str, Any]) -> None:
-    people = summary["people"] or 1
+    figures = {key: _cell(summary[key]) for key in
+               ("people", "at_risk", "fragile", "carers", "carers_at_risk")}
     click.echo(
-        f"analysed {summary['people']:,} people in {summary['duration']:.1f} s: "
-        f"{summary['at_risk']:,} at risk of isolation ({100 * summary['at_risk'] / people:.0f}%), "
-        f"{summary['fragile']:,} with a fragile circle, "
-        f"{summary['carers_at_risk']:,} of {summary['carers']:,} carers at risk "
-        f"(run {summary['run_id']})"
+        f"analysed {figures['people']} people in {summary['duration']:.1f} s: "
+        f"{figures['at_risk']} at risk of isolation, "
+        f"{figures['fragile']} with a fragile circle, "
+        f"{figures['carers_at_risk']} of {figures['carers']} carers at risk "
+        f"(run {summary['run_id']}; withheld: fewer than 5, or would reveal such a figure)"
     )
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "hotspot_table",
     "reach_for_density",
     "suppress",
+    "suppress_totals",
     "tally",
 ]
 
@@ -159,6 +160,23 @@ def suppress(
     return {
         area_id: {m: (None if m in fig.withheld else fig.counts.get(m, 0)) for m in MEASURES}
         for area_id, fig in figures.items()
+    }
+
+
+def suppress_totals(counts: Mapping[str, int]) -> dict[str, int | None]:
+    """Whole-community counts with rules 1-2 applied; other counts withheld below 5.
+
+    For run summaries: a community of 40 should not learn that 2 people are cut off.
+
+    >>> suppress_totals({"people": 40, "at_risk": 37, "fragile": 6, "connectors": 3})
+    {'people': 40, 'at_risk': None, 'fragile': 6, 'connectors': None}
+    """
+    area = {"all": AreaNode("all", "total")}
+    measured = {m: counts[m] for m in MEASURES if m in counts}
+    shown = suppress(area, {"all": measured})["all"]
+    return {
+        key: (shown[key] if key in MEASURES else None if value < MIN_COUNT else value)
+        for key, value in counts.items()
     }
 
 

@@ -13,6 +13,7 @@ from assetmap.analysis import batch
 from assetmap.analysis import lsns6 as lsns
 from assetmap.analysis.circles import circles_by_level, fragility, natural_support
 from assetmap.analysis.geo import distance_m
+from assetmap.analysis.hotspots import suppress_totals
 from assetmap.analysis.isolation import Assessment, CarerRisk, assess_ties, carer_risk
 from assetmap.analysis.reasons import Reason, describe
 from assetmap.analysis.suggestions import (
@@ -28,6 +29,8 @@ from assetmap.graph.store import GraphStore
 from assetmap.model import AREA_LEVELS, InvalidRecord, now_iso
 
 Progress = Callable[[str, int, int], None]
+#: counts of people in the structure summary (withheld below 5)
+PEOPLE_COUNTS = ("people_cut_off", "no_natural_ties", "cut_off_clusters", "connectors")
 #: people reached through friends and groups whose details suggestions read, best linked first
 MOST_LINKED = 24
 
@@ -66,7 +69,10 @@ def run_analysis(store: GraphStore, progress: Progress | None = None) -> dict[st
     reads.write_results(store, results, run["id"], analysed_at, progress)
     durations["write"] = round(time.perf_counter() - clock, 3)
 
-    counts = results.counts()
+    # a summary is an output too: small counts are withheld here as in every area figure
+    counts = suppress_totals(results.counts())
+    structure = dict(results.structure)
+    structure.update(suppress_totals({key: structure[key] for key in PEOPLE_COUNTS}))
     summary = {
         "run_id": run["id"],
         "started_at": started_at,
@@ -74,7 +80,7 @@ def run_analysis(store: GraphStore, progress: Progress | None = None) -> dict[st
         "version": __version__,
         **counts,
         "areas": len(results.areas),
-        "structure": results.structure,
+        "structure": structure,
         "durations": durations,
         "duration": round(sum(durations.values()), 3),
     }
@@ -82,7 +88,7 @@ def run_analysis(store: GraphStore, progress: Progress | None = None) -> dict[st
         "MATCH (r:AnalysisRun {id: $id}) SET r.finished_at = $finished, r.counts = $counts, "
         "r.durations = $durations RETURN r.id AS id",
         id=run["id"], finished=summary["finished_at"],
-        counts=json.dumps({**counts, "structure": results.structure}, sort_keys=True),
+        counts=json.dumps({**counts, "structure": structure}, sort_keys=True),
         durations=json.dumps(durations, sort_keys=True),
     )
     return summary

@@ -1,0 +1,22 @@
+"""The examples in the analysis modules' docstrings are run, so they stay true."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import assetmap.analysis
+
+MODULES = [
+    f"assetmap.analysis.{info.name}"
+    for info in pkgutil.iter_modules(assetmap.analysis.__path__)
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
