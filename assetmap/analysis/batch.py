@@ -26,16 +26,17 @@ from assetmap.analysis.circles import (
     natural_support,
 )
 from assetmap.analysis.community import structure
-from assetmap.analysis.geo import chord_to_metres, metres_to_chord, polygon_area_km2, unit_vectors
+from assetmap.analysis.geo import chord_to_metres, metres_to_chord, unit_vectors
 from assetmap.analysis.hotspots import (
     RURAL_REACH_M,
     AreaNode,
     PersonFlags,
     hotspot_table,
-    reach_for_density,
+    reach_for_area,
     tally,
 )
 from assetmap.analysis.isolation import Assessment, CarerRisk, assess, carer_risk
+from assetmap.analysis.suggestions import can_take_part
 
 __all__ = ["ActivityRow", "PersonRow", "Results", "Snapshot", "analyse", "PARAMETERS"]
 
@@ -385,12 +386,12 @@ def _nearest_suitable(
             age = year - birth if birth else None
             for column in range(k):
                 activity = usable[found[row, column]]
-                if age is None or activity.age_min <= age <= activity.age_max:
+                if can_take_part(age, needs, activity.age_min, activity.age_max, activity.access):
                     nearest[i] = float(metres[row, column])
                     break
             else:  # none of the nearest few suits: look at every usable one
                 fits = [j for j, a in enumerate(usable)
-                        if age is None or a.age_min <= age <= a.age_max]
+                        if can_take_part(age, needs, a.age_min, a.age_max, a.access)]
                 if fits:
                     chords_all = np.linalg.norm(
                         tree.data[fits] - points[row], axis=1)
@@ -400,14 +401,10 @@ def _nearest_suitable(
 
 def _area_reach(areas: dict[str, AreaNode], geometries: dict[str, str]) -> dict[str, float]:
     """Reach in metres for each small area, by its residents per km²."""
-    reach = {}
-    for area in areas.values():
-        if area.level != "small_area":
-            continue
-        km2 = polygon_area_km2(geometries.get(area.id))
-        density = area.population / km2 if km2 > 0 else 0.0
-        reach[area.id] = reach_for_density(density)
-    return reach
+    return {
+        area.id: reach_for_area(area.population, geometries.get(area.id))
+        for area in areas.values() if area.level == "small_area"
+    }
 
 
 def _area_access(

@@ -34,6 +34,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from assetmap.analysis.geo import polygon_area_km2
+
 __all__ = [
     "MEASURES",
     "MIN_COUNT",
@@ -43,6 +45,7 @@ __all__ = [
     "AreaNode",
     "PersonFlags",
     "hotspot_table",
+    "reach_for_area",
     "reach_for_density",
     "suppress",
     "suppress_totals",
@@ -98,6 +101,17 @@ def reach_for_density(residents_per_km2: float) -> float:
     (1600.0, 8000.0)
     """
     return URBAN_REACH_M if residents_per_km2 >= URBAN_DENSITY else RURAL_REACH_M
+
+
+def reach_for_area(population: int | None, geometry: str | Mapping | None) -> float:
+    """Reach for a small area from its residents and boundary (rural when unknown).
+
+    >>> reach_for_area(2000, {"type": "Polygon", "coordinates": [[[0, 52], [0.01, 52],
+    ...     [0.01, 52.01], [0, 52.01], [0, 52]]]})
+    1600.0
+    """
+    km2 = polygon_area_km2(geometry)
+    return reach_for_density((population or 0) / km2) if km2 > 0 else RURAL_REACH_M
 
 
 def tally(areas: Mapping[str, AreaNode], people: Iterable[PersonFlags]) -> dict[str, dict]:

@@ -33,6 +33,7 @@ __all__ = [
     "Seeker",
     "Suggestion",
     "adamic_adar",
+    "can_take_part",
     "day_part",
     "rank",
 ]
@@ -144,6 +145,20 @@ def adamic_adar(common: Mapping[str, int]) -> float:
     return sum(1 / math.log(max(degree, 2)) for degree in common.values())
 
 
+def can_take_part(
+    age: int | None, access_needs: Collection[str], age_min: int, age_max: int,
+    access: Collection[str],
+) -> bool:
+    """The activity is open to the person's age and its venue meets their access needs.
+
+    >>> can_take_part(80, ["step_free"], 50, 120, {"step_free", "parking"})
+    True
+    >>> can_take_part(80, [], 10, 26, set()), can_take_part(None, ["hearing_loop"], 0, 120, [])
+    (False, False)
+    """
+    return (age is None or age_min <= age <= age_max) and set(access_needs) <= set(access)
+
+
 def _km(metres: float) -> float:
     return round(metres / 1000, 1)
 
@@ -243,9 +258,8 @@ def _person(seeker: Seeker, candidate: Candidate) -> Suggestion | None:
 def _activity(
     seeker: Seeker, option: ActivityOption, reach_m: float, max_cost_pence: int | None
 ) -> Suggestion | None:
-    if seeker.age is not None and not option.age_min <= seeker.age <= option.age_max:
-        return None
-    if not set(seeker.access_needs) <= option.access:
+    if not can_take_part(seeker.age, seeker.access_needs, option.age_min, option.age_max,
+                         option.access):
         return None
     if max_cost_pence is not None and option.cost_pence > max_cost_pence:
         return None

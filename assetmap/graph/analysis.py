@@ -21,8 +21,8 @@ from typing import Any
 from assetmap.analysis import lsns6 as lsns
 from assetmap.analysis.batch import ActivityRow, PersonRow, Results, Snapshot
 from assetmap.analysis.circles import Tie
-from assetmap.analysis.geo import polygon_area_km2
-from assetmap.analysis.hotspots import RURAL_REACH_M, AreaNode, reach_for_density
+from assetmap.analysis.hotspots import RURAL_REACH_M, AreaNode, reach_for_area
+from assetmap.analysis.suggestions import can_take_part
 from assetmap.analysis.vocabulary import NEED_GIFTS, normal_tag
 from assetmap.graph import people
 from assetmap.graph.nodes import Link, NodeRepository, NotFound
@@ -126,19 +126,26 @@ def _degrees(microdegrees: int | None) -> float | None:
     return None if microdegrees is None else microdegrees / MICRODEGREES
 
 
+#: the venue's access features, one column each
+_ACCESS_COLUMNS = ", ".join(f"pl.{need} AS {need}" for need in ACCESS_NEEDS)
 _ACTIVITY_VENUES = (
     "MATCH (a:Activity)-[:HELD_AT]->(pl:Place) "
     "RETURN a.id AS id, pl.lat AS lat, pl.lon AS lon, a.age_min AS age_min, "
-    "a.age_max AS age_max, " + ", ".join(f"pl.{need} AS {need}" for need in ACCESS_NEEDS)
+    f"a.age_max AS age_max, {_ACCESS_COLUMNS}"
 )
 
 
+def _who_can_come(r: dict[str, Any]) -> dict[str, Any]:
+    """An activity row's age range (open when unset) and its venue's access features."""
+    return {
+        "age_min": r["age_min"] if r["age_min"] is not None else 0,
+        "age_max": r["age_max"] if r["age_max"] is not None else 120,
+        "access": frozenset(need for need in ACCESS_NEEDS if r.get(need)),
+    }
+
+
 def _activity_row(r: dict[str, Any]) -> ActivityRow:
-    return ActivityRow(
-        r["id"], r["lat"], r["lon"], r["age_min"] if r["age_min"] is not None else 0,
-        r["age_max"] if r["age_max"] is not None else 120,
-        frozenset(need for need in ACCESS_NEEDS if r.get(need)),
-    )
+    return ActivityRow(r["id"], r["lat"], r["lon"], **_who_can_come(r))
 
 
 def _answers(q: dict[str, Any]) -> lsns.Lsns6:
@@ -271,8 +278,8 @@ def neighbourhood(store: GraphStore, person_id: str, year: int) -> Neighbourhood
         needs = set(person.get("access_needs") or ())
 
         def suitable(options: list[dict]) -> list[dict]:
-            return [o for o in options if needs <= o["access"]
-                    and (age is None or o["age_min"] <= age <= o["age_max"])]
+            return [o for o in options
+                    if can_take_part(age, needs, o["age_min"], o["age_max"], o["access"])]
 
         options = activities_near(store, person["lat"], person["lon"],
                                   reach_m * NEAREST_SEARCH_REACHES, until=suitable,
@@ -298,12 +305,7 @@ def small_area_reach(store: GraphStore, area_id: str | None) -> float:
         "MATCH (a:Area {id: $id}) RETURN a.population AS population, a.geometry AS geometry",
         id=area_id,
     )
-    return _reach(rows[0]["population"], rows[0]["geometry"]) if rows else RURAL_REACH_M
-
-
-def _reach(population: int | None, geometry: str | None) -> float:
-    km2 = polygon_area_km2(geometry)
-    return reach_for_density((population or 0) / km2) if km2 > 0 else RURAL_REACH_M
+    return reach_for_area(rows[0]["population"], rows[0]["geometry"]) if rows else RURAL_REACH_M
 
 
 def activities_near(
@@ -315,10 +317,7 @@ def activities_near(
     """The nearest ``limit`` activities (Place point index), ring by ring: those within the
     first ring where ``until(found)`` holds, or within ``radius_m``."""
     return _in_rings(radius_m, until, lambda radius: _counted([
-        {**r, "distance_m": r["d"],
-         "age_min": r["age_min"] if r["age_min"] is not None else 0,
-         "age_max": r["age_max"] if r["age_max"] is not None else 120,
-         "access": frozenset(need for need in ACCESS_NEEDS if r.get(need))}
+        {**r, "distance_m": r["d"], **_who_can_come(r)}
         for r in store.run_read(
             "MATCH (pl:Place) "
             "WHERE @distance(pl.location, point({latitude: $lat, longitude: $lon})) <= $radius "
@@ -328,9 +327,8 @@ def activities_near(
             "RETURN a.id AS id, a.name AS name, a.weekday AS weekday, a.start AS start, "
             "a.categories AS categories, a.welsh_language AS welsh, a.cost_pence AS cost, "
             "a.age_min AS age_min, a.age_max AS age_max, pl.name AS place, d, "
-            "g.id AS group_id, g.name AS group_name, "
-            + ", ".join(f"pl.{need} AS {need}" for need in ACCESS_NEEDS)
-            + " ORDER BY d, id LIMIT $limit",
+            f"g.id AS group_id, g.name AS group_name, {_ACCESS_COLUMNS} "
+            "ORDER BY d, id LIMIT $limit",
             lat=lat, lon=lon, radius=radius, limit=limit,
         )
     ]), want=want)
@@ -393,7 +391,7 @@ def suggestion_reads(store: GraphStore, person_id: str) -> dict[str, Any]:
         raise NotFound("Person", person_id)
     around = rows[0]
     person = around.pop("person")
-    around["reach_m"] = _reach(around.pop("population"), around.pop("geometry"))
+    around["reach_m"] = reach_for_area(around.pop("population"), around.pop("geometry"))
     via_friends = store.run_read(
         "MATCH (p:Person {id: $id})-[:KNOWS]-(z:Person) WITH DISTINCT p, z "
         "MATCH (z)-[:KNOWS]-(c:Person) WITH p, z, collect(DISTINCT c) AS around "
