@@ -179,7 +179,7 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
     timed("reach", started)
 
     started = time.perf_counter()
-    shape = structure(len(people), ties.natural_pairs(), wards=_ward_index(people, areas))
+    shape = structure(len(people), ties.natural_pairs, wards=_ward_index(people, areas))
     timed("structure", started)
 
     started = time.perf_counter()
@@ -306,18 +306,17 @@ class _TieTable:
             self.cared_for_by.setdefault(carer, []).append(cared)
             self.hours_of[carer] = self.hours_of.get(carer, 0.0) + float(hours or 0)
             care_pairs.append((carer, cared))
-        self._care_pairs = np.asarray(care_pairs, dtype=np.int64).reshape(-1, 2)
-        pairs = self.natural_pairs()
+        care = np.asarray(care_pairs, dtype=np.int64).reshape(-1, 2)
+        natural_ties = np.column_stack((self.source[self.natural], self.target[self.natural]))
+        #: every pair joined by a natural tie or by care (either way round, repeats kept)
+        self.natural_pairs = np.concatenate([natural_ties, care]) if len(care) else natural_ties
+        pairs = self.natural_pairs
         self._linked = set((pairs[:, 0] * n + pairs[:, 1]).tolist())
         self._index = index
         # whom the quick bound cannot clear: fragility is worked out person by person
         may_hang = (self.members >= 2) & (
             self.heaviest + self.not_close > FRAGILE_SHARE * self.total + 1e-9)
         self.exact = set(np.flatnonzero(may_hang).tolist()) | set(self.carers_of)
-
-    def natural_pairs(self) -> np.ndarray:
-        ties = np.column_stack((self.source[self.natural], self.target[self.natural]))
-        return np.concatenate([ties, self._care_pairs]) if len(self._care_pairs) else ties
 
     def linked(self, a: str, b: str) -> bool:
         i, j = self._index[a], self._index[b]
