@@ -454,6 +454,42 @@ class AnalysisRun(Record):
     durations: Text = "{}"
 
 
+class AssetSearch(BaseModel):
+    """What the public asset finder asks for (the page's form and ``GET /api/v1/assets``).
+
+    ``near`` is a place name, postcode district or postcode (resolved by
+    :mod:`assetmap.gazetteer`); ``lat``/``lon`` give a point instead (e.g. "use my location").
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    near: Annotated[str, StringConstraints(max_length=100)] | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    radius_km: Annotated[float, Field(gt=0, le=100)] = 10.0
+    text: Annotated[str, StringConstraints(max_length=100)] | None = None
+    category: Category | None = None
+    day: Weekday | None = None
+    time_of_day: Literal["am", "pm", "eve"] | None = None
+    free: bool = False
+    welsh: bool = False
+    step_free: bool = False
+    hearing_loop: bool = False
+    accessible_toilet: bool = False
+    parking: bool = False
+    age: Annotated[int, Field(ge=0, le=120)] | None = None
+    page: Annotated[int, Field(ge=1, le=10_000)] = 1
+    per_page: Annotated[int, Field(ge=1, le=100)] = 25
+
+    @model_validator(mode="after")
+    def _one_place(self) -> AssetSearch:
+        _require_pair(self, "lat", "lon")
+        return self
+
+    def access_needs(self) -> tuple[str, ...]:
+        return tuple(need for need in ACCESS_NEEDS if getattr(self, need))
+
+
 def _require_pair(record: BaseModel, first: str, second: str) -> None:
     if (getattr(record, first) is None) != (getattr(record, second) is None):
         missing = first if getattr(record, first) is None else second

@@ -124,14 +124,17 @@ class Suggestion:
                 "reasons": [reason.as_dict() for reason in self.reasons]}
 
 
+#: when each part of the day starts and ends (24-hour clock, end not included)
+DAY_PART_HOURS = {"am": ("00:00", "12:00"), "pm": ("12:00", "17:00"), "eve": ("17:00", "24:00")}
+
+
 def day_part(clock: str) -> str:
     """'am' before noon, 'pm' until 17:00, then 'eve'.
 
     >>> day_part("10:30"), day_part("14:00"), day_part("19:30")
     ('am', 'pm', 'eve')
     """
-    hour = int(clock[:2])
-    return "am" if hour < 12 else "pm" if hour < 17 else "eve"
+    return next(part for part, (start, end) in DAY_PART_HOURS.items() if start <= clock < end)
 
 
 def adamic_adar(common: Mapping[str, int]) -> float:

@@ -1,4 +1,4 @@
-"""Flask app factory: settings, the graph store, login, CSRF, blueprints, headers."""
+"""Flask app factory: settings, the graph store, login, CSRF, blueprints, API, headers."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import Any
 
 from flask import Flask, Response
 from flask_login import LoginManager
+from flask_openapi3 import Info, OpenAPI
 from flask_wtf.csrf import CSRFProtect
 
+from assetmap import __version__
 from assetmap.config import Config
 
 login_manager = LoginManager()
@@ -23,7 +25,20 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     elif not isinstance(config, Config):
         config = Config.from_env().with_changes(**dict(config))
 
-    app = Flask(__name__)
+    from assetmap.web.api import errors as api_errors
+
+    # OpenAPI is a Flask app that also writes the API's OpenAPI document from its schemas
+    app = OpenAPI(
+        __name__,
+        info=Info(title="assetmap API", version=__version__,
+                  description="Community assets and circles of support (Wales)."),
+        security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
+        doc_prefix="/api/v1",
+        doc_url="/openapi.json",
+        validation_error_status=422,
+        validation_error_model=api_errors.ErrorList,
+        validation_error_callback=api_errors.from_validation_error,
+    )
     app.config.update(
         SECRET_KEY=config.load_secret_key(),
         SESSION_COOKIE_HTTPONLY=True,
@@ -33,17 +48,21 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         ASSETMAP=config,
     )
 
-    from assetmap.web import db
+    from assetmap.web import db, filters
 
     db.init_app(app)
+    filters.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
 
-    from assetmap.web import auth, errors, public
+    from assetmap.web import auth, errors, finder, public
+    from assetmap.web.api import register as register_api
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(finder.bp)
     app.register_blueprint(auth.bp)
+    register_api(app, csrf)
     errors.init_app(app)
 
     @app.after_request

@@ -81,3 +81,47 @@ def places_map(places: list[dict]) -> RenderedMap:
         lons = [p["lon"] for p in places]
         folium_map.fit_bounds([(min(lats), min(lons)), (max(lats), max(lons))])
     return render(folium_map)
+
+
+def _fit(folium_map: folium.Map, points: list[tuple[float, float]]) -> None:
+    if points:
+        lats, lons = [p[0] for p in points], [p[1] for p in points]
+        folium_map.fit_bounds([(min(lats), min(lons)), (max(lats), max(lons))])
+
+
+def assets_map(found: object) -> RenderedMap:
+    """The finder's results: one clustered marker per place (its activities in the popup)
+    and, for a search near somewhere, the search circle."""
+    location = getattr(found, "location", None)
+    results: list[dict] = getattr(found, "results", [])
+    centre = (location.lat, location.lon) if location else WALES_CENTRE
+    folium_map = new_map(location=centre, zoom_start=11, control_scale=True)
+    if location:
+        folium.Circle(centre, radius=found.search.radius_km * 1000,  # type: ignore[attr-defined]
+                      color="#00594f", fill=False, weight=2,
+                      tooltip=f"Within {found.search.radius_km:g} km of "  # type: ignore[attr-defined]
+                              f"{escape(location.label)}").add_to(folium_map)
+    cluster = marker_cluster("Assets").add_to(folium_map)
+    by_place: dict[str, list[dict]] = {}
+    for row in results:
+        by_place.setdefault(row["place"]["id"], []).append(row)
+    points = []
+    for rows in by_place.values():
+        place = rows[0]["place"]
+        items = "".join(f"<li>{escape(r['activity']['name'])}</li>" for r in rows)
+        link = url_for("finder.asset", asset_id=place["id"])
+        popup = (f'<a href="{escape(link)}"><strong>{escape(place["name"])}</strong></a>'
+                 f"<ul>{items}</ul>")
+        folium.Marker((place["lat"], place["lon"]), popup=folium.Popup(popup, max_width=300),
+                      tooltip=escape(place["name"])).add_to(cluster)
+        points.append((place["lat"], place["lon"]))
+    _fit(folium_map, points + ([centre] if location else []))
+    return render(folium_map)
+
+
+def place_map(place: dict) -> RenderedMap:
+    """One place, for its asset page."""
+    where = (place["lat"], place["lon"])
+    folium_map = new_map(location=where, zoom_start=15, control_scale=True)
+    folium.Marker(where, tooltip=escape(place["name"])).add_to(folium_map)
+    return render(folium_map)

@@ -1,0 +1,125 @@
+"""The public asset directory: activities and the places they are held at, found by filters.
+
+Assets are public information (DESIGN.md §1); nothing here reads a person. The search is
+one statement: near a point it starts from the Place point index, so it reads only the
+places within the radius whatever the size of the county.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assetmap.analysis.suggestions import DAY_PART_HOURS
+from assetmap.graph.nodes import NotFound
+from assetmap.graph.store import GraphStore
+from assetmap.model import ACCESS_NEEDS, AssetSearch
+
+_POINT = "point({latitude: $lat, longitude: $lon})"
+_RUNNERS = (
+    "OPTIONAL MATCH (a)-[:RUN_BY]->(r) "
+    "WITH a, pl, d, collect(r {.id, .name, .name_cy, .email, .website}) AS runners "
+)
+_ACTIVITY = (
+    "a {.id, .name, .name_cy, .description, .description_cy, .weekday, .start, .end, "
+    ".frequency, .cost_pence, .welsh_language, .categories, .age_min, .age_max}"
+)
+_PLACE = (
+    "pl {.id, .name, .name_cy, .kind, .address, .postcode, .town, .lat, .lon, "
+    f"{', '.join('.' + need for need in ACCESS_NEEDS)}}}"
+)
+
+
+def _filters(search: AssetSearch) -> tuple[list[str], list[str], dict[str, Any]]:
+    """WHERE conditions on the place and on the activity, and their parameters.
+
+    Only the filters asked for become conditions; each is fixed text, values are parameters.
+    """
+    place = [f"pl.{need} = true" for need in search.access_needs()]
+    activity: list[str] = []
+    params: dict[str, Any] = {}
+    if search.day:
+        activity.append("a.weekday = $day")
+        params["day"] = search.day
+    if search.time_of_day:
+        activity.append("a.start >= $from AND a.start < $until")
+        params["from"], params["until"] = DAY_PART_HOURS[search.time_of_day]
+    if search.free:
+        activity.append("a.cost_pence = 0")
+    if search.welsh:
+        activity.append("a.welsh_language = true")
+    if search.category:
+        activity.append("$category IN a.categories")
+        params["category"] = search.category
+    if search.age is not None:
+        activity.append("coalesce(a.age_min, 0) <= $age AND coalesce(a.age_max, 120) >= $age")
+        params["age"] = search.age
+    if search.text:
+        activity.append(
+            "(toLower(a.name) CONTAINS $text OR toLower(coalesce(a.name_cy, '')) CONTAINS $text "
+            "OR toLower(coalesce(a.description, '')) CONTAINS $text "
+            "OR toLower(pl.name) CONTAINS $text)"
+        )
+        params["text"] = search.text.lower()
+    return place, activity, params
+
+
+def search(
+    store: GraphStore, search: AssetSearch, lat: float | None = None, lon: float | None = None
+) -> tuple[list[dict], int]:
+    """Activities matching ``search`` and the place each is held at, with who runs it.
+
+    Near ``lat``/``lon``: within ``search.radius_km``, nearest first, each with
+    ``distance_m``. Without a point: every matching activity by name. Returns one page of
+    rows ``{"activity", "place", "runners", "distance_m"}`` and the number matching.
+    """
+    place_conditions, activity_conditions, params = _filters(search)
+    if lat is not None and lon is not None:
+        place_conditions.insert(0, f"@distance(pl.location, {_POINT}) <= $radius")
+        params.update(lat=lat, lon=lon, radius=search.radius_km * 1000)
+        distance, order = f"@distance(pl.location, {_POINT})", "d, a.name, a.id"
+    else:
+        distance, order = "null", "a.name, a.id"
+    where_place = f"WHERE {' AND '.join(place_conditions)} " if place_conditions else ""
+    where_activity = f"WHERE {' AND '.join(activity_conditions)} " if activity_conditions else ""
+    matched = (
+        f"MATCH (pl:Place) {where_place}WITH pl, {distance} AS d "
+        f"MATCH (a:Activity)-[:HELD_AT]->(pl) {where_activity}"
+    )
+    total = store.run_read(f"{matched}RETURN count(a) AS n", **params)[0]["n"]
+    rows = store.run_read(
+        f"{matched}WITH a, pl, d ORDER BY {order} SKIP $skip LIMIT $limit {_RUNNERS}"
+        f"RETURN {_ACTIVITY} AS activity, {_PLACE} AS place, runners, d "
+        f"ORDER BY {order}",
+        skip=(search.page - 1) * search.per_page, limit=search.per_page, **params,
+    )
+    return [
+        {"activity": row["activity"], "place": row["place"], "runners": row["runners"],
+         "distance_m": None if row["d"] is None else round(row["d"])}
+        for row in rows
+    ], total
+
+
+def place_with_activities(store: GraphStore, place_id: str) -> dict:
+    """A place, and every activity held there with who runs it, by day and time."""
+    rows = store.run_read(
+        f"MATCH (pl:Place {{id: $id}}) WITH pl, null AS d "
+        "OPTIONAL MATCH (a:Activity)-[:HELD_AT]->(pl) "
+        f"{_RUNNERS}"
+        f"RETURN {_PLACE} AS place, "
+        f"collect(CASE WHEN a IS NULL THEN null ELSE {{activity: {_ACTIVITY}, "
+        "runners: runners} END) AS activities",
+        id=place_id,
+    )
+    if not rows:
+        raise NotFound("Place", place_id)
+    return {"place": rows[0]["place"], "activities": rows[0]["activities"]}
+
+
+def place_of_activity(store: GraphStore, activity_id: str) -> str:
+    """The id of the place an activity is held at."""
+    rows = store.run_read(
+        "MATCH (a:Activity {id: $id})-[:HELD_AT]->(pl:Place) RETURN pl.id AS id", id=activity_id
+    )
+    if not rows:
+        raise NotFound("Activity", activity_id)
+    return rows[0]["id"]

@@ -1,0 +1,59 @@
+"""The public asset directory as JSON: the finder's search and one asset."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import current_app, request
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel
+
+from assetmap.graph.nodes import NotFound
+from assetmap.model import AssetSearch, Id, InvalidRecord
+from assetmap.services import finder
+from assetmap.web.api.errors import ErrorList, error_response, invalid
+from assetmap.web.api.schemas import AssetDetail, AssetPage
+from assetmap.web.db import get_store
+
+api = APIBlueprint("api_assets", __name__, url_prefix="/api/v1",
+                   abp_tags=[Tag(name="assets", description="The public asset directory")])
+
+
+class AssetPath(BaseModel):
+    asset_id: Id
+
+
+@api.get("/assets", responses={200: AssetPage, 422: ErrorList})
+def list_assets(query: AssetSearch) -> Any:
+    """Activities and where they are held, filtered as the finder does; nearest first."""
+    try:
+        found = finder.find(get_store(), query, current_app.config["ASSETMAP"].instance_path)
+    except InvalidRecord as exc:
+        return invalid(exc)
+    return {
+        "items": found.results,
+        "location": found.location.__dict__ if found.location else None,
+        "page": query.page, "per_page": query.per_page, "total": found.total,
+        "pages": found.pages,
+        "_links": _links(found),
+    }
+
+
+def _links(found: finder.Found) -> dict[str, str | None]:
+    def page(number: int) -> str:
+        return request.base_url + "?" + urlencode({**request.args.to_dict(), "page": number})
+
+    number = found.search.page
+    return {"self": page(number),
+            "next": page(number + 1) if number < found.pages else None,
+            "prev": page(number - 1) if number > 1 else None}
+
+
+@api.get("/assets/<asset_id>", responses={200: AssetDetail, 404: ErrorList})
+def get_asset(path: AssetPath) -> Any:
+    """A place and every activity held there, by the place's id or an activity's id."""
+    try:
+        return finder.asset(get_store(), path.asset_id)
+    except NotFound:
+        return error_response(404, f"no place or activity with id {path.asset_id!r}", "asset_id")

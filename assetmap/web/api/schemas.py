@@ -1,0 +1,71 @@
+"""Shapes of API responses, for the OpenAPI document (request bodies are the model's own)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assetmap.model import Activity, Place
+
+
+class Runner(BaseModel):
+    id: str
+    name: str
+    name_cy: str | None = None
+    email: str | None = None
+    website: str | None = None
+
+
+class AssetRow(BaseModel):
+    activity: Activity
+    place: Place
+    runners: list[Runner]
+    distance_m: int | None = None
+    next_session: date
+
+
+class Links(BaseModel):
+    self: str
+    next: str | None = None
+    prev: str | None = None
+
+
+class Located(BaseModel):
+    lat: float
+    lon: float
+    label: str
+    kind: str
+
+
+class AssetPage(BaseModel):
+    items: list[AssetRow]
+    location: Located | None = None
+    page: int
+    per_page: int
+    total: int
+    pages: int
+    links: Links | None = Field(None, alias="_links")
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class PlaceActivity(BaseModel):
+    activity: Activity
+    runners: list[Runner]
+
+
+class AssetDetail(BaseModel):
+    place: Place
+    activities: list[PlaceActivity]
+    activity_id: str | None = None
+
+
+class Page(BaseModel):
+    """A page of a collection."""
+
+    items: list[dict[str, Any]]
+    page: int
+    per_page: int
+    total: int | None = None

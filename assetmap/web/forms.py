@@ -1,0 +1,58 @@
+"""Between HTML forms and the model: form values in, field messages out.
+
+Field rules live in :mod:`assetmap.model` alone; forms only turn what a browser sends
+(text, ticked boxes, comma-separated lists) into the values the model checks, and the
+model's :class:`InvalidRecord` back into a message beside each field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from assetmap.model import InvalidRecord
+
+
+def field_errors(exc: InvalidRecord) -> dict[str, str]:
+    """``{field: message}``, the first message for each field."""
+    errors: dict[str, str] = {}
+    for name, problem in exc.errors:
+        errors.setdefault(name.split(".")[0], problem)
+    return errors
+
+
+def values(
+    form: MultiDict,
+    text: Iterable[str] = (),
+    lists: Iterable[str] = (),
+    choices: Iterable[str] = (),
+    ticks: Iterable[str] = (),
+    numbers: Iterable[str] = (),
+) -> dict[str, Any]:
+    """The fields of a submitted form as model input.
+
+    ``text``: trimmed strings, empty means not given; ``lists``: comma-separated tags;
+    ``choices``: several values of one name (checkboxes); ``ticks``: a checkbox is true
+    when sent; ``numbers``: passed as text for the model to read (and to refuse nicely).
+    """
+    data: dict[str, Any] = {}
+    for name in (*text, *numbers):
+        value = form.get(name, "").strip()
+        data[name] = value if value else None
+    for name in lists:
+        data[name] = [part.strip() for part in form.get(name, "").split(",") if part.strip()]
+    for name in choices:
+        data[name] = form.getlist(name)
+    for name in ticks:
+        data[name] = name in form
+    return data
+
+
+def as_form(record: Mapping[str, Any], lists: Iterable[str] = ()) -> dict[str, Any]:
+    """A stored record as the values a form shows (lists joined with commas)."""
+    shown = dict(record)
+    for name in lists:
+        shown[name] = ", ".join(record.get(name) or ())
+    return shown

@@ -1,0 +1,23 @@
+// "Use my location": fills the hidden lat/lon fields and searches; without JavaScript or
+// permission the place-name box still works.
+(function () {
+  var button = document.getElementById("use-location");
+  if (!button || !navigator.geolocation) return;
+  var status = document.getElementById("location-status");
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    status.textContent = "Finding where you are…";
+    navigator.geolocation.getCurrentPosition(function (position) {
+      document.getElementById("f-lat").value = position.coords.latitude.toFixed(4);
+      document.getElementById("f-lon").value = position.coords.longitude.toFixed(4);
+      document.getElementById("f-near").value = "";
+      document.getElementById("finder-form").submit();
+    }, function () {
+      status.textContent = "Your location is not available: type a town or postcode instead.";
+    }, {timeout: 10000, maximumAge: 600000});
+  });
+  document.getElementById("f-near").addEventListener("input", function () {
+    document.getElementById("f-lat").value = "";
+    document.getElementById("f-lon").value = "";
+  });
+})();

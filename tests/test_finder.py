@@ -1,0 +1,169 @@
+"""The public asset finder: gazetteer, search rules against the graph, pages and API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from markupsafe import escape
+
+from assetmap import gazetteer
+from assetmap.analysis.geo import distance_m
+from assetmap.graph.store import GraphStore
+from assetmap.model import InvalidRecord
+from assetmap.services import finder
+
+
+def _expected(store: GraphStore, wanted) -> set[str]:  # noqa: ANN001
+    """The ids a search should find, computed independently with a plain query."""
+    rows = store.run_read(
+        "MATCH (a:Activity)-[:HELD_AT]->(pl:Place) RETURN a.id AS id, a.weekday AS day, "
+        "a.welsh_language AS welsh, a.cost_pence AS cost, a.start AS start, "
+        "a.categories AS categories, pl.step_free AS step_free, pl.lat AS lat, pl.lon AS lon")
+    return {r["id"] for r in rows if wanted(r)}
+
+
+class TestGazetteer:
+    @pytest.mark.parametrize("text,label", [
+        ("SY18", "SY18 (Llanidloes)"), ("ld1", "LD1 (Llandrindod Wells)"),
+        ("Llanidloes", "Llanidloes"), ("y drenewydd", "Newtown"), ("CWMBRAN", "Cwmbran"),
+        ("Cwmbrân", "Cwmbran"), ("SY18 6AB", "SY18 (Llanidloes)"),
+    ])
+    def test_names_and_districts(self, text: str, label: str) -> None:
+        assert gazetteer.resolve(text).label == label
+
+    @pytest.mark.parametrize("text,problem", [
+        ("", "give a place name"), ("Atlantis", "no place"), ("ZZ9", "not one we know"),
+        ("40.7, -74.0", "not in the United Kingdom"), ("EH1 1AA", "not one we know in Wales"),
+    ])
+    def test_unknown_places_name_the_field(self, text: str, problem: str) -> None:
+        with pytest.raises(InvalidRecord) as error:
+            gazetteer.resolve(text)
+        assert error.value.field == "near" and problem in error.value.problem
+
+    def test_onspd_import_gives_full_postcodes(self, tmp_path) -> None:  # noqa: ANN001
+        lines = ["pcd,pcds,doterm,lat,long\n",
+                 "SY186AB,SY18 6AB,,52.4501,-3.5432\n",
+                 "SY186AD,SY18 6AD,201001,52.4,-3.5\n",       # terminated
+                 "SY186ZZ,SY18 6ZZ,,99.999999,0.000000\n"]   # no grid reference
+        assert gazetteer.import_onspd(tmp_path, lines) == 1
+        found = gazetteer.resolve("sy18 6ab", tmp_path)
+        assert (found.kind, found.lat, found.lon) == ("postcode", 52.4501, -3.5432)
+        assert gazetteer.resolve("SY18 6AD", tmp_path).kind == "district"
+        with pytest.raises(InvalidRecord, match="no column lat"):
+            gazetteer.import_onspd(tmp_path, ["pcds,long\n"])
+        assert gazetteer.resolve("SY18 6AB", tmp_path).kind == "postcode"  # old table kept
+
+
+class TestSearch:
+    def test_filters_match_an_independent_count(self, sample_store: GraphStore) -> None:
+        where = gazetteer.resolve("Llanidloes")
+        search = finder.parse({"near": "Llanidloes", "radius_km": "15", "day": "tue",
+                               "welsh": "true", "step_free": "true", "per_page": "100"})
+        found = finder.find(sample_store, search)
+        expected = _expected(sample_store, lambda r: r["day"] == "tue" and r["welsh"]
+                             and r["step_free"]
+                             and distance_m(r["lat"], r["lon"], where.lat, where.lon) <= 15000)
+        assert {r["activity"]["id"] for r in found.results} == expected
+        assert found.total == len(expected)
+        distances = [r["distance_m"] for r in found.results]
+        assert distances == sorted(distances)
+
+    def test_free_morning_and_category(self, sample_store: GraphStore) -> None:
+        found = finder.find(sample_store, finder.parse(
+            {"free": "1", "time_of_day": "am", "category": "music", "per_page": "100"}))
+        expected = _expected(sample_store, lambda r: r["cost"] == 0 and r["start"] < "12:00"
+                             and "music" in r["categories"])
+        assert {r["activity"]["id"] for r in found.results} == expected
+
+    def test_pages_cover_everything_once(self, sample_store: GraphStore) -> None:
+        first = finder.find(sample_store, finder.parse({"near": "SY16", "per_page": "5"}))
+        seen = []
+        for page in range(1, first.pages + 1):
+            seen += [r["activity"]["id"] for r in finder.find(sample_store, finder.parse(
+                {"near": "SY16", "per_page": "5", "page": str(page)})).results]
+        assert len(seen) == len(set(seen)) == first.total
+
+    def test_next_session(self) -> None:
+        wednesday = datetime(2026, 11, 25, 12, 0)
+        assert finder.next_session({"weekday": "wed", "start": "14:00"}, wednesday).day == 25
+        assert finder.next_session({"weekday": "wed", "start": "10:00"}, wednesday).day == 2
+        assert finder.next_session({"weekday": "mon", "start": "10:00"}, wednesday).day == 30
+
+    @pytest.mark.parametrize("params,field", [
+        ({"radius_km": "0"}, "radius_km"), ({"day": "someday"}, "day"),
+        ({"lat": "52.4"}, "lon"), ({"age": "-3"}, "age"), ({"colour": "red"}, "colour"),
+        ({"per_page": "1000"}, "per_page"),
+    ])
+    def test_bad_parameters_name_the_field(self, params: dict, field: str) -> None:
+        with pytest.raises(InvalidRecord) as error:
+            finder.parse(params)
+        assert error.value.field == field
+
+
+class TestPages:
+    def test_finder_lists_and_maps_results(self, client, sample_store: GraphStore) -> None:  # noqa: ANN001
+        page = client.get("/find?near=SY18&radius_km=10")
+        html = page.get_data(as_text=True)
+        found = finder.find(sample_store, finder.parse({"near": "SY18", "radius_km": "10"}))
+        assert page.status_code == 200 and found.total > 0
+        assert f"{found.total} activities" in html
+        for row in found.results:
+            assert f'id="result-{row["activity"]["id"]}"' in html
+        places = {row["place"]["id"] for row in found.results}
+        assert html.count("L.marker(") == len(places)
+        assert "markerClusterGroup" in html and "L.circle(" in html
+
+    def test_empty_finder_shows_only_the_form(self, client) -> None:  # noqa: ANN001
+        html = client.get("/find").get_data(as_text=True)
+        assert 'id="finder-form"' in html and "results-heading" not in html
+
+    def test_bad_input_reshows_the_form_with_the_message(self, client) -> None:  # noqa: ANN001
+        page = client.get("/find?near=Atlantis&radius_km=10")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 400
+        assert "There is a problem" in html and 'aria-invalid="true"' in html
+        assert escape("'Atlantis'") in html and 'value="Atlantis"' in html
+
+    def test_asset_page_by_place_and_by_activity(self, client, sample_store: GraphStore) -> None:  # noqa: ANN001
+        row = sample_store.run_read(
+            "MATCH (a:Activity)-[:HELD_AT]->(p:Place) RETURN a.id AS a, a.name AS name, "
+            "p.id AS p, p.name AS place LIMIT 1")[0]
+        for asset_id in (row["p"], row["a"]):
+            html = client.get(f"/assets/{asset_id}").get_data(as_text=True)
+            assert escape(row["place"]) in html and escape(row["name"]) in html
+            assert "Step-free access" in html
+        assert 'class="highlight"' in client.get(f"/assets/{row['a']}").get_data(as_text=True)
+        assert client.get("/assets/no-such-thing").status_code == 404
+
+    def test_printable_list(self, client, sample_store: GraphStore) -> None:  # noqa: ANN001
+        html = client.get("/find/print?near=SY18&radius_km=10").get_data(as_text=True)
+        found = finder.find(sample_store, finder.parse({"near": "SY18", "radius_km": "10"}))
+        assert html.count("<tr>") == len(found.results) + 1
+        assert client.get("/find/print").status_code == 400
+
+
+class TestApi:
+    def test_assets_page_and_links(self, client, sample_store: GraphStore) -> None:  # noqa: ANN001
+        body = client.get("/api/v1/assets?near=SY18&per_page=2").get_json()
+        found = finder.find(sample_store, finder.parse({"near": "SY18"}))
+        assert body["total"] == found.total and len(body["items"]) == 2
+        assert "page=2" in body["_links"]["next"] and body["_links"]["prev"] is None
+        assert body["location"]["label"] == "SY18 (Llanidloes)"
+
+    @pytest.mark.parametrize("query,field", [
+        ("radius_km=-1", "radius_km"), ("near=Atlantis", "near"), ("day=funday", "day"),
+    ])
+    def test_bad_query_is_422_naming_the_field(self, client, query: str, field: str) -> None:  # noqa: ANN001
+        response = client.get(f"/api/v1/assets?{query}")
+        assert response.status_code == 422
+        assert response.get_json()["errors"][0]["field"] == field
+
+    def test_one_asset_and_404(self, client, sample_store: GraphStore) -> None:  # noqa: ANN001
+        place = sample_store.run_read("MATCH (p:Place) RETURN p.id AS id LIMIT 1")[0]["id"]
+        body = client.get(f"/api/v1/assets/{place}").get_json()
+        assert body["place"]["id"] == place
+        missing = client.get("/api/v1/assets/nope")
+        assert missing.status_code == 404
+        assert missing.get_json() == {"errors": [
+            {"field": "asset_id", "message": "no place or activity with id 'nope'"}]}
