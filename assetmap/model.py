@@ -61,7 +61,9 @@ class FieldProblem(ValueError):
 def _problem_text(error: dict[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         return "unknown field"
-    if error["type"] == "missing":
+    if error["type"] == "missing" or (
+        error["type"].endswith("_type") and error.get("input") is None
+    ):
         return "is required"
     message = error["msg"]
     return message.removeprefix("Value error, ")

@@ -193,3 +193,34 @@ class AuthActions:
 @pytest.fixture
 def auth(client) -> AuthActions:  # noqa: ANN001
     return AuthActions(client)
+
+
+class StaffLogin:
+    """Create a user of a role and sign in as them through the real form."""
+
+    def __init__(self, client, store: GraphStore):  # noqa: ANN001
+        self._client = client
+        self._store = store
+
+    def __call__(self, role: str, organisation: str = "org-carers") -> dict:
+        from assetmap import accounts
+
+        email = f"{role}.{uuid.uuid4().hex[:6]}@example.cymru"
+        user, password = accounts.create_user(self._store, email, role, organisation,
+                                              f"Test {role}")
+        response = AuthActions(self._client).login(email, password)
+        assert response.status_code == 302, "sign-in failed"
+        return user
+
+
+@pytest.fixture
+def sign_in(client, sample_store: GraphStore) -> StaffLogin:  # noqa: ANN001
+    return StaffLogin(client, sample_store)
+
+
+def form_errors(html: str) -> dict[str, str]:
+    """The field messages a form shows: ``{field: message}``."""
+    from html import unescape
+
+    return {name: unescape(message) for name, message in
+            re.findall(r'class="error" id="e-(\w+)">([^<]+)', html)}

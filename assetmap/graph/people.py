@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from assetmap.graph import ties
-from assetmap.graph.nodes import Link, NodeRepository
+from assetmap.graph.nodes import SYSTEM_FIELDS, Link, NodeRepository, NotFound, _location_clause
 from assetmap.graph.store import GraphStore
-from assetmap.model import Person
+from assetmap.model import InvalidRecord, Knows, Person, WhatMatters, now_iso, validate
 
 repo = NodeRepository(
     Person,
@@ -14,9 +16,122 @@ repo = NodeRepository(
         "area_id": Link("IN_AREA", "Area"),
     },
 )
+what_matters = NodeRepository(
+    WhatMatters, links={"about": Link("ABOUT", "Person", required=True)}
+)
+#: what a list of people shows
+_SUMMARY = (
+    "p {.id, .name, .birth_year, .postcode, .area, .isolation_risk, .lsns6, "
+    ".fragile_circle, .carer_risk, .volunteer, .carer, .updated_at}"
+)
 
 
 def circle(store: GraphStore, person_id: str) -> list[dict]:
     """The person's circle of support: each person they know, with the tie's properties."""
     repo.get(store, person_id)
     return ties.outgoing(store, "KNOWS", ("Person", person_id), "Person")
+
+
+def organisations(store: GraphStore, person_id: str) -> dict[str, Any]:
+    """Who recorded the person and which organisations it is shared with."""
+    rows = store.run_read(
+        "MATCH (p:Person {id: $id}) OPTIONAL MATCH (p)-[:RECORDED_BY]->(o:Organisation) "
+        "WITH p, collect(o.id) AS recorded "
+        "OPTIONAL MATCH (p)-[:SHARED_WITH]->(s:Organisation) "
+        "RETURN recorded, collect(s.id) AS shared",
+        id=person_id,
+    )
+    if not rows:
+        raise NotFound("Person", person_id)
+    return {"recorded_by": rows[0]["recorded"], "shared_with": rows[0]["shared"]}
+
+
+def for_organisation(
+    store: GraphStore, organisation_id: str, text: str | None = None,
+    skip: int = 0, limit: int = 50,
+) -> tuple[list[dict], int]:
+    """People recorded by the organisation or shared with it, by name; and how many."""
+    match = (
+        "MATCH (p:Person)-[:RECORDED_BY|SHARED_WITH]->(:Organisation {id: $org}) "
+        + ("WHERE toLower(p.name) CONTAINS $text " if text else "")
+    )
+    params = {"org": organisation_id, "text": (text or "").lower()}
+    total = store.run_read(f"{match}RETURN count(DISTINCT p) AS n", **params)[0]["n"]
+    rows = store.run_read(
+        f"{match}WITH DISTINCT p ORDER BY p.name, p.id SKIP $skip LIMIT $limit "
+        f"RETURN {_SUMMARY} AS p",
+        skip=max(0, skip), limit=max(0, min(limit, 500)), **params,
+    )
+    return [row["p"] for row in rows], total
+
+
+def create_in_circle(
+    store: GraphStore, person_id: str, new_person: dict[str, Any], tie: dict[str, Any],
+    organisation_id: str,
+) -> dict:
+    """Record someone new in ``person_id``'s circle: the new person (recorded by the
+    organisation) and the tie to them, in one statement."""
+    record = validate(Person, new_person)
+    props = validate(Knows, tie).properties()
+    now = now_iso()
+    location = _location_clause(record, "n", "$props")
+    rows = store.run_write(
+        "MATCH (p:Person {id: $person}) MATCH (o:Organisation {id: $org}) "
+        f"CREATE (n:{':'.join(('Person', *record.extra_labels()))}) SET n = $props{location} "
+        "CREATE (n)-[:RECORDED_BY]->(o) CREATE (p)-[k:KNOWS]->(n) SET k = $tie "
+        "RETURN properties(n) AS n",
+        person=person_id, org=organisation_id, tie=props,
+        props={**record.properties(), "created_at": now, "updated_at": now},
+    )
+    if not rows:
+        repo.get(store, person_id)
+        raise InvalidRecord([("organisation_id", f"no Organisation with id {organisation_id!r}")])
+    return rows[0]["n"]
+
+
+def conversations(store: GraphStore, person_id: str) -> list[dict]:
+    """"What matters" conversations about the person, newest first, with who recorded each."""
+    rows = store.run_read(
+        "MATCH (w:WhatMatters {person_id: $id}) OPTIONAL MATCH (u:User {id: w.recorded_by}) "
+        "RETURN properties(w) AS w, coalesce(u.name, u.email) AS by "
+        "ORDER BY w.date DESC, w.created_at DESC",
+        id=person_id,
+    )
+    return [{**row["w"], "recorded_by_name": row["by"]} for row in rows]
+
+
+def referrals(store: GraphStore, person_id: str) -> list[dict]:
+    """Referrals of the person to activities and groups, newest first."""
+    rows = store.run_read(
+        "MATCH (p:Person {id: $id})-[r:REFERRED_TO]->(t) "
+        "OPTIONAL MATCH (u:User {id: r.by}) "
+        "RETURN t.id AS target_id, labels(t)[0] AS target_label, t.name AS target_name, "
+        "properties(r) AS r, coalesce(u.name, u.email) AS by_name "
+        "ORDER BY r.date DESC, t.name",
+        id=person_id,
+    )
+    return [{**row["r"], "target_id": row["target_id"], "target_label": row["target_label"],
+             "target_name": row["target_name"], "by_name": row["by_name"]} for row in rows]
+
+
+def carers_of(store: GraphStore, person_id: str) -> list[dict]:
+    """Who cares for the person, and who the person cares for, with hours a week."""
+    rows = store.run_read(
+        "MATCH (p:Person {id: $id}) OPTIONAL MATCH (c:Person)-[r:CARES_FOR]->(p) "
+        "WITH p, collect({id: c.id, name: c.name, hours: r.hours_per_week}) AS carers "
+        "OPTIONAL MATCH (p)-[g:CARES_FOR]->(o:Person) "
+        "RETURN carers, collect({id: o.id, name: o.name, hours: g.hours_per_week}) AS cared",
+        id=person_id,
+    )
+    return rows[0] if rows else {"carers": [], "cared": []}
+
+
+def homes(store: GraphStore, ids: list[str]) -> dict[str, tuple[float, float]]:
+    """Home coordinates of the people named (for a map that rounds them)."""
+    rows = store.run_read(
+        "MATCH (p:Person) WHERE p.id IN $ids AND p.lat IS NOT NULL "
+        "RETURN p.id AS id, p.lat AS lat, p.lon AS lon", ids=ids)
+    return {row["id"]: (row["lat"], row["lon"]) for row in rows}
+
+
+EDITABLE = tuple(name for name in Person.model_fields if name not in ("id", *SYSTEM_FIELDS))

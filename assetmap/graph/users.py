@@ -11,12 +11,31 @@ repo = NodeRepository(
 )
 
 
+_WITH_ORGANISATION = (
+    "OPTIONAL MATCH (u)-[:WORKS_FOR]->(o:Organisation) "
+    "RETURN properties(u) AS user, o.id AS organisation_id, o.name AS organisation_name"
+)
+
+
+def _joined(rows: list[dict]) -> list[dict]:
+    return [{**row["user"], "organisation_id": row["organisation_id"],
+             "organisation_name": row["organisation_name"]} for row in rows]
+
+
 def by_email(store: GraphStore, email: str) -> dict | None:
+    """The user with this e-mail and the organisation they work for, or None."""
+    rows = store.run_read(f"MATCH (u:User {{email: $email}}) {_WITH_ORGANISATION}",
+                          email=email.strip().lower())
+    return _joined(rows)[0] if rows else None
+
+
+def by_id(store: GraphStore, user_id: str) -> dict | None:
+    rows = store.run_read(f"MATCH (u:User {{id: $id}}) {_WITH_ORGANISATION}", id=user_id)
+    return _joined(rows)[0] if rows else None
+
+
+def everyone(store: GraphStore, limit: int = 1000) -> list[dict]:
+    """Every user with their organisation, by e-mail (no password hashes)."""
     rows = store.run_read(
-        "MATCH (u:User {email: $email}) OPTIONAL MATCH (u)-[:WORKS_FOR]->(o:Organisation) "
-        "RETURN properties(u) AS user, o.id AS organisation_id",
-        email=email.strip().lower(),
-    )
-    if not rows:
-        return None
-    return {**rows[0]["user"], "organisation_id": rows[0]["organisation_id"]}
+        f"MATCH (u:User) {_WITH_ORGANISATION} ORDER BY u.email LIMIT $limit", limit=limit)
+    return [{k: v for k, v in user.items() if k != "password_hash"} for user in _joined(rows)]

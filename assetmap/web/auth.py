@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -13,11 +16,12 @@ from wtforms.validators import DataRequired, Length
 
 from assetmap import accounts
 from assetmap.graph import users
-from assetmap.graph.nodes import NotFound
+from assetmap.services.people import Viewer
 from assetmap.web import login_manager
 from assetmap.web.db import get_store
 
 bp = Blueprint("auth", __name__)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class SignedInUser(UserMixin):
@@ -27,17 +31,34 @@ class SignedInUser(UserMixin):
         self.role = record["role"]
         self.name = record.get("name") or record["email"]
         self.organisation_id = record.get("organisation_id")
+        self.organisation_name = record.get("organisation_name")
+
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(self.id, self.role, self.organisation_id)
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> SignedInUser | None:
-    try:
-        record = users.repo.get(get_store(), user_id)
-    except NotFound:
-        return None
-    if not record.get("active", True):
+    record = users.by_id(get_store(), user_id)
+    if record is None or not record.get("active", True):
         return None
     return SignedInUser(record)
+
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    """Only signed-in users with one of ``roles``; others get 403 (anonymous: sign in)."""
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403, "Your role does not give access to this page.")
+            return view(*args, **kwargs)
+        return guarded  # type: ignore[return-value]
+    return decorate
 
 
 class LoginForm(FlaskForm):

@@ -30,17 +30,22 @@ def values(
     choices: Iterable[str] = (),
     ticks: Iterable[str] = (),
     numbers: Iterable[str] = (),
+    integers: Iterable[str] = (),
 ) -> dict[str, Any]:
     """The fields of a submitted form as model input.
 
     ``text``: trimmed strings, empty means not given; ``lists``: comma-separated tags;
     ``choices``: several values of one name (checkboxes); ``ticks``: a checkbox is true
-    when sent; ``numbers``: passed as text for the model to read (and to refuse nicely).
+    when sent; ``numbers``: passed as text for the model to read (and to refuse nicely);
+    ``integers``: whole numbers where the model wants a choice of numbers (a circle).
     """
     data: dict[str, Any] = {}
     for name in (*text, *numbers):
         value = form.get(name, "").strip()
         data[name] = value if value else None
+    for name in integers:
+        value = form.get(name, "").strip()
+        data[name] = int(value) if value.isdigit() else (value or None)
     for name in lists:
         data[name] = [part.strip() for part in form.get(name, "").split(",") if part.strip()]
     for name in choices:

@@ -125,3 +125,37 @@ def place_map(place: dict) -> RenderedMap:
     folium_map = new_map(location=where, zoom_start=15, control_scale=True)
     folium.Marker(where, tooltip=escape(place["name"])).add_to(folium_map)
     return render(folium_map)
+
+
+#: homes on maps are rounded to this many decimal places of a degree (0.01° is about
+#: 1.1 km north-south and 0.7 km east-west in Wales), so no map shows where anyone lives
+HOME_DECIMALS = 2
+
+
+def rounded_home(lat: float, lon: float) -> tuple[float, float]:
+    return round(lat, HOME_DECIMALS), round(lon, HOME_DECIMALS)
+
+
+def circle_map(person: dict, members: list[dict],
+               homes: dict[str, tuple[float, float]]) -> RenderedMap | None:
+    """The person's circle around their (rounded) home; members with a recorded home are
+    shown at their rounded home too, with a line to the person. None without a home."""
+    if person["id"] not in homes:
+        return None
+    centre = rounded_home(*homes[person["id"]])
+    folium_map = new_map(location=centre, zoom_start=11, control_scale=True)
+    folium.CircleMarker(centre, radius=10, color="#00594f", fill=True, fill_opacity=0.9,
+                        tooltip=f"{escape(person['name'])} (home, rounded)").add_to(folium_map)
+    points = [centre]
+    for member in members:
+        if member["person_id"] not in homes:
+            continue
+        where = rounded_home(*homes[member["person_id"]])
+        folium.PolyLine([centre, where], color="#555", weight=1).add_to(folium_map)
+        folium.CircleMarker(
+            where, radius=6, color="#8a4b00", fill=True, fill_opacity=0.8,
+            tooltip=f"{escape(member['name'])} · circle {member['circle']} (home, rounded)",
+        ).add_to(folium_map)
+        points.append(where)
+    _fit(folium_map, points)
+    return render(folium_map)

@@ -1,0 +1,141 @@
+"""People records for connectors: who may see whom, the circle, "what matters", referrals.
+
+:func:`can_see` is the one access rule for a person record; every page and API route that
+shows or changes a person asks it first (through ``fetch_person`` in the web layer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from assetmap.graph import people, ties
+from assetmap.graph.nodes import NotFound
+from assetmap.graph.store import GraphStore
+from assetmap.model import InvalidRecord
+
+#: days from a referral to its follow-up, unless the connector says otherwise
+FOLLOW_UP_DAYS = 14
+#: how a suggested person joins the circle when invited
+INVITED_TIES = {
+    "volunteer": {"relation": "volunteer", "circle": 3, "contact": "weekly", "strength": 3},
+    "person": {"relation": "friend", "circle": 3, "contact": "monthly", "strength": 2},
+}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking: a signed-in user's id, role and organisation."""
+
+    user_id: str
+    role: str
+    organisation_id: str | None
+
+
+def can_see(store: GraphStore, viewer: Viewer, person_id: str) -> bool:
+    """A connector sees the people their organisation recorded or that are shared with it.
+
+    Coordinators see areas, not people; admins manage accounts, not people. Raises
+    :class:`NotFound` when there is no such person.
+    """
+    held_by = people.organisations(store, person_id)
+    if viewer.role != "connector" or not viewer.organisation_id:
+        return False
+    return viewer.organisation_id in held_by["recorded_by"] + held_by["shared_with"]
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def default_follow_up() -> str:
+    return (today() + timedelta(days=FOLLOW_UP_DAYS)).isoformat()
+
+
+def tie_id(person_id: str, other_id: str) -> str:
+    """A tie's id in URLs and the API: ``person~other`` ('~' is never in a node id)."""
+    return f"{person_id}~{other_id}"
+
+
+def split_tie_id(value: str) -> tuple[str, str]:
+    person_id, sep, other_id = value.partition("~")
+    if not sep or not person_id or not other_id:
+        raise NotFound("KNOWS", value)
+    return person_id, other_id
+
+
+def circle(store: GraphStore, person_id: str) -> list[dict[str, Any]]:
+    """The person's ties, each with the other person's name and the tie's id, by circle."""
+    rows = people.circle(store, person_id)
+    return sorted(
+        ({"id": tie_id(person_id, row["target"]["id"]), "person_id": row["target"]["id"],
+          "name": row["target"]["name"], **row["tie"]} for row in rows),
+        key=lambda tie: (tie["circle"], tie["name"]),
+    )
+
+
+def add_tie(
+    store: GraphStore, person_id: str, tie: dict[str, Any], other_id: str | None = None,
+    new_person: dict[str, Any] | None = None, organisation_id: str | None = None,
+) -> dict[str, Any]:
+    """Add someone to the circle: a person already recorded (``other_id``) or someone new
+    (``new_person``, recorded by ``organisation_id``) - each one statement."""
+    if other_id:
+        ties.create(store, "KNOWS", ("Person", person_id), ("Person", other_id), tie)
+        return {"person_id": other_id, "id": tie_id(person_id, other_id)}
+    if not new_person or not new_person.get("name"):
+        raise InvalidRecord([("name", "give the name of the person, or choose someone recorded")])
+    created = people.create_in_circle(store, person_id, new_person, tie, organisation_id or "")
+    return {"person_id": created["id"], "id": tie_id(person_id, created["id"])}
+
+
+def update_tie(store: GraphStore, person_id: str, other_id: str,
+               changes: dict[str, Any]) -> dict[str, Any]:
+    return ties.update(store, "KNOWS", ("Person", person_id), ("Person", other_id), changes)
+
+
+def end_tie(store: GraphStore, person_id: str, other_id: str) -> None:
+    ties.delete(store, "KNOWS", ("Person", person_id), ("Person", other_id))
+
+
+def record_what_matters(store: GraphStore, person_id: str, data: dict[str, Any],
+                        recorded_by: str) -> dict:
+    """A dated "what matters" conversation, recorded by the signed-in user."""
+    return people.what_matters.create(
+        store, {**data, "person_id": person_id, "recorded_by": recorded_by}, about=person_id)
+
+
+def invite(store: GraphStore, person_id: str, candidate_id: str, kind: str) -> dict[str, Any]:
+    """Bring a suggested volunteer or person into the circle (circle 3, to adjust later)."""
+    if kind not in INVITED_TIES:
+        raise InvalidRecord([("kind", f"must be one of {', '.join(INVITED_TIES)}")])
+    tie = {**INVITED_TIES[kind], "since": today().isoformat()}
+    return add_tie(store, person_id, tie, other_id=candidate_id)
+
+
+def refer(store: GraphStore, person_id: str, target_id: str, by: str,
+          follow_up: str | None = None, status: str = "suggested") -> dict:
+    """Refer the person to an activity or group (a referral with date, who, status and
+    follow-up date, two weeks on unless given)."""
+    label = _activity_or_group(store, target_id)
+    return ties.create(store, "REFERRED_TO", ("Person", person_id), (label, target_id), {
+        "date": today().isoformat(), "by": by, "status": status,
+        "follow_up": follow_up or default_follow_up(),
+    })
+
+
+def update_referral(store: GraphStore, person_id: str, target_id: str,
+                    changes: dict[str, Any]) -> dict:
+    label = _activity_or_group(store, target_id)
+    return ties.update(store, "REFERRED_TO", ("Person", person_id), (label, target_id), changes)
+
+
+def _activity_or_group(store: GraphStore, target_id: str) -> str:
+    rows = store.run_read(
+        "MATCH (t) WHERE (t:Activity OR t:Group) AND t.id = $id RETURN labels(t) AS labels",
+        id=target_id)
+    if not rows:
+        raise InvalidRecord([("target_id", f"no activity or group with id {target_id!r}")])
+    return "Activity" if "Activity" in rows[0]["labels"] else "Group"
+

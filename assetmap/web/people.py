@@ -1,0 +1,303 @@
+"""Connectors' pages: people, their "what matters" conversations, circles, suggestions,
+invitations and referrals. Every route that names a person fetches it through
+:func:`fetch_person`, which checks the object, not just the role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from assetmap import gazetteer
+from assetmap.graph import people as people_graph
+from assetmap.graph.nodes import NotFound
+from assetmap.model import ACCESS_NEEDS, DAY_PARTS, WEEKDAYS, InvalidRecord, Person, validate
+from assetmap.services import analysis, people
+from assetmap.web import ecomap, maps
+from assetmap.web.auth import role_required
+from assetmap.web.db import get_store
+from assetmap.web.forms import as_form, field_errors, values
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+PER_PAGE = 50
+PERSON_TEXT = ("name", "birth_year", "postcode", "radius_km", "capacity")
+PERSON_LISTS = ("interests", "gifts", "needs", "skills")
+PERSON_CHOICES = ("languages", "availability", "access_needs")
+PERSON_TICKS = ("lives_alone", "open_to_connect", "volunteer", "carer")
+TIE_TEXT = ("relation", "contact", "since", "last_contact")
+TIE_NUMBERS = ("circle", "strength")
+LANGUAGES = (("cy", "Welsh (Cymraeg)"), ("en", "English"))
+AVAILABILITY = tuple((f"{day}_{part}", f"{day} {part}") for day in WEEKDAYS for part in DAY_PARTS)
+
+
+@bp.before_request
+@role_required("connector")
+def connectors_only() -> None:
+    """Every page here is for connectors (DESIGN.md §6)."""
+
+
+def fetch_person(person_id: str) -> dict:
+    """The person, if the signed-in connector may see them: 404 if there is no such person,
+    403 if their organisation may not."""
+    store = get_store()
+    try:
+        allowed = people.can_see(store, current_user.viewer, person_id)
+    except NotFound:
+        abort(404, "There is no such person.")
+    if not allowed:
+        abort(403, "This person's record is not shared with your organisation.")
+    return people_graph.repo.get(store, person_id)
+
+
+def _person_values() -> dict[str, Any]:
+    """The person form as model input, the home point taken from the postcode (exact with
+    ONSPD loaded, else its district). Every field's problem is reported at once."""
+    data = values(request.form, text=PERSON_TEXT, lists=PERSON_LISTS,
+                  choices=PERSON_CHOICES, ticks=PERSON_TICKS)
+    data["lat"] = data["lon"] = None
+    if not data.get("postcode"):
+        return data
+    try:
+        where = gazetteer.resolve(data["postcode"], current_app.config["ASSETMAP"].instance_path)
+    except InvalidRecord as exc:
+        problems = []
+        try:
+            validate(Person, {k: v for k, v in data.items() if v is not None})
+        except InvalidRecord as others:
+            problems = others.errors
+        if not any(name == "postcode" for name, _ in problems):
+            problems.insert(0, ("postcode", exc.problem))  # a real postcode, but not in Wales
+        raise InvalidRecord(problems) from None
+    data["lat"], data["lon"] = where.lat, where.lon
+    return data
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    text = request.args.get("q", "").strip() or None
+    page = max(1, request.args.get("page", 1, type=int))
+    found, total = people_graph.for_organisation(
+        get_store(), current_user.organisation_id, text, (page - 1) * PER_PAGE, PER_PAGE)
+    return render_template("people/index.html", people=found, total=total, page=page,
+                           pages=max(1, -(-total // PER_PAGE)), q=text or "")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create() -> ResponseReturnValue:
+    errors: dict[str, str] = {}
+    shown: dict[str, Any] = {"languages": ["en"]}
+    if request.method == "POST":
+        shown = dict(request.form.lists())
+        shown = {k: v if k in PERSON_CHOICES else v[0] for k, v in shown.items()}
+        try:
+            person = people_graph.repo.create(get_store(), _person_values(),
+                                              organisation_id=current_user.organisation_id)
+        except InvalidRecord as exc:
+            errors = field_errors(exc)
+        else:
+            flash(f"{person['name']} is recorded.", "info")
+            return redirect(url_for("people.show", person_id=person["id"]))
+    return render_template("people/form.html", person=None, values=shown, errors=errors,
+                           **_choices()), 400 if errors else 200
+
+
+@bp.route("/<person_id>/edit", methods=["GET", "POST"])
+def edit(person_id: str) -> ResponseReturnValue:
+    person = fetch_person(person_id)
+    errors: dict[str, str] = {}
+    shown = as_form(person, PERSON_LISTS)
+    if request.method == "POST":
+        shown = {k: v if k in PERSON_CHOICES else v[0] for k, v in request.form.lists()}
+        try:
+            people_graph.repo.update(get_store(), person_id, _person_values())
+        except InvalidRecord as exc:
+            errors = field_errors(exc)
+        else:
+            flash("Changes saved.", "info")
+            return redirect(url_for("people.show", person_id=person_id))
+    return render_template("people/form.html", person=person, values=shown, errors=errors,
+                           **_choices()), 400 if errors else 200
+
+
+def _choices() -> dict[str, Any]:
+    return {"LANGUAGES": LANGUAGES, "AVAILABILITY": AVAILABILITY, "ACCESS_NEEDS": ACCESS_NEEDS}
+
+
+@bp.get("/<person_id>")
+def show(person_id: str) -> ResponseReturnValue:
+    person = fetch_person(person_id)
+    store = get_store()
+    report = analysis.assess_person(store, person_id, write=False)
+    circle = people.circle(store, person_id)
+    care = people_graph.carers_of(store, person_id)
+    members = [{"person_id": t["person_id"], "name": t["name"], "circle": t["circle"],
+                "relation": t["relation"]} for t in circle]
+    in_circle = {m["person_id"] for m in members}
+    members += [{"person_id": c["id"], "name": c["name"], "circle": 1, "relation": "carer"}
+                for c in care["carers"] if c["id"] and c["id"] not in in_circle]
+    key = report["key_person"]["id"] if report["key_person"] else None
+    return render_template(
+        "people/show.html", person=person, report=report, circle=circle, care=care,
+        placed=ecomap.layout(members, key), ecomap=ecomap,
+        conversations=people_graph.conversations(store, person_id),
+        referrals=people_graph.referrals(store, person_id),
+        map=maps.circle_map(person, members, people_graph.homes(
+            store, [person_id, *[m["person_id"] for m in members]])),
+    )
+
+
+# -- ties ----------------------------------------------------------------------------
+
+
+@bp.route("/<person_id>/ties/new", methods=["GET", "POST"])
+def add_tie(person_id: str) -> ResponseReturnValue:
+    person = fetch_person(person_id)
+    errors: dict[str, str] = {}
+    shown: dict[str, Any] = dict(request.values.items()) or {"circle": "2", "contact": "weekly",
+                                                             "strength": "3"}
+    query = request.args.get("q", "").strip()
+    matches = people_graph.for_organisation(
+        get_store(), current_user.organisation_id, query, 0, 20)[0] if query else []
+    if request.method == "POST":
+        tie = _tie_values()
+        other_id = request.form.get("other_id") or None
+        try:
+            if other_id and other_id != "new":
+                fetch_person(other_id)
+            people.add_tie(get_store(), person_id, tie,
+                           other_id=None if other_id in (None, "new") else other_id,
+                           new_person={"name": request.form.get("name", "").strip()},
+                           organisation_id=current_user.organisation_id)
+        except InvalidRecord as exc:
+            errors = field_errors(exc)
+        else:
+            flash("Added to the circle.", "info")
+            _reassess(person_id)
+            return redirect(url_for("people.show", person_id=person_id) + "#circle")
+    return render_template("people/tie_form.html", person=person, tie=None, values=shown,
+                           errors=errors, matches=matches, q=query), 400 if errors else 200
+
+
+@bp.route("/<person_id>/ties/<other_id>/edit", methods=["GET", "POST"])
+def edit_tie(person_id: str, other_id: str) -> ResponseReturnValue:
+    person = fetch_person(person_id)
+    store = get_store()
+    tie = next((t for t in people.circle(store, person_id) if t["person_id"] == other_id), None)
+    if tie is None:
+        abort(404, "That person is not in this circle.")
+    errors: dict[str, str] = {}
+    shown: dict[str, Any] = tie
+    if request.method == "POST":
+        shown = dict(request.form.items())
+        try:
+            people.update_tie(store, person_id, other_id, _tie_values())
+        except InvalidRecord as exc:
+            errors = field_errors(exc)
+        else:
+            flash("Tie updated.", "info")
+            _reassess(person_id)
+            return redirect(url_for("people.show", person_id=person_id) + "#circle")
+    return render_template("people/tie_form.html", person=person, tie=tie, values=shown,
+                           errors=errors, matches=[], q=""), 400 if errors else 200
+
+
+@bp.post("/<person_id>/ties/<other_id>/end")
+def end_tie(person_id: str, other_id: str) -> ResponseReturnValue:
+    fetch_person(person_id)
+    try:
+        people.end_tie(get_store(), person_id, other_id)
+    except NotFound:
+        abort(404, "That person is not in this circle.")
+    flash("The tie is ended.", "info")
+    _reassess(person_id)
+    return redirect(url_for("people.show", person_id=person_id) + "#circle")
+
+
+def _tie_values() -> dict[str, Any]:
+    return values(request.form, text=TIE_TEXT, integers=TIE_NUMBERS)
+
+
+def _reassess(person_id: str) -> None:
+    """Store the person's assessment again now their circle has changed."""
+    analysis.assess_person(get_store(), person_id, write=True)
+
+
+# -- what matters ----------------------------------------------------------------------
+
+
+@bp.route("/<person_id>/what-matters/new", methods=["GET", "POST"])
+def what_matters(person_id: str) -> ResponseReturnValue:
+    person = fetch_person(person_id)
+    errors: dict[str, str] = {}
+    shown: dict[str, Any] = {"date": people.today().isoformat()}
+    if request.method == "POST":
+        shown = dict(request.form.items())
+        data = values(request.form, text=("date", "can_do_myself", "need_a_little_help",
+                                          "others_might_provide"))
+        data = {k: v for k, v in data.items() if v is not None}
+        try:
+            people.record_what_matters(get_store(), person_id, data, current_user.id)
+        except InvalidRecord as exc:
+            errors = field_errors(exc)
+        else:
+            flash("The conversation is recorded.", "info")
+            return redirect(url_for("people.show", person_id=person_id) + "#what-matters")
+    return render_template("people/what_matters.html", person=person, values=shown,
+                           errors=errors), 400 if errors else 200
+
+
+# -- suggestions, invitations, referrals -------------------------------------------------
+
+
+@bp.get("/<person_id>/suggestions")
+def suggestions(person_id: str) -> ResponseReturnValue:
+    person = fetch_person(person_id)
+    found = analysis.suggest(get_store(), person_id, limit=15)
+    return render_template("people/suggestions.html", person=person, suggestions=found,
+                           follow_up=people.default_follow_up())
+
+
+@bp.post("/<person_id>/invite")
+def invite(person_id: str) -> ResponseReturnValue:
+    person = fetch_person(person_id)
+    try:
+        people.invite(get_store(), person_id, request.form.get("candidate_id", ""),
+                      request.form.get("kind", ""))
+    except InvalidRecord as exc:
+        flash(f"Could not invite: {exc}", "error")
+        return redirect(url_for("people.suggestions", person_id=person_id))
+    flash(f"{request.form.get('name') or 'They'} joined {person['name']}'s circle "
+          "(circle 3: adjust the tie if it is closer).", "info")
+    _reassess(person_id)
+    return redirect(url_for("people.show", person_id=person_id) + "#circle")
+
+
+@bp.post("/<person_id>/referrals")
+def refer(person_id: str) -> ResponseReturnValue:
+    fetch_person(person_id)
+    try:
+        people.refer(get_store(), person_id, request.form.get("target_id", ""),
+                     current_user.id, request.form.get("follow_up") or None)
+    except InvalidRecord as exc:
+        flash(f"Could not refer: {exc}", "error")
+        return redirect(url_for("people.suggestions", person_id=person_id))
+    flash(f"Referred to {request.form.get('name') or 'the activity'}.", "info")
+    return redirect(url_for("people.show", person_id=person_id) + "#referrals")
+
+
+@bp.post("/<person_id>/referrals/<target_id>")
+def update_referral(person_id: str, target_id: str) -> ResponseReturnValue:
+    fetch_person(person_id)
+    changes = values(request.form, text=("status", "follow_up"))
+    try:
+        people.update_referral(get_store(), person_id, target_id,
+                               {k: v for k, v in changes.items() if v is not None})
+    except NotFound:
+        abort(404, "There is no such referral.")
+    except InvalidRecord as exc:
+        flash(f"Could not update the referral: {exc}", "error")
+    else:
+        flash("Referral updated.", "info")
+    return redirect(url_for("people.show", person_id=person_id) + "#referrals")

@@ -1,0 +1,206 @@
+"""Connectors' pages through the test client, CSRF on: people, circles, "what matters",
+suggestions, invitations and referrals, and who may see whom."""
+
+from __future__ import annotations
+
+import pytest
+
+from assetmap.graph.store import GraphStore
+from tests.conftest import csrf_token, form_errors
+
+
+def _post(client, path: str, data: dict, form_page: str | None = None):  # noqa: ANN001, ANN202
+    page = client.get(form_page or path)
+    return client.post(path, data={**data, "csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
+def _own_person(store: GraphStore, org: str = "org-carers") -> str:
+    return store.run_read(
+        "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: $org}) MATCH (p)-[:KNOWS]->() "
+        "RETURN p.id AS id ORDER BY p.id LIMIT 1", org=org)[0]["id"]
+
+
+def _other_orgs_person(store: GraphStore, org: str = "org-carers") -> str:
+    return store.run_read(
+        "MATCH (p:Person)-[:RECORDED_BY]->(o:Organisation) WHERE o.id <> $org "
+        "AND NOT (p)-[:SHARED_WITH]->(:Organisation {id: $org}) "
+        "RETURN p.id AS id ORDER BY p.id LIMIT 1", org=org)[0]["id"]
+
+
+@pytest.fixture
+def megan(client, sign_in, sample_store: GraphStore) -> str:  # noqa: ANN001
+    """A connector signs in and records Megan; returns her id."""
+    sign_in("connector")
+    response = _post(client, "/people/new", {
+        "name": "Megan Jones", "birth_year": "1941", "postcode": "SY18 6AB",
+        "languages": ["cy", "en"], "lives_alone": "true", "interests": "singing, gardening",
+        "needs": "company"}, "/people/new")
+    assert response.status_code == 302
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+class TestWhoSeesWhom:
+    @pytest.mark.parametrize("role", ["coordinator", "admin"])
+    def test_other_roles_cannot_open_people(self, client, sign_in, role: str,  # noqa: ANN001
+                                            sample_store: GraphStore) -> None:
+        sign_in(role)
+        assert client.get("/people/").status_code == 403
+        assert client.get(f"/people/{_own_person(sample_store)}").status_code == 403
+
+    def test_anonymous_is_sent_to_sign_in(self, client, sample_store: GraphStore) -> None:  # noqa: ANN001
+        response = client.get(f"/people/{_own_person(sample_store)}")
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+    def test_connector_sees_own_organisation_only(self, client, sign_in,  # noqa: ANN001
+                                                  sample_store: GraphStore) -> None:
+        sign_in("connector", "org-carers")
+        assert client.get(f"/people/{_own_person(sample_store)}").status_code == 200
+        other = _other_orgs_person(sample_store)
+        assert client.get(f"/people/{other}").status_code == 403
+        assert client.get(f"/people/{other}/suggestions").status_code == 403
+        assert client.get("/people/no-such-person").status_code == 404
+
+    def test_shared_with_the_organisation_is_visible(self, client, sign_in,  # noqa: ANN001
+                                                     sample_store: GraphStore) -> None:
+        other = _other_orgs_person(sample_store)
+        sample_store.run_write(
+            "MATCH (p:Person {id: $id}), (o:Organisation {id: 'org-carers'}) "
+            "CREATE (p)-[:SHARED_WITH {consent_id: 'c-1'}]->(o)", id=other)
+        sign_in("connector", "org-carers")
+        assert client.get(f"/people/{other}").status_code == 200
+
+    def test_list_holds_exactly_the_organisations_people(self, client, sign_in,  # noqa: ANN001
+                                                         sample_store: GraphStore) -> None:
+        sign_in("connector", "org-cvc")
+        expected = sample_store.run_read(
+            "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: 'org-cvc'}) "
+            "RETURN count(p) AS n")[0]["n"]
+        html = client.get("/people/").get_data(as_text=True)
+        assert f"{expected} people" in html
+
+
+class TestRecordingAPerson:
+    def test_bad_input_reshows_the_form_with_messages(self, client, sign_in) -> None:  # noqa: ANN001
+        sign_in("connector")
+        response = _post(client, "/people/new", {"name": "", "birth_year": "1800",
+                                                 "postcode": "NOT A POSTCODE"}, "/people/new")
+        assert response.status_code == 400
+        errors = form_errors(response.get_data(as_text=True))
+        assert errors["name"] == "is required"
+        assert "between 1900" in errors["birth_year"]
+        assert "not a UK postcode" in errors["postcode"]
+
+    def test_create_and_edit(self, client, megan: str, sample_store: GraphStore) -> None:  # noqa: ANN001
+        stored = sample_store.run_read(
+            "MATCH (p:Person {id: $id})-[:RECORDED_BY]->(o) RETURN properties(p) AS p, "
+            "o.id AS org", id=megan)[0]
+        assert stored["org"] == "org-carers"
+        assert stored["p"]["languages"] == ["cy", "en"] and stored["p"]["lives_alone"] is True
+        assert stored["p"]["lat"] is not None, "home point from the postcode"
+        edit = f"/people/{megan}/edit"
+        response = _post(client, edit, {"name": "Megan Jones", "birth_year": "1942",
+                                        "languages": ["cy"], "interests": "singing"})
+        assert response.status_code == 302
+        after = sample_store.run_read("MATCH (p:Person {id: $id}) RETURN properties(p) AS p",
+                                      id=megan)[0]["p"]
+        assert after["birth_year"] == 1942 and after["interests"] == ["singing"]
+        assert "lives_alone" not in after or after["lives_alone"] is False
+
+
+class TestCircle:
+    def _three_ties(self, client, megan: str) -> None:  # noqa: ANN001
+        for name, relation, circle, contact in (
+                ("Siân Jones", "family", "1", "daily"),
+                ("Dr Evans", "professional", "4", "monthly"),
+                ("Bryn Price", "neighbour", "3", "monthly")):
+            response = _post(client, f"/people/{megan}/ties/new", {
+                "other_id": "new", "name": name, "relation": relation, "circle": circle,
+                "contact": contact, "strength": "3"})
+            assert response.status_code == 302
+
+    def test_ties_fragile_circle_and_ecomap(self, client, megan: str,  # noqa: ANN001
+                                            sample_store: GraphStore) -> None:
+        self._three_ties(client, megan)
+        circle = sample_store.run_read(
+            "MATCH (:Person {id: $id})-[k:KNOWS]->(o)-[:RECORDED_BY]->(:Organisation "
+            "{id: 'org-carers'}) RETURN o.name AS name, k.circle AS circle ORDER BY name",
+            id=megan)
+        assert [(r["name"], r["circle"]) for r in circle] == [
+            ("Bryn Price", 3), ("Dr Evans", 4), ("Siân Jones", 1)]
+        html = client.get(f"/people/{megan}").get_data(as_text=True)
+        assert 'id="fragile-warning"' in html and "<strong>Siân Jones</strong>" in html
+        assert html.count('<g class="member') == 3
+        assert "Homes are rounded" in html
+        stored = sample_store.run_read(
+            "MATCH (p:Person {id: $id}) RETURN p.fragile_circle AS f, p.key_person_id AS k",
+            id=megan)[0]
+        assert stored["f"] is True, "the assessment is stored after ties change"
+
+    def test_bad_tie_and_ending_a_tie(self, client, megan: str,  # noqa: ANN001
+                                      sample_store: GraphStore) -> None:
+        self._three_ties(client, megan)
+        response = _post(client, f"/people/{megan}/ties/new", {
+            "other_id": "new", "name": "Nurse", "relation": "professional", "circle": "1",
+            "contact": "daily", "strength": "3"})
+        assert response.status_code == 400
+        assert "circle 4" in form_errors(response.get_data(as_text=True))["circle"]
+        bryn = sample_store.run_read(
+            "MATCH (:Person {id: $id})-[:KNOWS]->(o {name: 'Bryn Price'}) RETURN o.id AS id",
+            id=megan)[0]["id"]
+        response = _post(client, f"/people/{megan}/ties/{bryn}/end", {}, f"/people/{megan}")
+        assert response.status_code == 302
+        assert sample_store.run_read("MATCH (:Person {id: $id})-[k:KNOWS]->() "
+                                     "RETURN count(k) AS n", id=megan)[0]["n"] == 2
+
+    def test_what_matters(self, client, megan: str) -> None:  # noqa: ANN001
+        path = f"/people/{megan}/what-matters/new"
+        bad = _post(client, path, {"date": "not a date"})
+        assert bad.status_code == 400 and "date" in form_errors(bad.get_data(as_text=True))
+        good = _post(client, path, {"date": "2026-11-20", "can_do_myself": "Cook my tea",
+                                    "need_a_little_help": "Getting to chapel",
+                                    "others_might_provide": "A lift on Sundays"})
+        assert good.status_code == 302
+        html = client.get(f"/people/{megan}").get_data(as_text=True)
+        assert "Getting to chapel" in html and "recorded by Test connector" in html
+
+
+class TestSuggestionsAndReferrals:
+    def test_refer_and_follow_up(self, client, megan: str, sample_store: GraphStore) -> None:  # noqa: ANN001
+        html = client.get(f"/people/{megan}/suggestions").get_data(as_text=True)
+        import re
+        activities = re.findall(r'name="target_id" value="([^"]+)"', html)
+        assert activities, "an activity near Llanidloes is suggested"
+        response = _post(client, f"/people/{megan}/referrals",
+                         {"target_id": activities[0], "follow_up": "2026-12-10"},
+                         f"/people/{megan}/suggestions")
+        assert response.status_code == 302
+        referral = sample_store.run_read(
+            "MATCH (:Person {id: $id})-[r:REFERRED_TO]->(t {id: $t}) RETURN properties(r) AS r",
+            id=megan, t=activities[0])[0]["r"]
+        assert referral["status"] == "suggested" and referral["follow_up"] == "2026-12-10"
+        response = _post(client, f"/people/{megan}/referrals/{activities[0]}",
+                         {"status": "attended"}, f"/people/{megan}")
+        assert sample_store.run_read(
+            "MATCH (:Person {id: $id})-[r:REFERRED_TO]->() RETURN r.status AS s",
+            id=megan)[0]["s"] == "attended"
+        response = _post(client, f"/people/{megan}/referrals/{activities[0]}",
+                         {"status": "lost"}, f"/people/{megan}")
+        assert "Could not update the referral" in client.get(
+            f"/people/{megan}").get_data(as_text=True)
+
+    def test_invite_a_suggested_person(self, client, megan: str,  # noqa: ANN001
+                                       sample_store: GraphStore) -> None:
+        import re
+        html = client.get(f"/people/{megan}/suggestions").get_data(as_text=True)
+        invited = re.findall(r'name="candidate_id" value="([^"]+)">\s*<input type="hidden" '
+                             r'name="kind" value="(\w+)"', html)
+        assert invited, "a volunteer or neighbour is suggested"
+        candidate, kind = invited[0]
+        response = _post(client, f"/people/{megan}/invite",
+                         {"candidate_id": candidate, "kind": kind},
+                         f"/people/{megan}/suggestions")
+        assert response.status_code == 302
+        tie = sample_store.run_read(
+            "MATCH (:Person {id: $id})-[k:KNOWS]->(:Person {id: $c}) RETURN k.circle AS c",
+            id=megan, c=candidate)
+        assert tie == [{"c": 3}]
