@@ -516,7 +516,7 @@ ANALYSIS_FIELDS: dict[str, tuple[str, ...]] = {
         "nearest_activity_m", "cut_off", "bridging", "community", "carer_hours",
         "carer_risk", "carer_reasons", "analysed_at", "analysis_run",
     ),
-    "Area": ("figures", "analysed_at", "analysis_run"),
+    "Area": ("figures", "previous_figures", "analysed_at", "analysis_run"),
 }
 
 

@@ -173,8 +173,12 @@ def write_results(
         for row in results.areas
     ]
     if area_rows:
+        # the last run's figures are kept beside the new ones: pages show what changed
         store.run_write(
-            "UNWIND $rows AS r MATCH (a:Area {id: r.id}) SET a += r RETURN count(a) AS n",
+            "UNWIND $rows AS r MATCH (a:Area {id: r.id}) "
+            "SET a.previous_figures = CASE WHEN a.analysis_run IS NULL "
+            "OR a.analysis_run = r.analysis_run THEN a.previous_figures ELSE a.figures END "
+            "SET a += r RETURN count(a) AS n",
             rows=area_rows,
         )
     return written
@@ -194,14 +198,19 @@ def latest_run(store: GraphStore) -> dict | None:
     return rows[0]["r"] if rows else None
 
 
-def area_figures(store: GraphStore, level: str) -> list[dict]:
-    """The stored (already suppressed) figures of every area at ``level``, by name."""
+def area_figures(store: GraphStore, level: str, previous: bool = False) -> list[dict]:
+    """The stored (already suppressed) figures of every area at ``level``, by name; with
+    ``previous``, each row also carries the last run's figures as ``"previous"`` (or None)."""
     rows = store.run_read(
         "MATCH (a:Area {level: $level}) WHERE a.figures IS NOT NULL "
-        "RETURN a.figures AS figures ORDER BY a.name, a.id",
+        "RETURN a.figures AS figures, a.previous_figures AS previous ORDER BY a.name, a.id",
         level=level,
     )
-    return [json.loads(row["figures"]) for row in rows]
+    if not previous:
+        return [json.loads(row["figures"]) for row in rows]
+    return [{**json.loads(row["figures"]),
+             "previous": json.loads(row["previous"]) if row["previous"] else None}
+            for row in rows]
 
 
 # ---------------------------------------------------------------------------

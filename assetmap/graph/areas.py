@@ -16,3 +16,13 @@ def children(store: GraphStore, area_id: str) -> list[dict]:
         id=area_id,
     )
     return [row["c"] for row in rows]
+
+
+def geometries(store: GraphStore, level: str) -> dict[str, dict]:
+    """Each area's boundary at ``level`` as GeoJSON, by area id."""
+    import json
+
+    rows = store.run_read(
+        "MATCH (a:Area {level: $level}) WHERE a.geometry IS NOT NULL "
+        "RETURN a.id AS id, a.geometry AS geometry", level=level)
+    return {row["id"]: json.loads(row["geometry"]) for row in rows}

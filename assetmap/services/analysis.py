@@ -276,8 +276,9 @@ def _suggestion(s: Suggestion, names: dict[str, str]) -> dict[str, Any]:
 # hotspots
 
 
-def hotspots(store: GraphStore, level: str) -> list[dict[str, Any]]:
-    """Stored, suppressed figures of each area at ``level`` from the last analysis run."""
+def hotspots(store: GraphStore, level: str, previous: bool = False) -> list[dict[str, Any]]:
+    """Stored, suppressed figures of each area at ``level`` from the last analysis run
+    (with ``previous``, also the run before's, to show what changed)."""
     if level not in AREA_LEVELS:
         raise InvalidRecord([("level", f"must be one of {', '.join(AREA_LEVELS)}")])
-    return reads.area_figures(store, level)
+    return reads.area_figures(store, level, previous)

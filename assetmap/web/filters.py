@@ -43,6 +43,6 @@ def day_part_name(code: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, distance=distance, weekday=weekday,
-                                 day_part=day_part_name)
+                                 day_part=day_part_name, zip=zip)
     app.jinja_env.globals.update(ACCESS_NAMES=ACCESS_NAMES, CATEGORY_NAMES=CATEGORY_NAMES,
                                  WEEKDAY_NAMES=WEEKDAY_NAMES, PART_NAMES=PART_NAMES)

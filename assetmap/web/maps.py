@@ -159,3 +159,55 @@ def circle_map(person: dict, members: list[dict],
         points.append(where)
     _fit(folium_map, points)
     return render(folium_map)
+
+
+#: colours for five bands, light to dark (ColorBrewer YlOrRd), and for withheld figures
+BAND_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+WITHHELD_COLOUR = "#bdbdbd"
+
+
+def bands(values: list[float]) -> list[float]:
+    """Upper bounds of five equal-count bands (quintiles) of ``values``.
+
+    >>> bands([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    [2, 4, 6, 8, 10]
+    """
+    ordered = sorted(values)
+    if not ordered:
+        return []
+    return [ordered[min(len(ordered) - 1, -(-len(ordered) * k // 5) - 1)] for k in range(1, 6)]
+
+
+def band_colour(value: float | None, bounds: list[float]) -> str:
+    if value is None or not bounds:
+        return WITHHELD_COLOUR
+    return next((BAND_COLOURS[i] for i, top in enumerate(bounds) if value <= top),
+                BAND_COLOURS[-1])
+
+
+def choropleth(rows: list[dict], shapes: dict[str, dict], measure: str,
+               label: str) -> RenderedMap:
+    """Areas coloured by ``measure`` (already suppressed: withheld areas are grey and say
+    so), each with a tooltip naming the area and its figure."""
+    folium_map = new_map(location=WALES_CENTRE, zoom_start=8, control_scale=True)
+    bounds = bands([row[measure] for row in rows if row.get(measure) is not None])
+    features = []
+    for row in rows:
+        if row["id"] not in shapes:
+            continue
+        value = row.get(measure)
+        shown = "withheld (small numbers)" if value is None else f"{value:g}"
+        features.append({
+            "type": "Feature", "geometry": shapes[row["id"]],
+            "properties": {"name": f"{row['name']} ({row['id']})", "value": shown,
+                           "colour": band_colour(value, bounds)},
+        })
+    if features:
+        layer = folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#333",
+                                      "weight": 1, "fillOpacity": 0.7},
+            tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=["Area", label]),
+        ).add_to(folium_map)
+        folium_map.fit_bounds(layer.get_bounds())
+    return render(folium_map)

@@ -1,0 +1,122 @@
+"""Coordinators' area dashboard: hotspot maps, tables and CSV at each level, changes since
+the last run, and whole-community analysis runs started from the web. Only stored,
+suppressed area figures are read: no page here shows an individual."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from assetmap.graph import areas as area_graph
+from assetmap.graph.analysis import latest_run
+from assetmap.graph.store import GraphStore
+from assetmap.model import AREA_LEVELS
+from assetmap.services import analysis
+from assetmap.web import jobs, maps
+from assetmap.web.auth import role_required
+from assetmap.web.db import get_store
+
+bp = Blueprint("areas", __name__, url_prefix="/areas")
+
+LEVEL_NAMES = {"small_area": "Small areas", "ward": "Wards",
+               "local_authority": "Local authorities", "health_board": "Health boards"}
+#: what the map can show: figure -> its name on the page
+MEASURES = {
+    "at_risk_rate": "People at risk of isolation (%)",
+    "fragile_rate": "Fragile circles (%)",
+    "carers_at_risk_rate": "Carers at risk of breakdown (%)",
+    "access_per_1000": "Activities within reach per 1,000 residents",
+    "at_risk": "People at risk (count)",
+}
+#: the table's and CSV's columns
+COLUMNS = ("id", "name", "level", "parent", "population", "people", "at_risk", "at_risk_rate",
+           "fragile", "fragile_rate", "carers", "carers_at_risk", "carers_at_risk_rate",
+           "activities_within_reach", "reach_km", "access_per_1000", "asset_desert")
+CHANGES = ("at_risk_rate", "fragile_rate", "carers_at_risk_rate", "access_per_1000")
+
+
+@bp.before_request
+@role_required("coordinator")
+def coordinators_only() -> None:
+    """Area views are for coordinators."""
+
+
+def _level() -> str:
+    level = request.args.get("level", "ward")
+    if level not in AREA_LEVELS:
+        abort(400, f"level: must be one of {', '.join(AREA_LEVELS)}")
+    return level
+
+
+@bp.get("/")
+def dashboard() -> ResponseReturnValue:
+    level = _level()
+    measure = request.args.get("measure", "at_risk_rate")
+    if measure not in MEASURES:
+        abort(400, f"measure: must be one of {', '.join(MEASURES)}")
+    store = get_store()
+    rows = analysis.hotspots(store, level, previous=True)
+    for row in rows:
+        before = row.pop("previous") or {}
+        row["change"] = {key: _difference(row.get(key), before.get(key)) for key in CHANGES}
+    return render_template(
+        "areas/dashboard.html", rows=rows, level=level, measure=measure,
+        LEVEL_NAMES=LEVEL_NAMES, MEASURES=MEASURES, CHANGES=CHANGES,
+        run=latest_run(store),
+        map=maps.choropleth(rows, area_graph.geometries(store, level), measure,
+                            MEASURES[measure]) if rows else None,
+    )
+
+
+def _difference(now: float | None, before: float | None) -> float | None:
+    if now is None or before is None:
+        return None
+    return round(now - before, 1)
+
+
+@bp.get("/hotspots.csv")
+def download() -> ResponseReturnValue:
+    level = _level()
+    rows = analysis.hotspots(get_store(), level)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: "withheld" if key in row and row[key] is None else row.get(key, "")
+                         for key in COLUMNS})
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=hotspots-{level}.csv"})
+
+
+@bp.post("/runs")
+def start_run() -> ResponseReturnValue:
+    store: GraphStore = get_store()
+    logger = current_app.logger
+    job = jobs.start("analysis", lambda progress: analysis.run_analysis(store, progress),
+                     on_error=lambda text: logger.error("analysis run failed: %s", text))
+    flash("The analysis is running; this page follows it.", "info")
+    return redirect(url_for("areas.run_status", job_id=job.id))
+
+
+@bp.get("/runs/<job_id>")
+def run_status(job_id: str) -> ResponseReturnValue:
+    job = jobs.get(job_id)
+    if job is None:
+        abort(404, "There is no such analysis run in this server's memory.")
+    if request.accept_mimetypes.best == "application/json":
+        return {"state": job.state, "stage": job.stage, "done": job.done, "total": job.total,
+                "error": job.error, "run_id": (job.result or {}).get("run_id")}
+    return render_template("areas/run.html", job=job)

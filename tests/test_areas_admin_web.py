@@ -1,0 +1,132 @@
+"""Coordinators' area dashboard and admins' account pages through the test client."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+import pytest
+
+from assetmap.graph.store import GraphStore
+from assetmap.services import analysis
+from tests.conftest import csrf_token, form_errors
+
+
+@pytest.fixture
+def analysed(sample_store: GraphStore) -> GraphStore:
+    analysis.run_analysis(sample_store)
+    return sample_store
+
+
+class TestAreas:
+    @pytest.mark.parametrize("role", ["connector", "admin"])
+    def test_only_coordinators(self, client, sign_in, role: str) -> None:  # noqa: ANN001
+        sign_in(role)
+        assert client.get("/areas/").status_code == 403
+        assert client.get("/areas/hotspots.csv").status_code == 403
+
+    def test_map_table_and_csv_hold_the_suppressed_figures(self, client, sign_in,  # noqa: ANN001
+                                                          analysed: GraphStore) -> None:
+        sign_in("coordinator", "org-council")
+        stored = analysis.hotspots(analysed, "small_area")
+        html = client.get("/areas/?level=small_area&measure=at_risk_rate").get_data(as_text=True)
+        assert html.count('<th scope="row">') == len(stored) > 0
+        assert html.count('"type": "Feature"') == len(stored), "one shape per area"
+        withheld = sum(row["at_risk_rate"] is None for row in stored)
+        assert html.count("withheld (small numbers)") == withheld
+        response = client.get("/areas/hotspots.csv?level=small_area")
+        assert response.mimetype == "text/csv"
+        rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+        assert [r["id"] for r in rows] == [r["id"] for r in stored]
+        for row, figures in zip(rows, stored, strict=True):
+            expected = figures["at_risk"]
+            assert row["at_risk"] == ("withheld" if expected is None else str(expected))
+        assert not any(row["n"] in html for row in analysed.run_read(
+            "MATCH (p:Person) RETURN p.name AS n LIMIT 50")), "no individual on the page"
+
+    def test_bad_level_is_400(self, client, sign_in) -> None:  # noqa: ANN001
+        sign_in("coordinator")
+        assert client.get("/areas/?level=street").status_code == 400
+        assert client.get("/areas/?measure=names").status_code == 400
+
+    def test_run_in_the_background_and_see_changes(self, client, sign_in,  # noqa: ANN001
+                                                   analysed: GraphStore) -> None:
+        sign_in("coordinator", "org-council")
+        page = client.get("/areas/")
+        started = client.post("/areas/runs",
+                              data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+        assert started.status_code == 302
+        status_url = started.headers["Location"]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            state = client.get(status_url, headers={"Accept": "application/json"}).get_json()
+            if state["state"] != "running":
+                break
+            time.sleep(0.2)
+        assert state["state"] == "finished" and state["run_id"]
+        rows = analysed.run_read("MATCH (a:Area {level: 'ward'}) "
+                                 "RETURN a.previous_figures IS NOT NULL AS kept")
+        assert all(row["kept"] for row in rows), "the last run's figures kept for changes"
+        assert "(+0.0)" in client.get("/areas/?level=ward").get_data(as_text=True)
+
+
+class TestAdmin:
+    def test_only_admins(self, client, sign_in) -> None:  # noqa: ANN001
+        sign_in("connector")
+        assert client.get("/admin/users").status_code == 403
+
+    def test_create_user_shows_password_once_and_it_works(self, client, sign_in,  # noqa: ANN001
+                                                          sample_store: GraphStore) -> None:
+        from assetmap import accounts
+        sign_in("admin", "org-council")
+        page = client.get("/admin/users")
+        response = client.post("/admin/users", data={
+            "email": "Dewi@Example.Cymru", "name": "Dewi", "role": "connector",
+            "organisation_id": "org-cvc", "csrf_token": csrf_token(page.get_data(as_text=True))})
+        import re
+        password = re.search(r"<code>([^<]+)</code>", response.get_data(as_text=True)).group(1)
+        assert accounts.authenticate(sample_store, "dewi@example.cymru", password)
+        assert "<code>" not in client.get("/admin/users").get_data(as_text=True)
+
+    @pytest.mark.parametrize("data,field", [
+        ({"email": "not-an-email", "role": "connector", "organisation_id": "org-cvc"}, "email"),
+        ({"email": "a@b.cymru", "role": "wizard", "organisation_id": "org-cvc"}, "role"),
+        ({"email": "a@b.cymru", "role": "connector", "organisation_id": ""}, "organisation_id"),
+        ({"email": "a@b.cymru", "role": "connector", "organisation_id": "org-x"},
+         "organisation_id"),
+    ])
+    def test_bad_user_input(self, client, sign_in, data: dict, field: str) -> None:  # noqa: ANN001
+        sign_in("admin")
+        page = client.get("/admin/users")
+        response = client.post("/admin/users", data={
+            **data, "csrf_token": csrf_token(page.get_data(as_text=True))})
+        assert response.status_code == 400
+        assert field in form_errors(response.get_data(as_text=True))
+
+    def test_deactivate_and_role(self, client, sign_in, sample_store: GraphStore) -> None:  # noqa: ANN001
+        from assetmap import accounts
+        user, password = accounts.create_user(sample_store, "gwyn@example.cymru", "connector",
+                                              "org-cvc")
+        me = sign_in("admin")
+        page = client.get("/admin/users").get_data(as_text=True)
+        client.post(f"/admin/users/{user['id']}", data={"role": "coordinator",
+                                                        "csrf_token": csrf_token(page)})
+        client.post(f"/admin/users/{user['id']}", data={"active": "false",
+                                                        "csrf_token": csrf_token(page)})
+        assert accounts.authenticate(sample_store, "gwyn@example.cymru", password) is None
+        client.post(f"/admin/users/{me['id']}", data={"active": "false",
+                                                      "csrf_token": csrf_token(page)})
+        assert client.get("/admin/users").status_code == 200, "cannot lock yourself out"
+
+    def test_organisations(self, client, sign_in, sample_store: GraphStore) -> None:  # noqa: ANN001
+        sign_in("admin")
+        page = client.get("/admin/organisations").get_data(as_text=True)
+        response = client.post("/admin/organisations", data={
+            "id": "org-ceredigion", "name": "Ceredigion Carers", "kind": "carers",
+            "csrf_token": csrf_token(page)})
+        assert response.status_code == 302
+        bad = client.post("/admin/organisations", data={
+            "id": "bad id!", "name": "", "kind": "carers", "csrf_token": csrf_token(page)})
+        assert bad.status_code == 400
+        assert set(form_errors(bad.get_data(as_text=True))) >= {"id", "name"}
