@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from assetmap import accounts
+from assetmap import accounts, gazetteer
 from assetmap.config import Config, ConfigError
 from assetmap.graph import organisations
 from assetmap.graph.embedded import EmbeddedServer, EmbeddedServerError
@@ -187,6 +187,25 @@ def users_create(
         user, password = accounts.create_user(store, email, role, organisation_id, name)
     click.echo(f"created {user['role']} {user['email']} (id {user['id']})")
     click.echo(f"password (shown once): {password}")
+
+
+@main.group()
+def geo() -> None:
+    """Place lookups for the finder and for people's homes."""
+
+
+@geo.command("import-onspd")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@click.pass_context
+def geo_import_onspd(ctx: click.Context, csv_file: Any) -> None:
+    """Load the ONS Postcode Directory CSV so full postcodes resolve to their own point.
+
+    Replaces any earlier table whole; without it, postcode districts and place names work.
+    """
+    count = gazetteer.import_onspd(ctx.obj.instance_path, csv_file)
+    if count == 0:
+        raise click.ClickException("csv_file: no live postcode with a location in the file")
+    click.echo(f"loaded {count:,} postcodes into {gazetteer.onspd_path(ctx.obj.instance_path)}")
 
 
 @main.group()

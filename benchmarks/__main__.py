@@ -1,4 +1,4 @@
-"""``python -m benchmarks [writes|analyse|suggest|all] [--people N[,N...]]``.
+"""``python -m benchmarks [writes|analyse|suggest|finder|all] [--people N[,N...]]``.
 
 Every benchmark prints ratios against a peer measured side by side in the same run.
 """
@@ -11,10 +11,10 @@ import argparse
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("which", nargs="?", default="all",
-                        choices=("writes", "analyse", "suggest", "all"))
+                        choices=("writes", "analyse", "suggest", "finder", "all"))
     parser.add_argument("--people", default=None,
                         help="community size(s), comma separated (defaults per benchmark: "
-                             "writes 20000; analyse 2000,100000; suggest 2000,100000)")
+                             "writes 20000; analyse 2000,100000; suggest and finder 2000,100000)")
     parser.add_argument("--no-plain", action="store_true",
                         help="analyse: leave out the (slow) plain NetworkX pipeline")
     arguments = parser.parse_args()
@@ -33,6 +33,10 @@ def main() -> None:
         from benchmarks import suggest
 
         suggest.run(sizes or [2_000, 100_000])
+    if arguments.which in ("finder", "all"):
+        from benchmarks import finder
+
+        finder.run(sizes or [2_000, 100_000])
 
 
 if __name__ == "__main__":

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -116,3 +119,127 @@ def test_sign_in_through_the_form(page: Page, live_server: str,
     expect(page.get_by_role("link", name="Gwen (coordinator)")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("status")).to_have_text("You are signed out.")
+
+
+# -- the journeys of issue 5, one per kind of user ------------------------------------------
+
+SCREENSHOTS = Path(os.environ.get("ASSETMAP_SCREENSHOT_DIR", tempfile.gettempdir()))
+
+
+def _staff(store: GraphStore, role: str, organisation: str) -> tuple[str, str]:
+    email = f"{role}.journey@example.cymru"
+    _, password = accounts.create_user(store, email, role, organisation, f"Journey {role}")
+    return email, password
+
+
+def _sign_in(page: Page, live_server: str, email: str, password: str) -> None:
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_public_finds_a_welsh_step_free_tuesday_activity(page: Page, live_server: str,
+                                                         sample_store: GraphStore) -> None:
+    from assetmap.services import finder
+    expected = finder.find(sample_store, finder.parse({
+        "near": "Llanidloes", "radius_km": "10", "day": "tue", "welsh": "true",
+        "step_free": "true"}))
+    assert expected.total > 0, "the sample has such an activity"
+    page.goto(live_server + "/find")
+    page.get_by_label("Near (town, village or postcode)").fill("Llanidloes")
+    page.get_by_label("Within", exact=True).select_option("10")
+    page.get_by_label("Day", exact=True).select_option("tue")
+    page.get_by_label("In Welsh (Cymraeg)").check()
+    page.get_by_label("Step-free access").check()
+    page.get_by_role("button", name="Search").click()
+    results = page.locator("li.result")
+    expect(results).to_have_count(expected.total)
+    first = expected.results[0]["activity"]
+    expect(page.locator(f"#result-{first['id']}")).to_contain_text(first["name"])
+    places = {row["place"]["id"] for row in expected.results}
+    assert _places_on_map(page) == len(places)
+    page.screenshot(path=str(SCREENSHOTS / "finder.png"), full_page=True)
+    page.locator(f"#result-{first['id']} h3 a").click()
+    expect(page.locator(f"#activity-{first['id']}")).to_have_class("highlight")
+
+
+def test_connector_records_a_circle_and_refers(page: Page, live_server: str,
+                                               sample_store: GraphStore) -> None:
+    _sign_in(page, live_server, *_staff(sample_store, "connector", "org-carers"))
+    page.get_by_role("link", name="People", exact=True).click()
+    page.get_by_role("link", name="Record a new person").click()
+    page.get_by_label("Name").fill("Megan Jones")
+    page.get_by_label("Year of birth").fill("1941")
+    page.get_by_label("Home postcode").fill("SY18 6AB")
+    page.get_by_label("Welsh (Cymraeg)").check()
+    page.get_by_label("Lives alone").check()
+    page.get_by_label("Interests").fill("singing, reading")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Megan Jones")
+
+    page.get_by_role("link", name="Record a “what matters” conversation").click()
+    page.get_by_label("What I can do for myself").fill("Cook, read, garden a little")
+    page.get_by_label("What I need a little help with").fill("Getting to chapel")
+    page.get_by_label("What others (family, friends, community) might provide").fill("Lifts")
+    page.get_by_role("button", name="Record the conversation").click()
+    expect(page.locator("#what-matters-section")).to_contain_text("Getting to chapel")
+
+    for name, relation, circle, contact in (
+            ("Siân Jones", "family", "1", "daily"), ("Dr Evans", "professional", "4", "monthly"),
+            ("Bryn Price", "neighbour", "3", "monthly")):
+        page.get_by_role("link", name="Add someone to the circle").click()
+        page.get_by_label("Name of someone new").fill(name)
+        page.get_by_label("Relationship").select_option(relation)
+        page.get_by_label("Circle").select_option(circle)
+        page.get_by_label("How often in touch").select_option(contact)
+        page.get_by_role("button", name="Add to the circle").click()
+        expect(page.locator("#circle-table")).to_contain_text(name)
+    expect(page.locator("#fragile-warning")).to_contain_text("Siân Jones")
+    expect(page.locator("svg g.member")).to_have_count(3)
+
+    page.get_by_role("link", name="Suggestions", exact=True).click()
+    invite = page.get_by_role("button", name=re.compile(r"^Invite ")).first
+    invited = invite.inner_text().removeprefix("Invite ").removesuffix(" into the circle")
+    invite.click()
+    expect(page.locator("#circle-table")).to_contain_text(invited)
+    page.get_by_role("link", name="Suggestions", exact=True).click()
+    refer = page.get_by_role("button", name=re.compile(r"^Refer Megan Jones to ")).first
+    activity = refer.inner_text().removeprefix("Refer Megan Jones to ")
+    refer.click()
+    expect(page.locator("#referrals ~ table, section:has(#referrals) table")).to_contain_text(
+        activity)
+    page.screenshot(path=str(SCREENSHOTS / "person.png"), full_page=True)
+
+
+def test_coordinator_opens_the_hotspot_map_and_downloads_csv(page: Page, live_server: str,
+                                                             sample_store: GraphStore) -> None:
+    from assetmap.services import analysis
+    analysis.run_analysis(sample_store)
+    _sign_in(page, live_server, *_staff(sample_store, "coordinator", "org-council"))
+    page.get_by_role("link", name="Areas").click()
+    page.get_by_label("Level").select_option("small_area")
+    page.get_by_role("button", name="Show").click()
+    shapes = page.locator("path.leaflet-interactive")
+    expect(shapes.first).to_be_visible()
+    assert shapes.count() == len(analysis.hotspots(sample_store, "small_area"))
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download this table as CSV").click()
+    text = Path(download.value.path()).read_text()
+    assert text.splitlines()[0].startswith("id,name,level")
+    page.screenshot(path=str(SCREENSHOTS / "areas.png"), full_page=True)
+
+
+def test_admin_creates_a_user(page: Page, live_server: str, sample_store: GraphStore) -> None:
+    _sign_in(page, live_server, *_staff(sample_store, "admin", "org-council"))
+    page.get_by_role("link", name="Users").click()
+    page.get_by_label("E-mail").fill("eleri@example.cymru")
+    page.get_by_label("Name", exact=True).fill("Eleri")
+    page.get_by_label("Role", exact=True).select_option("connector")
+    page.get_by_label("Organisation").select_option("org-carers")
+    page.get_by_role("button", name="Add the user").click()
+    password = page.locator("#new-password code").inner_text()
+    assert accounts.authenticate(sample_store, "eleri@example.cymru", password)
+    expect(page.locator("#users-table")).to_contain_text("eleri@example.cymru")
+    page.screenshot(path=str(SCREENSHOTS / "admin.png"), full_page=True)

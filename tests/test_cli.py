@@ -199,3 +199,23 @@ def test_wsgi_module_builds_the_app(cli_env) -> None:  # noqa: ANN001
     name, blueprints = result.stdout.split(" ", 1)
     assert name == "assetmap.web"
     assert {"auth", "public", "finder", "api_assets"} <= set(eval(blueprints))  # noqa: S307
+
+
+def test_geo_import_onspd(runner, cli_env, tmp_path) -> None:  # noqa: ANN001
+    from pathlib import Path as _Path
+
+    from assetmap import gazetteer
+
+    onspd = tmp_path / "ONSPD.csv"
+    onspd.write_text("pcds,doterm,lat,long\nLD1 5AB,,52.2401,-3.3822\nLD1 5AD,,52.2,-3.3\n",
+                     encoding="utf-8")
+    result = runner.invoke(main, ["geo", "import-onspd", str(onspd)])
+    assert result.exit_code == 0, result.output
+    assert "loaded 2 postcodes" in result.output
+    found = gazetteer.resolve("LD1 5AB", _Path(cli_env["ASSETMAP_INSTANCE"]))
+    assert (found.lat, found.lon) == (52.2401, -3.3822)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("postcode,x\nA,1\n", encoding="utf-8")
+    result = runner.invoke(main, ["geo", "import-onspd", str(bad)])
+    assert result.exit_code == 1 and "not an ONSPD CSV" in result.output
+    gazetteer.onspd_path(_Path(cli_env["ASSETMAP_INSTANCE"])).unlink()  # shared instance
