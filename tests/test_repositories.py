@@ -121,6 +121,19 @@ def test_activity_round_trip_with_place_and_group(store: GraphStore, place: dict
     updated = activities.repo.update(store, activity["id"], {"end": "12:30", "cost_pence": 200})
     assert (updated["end"], updated["cost_pence"]) == ("12:30", 200)
 
+    # links move in the same statement as the properties, or nothing changes
+    hall = places.repo.create(store, {"name": "Hall", "lat": 52.45, "lon": -3.54})
+    with pytest.raises(InvalidRecord, match="no Place with id 'gone'"):
+        activities.repo.update(store, activity["id"], {"end": "13:00"}, place_id="gone")
+    assert activities.repo.get(store, activity["id"])["end"] == "12:30"
+    activities.repo.update(store, activity["id"], {"end": "13:00"}, place_id=hall["id"],
+                           group_id=None)
+    rows = store.run_read(
+        "MATCH (a:Activity {id: $id})-[r]->(t) RETURN type(r) AS r, t.id AS t", id=activity["id"])
+    assert rows == [{"r": "HELD_AT", "t": hall["id"]}]
+    with pytest.raises(InvalidRecord, match="place_id: is required"):
+        activities.repo.update(store, activity["id"], {}, place_id=None)
+
 
 def test_user_round_trip_and_authentication(store: GraphStore, org: dict) -> None:
     user, password = accounts.create_user(store, "Connector@Example.cymru", "connector", org["id"])

@@ -195,10 +195,14 @@ class NodeRepository:
 
     # -- update ----------------------------------------------------------------
 
-    def update(self, store: GraphStore, node_id: str, changes: dict[str, Any]) -> dict:
+    def update(
+        self, store: GraphStore, node_id: str, changes: dict[str, Any], **link_ids: str | None
+    ) -> dict:
         """Validate the record as it would be after ``changes`` and write only what changed.
 
-        ``id`` cannot change. A field set to ``None`` is removed.
+        ``id`` cannot change. A field set to ``None`` is removed. ``link_ids`` moves links
+        (``place_id="p2"``; ``None`` or ``""`` removes an optional one); links not named stay.
+        Properties and links change in one statement, so a missing target changes nothing.
         """
         if not isinstance(changes, dict):
             raise InvalidRecord([("record", "must be an object of fields")])
@@ -214,16 +218,45 @@ class NodeRepository:
         if isinstance(record, Person):
             for label, flag in (("Volunteer", record.volunteer), ("Carer", record.carer)):
                 label_changes += f" SET n:{label}" if flag else f" REMOVE n:{label}"
+        matches, relinks, params = self._relinks(link_ids)
         rows = store.run_write(
-            f"MATCH (n:{self.label} {{id: $id}}) SET n += $diff, n.updated_at = $now"
-            f"{label_changes}{_location_clause(record, 'n', 'n')} RETURN properties(n) AS n",
+            f"MATCH (n:{self.label} {{id: $id}}) {matches}SET n += $diff, n.updated_at = $now"
+            f"{label_changes}{_location_clause(record, 'n', 'n')}{relinks} "
+            "RETURN properties(n) AS n",
             id=node_id,
             diff=diff,
             now=now_iso(),
+            **params,
         )
         if not rows:
-            raise NotFound(self.label, node_id)
+            self.get(store, node_id)
+            self._raise_missing_link(store, [(name, self.links[name], target)
+                                             for name, target in link_ids.items() if target])
         return rows[0]["n"]
+
+    def _relinks(self, link_ids: dict[str, str | None]) -> tuple[str, str, dict[str, str]]:
+        """MATCH clauses for new link targets, the clauses that move the links, parameters."""
+        unknown = set(link_ids) - set(self.links)
+        if unknown:
+            raise InvalidRecord([(name, "unknown field") for name in sorted(unknown)])
+        named = sorted(link_ids.items())
+        carried = ", ".join(["n"] + [f"t{i}" for i, (_, target) in enumerate(named) if target])
+        matches, relinks, params = "", "", {}
+        for i, (name, target_id) in enumerate(named):
+            link = self.links[name]
+            if not target_id and link.required:
+                raise InvalidRecord([(name, "is required")])
+            if target_id:
+                matches += f"MATCH (t{i}:{link.target} {{id: $link{i}}}) "
+                params[f"link{i}"] = target_id
+            relinks += (
+                f" WITH DISTINCT {carried} "
+                f"OPTIONAL MATCH (n)-[old{i}:{link.type}]->(:{link.target}) DELETE old{i}"
+                f" WITH DISTINCT {carried}"
+            )
+            if target_id:
+                relinks += f" CREATE (n)-[:{link.type}]->(t{i})"
+        return matches, relinks, params
 
     # -- delete ----------------------------------------------------------------
 

@@ -10,15 +10,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from assetmap import gazetteer
 from assetmap.graph import people as people_graph
 from assetmap.graph.nodes import NotFound
-from assetmap.model import ACCESS_NEEDS, DAY_PARTS, WEEKDAYS, InvalidRecord, Person, validate
+from assetmap.model import ACCESS_NEEDS, DAY_PARTS, WEEKDAYS, InvalidRecord, Person
 from assetmap.services import analysis, people
 from assetmap.web import ecomap, maps
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store
-from assetmap.web.forms import as_form, field_errors, values
+from assetmap.web.forms import as_form, field_errors, values, with_point_from_postcode
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 PER_PAGE = 50
@@ -52,26 +51,11 @@ def fetch_person(person_id: str) -> dict:
 
 
 def _person_values() -> dict[str, Any]:
-    """The person form as model input, the home point taken from the postcode (exact with
-    ONSPD loaded, else its district). Every field's problem is reported at once."""
+    """The person form as model input; the home point always comes from the postcode."""
     data = values(request.form, text=PERSON_TEXT, lists=PERSON_LISTS,
                   choices=PERSON_CHOICES, ticks=PERSON_TICKS)
     data["lat"] = data["lon"] = None
-    if not data.get("postcode"):
-        return data
-    try:
-        where = gazetteer.resolve(data["postcode"], current_app.config["ASSETMAP"].instance_path)
-    except InvalidRecord as exc:
-        problems = []
-        try:
-            validate(Person, {k: v for k, v in data.items() if v is not None})
-        except InvalidRecord as others:
-            problems = others.errors
-        if not any(name == "postcode" for name, _ in problems):
-            problems.insert(0, ("postcode", exc.problem))  # a real postcode, but not in Wales
-        raise InvalidRecord(problems) from None
-    data["lat"], data["lon"] = where.lat, where.lon
-    return data
+    return with_point_from_postcode(data, Person, current_app.config["ASSETMAP"].instance_path)
 
 
 @bp.get("/")
