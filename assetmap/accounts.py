@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from assetmap.graph import users
+from assetmap.graph.nodes import NodeRepository, NotFound
 from assetmap.graph.store import GraphStore
-from assetmap.model import InvalidRecord
+from assetmap.model import ApiToken, InvalidRecord, now_iso
+
+tokens = NodeRepository(ApiToken)
+TOKEN_PREFIX = "am_"  # noqa: S105 - a marker, not a secret
 
 _hasher = PasswordHasher()
 DEMO_ROLES = ("admin", "coordinator", "connector")
@@ -72,3 +77,54 @@ def demo_users(store: GraphStore, organisation_id: str) -> list[tuple[str, str, 
             users.repo.update(store, existing["id"], {"password_hash": hash_password(password)})
         logins.append((email, role, password))
     return logins
+
+
+# ---------------------------------------------------------------------------
+# API tokens
+
+
+def _token_hash(token: str) -> str:
+    # a token carries 256 random bits, so a fast hash is enough to make a stolen table useless
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(store: GraphStore, email: str, name: str | None = None) -> tuple[dict, str]:
+    """A new bearer token for the active user with ``email``: the record and the token
+    (shown once; only its hash is stored)."""
+    user = users.by_email(store, email)
+    if user is None or not user.get("active", True):
+        raise InvalidRecord([("email", f"no active user with e-mail {email.strip().lower()!r}")])
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    record = tokens.create(store, {"user_id": user["id"], "name": name or "API token",
+                                   "token_hash": _token_hash(token)})
+    return record, token
+
+
+def user_for_token(store: GraphStore, token: str) -> dict | None:
+    """The active user a live token belongs to, or None (unknown, revoked or deactivated)."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    rows = store.run_read(
+        "MATCH (t:ApiToken {token_hash: $hash}) WHERE t.revoked_at IS NULL "
+        "RETURN t.id AS id, t.user_id AS user_id", hash=_token_hash(token))
+    if not rows:
+        return None
+    user = users.by_id(store, rows[0]["user_id"])
+    return user if user and user.get("active", True) else None
+
+
+def revoke_token(store: GraphStore, token_id: str) -> dict:
+    """Revoke a token by its id; it stops working at once."""
+    if tokens.get(store, token_id).get("revoked_at"):
+        raise InvalidRecord([("token_id", "is already revoked")])
+    return tokens.update(store, token_id, {"revoked_at": now_iso()})
+
+
+def tokens_of(store: GraphStore, email: str) -> list[dict]:
+    user = users.by_email(store, email)
+    if user is None:
+        raise NotFound("User", email)
+    rows = store.run_read(
+        "MATCH (t:ApiToken {user_id: $id}) RETURN t {.id, .name, .created_at, .revoked_at} "
+        "AS t ORDER BY t.created_at", id=user["id"])
+    return [row["t"] for row in rows]

@@ -190,6 +190,44 @@ def users_create(
 
 
 @main.group()
+def tokens() -> None:
+    """Bearer tokens for the JSON API (/api/v1)."""
+
+
+@tokens.command("create")
+@click.option("--email", required=True, help="The user the token acts as.")
+@click.option("--name", default=None, help="What the token is for.")
+@click.pass_context
+def tokens_create(ctx: click.Context, email: str, name: str | None) -> None:
+    """Create a token and print it once (only its hash is kept)."""
+    with _store(ctx) as store:
+        record, token = accounts.create_token(store, email, name)
+    click.echo(f"token {record['id']} for {email}: {token}")
+    click.echo("Use it as 'Authorization: Bearer <token>'. It is not shown again.")
+
+
+@tokens.command("list")
+@click.option("--email", required=True)
+@click.pass_context
+def tokens_list(ctx: click.Context, email: str) -> None:
+    """A user's tokens (ids, names, when made, when revoked)."""
+    with _store(ctx) as store:
+        for token in accounts.tokens_of(store, email):
+            state = f"revoked {token['revoked_at']}" if token.get("revoked_at") else "live"
+            click.echo(f"{token['id']}  {token['created_at']}  {state}  {token['name']}")
+
+
+@tokens.command("revoke")
+@click.argument("token_id")
+@click.pass_context
+def tokens_revoke(ctx: click.Context, token_id: str) -> None:
+    """Revoke a token by its id: it stops working at once."""
+    with _store(ctx) as store:
+        accounts.revoke_token(store, token_id)
+    click.echo(f"token {token_id} revoked")
+
+
+@main.group()
 def geo() -> None:
     """Place lookups for the finder and for people's homes."""
 

@@ -22,8 +22,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from assetmap.model import UK_LAT, UK_LON, InvalidRecord, postcode_district
+from pydantic import BaseModel
+
+from assetmap.model import UK_LAT, UK_LON, InvalidRecord, postcode_district, validate
 
 DATA = Path(__file__).parent / "data"
 _COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[, ]\s*(-?\d{1,2}(?:\.\d+)?)\s*$")
@@ -127,6 +130,27 @@ def _as_postcode(text: str) -> str | None:
         return None
     compact = text.replace(" ", "")
     return f"{district} {compact[len(district):]}"
+
+
+def with_point_from_postcode(data: dict[str, Any], model: type[BaseModel],
+                             instance_path: Path) -> dict[str, Any]:
+    """Set ``lat``/``lon`` from ``data["postcode"]`` when no point was typed: exact with the
+    ONS Postcode Directory loaded, else the district's. Every field's problem is reported
+    at once (the model's own postcode message first)."""
+    if data.get("lat") is not None or not data.get("postcode"):
+        return data
+    try:
+        where = resolve(data["postcode"], instance_path)
+    except InvalidRecord as exc:
+        problems: list[tuple[str, str]] = []
+        try:
+            validate(model, {k: v for k, v in data.items() if v is not None})
+        except InvalidRecord as others:
+            problems = others.errors
+        if not any(name == "postcode" for name, _ in problems):
+            problems.insert(0, ("postcode", exc.problem))  # a real postcode, not in Wales
+        raise InvalidRecord(problems) from None
+    return {**data, "lat": where.lat, "lon": where.lon}
 
 
 # ---------------------------------------------------------------------------

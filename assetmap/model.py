@@ -444,6 +444,19 @@ class Consent(Record):
     withdrawn_at: date | None = None
 
 
+class ApiToken(Record):
+    """A bearer token for the API: only its SHA-256 is kept (the token itself is shown once)."""
+
+    label: ClassVar[str] = "ApiToken"
+    indexed = ("token_hash", "user_id")
+
+    user_id: Id
+    name: Name = "API token"
+    token_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    revoked_at: Annotated[str, StringConstraints(max_length=40)] | None = None
+    last_used_at: Annotated[str, StringConstraints(max_length=40)] | None = None
+
+
 class AnalysisRun(Record):
     label: ClassVar[str] = "AnalysisRun"
     indexed = ("started_at",)
@@ -502,7 +515,7 @@ NODE_TYPES: dict[str, type[Record]] = {
     model.label: model
     for model in (
         Person, Organisation, Group, Place, Activity, Area, User, WhatMatters, Lsns6Response,
-        Consent, AnalysisRun,
+        Consent, AnalysisRun, ApiToken,
     )
 }
 EXTRA_LABELS = ("Volunteer", "Carer")

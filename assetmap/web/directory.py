@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from assetmap import gazetteer
 from assetmap.graph import activities, groups, places
 from assetmap.graph.nodes import NodeRepository, NotFound
 from assetmap.graph.store import GraphStore
@@ -22,7 +23,7 @@ from assetmap.model import (
 )
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store
-from assetmap.web.forms import as_form, field_errors, values, with_point_from_postcode
+from assetmap.web.forms import as_form, field_errors, values
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 PER_PAGE = 50
@@ -166,7 +167,7 @@ def _link_options(store: GraphStore, kind: Kind) -> dict[str, list[dict]]:
 def _submitted(kind: Kind) -> dict[str, Any]:
     data = kind.form_values()
     if kind.located:
-        data = with_point_from_postcode(data, kind.repo.model,
+        data = gazetteer.with_point_from_postcode(data, kind.repo.model,
                                         current_app.config["ASSETMAP"].instance_path)
     return data
 

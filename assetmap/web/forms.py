@@ -8,14 +8,11 @@ model's :class:`InvalidRecord` back into a message beside each field.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
 from werkzeug.datastructures import MultiDict
 
-from assetmap import gazetteer
-from assetmap.model import InvalidRecord, validate
+from assetmap.model import InvalidRecord
 
 
 def field_errors(exc: InvalidRecord) -> dict[str, str]:
@@ -65,23 +62,3 @@ def as_form(record: Mapping[str, Any], lists: Iterable[str] = ()) -> dict[str, A
         shown[name] = ", ".join(record.get(name) or ())
     return shown
 
-
-def with_point_from_postcode(data: dict[str, Any], model: type[BaseModel],
-                             instance_path: Path) -> dict[str, Any]:
-    """Set ``lat``/``lon`` from ``data["postcode"]`` when no point was typed: exact with the
-    ONS Postcode Directory loaded, else the district's. Every field's problem is reported
-    at once (the model's own postcode message first)."""
-    if data.get("lat") is not None or not data.get("postcode"):
-        return data
-    try:
-        where = gazetteer.resolve(data["postcode"], instance_path)
-    except InvalidRecord as exc:
-        problems: list[tuple[str, str]] = []
-        try:
-            validate(model, {k: v for k, v in data.items() if v is not None})
-        except InvalidRecord as others:
-            problems = others.errors
-        if not any(name == "postcode" for name, _ in problems):
-            problems.insert(0, ("postcode", exc.problem))  # a real postcode, not in Wales
-        raise InvalidRecord(problems) from None
-    return {**data, "lat": where.lat, "lon": where.lon}

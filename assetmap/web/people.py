@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from assetmap import gazetteer
 from assetmap.graph import people as people_graph
 from assetmap.graph.nodes import NotFound
 from assetmap.model import ACCESS_NEEDS, DAY_PARTS, WEEKDAYS, InvalidRecord, Person
@@ -17,7 +18,7 @@ from assetmap.services import analysis, people
 from assetmap.web import ecomap, maps
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store
-from assetmap.web.forms import as_form, field_errors, values, with_point_from_postcode
+from assetmap.web.forms import as_form, field_errors, values
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 PER_PAGE = 50
@@ -55,7 +56,8 @@ def _person_values() -> dict[str, Any]:
     data = values(request.form, text=PERSON_TEXT, lists=PERSON_LISTS,
                   choices=PERSON_CHOICES, ticks=PERSON_TICKS)
     data["lat"] = data["lon"] = None
-    return with_point_from_postcode(data, Person, current_app.config["ASSETMAP"].instance_path)
+    instance = current_app.config["ASSETMAP"].instance_path
+    return gazetteer.with_point_from_postcode(data, Person, instance)
 
 
 @bp.get("/")

@@ -11,8 +11,8 @@ from flask_wtf.csrf import CSRFProtect
 
 
 def register(app: OpenAPI, csrf: CSRFProtect) -> None:
-    from assetmap.web.api import assets
+    from assetmap.web.api import areas, assets, directory, people
 
-    for blueprint in (assets.api,):
+    for blueprint in (assets.api, people.api, areas.api, directory.api):
         csrf.exempt(blueprint)
         app.register_api(blueprint)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
-from flask import current_app, request
+from flask import current_app
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
 
 from assetmap.graph.nodes import NotFound
 from assetmap.model import AssetSearch, Id, InvalidRecord
 from assetmap.services import finder
+from assetmap.web.api.collections import collection
 from assetmap.web.api.errors import ErrorList, error_response, invalid
 from assetmap.web.api.schemas import AssetDetail, AssetPage
 from assetmap.web.db import get_store
@@ -31,23 +31,8 @@ def list_assets(query: AssetSearch) -> Any:
         found = finder.find(get_store(), query, current_app.config["ASSETMAP"].instance_path)
     except InvalidRecord as exc:
         return invalid(exc)
-    return {
-        "items": found.results,
-        "location": found.location.__dict__ if found.location else None,
-        "page": query.page, "per_page": query.per_page, "total": found.total,
-        "pages": found.pages,
-        "_links": _links(found),
-    }
-
-
-def _links(found: finder.Found) -> dict[str, str | None]:
-    def page(number: int) -> str:
-        return request.base_url + "?" + urlencode({**request.args.to_dict(), "page": number})
-
-    number = found.search.page
-    return {"self": page(number),
-            "next": page(number + 1) if number < found.pages else None,
-            "prev": page(number - 1) if number > 1 else None}
+    return collection(found.results, found.total, query.page, query.per_page,
+                      location=found.location.__dict__ if found.location else None)
 
 
 @api.get("/assets/<asset_id>", responses={200: AssetDetail, 404: ErrorList})

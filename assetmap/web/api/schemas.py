@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from assetmap.model import Activity, Place
 
@@ -69,3 +69,36 @@ class Page(BaseModel):
     page: int
     per_page: int
     total: int | None = None
+
+
+def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
+    """A model of the same fields, all optional and none set by default: a PATCH body.
+
+    The full model still checks the record as it will be after the change.
+    """
+    fields: dict[str, Any] = {
+        field_name: (info.annotation | None, None)
+        for field_name, info in model.model_fields.items() if field_name != "id"
+    }
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+
+
+class PageQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: str | None = Field(None, max_length=100, description="part of the name")
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(50, ge=1, le=200)
+
+
+class Collection(BaseModel):
+    """A page of a collection, with links to its neighbours."""
+
+    items: list[dict[str, Any]]
+    page: int
+    per_page: int
+    total: int
+    pages: int
+    links: Links | None = Field(None, alias="_links")
+
+    model_config = ConfigDict(populate_by_name=True)

@@ -1,0 +1,46 @@
+"""Areas and their hotspot figures as JSON (stored, suppressed aggregates only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, ConfigDict
+
+from assetmap.model import AreaLevel
+from assetmap.services import analysis
+from assetmap.web.api.auth import BEARER, api_user
+from assetmap.web.api.errors import ErrorList
+from assetmap.web.db import get_store
+
+api = APIBlueprint("api_areas", __name__, url_prefix="/api/v1",
+                   abp_tags=[Tag(name="areas", description="Areas and hotspots")],
+                   abp_security=BEARER, abp_responses={401: ErrorList, 403: ErrorList})
+STAFF = ("admin", "coordinator", "connector")
+
+
+@api.before_request
+def staff_only() -> None:
+    api_user(*STAFF)
+
+
+class LevelQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: AreaLevel = "ward"
+
+
+@api.get("/areas", responses={422: ErrorList})
+def list_areas(query: LevelQuery) -> Any:
+    """The areas at a level (small area, ward, local authority, health board)."""
+    rows = get_store().run_read(
+        "MATCH (a:Area {level: $level}) OPTIONAL MATCH (a)-[:PART_OF]->(p:Area) "
+        "RETURN a {.id, .name, .name_cy, .level, .population} AS a, p.id AS parent "
+        "ORDER BY a.name, a.id", level=query.level)
+    return {"items": [{**row["a"], "parent": row["parent"]} for row in rows]}
+
+
+@api.get("/hotspots", responses={422: ErrorList})
+def hotspots(query: LevelQuery) -> Any:
+    """Each area's figures from the last analysis run; small numbers are withheld (null)."""
+    return {"items": analysis.hotspots(get_store(), query.level)}

@@ -1,0 +1,48 @@
+"""Who is calling the API: a bearer token (``assetmap tokens create``) names a user.
+
+The API accepts no session cookie, so CSRF cannot reach it. Every route that names a
+person asks :func:`person_for` first, which applies the same rule as the pages.
+"""
+
+from __future__ import annotations
+
+from flask import abort, g, request
+
+from assetmap import accounts
+from assetmap.graph import people as people_graph
+from assetmap.graph.nodes import NotFound
+from assetmap.services import people
+from assetmap.web.db import get_store
+
+BEARER = [{"bearer": []}]
+
+
+def api_user(*roles: str) -> people.Viewer:
+    """The caller, who must hold one of ``roles``: 401 without a live token, 403 otherwise."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = accounts.user_for_token(get_store(), token.strip()) if scheme == "Bearer" else None
+    if user is None:
+        abort(401, "a valid bearer token is needed: Authorization: Bearer <token>")
+    if user["role"] not in roles:
+        abort(403, f"the {user['role']} role cannot use this")
+    g.api_user = user
+    return people.Viewer(user["id"], user["role"], user.get("organisation_id"))
+
+
+def caller() -> people.Viewer:
+    """The caller a ``before_request`` check has already admitted."""
+    user = g.api_user
+    return people.Viewer(user["id"], user["role"], user.get("organisation_id"))
+
+
+def person_for(viewer: people.Viewer, person_id: str) -> dict:
+    """The person, if the caller's organisation may see them (404, then 403)."""
+    store = get_store()
+    try:
+        allowed = people.can_see(store, viewer, person_id)
+    except NotFound:
+        abort(404, f"no person with id {person_id!r}")
+    if not allowed:
+        abort(403, "this person's record is not shared with your organisation")
+    return people_graph.repo.get(store, person_id)

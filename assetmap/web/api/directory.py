@@ -1,0 +1,113 @@
+"""Groups, places and activities as JSON: read by anyone, changed by connectors and
+coordinators. One set of routes is made for each kind from its model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request, url_for
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, create_model
+
+from assetmap import gazetteer
+from assetmap.graph import activities, groups, places
+from assetmap.graph.nodes import NodeRepository
+from assetmap.model import Activity, Group, Id, Place, Record
+from assetmap.web.api.auth import BEARER, api_user
+from assetmap.web.api.collections import collection
+from assetmap.web.api.errors import ErrorList
+from assetmap.web.api.schemas import Collection, PageQuery, partial
+from assetmap.web.db import get_store
+
+api = APIBlueprint("api_directory", __name__, url_prefix="/api/v1",
+                   abp_tags=[Tag(name="directory", description="Groups, places, activities")])
+EDITORS = ("connector", "coordinator")
+
+
+@api.before_request
+def editors_change() -> None:
+    """Anyone reads the directory; changes need a connector's or coordinator's token
+    (checked before the body is read)."""
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        api_user(*EDITORS)
+
+
+class NodePath(BaseModel):
+    node_id: Id
+
+
+def _with_links(model: type[Record], repo: NodeRepository, name: str) -> type[BaseModel]:
+    """The model plus its link fields (``place_id``...), for a create body; a located
+    model's point may be left out when a postcode gives it."""
+    extra: dict[str, Any] = {link: (Id | None, None) for link in repo.links}
+    if model.located:
+        extra.update({name: (model.model_fields[name].annotation | None, None)
+                      for name in ("lat", "lon")})
+    return create_model(name, __base__=model, **extra)
+
+
+def _routes(slug: str, model: type[Record], repo: NodeRepository) -> None:
+    """GET list, GET one, POST, PATCH and DELETE for one kind."""
+    create_body = _with_links(model, repo, f"{model.__name__}Create")
+    changes_body = partial(_with_links(model, repo, f"{model.__name__}Links"),
+                           f"{model.__name__}Changes")
+    links = tuple(repo.links)
+
+    def located(data: dict[str, Any]) -> dict[str, Any]:
+        if not model.located:
+            return data
+        return gazetteer.with_point_from_postcode(
+            data, model, current_app.config["ASSETMAP"].instance_path)
+
+    def list_nodes(query: PageQuery) -> Any:
+        where = "WHERE toLower(n.name) CONTAINS $text " if query.q else ""
+        params = {"text": (query.q or "").lower()}
+        store = get_store()
+        total = store.run_read(f"MATCH (n:{repo.label}) {where}RETURN count(n) AS n",
+                               **params)[0]["n"]
+        rows = store.run_read(
+            f"MATCH (n:{repo.label}) {where}RETURN properties(n) AS n ORDER BY n.name, n.id "
+            "SKIP $skip LIMIT $limit", skip=(query.page - 1) * query.per_page,
+            limit=query.per_page, **params)
+        return collection([row["n"] for row in rows], total, query.page, query.per_page)
+
+    def get_node(path: NodePath) -> Any:
+        return repo.get(get_store(), path.node_id)
+
+    def create_node(body: BaseModel) -> Any:
+        data = located(body.model_dump(exclude_none=True))
+        link_ids = {name: data.pop(name) for name in links if name in data}
+        created = repo.create(get_store(), data, **link_ids)
+        return created, 201, {"Location": url_for(f".get_{slug}", node_id=created["id"])}
+
+    def update_node(path: NodePath, body: BaseModel) -> Any:
+        changes = body.model_dump(exclude_unset=True)
+        link_ids = {name: changes.pop(name) for name in links if name in changes}
+        if model.located and changes.get("postcode") and "lat" not in changes:
+            point = located({**repo.get(get_store(), path.node_id), **changes, "lat": None})
+            changes.update(lat=point["lat"], lon=point["lon"])
+        return repo.update(get_store(), path.node_id, changes, **link_ids)
+
+    def delete_node(path: NodePath) -> Any:
+        repo.delete(get_store(), path.node_id)
+        return "", 204
+
+    create_node.__annotations__["body"] = create_body
+    update_node.__annotations__["body"] = changes_body
+    errors = {404: ErrorList, 422: ErrorList}
+    secured = {"security": BEARER, "responses": {201: model, 401: ErrorList, 403: ErrorList,
+                                                   **errors}}
+    for view, method, rule, options in (
+        (list_nodes, api.get, f"/{slug}", {"responses": {200: Collection}}),
+        (get_node, api.get, f"/{slug}/<node_id>", {"responses": {200: model, **errors}}),
+        (create_node, api.post, f"/{slug}", secured),
+        (update_node, api.patch, f"/{slug}/<node_id>", secured),
+        (delete_node, api.delete, f"/{slug}/<node_id>", secured),
+    ):
+        view.__name__ = view.__qualname__ = f"{view.__name__.split('_')[0]}_{slug}"
+        method(rule, **options)(view)
+
+
+_routes("groups", Group, groups.repo)
+_routes("places", Place, places.repo)
+_routes("activities", Activity, activities.repo)

@@ -1,0 +1,204 @@
+"""People, their circles, assessments, suggestions and referrals as JSON (connectors)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app, url_for
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, ConfigDict, Field
+
+from assetmap import gazetteer
+from assetmap.graph import people as people_graph
+from assetmap.model import Id, Knows, Name, Person, ReferralStatus
+from assetmap.services import analysis, people
+from assetmap.web.api.auth import BEARER, api_user, caller, person_for
+from assetmap.web.api.collections import collection
+from assetmap.web.api.errors import ErrorList
+from assetmap.web.api.schemas import Collection, PageQuery, partial
+from assetmap.web.db import get_store
+
+api = APIBlueprint("api_people", __name__, url_prefix="/api/v1",
+                   abp_tags=[Tag(name="people", description="People and circles (connectors)")],
+                   abp_security=BEARER,
+                   abp_responses={401: ErrorList, 403: ErrorList})
+
+PersonChanges = partial(Person, "PersonChanges")
+TieChanges = partial(Knows, "TieChanges")
+
+
+class PersonPath(BaseModel):
+    person_id: Id
+
+
+class TiePath(BaseModel):
+    tie_id: str = Field(max_length=170, description="'<person id>~<other person id>'")
+
+
+class TieCreate(Knows):
+    """A tie to someone already recorded (``other_id``) or someone new (``name``)."""
+
+    other_id: Id | None = None
+    name: Name | None = None
+
+
+class ReferralCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    target_id: Id = Field(description="an activity or group")
+    follow_up: date | None = None
+    status: ReferralStatus = "suggested"
+
+
+class SuggestionQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(10, ge=1, le=100)
+    max_cost_pence: int | None = Field(None, ge=0, le=100_000)
+
+
+@api.before_request
+def connectors_only() -> None:
+    """Checked before the body is read: without a token the answer is 401, never 422."""
+    api_user("connector")
+
+
+def _viewer() -> people.Viewer:
+    return caller()
+
+
+def _located(data: dict[str, Any]) -> dict[str, Any]:
+    return gazetteer.with_point_from_postcode(data, Person,
+                                              current_app.config["ASSETMAP"].instance_path)
+
+
+@api.get("/people", responses={200: Collection})
+def list_people(query: PageQuery) -> Any:
+    """People recorded by the caller's organisation or shared with it, by name."""
+    viewer = _viewer()
+    found, total = people_graph.for_organisation(
+        get_store(), viewer.organisation_id or "", query.q,
+        (query.page - 1) * query.per_page, query.per_page)
+    return collection(found, total, query.page, query.per_page)
+
+
+@api.post("/people", responses={201: Person, 422: ErrorList})
+def create_person(body: Person) -> Any:
+    """Record a person (recorded by the caller's organisation). Without lat/lon, the home
+    point comes from the postcode."""
+    viewer = _viewer()
+    data = _located(body.model_dump(exclude_none=True))
+    created = people_graph.repo.create(get_store(), data,
+                                       organisation_id=viewer.organisation_id)
+    return created, 201, {"Location": url_for(".get_person", person_id=created["id"])}
+
+
+@api.get("/people/<person_id>", responses={200: Person, 404: ErrorList})
+def get_person(path: PersonPath) -> Any:
+    return person_for(_viewer(), path.person_id)
+
+
+@api.patch("/people/<person_id>", responses={200: Person, 404: ErrorList, 422: ErrorList})
+def update_person(path: PersonPath, body: PersonChanges) -> Any:  # type: ignore[valid-type]
+    """Change some fields; ``null`` removes one. A new postcode moves the home point."""
+    person_for(_viewer(), path.person_id)
+    changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+    if changes.get("postcode") and "lat" not in changes:
+        changes = {**changes, **{k: v for k, v in _located(
+            {**changes, "lat": None}).items() if k in ("lat", "lon")}}
+    return people_graph.repo.update(get_store(), path.person_id, changes)
+
+
+@api.delete("/people/<person_id>", responses={204: None, 404: ErrorList})
+def delete_person(path: PersonPath) -> Any:
+    """Delete the person with their ties and the records about them."""
+    person_for(_viewer(), path.person_id)
+    people_graph.repo.delete(get_store(), path.person_id)
+    return "", 204
+
+
+@api.get("/people/<person_id>/ties")
+def list_ties(path: PersonPath) -> Any:
+    """The person's ties, by circle; each tie's ``id`` is what ``DELETE /ties/{id}`` takes."""
+    person_for(_viewer(), path.person_id)
+    return {"items": people.circle(get_store(), path.person_id)}
+
+
+@api.post("/people/<person_id>/ties", responses={201: None, 422: ErrorList})
+def create_tie(path: PersonPath, body: TieCreate) -> Any:
+    viewer = _viewer()
+    person_for(viewer, path.person_id)
+    tie = body.model_dump(exclude={"other_id", "name"}, exclude_none=True)
+    if body.other_id:
+        person_for(viewer, body.other_id)
+    created = people.add_tie(get_store(), path.person_id, tie, other_id=body.other_id,
+                             new_person={"name": body.name} if body.name else None,
+                             organisation_id=viewer.organisation_id)
+    analysis.assess_person(get_store(), path.person_id)
+    return created, 201
+
+
+def _tie(tie_id: str) -> tuple[str, str]:
+    person_id, other_id = people.split_tie_id(tie_id)
+    person_for(_viewer(), person_id)
+    return person_id, other_id
+
+
+@api.patch("/ties/<tie_id>", responses={404: ErrorList, 422: ErrorList})
+def update_tie(path: TiePath, body: TieChanges) -> Any:  # type: ignore[valid-type]
+    person_id, other_id = _tie(path.tie_id)
+    changed = people.update_tie(get_store(), person_id, other_id,
+                                body.model_dump(exclude_unset=True))  # type: ignore[attr-defined]
+    analysis.assess_person(get_store(), person_id)
+    return {"id": path.tie_id, **changed}
+
+
+@api.delete("/ties/<tie_id>", responses={204: None, 404: ErrorList})
+def delete_tie(path: TiePath) -> Any:
+    """End a tie."""
+    person_id, other_id = _tie(path.tie_id)
+    people.end_tie(get_store(), person_id, other_id)
+    analysis.assess_person(get_store(), person_id)
+    return "", 204
+
+
+@api.get("/people/<person_id>/circle")
+def circle(path: PersonPath) -> Any:
+    """The circle by level (1 intimacy ... 4 exchange), with carers and the key person."""
+    person_for(_viewer(), path.person_id)
+    report = analysis.assess_person(get_store(), path.person_id, write=False)
+    return {key: report[key] for key in ("id", "name", "circles", "carers", "fragile_circle",
+                                         "key_person", "support_lost_percent")}
+
+
+@api.get("/people/<person_id>/analysis")
+def assessment(path: PersonPath) -> Any:
+    """Isolation now: LSNS-6 with sub-scores, risk, reasons, fragile circle, carer risk."""
+    person_for(_viewer(), path.person_id)
+    return analysis.assess_person(get_store(), path.person_id, write=False)
+
+
+@api.get("/people/<person_id>/suggestions")
+def suggestions(path: PersonPath, query: SuggestionQuery) -> Any:
+    """Who or what could join the circle, ranked, with reasons."""
+    person_for(_viewer(), path.person_id)
+    return {"items": analysis.suggest(get_store(), path.person_id, query.limit,
+                                      query.max_cost_pence)}
+
+
+@api.post("/people/<person_id>/referrals", responses={201: None, 422: ErrorList})
+def refer(path: PersonPath, body: ReferralCreate) -> Any:
+    """Refer the person to an activity or group (follow-up two weeks on unless given)."""
+    viewer = _viewer()
+    person_for(viewer, path.person_id)
+    referral = people.refer(get_store(), path.person_id, body.target_id, viewer.user_id,
+                            body.follow_up.isoformat() if body.follow_up else None,
+                            body.status)
+    return {"target_id": body.target_id, **referral}, 201
+
+
+@api.get("/people/<person_id>/referrals")
+def referrals(path: PersonPath) -> Any:
+    person_for(_viewer(), path.person_id)
+    return {"items": people_graph.referrals(get_store(), path.person_id)}
