@@ -17,7 +17,13 @@ tokens = NodeRepository(ApiToken)
 TOKEN_PREFIX = "am_"  # noqa: S105 - a marker, not a secret
 
 _hasher = PasswordHasher()
-DEMO_ROLES = ("admin", "coordinator", "connector")
+#: the demo's logins: (name, role, organisation) - a carers' organisation is a connector too
+DEMO_LOGINS = (
+    ("admin", "admin", "org-council"),
+    ("coordinator", "coordinator", "org-council"),
+    ("connector", "connector", "org-cvc"),
+    ("carers", "connector", "org-carers"),
+)
 
 
 def generate_password() -> str:
@@ -60,22 +66,22 @@ def authenticate(store: GraphStore, email: str, password: str) -> dict | None:
     return user if check_password(user["password_hash"], password) else None
 
 
-def demo_users(store: GraphStore, organisation_id: str) -> list[tuple[str, str, str]]:
-    """One user per role for the demo, each with a new generated password.
+def demo_users(store: GraphStore) -> list[tuple[str, str, str, str]]:
+    """One login for each kind of user of the seeded community, each with a new password.
 
-    Returns ``(email, role, password)`` rows. Existing demo users get a new password, so
-    no password outlives the demo run that printed it.
+    Returns ``(email, role, organisation id, password)`` rows. Existing demo users get a
+    new password, so no password outlives the demo run that printed it.
     """
     logins = []
-    for role in DEMO_ROLES:
-        email = f"{role}@demo.assetmap.invalid"
+    for name, role, organisation_id in DEMO_LOGINS:
+        email = f"{name}@demo.assetmap.invalid"
         existing = users.by_email(store, email)
         if existing is None:
-            _, password = create_user(store, email, role, organisation_id, f"Demo {role}")
+            _, password = create_user(store, email, role, organisation_id, f"Demo {name}")
         else:
             password = generate_password()
             users.repo.update(store, existing["id"], {"password_hash": hash_password(password)})
-        logins.append((email, role, password))
+        logins.append((email, role, organisation_id, password))
     return logins
 
 

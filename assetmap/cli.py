@@ -18,7 +18,6 @@ import click
 
 from assetmap import accounts, gazetteer
 from assetmap.config import Config, ConfigError
-from assetmap.graph import organisations
 from assetmap.graph.embedded import EmbeddedServer, EmbeddedServerError
 from assetmap.graph.errors import StoreError
 from assetmap.graph.nodes import NotFound
@@ -497,10 +496,10 @@ def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) 
             _print_analysis(analysis.run_analysis(store))
         else:
             click.echo("using the community already in the graph")
-        logins = accounts.demo_users(store, organisations.repo.get(store, "org-cvc")["id"])
+        logins = accounts.demo_users(store)
     click.echo("\nDemo logins (passwords are new each time the demo starts):")
-    for email, role, password in logins:
-        click.echo(f"  {role:<12} {email:<34} {password}")
+    for email, role, organisation_id, password in logins:
+        click.echo(f"  {role:<12} {email:<34} {password}   ({organisation_id})")
     click.echo(
         "\nThe embedded database keeps running in the background after the web app stops;\n"
         "`assetmap db stop` stops it.\n"

@@ -243,3 +243,23 @@ def test_admin_creates_a_user(page: Page, live_server: str, sample_store: GraphS
     assert accounts.authenticate(sample_store, "eleri@example.cymru", password)
     expect(page.locator("#users-table")).to_contain_text("eleri@example.cymru")
     page.screenshot(path=str(SCREENSHOTS / "admin.png"), full_page=True)
+
+
+def test_carers_organisation_maps_a_carer(page: Page, live_server: str,
+                                          sample_store: GraphStore) -> None:
+    cared_for = sample_store.run_read(
+        "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: 'org-carers'}) "
+        "MATCH (p)-[:KNOWS]->() WHERE p.id STARTS WITH 'person-' AND NOT ()-[:CARES_FOR]->(p) "
+        "RETURN p.id AS id, p.name AS name ORDER BY p.id LIMIT 1")[0]
+    _sign_in(page, live_server, *_staff(sample_store, "connector", "org-carers"))
+    page.goto(f"{live_server}/people/{cared_for['id']}")
+    page.get_by_role("link", name="Record a carer").click()
+    page.get_by_label("Name of the carer").fill("Gwenllian Morgan")
+    page.get_by_label("Hours of care a week").fill("55")
+    page.get_by_role("button", name="Record the carer").click()
+    expect(page.locator("#circle-table")).to_contain_text("unpaid carer (55.0 h a week)")
+    expect(page.locator("svg g.member.relation-carer")).to_have_count(1)
+    page.get_by_role("link", name="Gwenllian Morgan").click()
+    expect(page.locator("#carer-risk")).to_contain_text("Breakdown risk")
+    expect(page.get_by_role("link", name=cared_for["name"])).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "carer.png"), full_page=True)

@@ -148,15 +148,17 @@ def test_demo_sets_up_and_prints_new_logins(cli_env) -> None:  # noqa: ANN001
                             capture_output=True, text=True, env=env, check=True)
     logins = [line.split() for line in result.stdout.splitlines()
               if "@demo.assetmap.invalid" in line]
-    assert [role for role, _, _ in logins] == ["admin", "coordinator", "connector"]
+    assert [role for role, *_ in logins] == ["admin", "coordinator", "connector", "connector"]
+    assert [line[-1] for line in logins] == [
+        "(org-council)", "(org-council)", "(org-cvc)", "(org-carers)"]
     store = GraphStore.open(Config.from_env(env))
     try:
-        for _, email, password in logins:
+        for _, email, password, _ in logins:
             assert accounts.authenticate(store, email, password) is not None
         again = subprocess.run([*ASSETMAP, "demo", "--no-serve"], capture_output=True,
                                text=True, env=env, check=True)
         assert "using the community already in the graph" in again.stdout
-        for _, email, password in logins:  # a new run gives new passwords
+        for _, email, password, _ in logins:  # a new run gives new passwords
             assert accounts.authenticate(store, email, password) is None
     finally:
         store.clear()

@@ -204,3 +204,56 @@ class TestSuggestionsAndReferrals:
             "MATCH (:Person {id: $id})-[k:KNOWS]->(:Person {id: $c}) RETURN k.circle AS c",
             id=megan, c=candidate)
         assert tie == [{"c": 3}]
+
+
+class TestCarers:
+    def test_record_a_carer_and_see_their_page(self, client, megan: str,  # noqa: ANN001
+                                               sample_store: GraphStore) -> None:
+        path = f"/people/{megan}/carers/new"
+        bad = _post(client, path, {"other_id": "new", "name": "Siân Jones",
+                                   "hours_per_week": "200"})
+        assert bad.status_code == 400
+        assert "168" in form_errors(bad.get_data(as_text=True))["hours_per_week"]
+        nameless = _post(client, path, {"other_id": "new", "hours_per_week": "20"})
+        assert "name" in form_errors(nameless.get_data(as_text=True))
+        response = _post(client, path, {"other_id": "new", "name": "Siân Jones",
+                                        "hours_per_week": "55", "since": "2019-04-01"})
+        assert response.status_code == 302
+        carer = sample_store.run_read(
+            "MATCH (c:Person:Carer)-[r:CARES_FOR]->(:Person {id: $id}) "
+            "MATCH (c)-[:RECORDED_BY]->(o) RETURN c.id AS id, r.hours_per_week AS hours, "
+            "o.id AS org", id=megan)
+        assert [(row["hours"], row["org"]) for row in carer] == [(55.0, "org-carers")]
+        carer_id = carer[0]["id"]
+
+        megan_page = client.get(f"/people/{megan}").get_data(as_text=True)
+        assert "unpaid carer (55.0 h a week)" in megan_page
+        carer_page = client.get(f"/people/{carer_id}").get_data(as_text=True)
+        assert 'id="carer-risk"' in carer_page and "Megan Jones" in carer_page
+        assert "55.0 hours a week in all" in carer_page
+        carers = client.get("/people/?carers=1&q=si").get_data(as_text=True)
+        assert "Siân Jones" in carers and "Megan Jones" not in carers
+
+        again = _post(client, path, {"other_id": carer_id, "hours_per_week": "10"},
+                      f"{path}?q=Sian")
+        assert "already cares" in form_errors(again.get_data(as_text=True))["other_id"]
+        ended = _post(client, f"/people/{megan}/carers/{carer_id}/end", {},
+                      f"/people/{megan}")
+        assert ended.status_code == 302
+        assert sample_store.run_read("MATCH ()-[r:CARES_FOR]->(:Person {id: $id}) "
+                                     "RETURN count(r) AS n", id=megan)[0]["n"] == 0
+
+
+def test_maps_never_show_an_exact_home(client, sign_in, sample_store: GraphStore) -> None:  # noqa: ANN001
+    sign_in("connector")
+    person = sample_store.run_read(
+        "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: 'org-carers'}) "
+        "MATCH (p)-[:KNOWS]->(o:Person) WHERE p.lat IS NOT NULL AND o.lat IS NOT NULL "
+        "RETURN p.id AS id, p.lat AS lat, p.lon AS lon, collect(o.lat) AS others "
+        "ORDER BY p.id LIMIT 1")[0]
+    for path in (f"/people/{person['id']}", f"/people/{person['id']}/suggestions"):
+        html = client.get(path).get_data(as_text=True)
+        assert "L.circleMarker(" in html
+        for lat in [person["lat"], *person["others"]]:
+            assert str(lat) not in html or lat == round(lat, 2), (path, lat)
+        assert str(round(person["lat"], 2)) in html

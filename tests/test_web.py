@@ -110,3 +110,22 @@ def test_generated_secret_key_is_private_and_kept(tmp_path) -> None:  # noqa: AN
     assert stat.S_IMODE((tmp_path / "instance").stat().st_mode) == 0o700
     assert len(first) == 64 and config.load_secret_key() == first
     assert Config(secret_key="from-the-environment").load_secret_key() == "from-the-environment"
+
+
+def test_errors_use_the_layout_and_never_show_a_traceback(app) -> None:  # noqa: ANN001
+    def boom() -> str:
+        raise ZeroDivisionError("secret detail")
+
+    app.add_url_rule("/boom", "boom", boom)
+    app.add_url_rule("/api/v1/boom", "api_boom", boom)
+    client = app.test_client()
+    page = client.get("/boom")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 500 and 'class="skip"' in html and "Find activities" in html
+    assert "secret detail" not in html and "Traceback" not in html
+    api = client.get("/api/v1/boom")
+    assert api.status_code == 500
+    assert api.get_json() == {"errors": [{"field": None,
+                                          "message": "Something went wrong on our side."}]}
+    forbidden = client.get("/admin/users")  # anonymous: sent to sign in
+    assert forbidden.status_code == 302

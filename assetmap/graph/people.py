@@ -7,7 +7,15 @@ from typing import Any
 from assetmap.graph import ties
 from assetmap.graph.nodes import SYSTEM_FIELDS, Link, NodeRepository, NotFound, _location_clause
 from assetmap.graph.store import GraphStore
-from assetmap.model import InvalidRecord, Knows, Person, WhatMatters, now_iso, validate
+from assetmap.model import (
+    CaresFor,
+    InvalidRecord,
+    Person,
+    WhatMatters,
+    now_iso,
+    relationship_type,
+    validate,
+)
 
 repo = NodeRepository(
     Person,
@@ -48,12 +56,15 @@ def organisations(store: GraphStore, person_id: str) -> dict[str, Any]:
 
 def for_organisation(
     store: GraphStore, organisation_id: str, text: str | None = None,
-    skip: int = 0, limit: int = 50,
+    skip: int = 0, limit: int = 50, carers_only: bool = False,
 ) -> tuple[list[dict], int]:
-    """People recorded by the organisation or shared with it, by name; and how many."""
+    """People recorded by the organisation or shared with it, by name; and how many.
+    ``carers_only``: only those who care for someone."""
+    conditions = (["toLower(p.name) CONTAINS $text"] if text else []) + (
+        ["(p)-[:CARES_FOR]->()"] if carers_only else [])
     match = (
         "MATCH (p:Person)-[:RECORDED_BY|SHARED_WITH]->(:Organisation {id: $org}) "
-        + ("WHERE toLower(p.name) CONTAINS $text " if text else "")
+        + (f"WHERE {' AND '.join(conditions)} " if conditions else "")
     )
     params = {"org": organisation_id, "text": (text or "").lower()}
     total = store.run_read(f"{match}RETURN count(DISTINCT p) AS n", **params)[0]["n"]
@@ -65,20 +76,30 @@ def for_organisation(
     return [row["p"] for row in rows], total
 
 
+#: how someone new is joined to the person whose record they are added to
+_JOINS = {
+    "KNOWS": "CREATE (p)-[r:KNOWS]->(n)",
+    "CARES_FOR": "CREATE (n)-[r:CARES_FOR]->(p)",
+}
+
+
 def create_in_circle(
     store: GraphStore, person_id: str, new_person: dict[str, Any], tie: dict[str, Any],
-    organisation_id: str,
+    organisation_id: str, type_name: str = "KNOWS",
 ) -> dict:
-    """Record someone new in ``person_id``'s circle: the new person (recorded by the
-    organisation) and the tie to them, in one statement."""
+    """Record someone new around ``person_id``, in one statement: the new person (recorded
+    by the organisation) and either the tie to them (``KNOWS``) or their care for the
+    person (``CARES_FOR``, the new person marked a carer)."""
+    if type_name == "CARES_FOR":
+        new_person = {**new_person, "carer": True}
     record = validate(Person, new_person)
-    props = validate(Knows, tie).properties()
+    props = validate(relationship_type(type_name).properties, tie).properties()
     now = now_iso()
     location = _location_clause(record, "n", "$props")
     rows = store.run_write(
         "MATCH (p:Person {id: $person}) MATCH (o:Organisation {id: $org}) "
         f"CREATE (n:{':'.join(('Person', *record.extra_labels()))}) SET n = $props{location} "
-        "CREATE (n)-[:RECORDED_BY]->(o) CREATE (p)-[k:KNOWS]->(n) SET k = $tie "
+        f"CREATE (n)-[:RECORDED_BY]->(o) {_JOINS[type_name]} SET r = $tie "
         "RETURN properties(n) AS n",
         person=person_id, org=organisation_id, tie=props,
         props={**record.properties(), "created_at": now, "updated_at": now},
@@ -135,3 +156,23 @@ def homes(store: GraphStore, ids: list[str]) -> dict[str, tuple[float, float]]:
 
 
 EDITABLE = tuple(name for name in Person.model_fields if name not in ("id", *SYSTEM_FIELDS))
+
+
+def add_carer(store: GraphStore, carer_id: str, person_id: str, care: dict[str, Any]) -> dict:
+    """Someone already recorded starts caring for the person: the ``CARES_FOR`` and the
+    carer's mark, in one statement."""
+    props = validate(CaresFor, care).properties()
+    if carer_id == person_id:
+        raise InvalidRecord([("carer_id", "a person cannot be their own carer")])
+    rows = store.run_write(
+        "MATCH (c:Person {id: $carer}) MATCH (p:Person {id: $person}) "
+        "WHERE NOT (c)-[:CARES_FOR]->(p) "
+        "SET c:Carer, c.carer = true, c.updated_at = $now "
+        "CREATE (c)-[r:CARES_FOR]->(p) SET r = $props RETURN properties(r) AS r",
+        carer=carer_id, person=person_id, props=props, now=now_iso(),
+    )
+    if rows:
+        return rows[0]["r"]
+    repo.get(store, person_id)
+    repo.get(store, carer_id)
+    raise InvalidRecord([("carer_id", "already cares for this person")])

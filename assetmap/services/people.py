@@ -90,6 +90,25 @@ def add_tie(
     return {"person_id": created["id"], "id": tie_id(person_id, created["id"])}
 
 
+def add_carer(
+    store: GraphStore, person_id: str, care: dict[str, Any], carer_id: str | None = None,
+    new_carer: dict[str, Any] | None = None, organisation_id: str | None = None,
+) -> str:
+    """Record who cares for the person: someone already recorded (``carer_id``) or someone
+    new (``new_carer``, recorded by ``organisation_id``); returns the carer's id."""
+    if carer_id:
+        people.add_carer(store, carer_id, person_id, care)
+        return carer_id
+    if not new_carer or not new_carer.get("name"):
+        raise InvalidRecord([("name", "give the name of the carer, or choose someone recorded")])
+    return people.create_in_circle(store, person_id, new_carer, care, organisation_id or "",
+                                   "CARES_FOR")["id"]
+
+
+def end_care(store: GraphStore, carer_id: str, person_id: str) -> None:
+    ties.delete(store, "CARES_FOR", ("Person", carer_id), ("Person", person_id))
+
+
 def update_tie(store: GraphStore, person_id: str, other_id: str,
                changes: dict[str, Any]) -> dict[str, Any]:
     return ties.update(store, "KNOWS", ("Person", person_id), ("Person", other_id), changes)

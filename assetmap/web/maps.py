@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -115,8 +116,18 @@ def assets_map(found: object) -> RenderedMap:
         folium.Marker((place["lat"], place["lon"]), popup=folium.Popup(popup, max_width=300),
                       tooltip=escape(place["name"])).add_to(cluster)
         points.append((place["lat"], place["lon"]))
-    _fit(folium_map, points + ([centre] if location else []))
+    if location:
+        _fit(folium_map, _circle_corners(centre, found.search.radius_km))  # type: ignore[attr-defined]
+    else:
+        _fit(folium_map, points)
     return render(folium_map)
+
+
+def _circle_corners(centre: tuple[float, float], radius_km: float) -> list[tuple[float, float]]:
+    """Two corners of the box around a circle, so the whole search area is in view."""
+    dlat = radius_km / 111.2
+    dlon = radius_km / (111.2 * math.cos(math.radians(centre[0])))
+    return [(centre[0] - dlat, centre[1] - dlon), (centre[0] + dlat, centre[1] + dlon)]
 
 
 def place_map(place: dict) -> RenderedMap:
@@ -210,4 +221,35 @@ def choropleth(rows: list[dict], shapes: dict[str, dict], measure: str,
             tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=["Area", label]),
         ).add_to(folium_map)
         folium_map.fit_bounds(layer.get_bounds())
+    return render(folium_map)
+
+
+SUGGESTION_COLOURS = {"activity": "#1a4f9c", "group": "#6a3d9a", "volunteer": "#8a4b00",
+                      "person": "#8a4b00"}
+
+
+def suggestions_map(person: dict, suggestions: list[dict], places: dict[str, dict],
+                    homes: dict[str, tuple[float, float]]) -> RenderedMap | None:
+    """The person's (rounded) home and what is suggested: activities and groups at their
+    place, people at their rounded home. None when the person has no home recorded."""
+    if person["id"] not in homes:
+        return None
+    centre = rounded_home(*homes[person["id"]])
+    folium_map = new_map(location=centre, zoom_start=11, control_scale=True)
+    folium.CircleMarker(centre, radius=10, color="#00594f", fill=True, fill_opacity=0.9,
+                        tooltip=f"{escape(person['name'])} (home, rounded)").add_to(folium_map)
+    points = [centre]
+    for rank, s in enumerate(suggestions, start=1):
+        if s["id"] in places:
+            where = (places[s["id"]]["lat"], places[s["id"]]["lon"])
+            label = f"{rank}. {s['name']} at {places[s['id']]['name']}"
+        elif s["id"] in homes:
+            where = rounded_home(*homes[s["id"]])
+            label = f"{rank}. {s['name']} (home, rounded)"
+        else:
+            continue
+        folium.CircleMarker(where, radius=7, color=SUGGESTION_COLOURS.get(s["kind"], "#333"),
+                            fill=True, fill_opacity=0.8, tooltip=escape(label)).add_to(folium_map)
+        points.append(where)
+    _fit(folium_map, points)
     return render(folium_map)

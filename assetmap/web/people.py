@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from assetmap import gazetteer
+from assetmap.graph import assets
 from assetmap.graph import people as people_graph
 from assetmap.graph.nodes import NotFound
 from assetmap.model import ACCESS_NEEDS, DAY_PARTS, WEEKDAYS, InvalidRecord, Person
@@ -63,11 +64,13 @@ def _person_values() -> dict[str, Any]:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     text = request.args.get("q", "").strip() or None
+    carers = request.args.get("carers") == "1"
     page = max(1, request.args.get("page", 1, type=int))
     found, total = people_graph.for_organisation(
-        get_store(), current_user.organisation_id, text, (page - 1) * PER_PAGE, PER_PAGE)
+        get_store(), current_user.organisation_id, text, (page - 1) * PER_PAGE, PER_PAGE,
+        carers_only=carers)
     return render_template("people/index.html", people=found, total=total, page=page,
-                           pages=max(1, -(-total // PER_PAGE)), q=text or "")
+                           pages=max(1, -(-total // PER_PAGE)), q=text or "", carers=carers)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -205,9 +208,55 @@ def _tie_values() -> dict[str, Any]:
     return values(request.form, text=TIE_TEXT, integers=TIE_NUMBERS)
 
 
-def _reassess(person_id: str) -> None:
-    """Store the person's assessment again now their circle has changed."""
-    analysis.assess_person(get_store(), person_id, write=True)
+def _reassess(*person_ids: str) -> None:
+    """Store the assessments again now a circle has changed."""
+    for person_id in person_ids:
+        analysis.assess_person(get_store(), person_id, write=True)
+
+
+# -- carers ---------------------------------------------------------------------------
+
+
+@bp.route("/<person_id>/carers/new", methods=["GET", "POST"])
+def add_carer(person_id: str) -> ResponseReturnValue:
+    person = fetch_person(person_id)
+    errors: dict[str, str] = {}
+    shown: dict[str, Any] = dict(request.values.items())
+    query = request.args.get("q", "").strip()
+    matches = people_graph.for_organisation(
+        get_store(), current_user.organisation_id, query, 0, 20)[0] if query else []
+    if request.method == "POST":
+        other_id = request.form.get("other_id") or None
+        existing = None if other_id in (None, "new") else other_id
+        try:
+            if existing:
+                fetch_person(existing)
+            carer_id = people.add_carer(
+                get_store(), person_id, values(request.form, text=("hours_per_week", "since")),
+                carer_id=existing, new_carer={"name": request.form.get("name", "").strip()},
+                organisation_id=current_user.organisation_id)
+        except InvalidRecord as exc:
+            errors = field_errors(exc)
+            if "carer_id" in errors:  # the form's chooser is "other_id"
+                errors["other_id"] = errors.pop("carer_id")
+        else:
+            flash("The carer is recorded.", "info")
+            _reassess(person_id, carer_id)
+            return redirect(url_for("people.show", person_id=person_id) + "#circle")
+    return render_template("people/carer_form.html", person=person, values=shown,
+                           errors=errors, matches=matches, q=query), 400 if errors else 200
+
+
+@bp.post("/<person_id>/carers/<carer_id>/end")
+def end_care(person_id: str, carer_id: str) -> ResponseReturnValue:
+    fetch_person(person_id)
+    try:
+        people.end_care(get_store(), carer_id, person_id)
+    except NotFound:
+        abort(404, "That person is not recorded as a carer here.")
+    flash("The caring is ended.", "info")
+    _reassess(person_id, carer_id)
+    return redirect(url_for("people.show", person_id=person_id) + "#circle")
 
 
 # -- what matters ----------------------------------------------------------------------
@@ -240,9 +289,14 @@ def what_matters(person_id: str) -> ResponseReturnValue:
 @bp.get("/<person_id>/suggestions")
 def suggestions(person_id: str) -> ResponseReturnValue:
     person = fetch_person(person_id)
-    found = analysis.suggest(get_store(), person_id, limit=15)
+    store = get_store()
+    found = analysis.suggest(store, person_id, limit=15)
+    ids = [s["id"] for s in found]
+    suggestion_map = maps.suggestions_map(
+        person, found, assets.where_held(store, ids),
+        people_graph.homes(store, [person_id, *ids]))
     return render_template("people/suggestions.html", person=person, suggestions=found,
-                           follow_up=people.default_follow_up())
+                           follow_up=people.default_follow_up(), map=suggestion_map)
 
 
 @bp.post("/<person_id>/invite")
