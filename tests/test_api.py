@@ -248,8 +248,12 @@ class TestAreasAndDirectory:
             "activity"]["name"] == "Te"
         assert client.delete(f"/api/v1/activities/{activity.get_json()['id']}",
                              headers=token_for("admin")).status_code == 403
+        held = client.delete(f"/api/v1/places/{place['id']}", headers=headers)
+        assert held.status_code == 422 and "1 activities are held here" in held.get_data(
+            as_text=True)
         assert client.delete(f"/api/v1/activities/{activity.get_json()['id']}",
                              headers=headers).status_code == 204
+        assert client.delete(f"/api/v1/places/{place['id']}", headers=headers).status_code == 204
         assert client.get("/api/v1/groups/none").status_code == 404
 
 

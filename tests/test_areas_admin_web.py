@@ -45,6 +45,15 @@ class TestAreas:
         assert not any(row["n"] in html for row in analysed.run_read(
             "MATCH (p:Person) RETURN p.name AS n LIMIT 50")), "no individual on the page"
 
+    def test_asset_desert_map(self, client, sign_in, analysed: GraphStore) -> None:  # noqa: ANN001
+        sign_in("coordinator")
+        stored = analysis.hotspots(analysed, "small_area")
+        html = client.get("/areas/?level=small_area&measure=asset_desert").get_data(
+            as_text=True)
+        deserts = sum(row["asset_desert"] is True for row in stored)
+        assert html.count('"value": "yes"') == deserts
+        assert html.count('"value": "no"') == sum(row["asset_desert"] is False for row in stored)
+
     def test_bad_level_is_400(self, client, sign_in) -> None:  # noqa: ANN001
         sign_in("coordinator")
         assert client.get("/areas/?level=street").status_code == 400

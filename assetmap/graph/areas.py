@@ -26,3 +26,12 @@ def geometries(store: GraphStore, level: str) -> dict[str, dict]:
         "MATCH (a:Area {level: $level}) WHERE a.geometry IS NOT NULL "
         "RETURN a.id AS id, a.geometry AS geometry", level=level)
     return {row["id"]: json.loads(row["geometry"]) for row in rows}
+
+
+def at_level(store: GraphStore, level: str) -> list[dict]:
+    """Every area at ``level`` with its parent's id, by name (no figures, no geometry)."""
+    rows = store.run_read(
+        "MATCH (a:Area {level: $level}) OPTIONAL MATCH (a)-[:PART_OF]->(p:Area) "
+        "RETURN a {.id, .name, .name_cy, .level, .population} AS a, p.id AS parent "
+        "ORDER BY a.name, a.id", level=level)
+    return [{**row["a"], "parent": row["parent"]} for row in rows]

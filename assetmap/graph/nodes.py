@@ -187,6 +187,38 @@ class NodeRepository:
         )
         return [row["n"] for row in rows]
 
+    def search(
+        self, store: GraphStore, text: str | None = None, skip: int = 0, limit: int = 50
+    ) -> tuple[list[dict], int]:
+        """Nodes whose name contains ``text`` (any case), by name; and how many match."""
+        where = "WHERE toLower(n.name) CONTAINS $text " if text else ""
+        params = {"text": (text or "").lower()}
+        total = store.run_read(f"MATCH (n:{self.label}) {where}RETURN count(n) AS n",
+                               **params)[0]["n"]
+        rows = store.run_read(
+            f"MATCH (n:{self.label}) {where}RETURN properties(n) AS n ORDER BY n.name, n.id "
+            "SKIP $skip LIMIT $limit",
+            skip=max(0, skip), limit=max(0, min(limit, MAX_PAGE)), **params,
+        )
+        return [row["n"] for row in rows], total
+
+    def names(self, store: GraphStore, limit: int = 5000) -> list[dict]:
+        """``{"id", "name"}`` of every node, by name (to choose one in a form)."""
+        return store.run_read(
+            f"MATCH (n:{self.label}) RETURN n.id AS id, n.name AS name ORDER BY n.name, n.id "
+            "LIMIT $limit", limit=limit)
+
+    def linked(self, store: GraphStore, node_id: str) -> dict[str, str]:
+        """The id each of the node's links points at: ``{"place_id": "p1", ...}``."""
+        found = {}
+        for name, link in self.links.items():
+            rows = store.run_read(
+                f"MATCH (:{self.label} {{id: $id}})-[:{link.type}]->(t:{link.target}) "
+                "RETURN t.id AS id LIMIT 1", id=node_id)
+            if rows:
+                found[name] = rows[0]["id"]
+        return found
+
     def iter_all(self, store: GraphStore, page: int = MAX_PAGE) -> Iterator[dict]:
         skip = 0
         while batch := self.list(store, limit=page, skip=skip):

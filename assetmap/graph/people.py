@@ -176,3 +176,13 @@ def add_carer(store: GraphStore, carer_id: str, person_id: str, care: dict[str, 
     repo.get(store, person_id)
     repo.get(store, carer_id)
     raise InvalidRecord([("carer_id", "already cares for this person")])
+
+
+def referral_target(store: GraphStore, target_id: str) -> str:
+    """The label of what a referral may point at, ``Activity`` or ``Group``, for an id."""
+    rows = store.run_read(
+        "MATCH (t) WHERE (t:Activity OR t:Group) AND t.id = $id RETURN labels(t) AS labels",
+        id=target_id)
+    if not rows:
+        raise InvalidRecord([("target_id", f"no activity or group with id {target_id!r}")])
+    return "Activity" if "Activity" in rows[0]["labels"] else "Group"

@@ -4,9 +4,26 @@ from __future__ import annotations
 
 from assetmap.graph.nodes import Link, NodeRepository
 from assetmap.graph.store import GraphStore
-from assetmap.model import Place
+from assetmap.model import InvalidRecord, Place
 
-repo = NodeRepository(Place, links={"area_id": Link("IN_AREA", "Area")})
+
+class PlaceRepository(NodeRepository):
+    def delete(self, store: GraphStore, node_id: str) -> None:
+        """Delete a place no activity is held at (an activity must be held somewhere)."""
+        rows = store.run_write(
+            "MATCH (p:Place {id: $id}) OPTIONAL MATCH (a:Activity)-[:HELD_AT]->(p) "
+            "WITH p, count(a) AS held WHERE held = 0 DETACH DELETE p RETURN count(*) AS n",
+            id=node_id,
+        )
+        if not rows or rows[0]["n"] == 0:
+            self.get(store, node_id)
+            held = store.run_read("MATCH (a:Activity)-[:HELD_AT]->(:Place {id: $id}) "
+                                  "RETURN count(a) AS n", id=node_id)[0]["n"]
+            raise InvalidRecord([("id", f"{held} activities are held here: move or remove "
+                                        "them first")])
+
+
+repo = PlaceRepository(Place, links={"area_id": Link("IN_AREA", "Area")})
 
 MAX_NEAR = 500
 

@@ -137,7 +137,7 @@ def refer(store: GraphStore, person_id: str, target_id: str, by: str,
           follow_up: str | None = None, status: str = "suggested") -> dict:
     """Refer the person to an activity or group (a referral with date, who, status and
     follow-up date, two weeks on unless given)."""
-    label = _activity_or_group(store, target_id)
+    label = people.referral_target(store, target_id)
     return ties.create(store, "REFERRED_TO", ("Person", person_id), (label, target_id), {
         "date": today().isoformat(), "by": by, "status": status,
         "follow_up": follow_up or default_follow_up(),
@@ -146,15 +146,5 @@ def refer(store: GraphStore, person_id: str, target_id: str, by: str,
 
 def update_referral(store: GraphStore, person_id: str, target_id: str,
                     changes: dict[str, Any]) -> dict:
-    label = _activity_or_group(store, target_id)
+    label = people.referral_target(store, target_id)
     return ties.update(store, "REFERRED_TO", ("Person", person_id), (label, target_id), changes)
-
-
-def _activity_or_group(store: GraphStore, target_id: str) -> str:
-    rows = store.run_read(
-        "MATCH (t) WHERE (t:Activity OR t:Group) AND t.id = $id RETURN labels(t) AS labels",
-        id=target_id)
-    if not rows:
-        raise InvalidRecord([("target_id", f"no activity or group with id {target_id!r}")])
-    return "Activity" if "Activity" in rows[0]["labels"] else "Group"
-

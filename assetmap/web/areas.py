@@ -39,6 +39,7 @@ MEASURES = {
     "fragile_rate": "Fragile circles (%)",
     "carers_at_risk_rate": "Carers at risk of breakdown (%)",
     "access_per_1000": "Activities within reach per 1,000 residents",
+    "asset_desert": "Asset deserts (high risk, low access)",
     "at_risk": "People at risk (count)",
 }
 #: the table's and CSV's columns

@@ -142,26 +142,13 @@ def list_kind(slug: str) -> ResponseReturnValue:
     kind = _kind(slug)
     text = request.args.get("q", "").strip()
     page = max(1, request.args.get("page", 1, type=int))
-    rows, total = _search(get_store(), kind, text, page)
+    rows, total = kind.repo.search(get_store(), text, (page - 1) * PER_PAGE, PER_PAGE)
     return render_template("directory/list.html", kind=kind, rows=rows, total=total,
                            page=page, pages=max(1, -(-total // PER_PAGE)), q=text)
 
 
-def _search(store: GraphStore, kind: Kind, text: str, page: int) -> tuple[list[dict], int]:
-    where = "WHERE toLower(n.name) CONTAINS $text " if text else ""
-    label = kind.repo.label
-    total = store.run_read(f"MATCH (n:{label}) {where}RETURN count(n) AS n",
-                           text=text.lower())[0]["n"]
-    rows = store.run_read(
-        f"MATCH (n:{label}) {where}RETURN properties(n) AS n ORDER BY n.name, n.id "
-        "SKIP $skip LIMIT $limit", text=text.lower(), skip=(page - 1) * PER_PAGE, limit=PER_PAGE)
-    return [row["n"] for row in rows], total
-
-
 def _link_options(store: GraphStore, kind: Kind) -> dict[str, list[dict]]:
-    return {name: store.run_read(
-        f"MATCH (n:{KINDS[target].repo.label}) RETURN n.id AS id, n.name AS name "
-        "ORDER BY n.name LIMIT 5000") for name, target in kind.links.items()}
+    return {name: KINDS[target].repo.names(store) for name, target in kind.links.items()}
 
 
 def _submitted(kind: Kind) -> dict[str, Any]:
@@ -201,7 +188,7 @@ def edit(slug: str, node_id: str) -> ResponseReturnValue:
         abort(404, f"There is no such {kind.one}.")
     errors: dict[str, str] = {}
     shown = {**as_form(record, [f.name for f in kind.fields if f.widget == "list"]),
-             **_current_links(store, kind, node_id)}
+             **kind.repo.linked(store, node_id)}
     if request.method == "POST":
         shown = _shown(kind)
         try:
@@ -212,18 +199,6 @@ def edit(slug: str, node_id: str) -> ResponseReturnValue:
             flash("Changes saved.", "info")
             return redirect(url_for("directory.list_kind", slug=slug))
     return _form(kind, record, shown, errors)
-
-
-def _current_links(store: GraphStore, kind: Kind, node_id: str) -> dict[str, str]:
-    found = {}
-    for name in kind.links:
-        link = kind.repo.links[name]
-        rows = store.run_read(
-            f"MATCH (:{kind.repo.label} {{id: $id}})-[:{link.type}]->(t:{link.target}) "
-            "RETURN t.id AS id LIMIT 1", id=node_id)
-        if rows:
-            found[name] = rows[0]["id"]
-    return found
 
 
 def _shown(kind: Kind) -> dict[str, Any]:
@@ -244,15 +219,12 @@ def _form(kind: Kind, record: dict | None, shown: dict[str, Any],
 def delete(slug: str, node_id: str) -> ResponseReturnValue:
     kind = _kind(slug)
     store = get_store()
-    if kind.slug == "places":
-        held = store.run_read("MATCH (a:Activity)-[:HELD_AT]->(:Place {id: $id}) "
-                              "RETURN count(a) AS n", id=node_id)[0]["n"]
-        if held:
-            flash(f"{held} activities are held here: move or remove them first.", "error")
-            return redirect(url_for("directory.edit", slug=slug, node_id=node_id))
     try:
         kind.repo.delete(store, node_id)
     except NotFound:
         abort(404, f"There is no such {kind.one}.")
+    except InvalidRecord as exc:
+        flash(f"Not removed: {exc.problem}.", "error")
+        return redirect(url_for("directory.edit", slug=slug, node_id=node_id))
     flash(f"The {kind.one} is removed.", "info")
     return redirect(url_for("directory.list_kind", slug=slug))

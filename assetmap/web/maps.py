@@ -207,7 +207,12 @@ def choropleth(rows: list[dict], shapes: dict[str, dict], measure: str,
         if row["id"] not in shapes:
             continue
         value = row.get(measure)
-        shown = "withheld (small numbers)" if value is None else f"{value:g}"
+        if value is None:
+            shown = "withheld (small numbers)"
+        elif isinstance(value, bool):
+            shown = "yes" if value else "no"
+        else:
+            shown = f"{value:g}"
         features.append({
             "type": "Feature", "geometry": shapes[row["id"]],
             "properties": {"name": f"{row['name']} ({row['id']})", "value": shown,

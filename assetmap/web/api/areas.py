@@ -7,6 +7,7 @@ from typing import Any
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict
 
+from assetmap.graph import areas
 from assetmap.model import AreaLevel
 from assetmap.services import analysis
 from assetmap.web.api.auth import BEARER, api_user
@@ -33,11 +34,7 @@ class LevelQuery(BaseModel):
 @api.get("/areas", responses={422: ErrorList})
 def list_areas(query: LevelQuery) -> Any:
     """The areas at a level (small area, ward, local authority, health board)."""
-    rows = get_store().run_read(
-        "MATCH (a:Area {level: $level}) OPTIONAL MATCH (a)-[:PART_OF]->(p:Area) "
-        "RETURN a {.id, .name, .name_cy, .level, .population} AS a, p.id AS parent "
-        "ORDER BY a.name, a.id", level=query.level)
-    return {"items": [{**row["a"], "parent": row["parent"]} for row in rows]}
+    return {"items": areas.at_level(get_store(), query.level)}
 
 
 @api.get("/hotspots", responses={422: ErrorList})

@@ -60,16 +60,9 @@ def _routes(slug: str, model: type[Record], repo: NodeRepository) -> None:
             data, model, current_app.config["ASSETMAP"].instance_path)
 
     def list_nodes(query: PageQuery) -> Any:
-        where = "WHERE toLower(n.name) CONTAINS $text " if query.q else ""
-        params = {"text": (query.q or "").lower()}
-        store = get_store()
-        total = store.run_read(f"MATCH (n:{repo.label}) {where}RETURN count(n) AS n",
-                               **params)[0]["n"]
-        rows = store.run_read(
-            f"MATCH (n:{repo.label}) {where}RETURN properties(n) AS n ORDER BY n.name, n.id "
-            "SKIP $skip LIMIT $limit", skip=(query.page - 1) * query.per_page,
-            limit=query.per_page, **params)
-        return collection([row["n"] for row in rows], total, query.page, query.per_page)
+        rows, total = repo.search(get_store(), query.q, (query.page - 1) * query.per_page,
+                                  query.per_page)
+        return collection(rows, total, query.page, query.per_page)
 
     def get_node(path: NodePath) -> Any:
         return repo.get(get_store(), path.node_id)
