@@ -71,12 +71,21 @@ class TestWhoSeesWhom:
 
     def test_list_holds_exactly_the_organisations_people(self, client, sign_in,  # noqa: ANN001
                                                          sample_store: GraphStore) -> None:
+        from assetmap.graph import people as people_graph
+        for n in range(30):
+            people_graph.repo.create(sample_store, {"name": f"Extra {n:02d}"},
+                                     organisation_id="org-cvc")
         sign_in("connector", "org-cvc")
         expected = sample_store.run_read(
             "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: 'org-cvc'}) "
             "RETURN count(p) AS n")[0]["n"]
         html = client.get("/people/").get_data(as_text=True)
         assert f"{expected} people" in html
+        assert expected > 50 and 'rel="next" href="/people/?page=2"' in html
+        last = -(-expected // 50)
+        page = client.get(f"/people/?page={last}").get_data(as_text=True)
+        assert page.count('<td><a href="/people/') == expected - 50 * (last - 1)
+        assert 'rel="next"' not in page and f"Page {last} of {last}" in page
 
 
 class TestRecordingAPerson:

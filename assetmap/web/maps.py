@@ -147,16 +147,22 @@ def rounded_home(lat: float, lon: float) -> tuple[float, float]:
     return round(lat, HOME_DECIMALS), round(lon, HOME_DECIMALS)
 
 
+def _around_home(person: dict, home: tuple[float, float]) -> tuple[folium.Map, tuple]:
+    """A map centred on the person's rounded home, with it marked."""
+    centre = rounded_home(*home)
+    folium_map = new_map(location=centre, zoom_start=11, control_scale=True)
+    folium.CircleMarker(centre, radius=10, color="#00594f", fill=True, fill_opacity=0.9,
+                        tooltip=f"{escape(person['name'])} (home, rounded)").add_to(folium_map)
+    return folium_map, centre
+
+
 def circle_map(person: dict, members: list[dict],
                homes: dict[str, tuple[float, float]]) -> RenderedMap | None:
     """The person's circle around their (rounded) home; members with a recorded home are
     shown at their rounded home too, with a line to the person. None without a home."""
     if person["id"] not in homes:
         return None
-    centre = rounded_home(*homes[person["id"]])
-    folium_map = new_map(location=centre, zoom_start=11, control_scale=True)
-    folium.CircleMarker(centre, radius=10, color="#00594f", fill=True, fill_opacity=0.9,
-                        tooltip=f"{escape(person['name'])} (home, rounded)").add_to(folium_map)
+    folium_map, centre = _around_home(person, homes[person["id"]])
     points = [centre]
     for member in members:
         if member["person_id"] not in homes:
@@ -239,10 +245,7 @@ def suggestions_map(person: dict, suggestions: list[dict], places: dict[str, dic
     place, people at their rounded home. None when the person has no home recorded."""
     if person["id"] not in homes:
         return None
-    centre = rounded_home(*homes[person["id"]])
-    folium_map = new_map(location=centre, zoom_start=11, control_scale=True)
-    folium.CircleMarker(centre, radius=10, color="#00594f", fill=True, fill_opacity=0.9,
-                        tooltip=f"{escape(person['name'])} (home, rounded)").add_to(folium_map)
+    folium_map, centre = _around_home(person, homes[person["id"]])
     points = [centre]
     for rank, s in enumerate(suggestions, start=1):
         if s["id"] in places:

@@ -39,18 +39,6 @@ class Located(BaseModel):
     kind: str
 
 
-class AssetPage(BaseModel):
-    items: list[AssetRow]
-    location: Located | None = None
-    page: int
-    per_page: int
-    total: int
-    pages: int
-    links: Links | None = Field(None, alias="_links")
-
-    model_config = ConfigDict(populate_by_name=True)
-
-
 class PlaceActivity(BaseModel):
     activity: Activity
     runners: list[Runner]
@@ -60,15 +48,6 @@ class AssetDetail(BaseModel):
     place: Place
     activities: list[PlaceActivity]
     activity_id: str | None = None
-
-
-class Page(BaseModel):
-    """A page of a collection."""
-
-    items: list[dict[str, Any]]
-    page: int
-    per_page: int
-    total: int | None = None
 
 
 def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
@@ -102,3 +81,8 @@ class Collection(BaseModel):
     links: Links | None = Field(None, alias="_links")
 
     model_config = ConfigDict(populate_by_name=True)
+
+
+class AssetPage(Collection):
+    items: list[AssetRow]  # type: ignore[assignment]
+    location: Located | None = None
