@@ -216,6 +216,10 @@ def test_connector_records_a_circle_and_refers(page: Page, live_server: str,
 def test_coordinator_opens_the_hotspot_map_and_downloads_csv(page: Page, live_server: str,
                                                              sample_store: GraphStore) -> None:
     from assetmap.services import analysis
+    from seed.generator import generate, write
+    sample_store.clear()  # a demo-sized community: several areas at each level
+    sample_store.init_schema()
+    write(sample_store, generate(2000, seed=7))
     analysis.run_analysis(sample_store)
     _sign_in(page, live_server, *_staff(sample_store, "coordinator", "org-council"))
     page.get_by_role("link", name="Areas").click()
@@ -263,3 +267,24 @@ def test_carers_organisation_maps_a_carer(page: Page, live_server: str,
     expect(page.locator("#carer-risk")).to_contain_text("Breakdown risk")
     expect(page.get_by_role("link", name=cared_for["name"])).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "carer.png"), full_page=True)
+
+
+def test_pages_fit_a_phone_screen(browser: Browser, live_server: str,
+                                  sample_store: GraphStore) -> None:
+    person = sample_store.run_read(
+        "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: 'org-carers'}) "
+        "MATCH (p)-[k:KNOWS]->() WITH p, count(k) AS ties ORDER BY ties DESC, p.id "
+        "RETURN p.id AS id LIMIT 1")[0]["id"]
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    phone = context.new_page()
+    phone.route("**/*", lambda route: route.continue_()
+                if route.request.url.startswith(live_server) else route.abort())
+    try:
+        _sign_in(phone, live_server, *_staff(sample_store, "connector", "org-carers"))
+        for path in ("/find?near=Llanidloes&radius_km=20", f"/people/{person}",
+                     f"/people/{person}/suggestions", "/people/", "/directory/activities/"):
+            phone.goto(live_server + path)
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, f"{path} is {width} px wide on a 360 px screen"
+    finally:
+        context.close()
