@@ -98,3 +98,35 @@ def test_get_routes_by_role(app, client, sign_in, sample_store: GraphStore,  # n
         if response.status_code != expected:
             wrong.append((endpoint, url, response.status_code, expected))
     assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_every_change_needs_a_signed_in_user(app, client, sample_store: GraphStore) -> None:  # noqa: ANN001
+    """Anonymous POSTs (with a valid CSRF token) are sent to sign in; API changes are 401."""
+    from tests.conftest import csrf_token
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    arguments = _arguments(sample_store)
+    before = sample_store.counts()
+    wrong = []
+    for rule in app.url_map.iter_rules():
+        methods = rule.methods & {"POST", "PATCH", "DELETE"}
+        blueprint = rule.endpoint.split(".")[0]
+        if not methods or rule.endpoint == "auth.login":
+            continue
+        url = rule.rule
+        for name, value in arguments.items():
+            url = url.replace(name if name.startswith("/") else f"<{name}>", value)
+        url = url.replace("<carer_id>", arguments["other_id"]).replace(
+            "<target_id>", arguments["node_id"]).replace("<user_id>", "u").replace(
+            "<tie_id>", f"{arguments['person_id']}~{arguments['other_id']}")
+        for method in methods:
+            if url.startswith("/api/"):
+                response = client.open(url, method=method, json={})
+                expected = 401
+            else:
+                response = client.open(url, method=method, data={"csrf_token": token})
+                expected = 302
+            if response.status_code != expected or (
+                    expected == 302 and "/login" not in response.headers["Location"]):
+                wrong.append((blueprint, method, url, response.status_code))
+    assert wrong == [], "\n".join(map(str, wrong))
+    assert sample_store.counts() == before
