@@ -288,3 +288,22 @@ def test_pages_fit_a_phone_screen(browser: Browser, live_server: str,
             assert width <= 360, f"{path} is {width} px wide on a 360 px screen"
     finally:
         context.close()
+
+
+def test_use_my_location(browser: Browser, live_server: str, sample_store: GraphStore) -> None:
+    from assetmap.services import finder
+    here = {"latitude": 52.4490, "longitude": -3.5400}
+    context = browser.new_context(geolocation=here, permissions=["geolocation"])
+    tab = context.new_page()
+    tab.route("**/*", lambda route: route.continue_()
+              if route.request.url.startswith(live_server) else route.abort())
+    try:
+        tab.goto(live_server + "/find")
+        tab.get_by_role("button", name="Use my location").click()
+        expect(tab.get_by_role("heading", level=2)).to_contain_text("your location")
+        expected = finder.find(sample_store, finder.parse(
+            {"lat": "52.449", "lon": "-3.54", "radius_km": "10"}))
+        expect(tab.locator("li.result")).to_have_count(min(expected.total, 25))
+        assert "lat=52.4490" in tab.url and "lon=-3.5400" in tab.url
+    finally:
+        context.close()

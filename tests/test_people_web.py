@@ -156,10 +156,38 @@ class TestCircle:
         bryn = sample_store.run_read(
             "MATCH (:Person {id: $id})-[:KNOWS]->(o {name: 'Bryn Price'}) RETURN o.id AS id",
             id=megan)[0]["id"]
+        edit = f"/people/{megan}/ties/{bryn}/edit"
+        bad = _post(client, edit, {"relation": "neighbour", "circle": "3", "contact": "hourly",
+                                   "strength": "9"})
+        assert bad.status_code == 400
+        assert set(form_errors(bad.get_data(as_text=True))) == {"contact", "strength"}
+        good = _post(client, edit, {"relation": "friend", "circle": "2", "contact": "weekly",
+                                    "strength": "4"})
+        assert good.status_code == 302
+        assert sample_store.run_read(
+            "MATCH (:Person {id: $id})-[k:KNOWS]->(:Person {id: $b}) RETURN k.circle AS c, "
+            "k.relation AS r", id=megan, b=bryn) == [{"c": 2, "r": "friend"}]
         response = _post(client, f"/people/{megan}/ties/{bryn}/end", {}, f"/people/{megan}")
         assert response.status_code == 302
         assert sample_store.run_read("MATCH (:Person {id: $id})-[k:KNOWS]->() "
                                      "RETURN count(k) AS n", id=megan)[0]["n"] == 2
+
+    def test_choose_someone_already_recorded(self, client, megan: str,  # noqa: ANN001
+                                             sample_store: GraphStore) -> None:
+        known = _own_person(sample_store)
+        name = sample_store.run_read("MATCH (p:Person {id: $id}) RETURN p.name AS n",
+                                     id=known)[0]["n"]
+        found = client.get(f"/people/{megan}/ties/new?q={name.split()[0]}")
+        assert f'value="{known}"' in found.get_data(as_text=True)
+        tie = {"relation": "friend", "circle": "2", "contact": "weekly", "strength": "3"}
+        response = _post(client, f"/people/{megan}/ties/new", {**tie, "other_id": known})
+        assert response.status_code == 302
+        assert sample_store.run_read("MATCH (:Person {id: $a})-[k:KNOWS]->(:Person {id: $b}) "
+                                     "RETURN k.circle AS c", a=megan, b=known) == [{"c": 2}]
+        stranger = _other_orgs_person(sample_store)
+        refused = _post(client, f"/people/{megan}/ties/new", {**tie, "other_id": stranger},
+                        f"/people/{megan}/ties/new")
+        assert refused.status_code == 403
 
     def test_what_matters(self, client, megan: str) -> None:  # noqa: ANN001
         path = f"/people/{megan}/what-matters/new"

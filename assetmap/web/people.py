@@ -140,23 +140,34 @@ def show(person_id: str) -> ResponseReturnValue:
 # -- ties ----------------------------------------------------------------------------
 
 
+def _people_matching() -> tuple[str, list[dict]]:
+    """For the "who" chooser: the name searched for and the organisation's people matching."""
+    query = request.args.get("q", "").strip()
+    if not query:
+        return "", []
+    return query, people_graph.for_organisation(
+        get_store(), current_user.organisation_id, query, 0, 20)[0]
+
+
+def _chosen() -> str | None:
+    """The person picked in the "who" chooser (None: someone new), if they may be seen."""
+    other_id = request.form.get("other_id") or None
+    if other_id in (None, "new"):
+        return None
+    fetch_person(other_id)
+    return other_id
+
+
 @bp.route("/<person_id>/ties/new", methods=["GET", "POST"])
 def add_tie(person_id: str) -> ResponseReturnValue:
     person = fetch_person(person_id)
     errors: dict[str, str] = {}
     shown: dict[str, Any] = dict(request.values.items()) or {"circle": "2", "contact": "weekly",
                                                              "strength": "3"}
-    query = request.args.get("q", "").strip()
-    matches = people_graph.for_organisation(
-        get_store(), current_user.organisation_id, query, 0, 20)[0] if query else []
+    query, matches = _people_matching()
     if request.method == "POST":
-        tie = _tie_values()
-        other_id = request.form.get("other_id") or None
         try:
-            if other_id and other_id != "new":
-                fetch_person(other_id)
-            people.add_tie(get_store(), person_id, tie,
-                           other_id=None if other_id in (None, "new") else other_id,
+            people.add_tie(get_store(), person_id, _tie_values(), other_id=_chosen(),
                            new_person={"name": request.form.get("name", "").strip()},
                            organisation_id=current_user.organisation_id)
         except InvalidRecord as exc:
@@ -222,18 +233,12 @@ def add_carer(person_id: str) -> ResponseReturnValue:
     person = fetch_person(person_id)
     errors: dict[str, str] = {}
     shown: dict[str, Any] = dict(request.values.items())
-    query = request.args.get("q", "").strip()
-    matches = people_graph.for_organisation(
-        get_store(), current_user.organisation_id, query, 0, 20)[0] if query else []
+    query, matches = _people_matching()
     if request.method == "POST":
-        other_id = request.form.get("other_id") or None
-        existing = None if other_id in (None, "new") else other_id
         try:
-            if existing:
-                fetch_person(existing)
             carer_id = people.add_carer(
                 get_store(), person_id, values(request.form, text=("hours_per_week", "since")),
-                carer_id=existing, new_carer={"name": request.form.get("name", "").strip()},
+                carer_id=_chosen(), new_carer={"name": request.form.get("name", "").strip()},
                 organisation_id=current_user.organisation_id)
         except InvalidRecord as exc:
             errors = field_errors(exc)
