@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from assetmap import accounts, gazetteer
+from assetmap.audit import ACTIONS, AuditLog
 from assetmap.config import Config, ConfigError
 from assetmap.graph.embedded import EmbeddedServer, EmbeddedServerError
 from assetmap.graph.errors import StoreError
@@ -224,6 +225,39 @@ def tokens_revoke(ctx: click.Context, token_id: str) -> None:
     with _store(ctx) as store:
         accounts.revoke_token(store, token_id)
     click.echo(f"token {token_id} revoked")
+
+
+@main.group()
+def audit() -> None:
+    """The audit trail of access to person records and of sign-ins."""
+
+
+@audit.command("verify")
+@click.pass_context
+def audit_verify(ctx: click.Context) -> None:
+    """Check that no entry was changed, removed or reordered (exit 1 where one was)."""
+    log = AuditLog(ctx.obj.instance_path)
+    count, broken = log.verify()
+    if broken:
+        raise click.ClickException(
+            f"audit: line {broken.line} {broken.problem} ({count} entries before it are intact)")
+    click.echo(f"{count:,} entries, chain intact ({log.path})")
+
+
+@audit.command("show")
+@click.option("--person", "record_id", default=None, help="A record id (person or user).")
+@click.option("--actor", default=None, help="A user id, or the e-mail of a failed sign-in.")
+@click.option("--action", type=click.Choice(ACTIONS), default=None)
+@click.option("--since", default=None, help="YYYY-MM-DD")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
+@click.pass_context
+def audit_show(ctx: click.Context, record_id: str | None, actor: str | None,
+               action: str | None, since: str | None, limit: int) -> None:
+    """Entries matching the filters, newest first, as JSON lines."""
+    found = AuditLog(ctx.obj.instance_path).search(
+        actor=actor, action=action, record_id=record_id, since=since)
+    for entry in found[:limit]:
+        click.echo(json.dumps(entry, sort_keys=True, ensure_ascii=False))
 
 
 @main.group()

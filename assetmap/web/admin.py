@@ -8,10 +8,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from assetmap import accounts
+from assetmap.audit import ACTIONS
 from assetmap.graph import organisations as organisation_graph
 from assetmap.graph import users as user_graph
 from assetmap.graph.nodes import NotFound
 from assetmap.model import InvalidRecord, Role
+from assetmap.web import auditing
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store
 from assetmap.web.forms import field_errors, values
@@ -95,3 +97,24 @@ def change_user(user_id: str) -> ResponseReturnValue:
         flash("User updated.", "info")
     return redirect(url_for("admin.users"))
 
+
+
+AUDIT_PAGE = 100
+
+
+@bp.get("/audit")
+def audit() -> ResponseReturnValue:
+    """The audit trail, newest first, filtered by who, what, which record and when."""
+    filters = {key: request.args.get(key, "").strip() or None
+               for key in ("actor", "action", "record_id", "since", "until")}
+    if filters["action"] and filters["action"] not in ACTIONS:
+        abort(400, f"action: must be one of {', '.join(ACTIONS)}")
+    page = max(1, request.args.get("page", 1, type=int))
+    log = auditing.audit_log()
+    found = log.search(**filters)
+    count, broken = log.verify()
+    return render_template(
+        "admin/audit.html", entries=found[(page - 1) * AUDIT_PAGE: page * AUDIT_PAGE],
+        total=len(found), page=page, pages=max(1, -(-len(found) // AUDIT_PAGE)),
+        filters=filters, ACTIONS=ACTIONS, intact=broken is None, broken=broken, count=count,
+        pager_args={key: value for key, value in filters.items() if value})

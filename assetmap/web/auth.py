@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length
 from assetmap import accounts
 from assetmap.graph import users
 from assetmap.services.people import Viewer
-from assetmap.web import login_manager
+from assetmap.web import auditing, login_manager
 from assetmap.web.db import get_store
 
 bp = Blueprint("auth", __name__)
@@ -78,10 +78,13 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         record = accounts.authenticate(get_store(), form.email.data, form.password.data)
         if record is None:
+            auditing.log("login_failed", None, record_type="User",
+                         actor=form.email.data.strip().lower()[:254])
             flash("E-mail or password is not right.", "error")
         else:
             session.clear()  # a fresh session at sign-in
             login_user(SignedInUser(record))
+            auditing.log("login", record["id"], record_type="User")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("login.html", form=form)
 
@@ -89,6 +92,7 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 @login_required
 def logout() -> ResponseReturnValue:
+    auditing.log("logout", current_user.id, record_type="User")
     logout_user()
     session.clear()
     flash("You are signed out.", "info")

@@ -16,7 +16,8 @@ from assetmap.graph import people as people_graph
 from assetmap.graph.nodes import NotFound
 from assetmap.model import ACCESS_NEEDS, DAY_PARTS, WEEKDAYS, InvalidRecord, Person
 from assetmap.services import analysis, people
-from assetmap.web import ecomap, maps
+from assetmap.web import auditing, ecomap, maps
+from assetmap.web.auditing import log_access
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store
 from assetmap.web.forms import as_form, field_errors, values
@@ -49,6 +50,7 @@ def fetch_person(person_id: str) -> dict:
         abort(404, "There is no such person.")
     if not allowed:
         abort(403, "This person's record is not shared with your organisation.")
+    log_access(person_id)
     return people_graph.repo.get(store, person_id)
 
 
@@ -86,6 +88,7 @@ def create() -> ResponseReturnValue:
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
+            auditing.log("create", person["id"])
             flash(f"{person['name']} is recorded.", "info")
             return redirect(url_for("people.show", person_id=person["id"]))
     return render_template("people/form.html", person=None, values=shown, errors=errors,

@@ -12,6 +12,7 @@ from assetmap import accounts
 from assetmap.graph import people as people_graph
 from assetmap.graph.nodes import NotFound
 from assetmap.services import people
+from assetmap.web.auditing import log_access
 from assetmap.web.db import get_store
 
 BEARER = [{"bearer": []}]
@@ -45,4 +46,5 @@ def person_for(viewer: people.Viewer, person_id: str) -> dict:
         abort(404, f"no person with id {person_id!r}")
     if not allowed:
         abort(403, "this person's record is not shared with your organisation")
+    log_access(person_id)
     return people_graph.repo.get(store, person_id)

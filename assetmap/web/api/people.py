@@ -13,6 +13,7 @@ from assetmap import gazetteer
 from assetmap.graph import people as people_graph
 from assetmap.model import Id, Knows, Name, Person, ReferralStatus
 from assetmap.services import analysis, people
+from assetmap.web import auditing
 from assetmap.web.api.auth import BEARER, api_user, caller, person_for
 from assetmap.web.api.collections import collection
 from assetmap.web.api.errors import ErrorList
@@ -91,6 +92,7 @@ def create_person(body: Person) -> Any:
     data = _located(body.model_dump(exclude_none=True))
     created = people_graph.repo.create(get_store(), data,
                                        organisation_id=viewer.organisation_id)
+    auditing.log("create", created["id"])
     return created, 201, {"Location": url_for(".get_person", person_id=created["id"])}
 
 

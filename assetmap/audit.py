@@ -1,0 +1,140 @@
+"""The audit trail: who did what to which record, when and from where.
+
+An append-only file of JSON lines in ``<instance>/audit/audit.log`` (folder 0700, file
+0600). Each entry carries the hash of the one before, so changing, removing or reordering
+any entry breaks the chain from there on: ``assetmap audit verify`` finds where. Writers in
+several processes (web workers, the CLI) take an exclusive lock to append, and each entry
+is flushed to disk before the action it records is answered.
+
+Entries hold ids, never names or other personal details, so the trail may be kept after
+a person's record is erased.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assetmap.model import now_iso
+
+GENESIS = "0" * 64
+AUDIT_FILE = Path("audit") / "audit.log"
+#: what an entry can say was done
+ACTIONS = (
+    "view", "create", "update", "delete", "export", "share", "unshare", "consent",
+    "withdraw_consent", "erase", "login", "login_failed", "logout", "lockout",
+)
+
+
+def _digest(previous: str, entry: dict[str, Any]) -> str:
+    body = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{previous}\n{body}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Broken:
+    """Where the chain breaks: the line number (from 1) and what is wrong."""
+
+    line: int
+    problem: str
+
+
+class AuditLog:
+    def __init__(self, instance_path: Path) -> None:
+        self.path = instance_path / AUDIT_FILE
+
+    def record(
+        self, action: str, actor: str | None, *, record_type: str | None = None,
+        record_id: str | None = None, address: str | None = None, detail: str | None = None,
+    ) -> dict[str, Any]:
+        """Append one entry and return it (with its ``hash``)."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown audit action {action!r}")
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "r+", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            last = _last_line(handle)
+            previous = json.loads(last)["hash"] if last else GENESIS
+            entry = {
+                "seq": json.loads(last)["seq"] + 1 if last else 1,
+                "at": now_iso(), "action": action, "actor": actor,
+                "record_type": record_type, "record_id": record_id,
+                "address": address, "detail": detail, "prev": previous,
+            }
+            entry["hash"] = _digest(previous, entry)
+            handle.write(json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        return entry
+
+    def entries(self) -> Iterator[dict[str, Any]]:
+        """Every entry, oldest first."""
+        if not self.path.exists():
+            return
+        with open(self.path, encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    yield json.loads(line)
+
+    def search(
+        self, *, actor: str | None = None, action: str | None = None,
+        record_id: str | None = None, since: str | None = None, until: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Entries matching every filter given, newest first (``since``/``until`` are dates
+        or timestamps compared as ISO text)."""
+        found = [
+            entry for entry in self.entries()
+            if (actor is None or entry["actor"] == actor)
+            and (action is None or entry["action"] == action)
+            and (record_id is None or entry["record_id"] == record_id)
+            and (since is None or entry["at"] >= since)
+            and (until is None or entry["at"][: len(until)] <= until)
+        ]
+        found.reverse()
+        return found
+
+    def verify(self) -> tuple[int, Broken | None]:
+        """Check the whole chain: ``(entries read, None)`` or where it first breaks."""
+        previous, count = GENESIS, 0
+        if not self.path.exists():
+            return 0, None
+        with open(self.path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                try:
+                    entry = json.loads(line)
+                    stated = entry.pop("hash")
+                except (ValueError, KeyError, AttributeError):
+                    return count, Broken(number, "not an audit entry")
+                if entry.get("prev") != previous:
+                    return count, Broken(number, "does not follow the entry before it")
+                if entry.get("seq") != number:
+                    return count, Broken(number, f"is numbered {entry.get('seq')}, not {number}")
+                if _digest(previous, entry) != stated:
+                    return count, Broken(number, "has been changed since it was written")
+                previous, count = stated, count + 1
+        return count, None
+
+
+def _last_line(handle: Any) -> str | None:
+    """The file's last non-empty line, read backwards from the end."""
+    handle.seek(0, os.SEEK_END)
+    end = handle.tell()
+    if end == 0:
+        return None
+    raw = handle.buffer
+    size, chunk = 0, b""
+    while size < end:
+        size = min(end, size + 4096)
+        raw.seek(end - size)
+        chunk = raw.read(size)
+        lines = chunk.rstrip(b"\n").split(b"\n")
+        if len(lines) > 1 or size == end:
+            return lines[-1].decode("utf-8") or None
+    return None
