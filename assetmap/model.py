@@ -205,6 +205,8 @@ Category = Literal[
 ]
 Frequency = Literal["weekly", "fortnightly", "monthly"]
 ReferralStatus = Literal["suggested", "contacted", "attended", "declined"]
+ConsentPurpose = Literal["share_with_organisation", "open_to_connect", "record_keeping"]
+CONSENT_PURPOSES: tuple[str, ...] = ConsentPurpose.__args__  # type: ignore[attr-defined]
 AccessNeed = Literal["step_free", "hearing_loop", "accessible_toilet", "parking"]
 ACCESS_NEEDS: tuple[str, ...] = AccessNeed.__args__  # type: ignore[attr-defined]
 #: an LSNS-6 answer as scored: 0 none, 1 one, 2 two, 3 three or four, 4 five to eight, 5 nine+
@@ -438,10 +440,27 @@ class Consent(Record):
     organisation_id: Id
     given_by: Literal["person", "representative"]
     representative_name: Name | None = None
-    purpose: Literal["share_with_organisation", "open_to_connect", "record_keeping"]
+    purpose: ConsentPurpose
     given_at: date
     until: date | None = None
     withdrawn_at: date | None = None
+    #: the user who recorded it
+    recorded_by: Id | None = None
+
+    @model_validator(mode="after")
+    def _who_and_when(self) -> Consent:
+        if self.given_by == "representative" and not self.representative_name:
+            raise FieldProblem("representative_name", "name the lawful representative")
+        if self.until is not None and self.until < self.given_at:
+            raise FieldProblem("until", "must not be before the date it was given")
+        if self.withdrawn_at is not None and self.withdrawn_at < self.given_at:
+            raise FieldProblem("withdrawn_at", "must not be before the date it was given")
+        return self
+
+    def active_on(self, day: date) -> bool:
+        """Given, not withdrawn, not expired on ``day``."""
+        return (self.given_at <= day and self.withdrawn_at is None
+                and (self.until is None or day <= self.until))
 
 
 class ApiToken(Record):

@@ -62,11 +62,16 @@ class TestWhoSeesWhom:
 
     def test_shared_with_the_organisation_is_visible(self, client, sign_in,  # noqa: ANN001
                                                      sample_store: GraphStore) -> None:
+        from assetmap.graph import consents
         other = _other_orgs_person(sample_store)
-        sample_store.run_write(
+        sample_store.run_write(  # a share with no consent behind it grants nothing
             "MATCH (p:Person {id: $id}), (o:Organisation {id: 'org-carers'}) "
             "CREATE (p)-[:SHARED_WITH {consent_id: 'c-1'}]->(o)", id=other)
         sign_in("connector", "org-carers")
+        assert client.get(f"/people/{other}").status_code == 403
+        consents.record(sample_store, {
+            "person_id": other, "organisation_id": "org-carers", "given_by": "person",
+            "purpose": "share_with_organisation", "given_at": "2026-01-01"})
         assert client.get(f"/people/{other}").status_code == 200
 
     def test_list_holds_exactly_the_organisations_people(self, client, sign_in,  # noqa: ANN001

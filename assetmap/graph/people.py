@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assetmap.graph import ties
+from assetmap.graph.consents import ACTIVE
 from assetmap.graph.nodes import SYSTEM_FIELDS, Link, NodeRepository, NotFound, _location_clause
 from assetmap.graph.store import GraphStore
 from assetmap.model import (
@@ -40,14 +41,18 @@ def circle(store: GraphStore, person_id: str) -> list[dict]:
     return ties.outgoing(store, "KNOWS", ("Person", person_id), "Person")
 
 
-def organisations(store: GraphStore, person_id: str) -> dict[str, Any]:
-    """Who recorded the person and which organisations it is shared with."""
+def organisations(store: GraphStore, person_id: str, today: str) -> dict[str, Any]:
+    """Who recorded the person and which organisations it is shared with on ``today``
+    (under a consent that is active then)."""
     rows = store.run_read(
         "MATCH (p:Person {id: $id}) OPTIONAL MATCH (p)-[:RECORDED_BY]->(o:Organisation) "
         "WITH p, collect(o.id) AS recorded "
-        "OPTIONAL MATCH (p)-[:SHARED_WITH]->(s:Organisation) "
-        "RETURN recorded, collect(s.id) AS shared",
-        id=person_id,
+        "OPTIONAL MATCH (p)-[s:SHARED_WITH]->(shared:Organisation) "
+        # (FalkorDB needs the WITH before reading s in the next OPTIONAL MATCH)
+        "WITH recorded, shared, s.consent_id AS cid OPTIONAL MATCH (c:Consent {id: cid}) "
+        f"RETURN recorded, collect(CASE WHEN c IS NOT NULL AND {ACTIVE} THEN shared.id END) "
+        "AS shared",
+        id=person_id, today=today,
     )
     if not rows:
         raise NotFound("Person", person_id)
@@ -56,17 +61,20 @@ def organisations(store: GraphStore, person_id: str) -> dict[str, Any]:
 
 def for_organisation(
     store: GraphStore, organisation_id: str, text: str | None = None,
-    skip: int = 0, limit: int = 50, carers_only: bool = False,
+    skip: int = 0, limit: int = 50, carers_only: bool = False, today: str = "",
 ) -> tuple[list[dict], int]:
-    """People recorded by the organisation or shared with it, by name; and how many.
-    ``carers_only``: only those who care for someone."""
+    """People recorded by the organisation or shared with it (under a consent active on
+    ``today``), by name; and how many. ``carers_only``: only those who care for someone."""
     conditions = (["toLower(p.name) CONTAINS $text"] if text else []) + (
         ["(p)-[:CARES_FOR]->()"] if carers_only else [])
     match = (
-        "MATCH (p:Person)-[:RECORDED_BY|SHARED_WITH]->(:Organisation {id: $org}) "
-        + (f"WHERE {' AND '.join(conditions)} " if conditions else "")
+        "MATCH (p:Person)-[r:RECORDED_BY|SHARED_WITH]->(:Organisation {id: $org}) "
+        "WITH p, r, r.consent_id AS cid OPTIONAL MATCH (c:Consent {id: cid}) WITH p, r, c "
+        f"WHERE (type(r) = 'RECORDED_BY' OR ({ACTIVE})) "
+        + "".join(f"AND {condition} " for condition in conditions)
     )
-    params = {"org": organisation_id, "text": (text or "").lower()}
+    params = {"org": organisation_id, "text": (text or "").lower(),
+              "today": today or now_iso()[:10]}
     total = store.run_read(f"{match}RETURN count(DISTINCT p) AS n", **params)[0]["n"]
     rows = store.run_read(
         f"{match}WITH DISTINCT p ORDER BY p.name, p.id SKIP $skip LIMIT $limit "

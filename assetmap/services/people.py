@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from assetmap.graph import people, ties
+from assetmap.graph import consents, people, ties
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
 from assetmap.model import InvalidRecord
@@ -39,7 +39,7 @@ def can_see(store: GraphStore, viewer: Viewer, person_id: str) -> bool:
     Coordinators see areas, not people; admins manage accounts, not people. Raises
     :class:`NotFound` when there is no such person.
     """
-    held_by = people.organisations(store, person_id)
+    held_by = people.organisations(store, person_id, today().isoformat())
     if viewer.role != "connector" or not viewer.organisation_id:
         return False
     return viewer.organisation_id in held_by["recorded_by"] + held_by["shared_with"]
@@ -148,3 +148,17 @@ def update_referral(store: GraphStore, person_id: str, target_id: str,
                     changes: dict[str, Any]) -> dict:
     label = people.referral_target(store, target_id)
     return ties.update(store, "REFERRED_TO", ("Person", person_id), (label, target_id), changes)
+
+
+def record_consent(store: GraphStore, person_id: str, data: dict[str, Any],
+                   recorded_by: str) -> dict:
+    """Record a consent about the person (by the user ``recorded_by``); a consent to share
+    with an organisation gives that organisation access from then on."""
+    return consents.record(store, {**data, "person_id": person_id, "recorded_by": recorded_by})
+
+
+def withdraw_consent(store: GraphStore, person_id: str, consent_id: str) -> dict:
+    """Withdraw today: sharing that rested on the consent ends at once."""
+    if consents.get(store, consent_id).get("person_id") != person_id:
+        raise NotFound("Consent", consent_id)
+    return consents.withdraw(store, consent_id, today().isoformat())

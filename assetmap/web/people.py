@@ -11,10 +11,18 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from assetmap import gazetteer
-from assetmap.graph import assets
+from assetmap.graph import assets, consents
+from assetmap.graph import organisations as organisation_graph
 from assetmap.graph import people as people_graph
 from assetmap.graph.nodes import NotFound
-from assetmap.model import ACCESS_NEEDS, DAY_PARTS, WEEKDAYS, InvalidRecord, Person
+from assetmap.model import (
+    ACCESS_NEEDS,
+    CONSENT_PURPOSES,
+    DAY_PARTS,
+    WEEKDAYS,
+    InvalidRecord,
+    Person,
+)
 from assetmap.services import analysis, people
 from assetmap.web import auditing, ecomap, maps
 from assetmap.web.auditing import log_access
@@ -134,6 +142,7 @@ def show(person_id: str) -> ResponseReturnValue:
         "people/show.html", person=person, report=report, circle=circle, care=care,
         placed=ecomap.layout(members, key), ecomap=ecomap,
         conversations=people_graph.conversations(store, person_id),
+        consents=consents.about(store, person_id), today=people.today().isoformat(),
         referrals=people_graph.referrals(store, person_id),
         map=maps.circle_map(person, members, people_graph.homes(
             store, [person_id, *[m["person_id"] for m in members]])),
@@ -265,6 +274,57 @@ def end_care(person_id: str, carer_id: str) -> ResponseReturnValue:
     flash("The caring is ended.", "info")
     _reassess(person_id, carer_id)
     return redirect(url_for("people.show", person_id=person_id) + "#circle")
+
+
+# -- consent and sharing ----------------------------------------------------------------
+
+
+@bp.route("/<person_id>/consents/new", methods=["GET", "POST"])
+def consent(person_id: str) -> ResponseReturnValue:
+    person = fetch_person(person_id)
+    store = get_store()
+    errors: dict[str, str] = {}
+    shown: dict[str, Any] = {"given_at": people.today().isoformat(), "given_by": "person",
+                             "organisation_id": current_user.organisation_id}
+    if request.method == "POST":
+        shown = dict(request.form.items())
+        data = values(request.form, text=("given_by", "representative_name", "organisation_id",
+                                          "purpose", "given_at", "until"))
+        try:
+            recorded = people.record_consent(
+                store, person_id, {k: v for k, v in data.items() if v is not None},
+                current_user.id)
+        except InvalidRecord as exc:
+            errors = field_errors(exc)
+        else:
+            auditing.log("consent", person_id, detail=f"consent {recorded['id']}")
+            if recorded["purpose"] == "share_with_organisation":
+                auditing.log("share", person_id, detail=f"with {recorded['organisation_id']}")
+            flash("The consent is recorded.", "info")
+            return redirect(url_for("people.show", person_id=person_id) + "#consent")
+    return render_template("people/consent_form.html", person=person, values=shown,
+                           errors=errors, organisations=organisation_graph.repo.list(
+                               store, order_by="name"), PURPOSES=CONSENT_PURPOSES,
+                           ), 400 if errors else 200
+
+
+@bp.post("/<person_id>/consents/<consent_id>/withdraw")
+def withdraw_consent(person_id: str, consent_id: str) -> ResponseReturnValue:
+    fetch_person(person_id)
+    try:
+        withdrawn = people.withdraw_consent(get_store(), person_id, consent_id)
+    except NotFound:
+        abort(404, "There is no such consent for this person.")
+    except InvalidRecord as exc:
+        flash(f"Not withdrawn: {exc.problem}.", "error")
+    else:
+        auditing.log("withdraw_consent", person_id, detail=f"consent {consent_id}")
+        if withdrawn["purpose"] == "share_with_organisation":
+            auditing.log("unshare", person_id, detail=f"with {withdrawn['organisation_id']}")
+        flash("The consent is withdrawn; what rested on it has ended.", "info")
+    if not people.can_see(get_store(), current_user.viewer, person_id):
+        return redirect(url_for("people.index"))
+    return redirect(url_for("people.show", person_id=person_id) + "#consent")
 
 
 # -- what matters ----------------------------------------------------------------------

@@ -1,0 +1,123 @@
+"""Consent and sharing: a consented share gives another organisation access, withdrawal
+or expiry ends it at once, opting in to be suggested follows its consent."""
+
+from __future__ import annotations
+
+import pytest
+
+from assetmap.audit import AuditLog
+from assetmap.graph import consents
+from assetmap.graph.store import GraphStore
+from tests.conftest import AuthActions, csrf_token, form_errors
+
+
+def _person_of(store: GraphStore, org: str) -> str:
+    return store.run_read(
+        "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: $org}) "
+        "RETURN p.id AS id ORDER BY p.id LIMIT 1", org=org)[0]["id"]
+
+
+def _post(client, path: str, data: dict, page: str):  # noqa: ANN001, ANN202
+    token = csrf_token(client.get(page).get_data(as_text=True))
+    return client.post(path, data={**data, "csrf_token": token})
+
+
+@pytest.fixture
+def two_connectors(app, sample_store: GraphStore):  # noqa: ANN001, ANN201
+    """A council connector and a carers' organisation connector, each with a client."""
+    from assetmap import accounts
+    clients = {}
+    for org in ("org-cvc", "org-carers"):
+        email = f"{org}@example.cymru"
+        _, password = accounts.create_user(sample_store, email, "connector", org)
+        client = app.test_client()
+        assert AuthActions(client).login(email, password).status_code == 302
+        clients[org] = client
+    return clients
+
+
+def test_share_then_withdraw(two_connectors, sample_store: GraphStore, app) -> None:  # noqa: ANN001
+    council, carers = two_connectors["org-cvc"], two_connectors["org-carers"]
+    person = _person_of(sample_store, "org-cvc")
+    assert carers.get(f"/people/{person}").status_code == 403
+    log = AuditLog(app.config["ASSETMAP"].instance_path)
+    seen = sum(1 for _ in log.entries())
+
+    form = f"/people/{person}/consents/new"
+    response = _post(council, form, {
+        "purpose": "share_with_organisation", "organisation_id": "org-carers",
+        "given_by": "representative", "representative_name": "Rhys (son, LPA)",
+        "given_at": "2026-01-05"}, form)
+    assert response.status_code == 302
+    assert carers.get(f"/people/{person}").status_code == 200
+    assert person in carers.get("/people/?q=").get_data(as_text=True)
+    page = council.get(f"/people/{person}").get_data(as_text=True)
+    assert "representative: Rhys (son, LPA)" in page and "Active" in page
+
+    consent = consents.about(sample_store, person)[0]
+    response = _post(carers, f"/people/{person}/consents/{consent['id']}/withdraw", {},
+                     f"/people/{person}")
+    assert response.status_code == 302 and response.headers["Location"] == "/people/"
+    assert carers.get(f"/people/{person}").status_code == 403, "access ends at once"
+    assert sample_store.run_read("MATCH (:Person {id: $id})-[s:SHARED_WITH]->() "
+                                 "RETURN count(s) AS n", id=person)[0]["n"] == 0
+    actions = [e["action"] for e in list(log.entries())[seen:]
+               if e["record_id"] == person and e["action"] != "view"]
+    assert actions == ["update", "consent", "share", "update", "withdraw_consent", "unshare"]
+
+
+def test_an_expired_or_future_consent_grants_nothing(two_connectors,  # noqa: ANN001
+                                                     sample_store: GraphStore) -> None:
+    person = _person_of(sample_store, "org-cvc")
+    consents.record(sample_store, {
+        "person_id": person, "organisation_id": "org-carers", "given_by": "person",
+        "purpose": "share_with_organisation", "given_at": "2024-01-01", "until": "2025-01-01"})
+    consents.record(sample_store, {
+        "person_id": person, "organisation_id": "org-carers", "given_by": "person",
+        "purpose": "share_with_organisation", "given_at": "2099-01-01"})
+    carers = two_connectors["org-carers"]
+    assert carers.get(f"/people/{person}").status_code == 403
+    assert person not in carers.get("/people/").get_data(as_text=True)
+
+
+def test_opting_in_and_out_of_suggestions(two_connectors, sample_store: GraphStore) -> None:  # noqa: ANN001
+    council = two_connectors["org-cvc"]
+    person = _person_of(sample_store, "org-cvc")
+    sample_store.run_write("MATCH (p:Person {id: $id}) SET p.open_to_connect = false", id=person)
+    form = f"/people/{person}/consents/new"
+    _post(council, form, {"purpose": "open_to_connect", "organisation_id": "org-cvc",
+                          "given_by": "person", "given_at": "2026-01-05"}, form)
+
+    def flag() -> bool:
+        return sample_store.run_read("MATCH (p:Person {id: $id}) RETURN p.open_to_connect AS f",
+                                     id=person)[0]["f"]
+
+    assert flag() is True
+    consent = consents.about(sample_store, person)[0]
+    _post(council, f"/people/{person}/consents/{consent['id']}/withdraw", {}, f"/people/{person}")
+    assert flag() is False
+    again = _post(council, f"/people/{person}/consents/{consent['id']}/withdraw", {},
+                  f"/people/{person}")
+    assert "already withdrawn" in council.get(again.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("data,field", [
+    ({"given_by": "representative"}, "representative_name"),
+    ({"until": "2020-01-01"}, "until"),
+    ({"purpose": "selling"}, "purpose"),
+    ({"organisation_id": "org-nowhere"}, "organisation_id"),
+    ({"given_at": ""}, "given_at"),
+])
+def test_bad_consent_is_reshown_and_nothing_written(two_connectors, data: dict,  # noqa: ANN001
+                                                    field: str,
+                                                    sample_store: GraphStore) -> None:
+    council = two_connectors["org-cvc"]
+    person = _person_of(sample_store, "org-cvc")
+    form = f"/people/{person}/consents/new"
+    before = sample_store.counts()
+    response = _post(council, form, {"purpose": "share_with_organisation",
+                                     "organisation_id": "org-carers", "given_by": "person",
+                                     "given_at": "2026-01-05", **data}, form)
+    assert response.status_code == 400
+    assert field in form_errors(response.get_data(as_text=True))
+    assert sample_store.counts() == before
