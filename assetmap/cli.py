@@ -24,7 +24,7 @@ from assetmap.graph.errors import StoreError
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore, embedded_directory
 from assetmap.model import AREA_LEVELS, InvalidRecord
-from assetmap.services import analysis
+from assetmap.services import analysis, subject_access
 
 EXPECTED_ERRORS = (
     ConfigError, EmbeddedServerError, StoreError, InvalidRecord, NotFound, ValueError, OSError,
@@ -427,6 +427,68 @@ def person_show(ctx: click.Context, person_id: str, as_json: bool, no_save: bool
         click.echo(f"  carer: {carer['hours_per_week']} hours a week, risk {carer['risk']}")
         for reason in carer["reasons"]:
             click.echo(f"  - {reason['text']}")
+
+
+@person.command("export")
+@click.argument("person_id")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, writable=True),
+              default=None, help="Also write a readable HTML document here.")
+@click.pass_context
+def person_export(ctx: click.Context, person_id: str, html_file: str | None) -> None:
+    """Subject access: everything held about the person, with their access history, as
+    JSON (and a readable HTML document). The export itself is audited."""
+    log = AuditLog(ctx.obj.instance_path)
+    with _store(ctx) as store:
+        held = subject_access.export(store, person_id, log)
+    log.record("export", "cli", record_type="Person", record_id=person_id,
+               detail="assetmap person export")
+    if html_file:
+        from assetmap.web.reports import subject_access_html
+
+        _private_write(html_file, subject_access_html(held))
+    click.echo(json.dumps(held, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+@person.command("erase")
+@click.argument("person_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--no-recompute", is_flag=True,
+              help="Do not rerun the community analysis afterwards.")
+@click.pass_context
+def person_erase(ctx: click.Context, person_id: str, yes: bool, no_recompute: bool) -> None:
+    """Erasure: delete the person, every tie to them and every record about them; keep only
+    an audit entry that an erasure happened. Others' assessments are recomputed."""
+    if not yes:
+        click.confirm(f"Erase {person_id} and everything about them? This cannot be undone",
+                      abort=True)
+    with _store(ctx) as store:
+        summary = subject_access.erase(store, person_id, recompute=not no_recompute)
+    AuditLog(ctx.obj.instance_path).record("erase", "cli", record_type="Person",
+                                           record_id=person_id)
+    click.echo(f"erased {person_id}: {summary['records']} records and "
+               f"{summary['relationships']} relationships; {summary['reassessed']} people "
+               "reassessed")
+
+
+@person.command("review")
+@click.option("--org", "organisation_id", required=True, help="Organisation id.")
+@click.option("--days", type=click.IntRange(1, 36500), default=None,
+              help="Untouched for this many days (default ASSETMAP_RETENTION_DAYS).")
+@click.pass_context
+def person_review(ctx: click.Context, organisation_id: str, days: int | None) -> None:
+    """Retention: the organisation's records not changed for a long time, oldest first."""
+    days = days or ctx.obj.retention_days
+    with _store(ctx) as store:
+        due = subject_access.due_for_review(store, organisation_id, days)
+    for row in due:
+        click.echo(f"{row['id']}  last changed {row['updated_at']}")
+    click.echo(f"{len(due)} records not changed for {days} days")
+
+
+def _private_write(path: str, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 @person.command("lsns6")

@@ -22,7 +22,7 @@ def _number(env: dict[str, str] | os._Environ, name: str, default: float) -> flo
     try:
         value = float(env.get(name, default))
     except ValueError:
-        raise ConfigError(f"{name}: must be a number of seconds") from None
+        raise ConfigError(f"{name}: must be a number") from None
     if value < 0:
         raise ConfigError(f"{name}: must not be negative")
     return value
@@ -40,6 +40,8 @@ class Config:
     neo4j_retry_seconds: float = 10.0
     secret_key: str = field(default="", repr=False)
     testing: bool = False
+    #: records not changed for this many days are listed for review
+    retention_days: int = 730
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -54,6 +56,7 @@ class Config:
             neo4j_database=env.get("ASSETMAP_NEO4J_DATABASE") or None,
             neo4j_retry_seconds=_number(env, "ASSETMAP_NEO4J_RETRY_SECONDS", 10.0),
             secret_key=env.get("ASSETMAP_SECRET_KEY", ""),
+            retention_days=int(_number(env, "ASSETMAP_RETENTION_DAYS", 730)),
         )
         config.check()
         return config

@@ -45,6 +45,12 @@ def can_see(store: GraphStore, viewer: Viewer, person_id: str) -> bool:
     return viewer.organisation_id in held_by["recorded_by"] + held_by["shared_with"]
 
 
+def is_recorder(store: GraphStore, viewer: Viewer, person_id: str) -> bool:
+    """The viewer's organisation recorded the person: only it may erase the record."""
+    return viewer.role == "connector" and viewer.organisation_id in people.organisations(
+        store, person_id, today().isoformat())["recorded_by"]
+
+
 def today() -> date:
     return datetime.now(UTC).date()
 

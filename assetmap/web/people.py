@@ -4,9 +4,20 @@ invitations and referrals. Every route that names a person fetches it through
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -23,8 +34,8 @@ from assetmap.model import (
     InvalidRecord,
     Person,
 )
-from assetmap.services import analysis, people
-from assetmap.web import auditing, ecomap, maps
+from assetmap.services import analysis, people, subject_access
+from assetmap.web import auditing, ecomap, jobs, maps, reports
 from assetmap.web.auditing import log_access
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store
@@ -69,6 +80,14 @@ def _person_values() -> dict[str, Any]:
     data["lat"] = data["lon"] = None
     instance = current_app.config["ASSETMAP"].instance_path
     return gazetteer.with_point_from_postcode(data, Person, instance)
+
+
+@bp.get("/review")
+def review() -> ResponseReturnValue:
+    """Retention: the organisation's records nobody has changed for a long time."""
+    days = current_app.config["ASSETMAP"].retention_days
+    due = subject_access.due_for_review(get_store(), current_user.organisation_id, days)
+    return render_template("people/review.html", due=due, days=days)
 
 
 @bp.get("/")
@@ -274,6 +293,46 @@ def end_care(person_id: str, carer_id: str) -> ResponseReturnValue:
     flash("The caring is ended.", "info")
     _reassess(person_id, carer_id)
     return redirect(url_for("people.show", person_id=person_id) + "#circle")
+
+
+# -- subject access and erasure ----------------------------------------------------------
+
+
+@bp.get("/<person_id>/export")
+def export(person_id: str) -> ResponseReturnValue:
+    """Everything held about the person: a readable document, or JSON with ?format=json."""
+    fetch_person(person_id)
+    held = subject_access.export(get_store(), person_id, auditing.audit_log())
+    auditing.log("export", person_id)
+    if request.args.get("format") == "json":
+        return Response(json.dumps(held, indent=2, sort_keys=True, ensure_ascii=False),
+                        mimetype="application/json", headers={
+                            "Content-Disposition": f"attachment; filename={person_id}.json"})
+    return reports.subject_access_html(held)
+
+
+@bp.route("/<person_id>/erase", methods=["GET", "POST"])
+def erase(person_id: str) -> ResponseReturnValue:
+    """Erase the person after the connector types their name to confirm."""
+    person = fetch_person(person_id)
+    store = get_store()
+    if not people.is_recorder(store, current_user.viewer, person_id):
+        abort(403, "Only the organisation that recorded this person can erase the record.")
+    error = None
+    if request.method == "POST":
+        if request.form.get("confirm_name", "").strip() != person["name"]:
+            error = "type the person's name exactly as shown to confirm"
+        else:
+            summary = subject_access.erase(store, person_id, recompute=False)
+            auditing.log("erase", person_id, detail=None)
+            jobs.start("analysis", lambda progress: analysis.run_analysis(store, progress))
+            flash(f"The record is erased ({summary['records']} records and "
+                  f"{summary['relationships']} ties removed); the area figures are being "
+                  "recomputed.", "info")
+            return redirect(url_for("people.index"))
+    return render_template("people/erase.html", person=person,
+                           errors={"confirm_name": error} if error else {},
+                           ), 400 if error else 200
 
 
 # -- consent and sharing ----------------------------------------------------------------

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import current_app, url_for
+from flask import abort, current_app, url_for
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from assetmap import gazetteer
 from assetmap.graph import people as people_graph
 from assetmap.model import Id, Knows, Name, Person, ReferralStatus
-from assetmap.services import analysis, people
-from assetmap.web import auditing
+from assetmap.services import analysis, people, subject_access
+from assetmap.web import auditing, jobs
 from assetmap.web.api.auth import BEARER, api_user, caller, person_for
 from assetmap.web.api.collections import collection
 from assetmap.web.api.errors import ErrorList
@@ -114,10 +114,26 @@ def update_person(path: PersonPath, body: PersonChanges) -> Any:  # type: ignore
 
 @api.delete("/people/<person_id>", responses={204: None, 404: ErrorList})
 def delete_person(path: PersonPath) -> Any:
-    """Delete the person with their ties and the records about them."""
-    person_for(_viewer(), path.person_id)
-    people_graph.repo.delete(get_store(), path.person_id)
+    """Erase the person: every tie to them and every record about them go; others'
+    assessments and the area figures are recomputed. Only the recording organisation."""
+    viewer = _viewer()
+    person_for(viewer, path.person_id)
+    if not people.is_recorder(get_store(), viewer, path.person_id):
+        abort(403, "only the organisation that recorded this person can erase the record")
+    subject_access.erase(get_store(), path.person_id, recompute=False)
+    auditing.log("erase", path.person_id)
+    store = get_store()
+    jobs.start("analysis", lambda progress: analysis.run_analysis(store, progress))
     return "", 204
+
+
+@api.get("/people/<person_id>/export")
+def export_person(path: PersonPath) -> Any:
+    """Subject access: everything held about the person, with their access history."""
+    person_for(_viewer(), path.person_id)
+    held = subject_access.export(get_store(), path.person_id, auditing.audit_log())
+    auditing.log("export", path.person_id)
+    return held
 
 
 @api.get("/people/<person_id>/ties")
