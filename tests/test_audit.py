@@ -116,7 +116,7 @@ class TestWebTrail:
         client.delete(f"/api/v1/people/{made['id']}",
                       headers={"Authorization": f"Bearer {token}"})
         assert [(e["action"], e["actor"]) for e in log.entries()] == [
-            ("create", user["id"]), ("delete", user["id"])]
+            ("create", user["id"]), ("delete", user["id"]), ("erase", user["id"])]
 
     def test_admin_viewer_filters_and_shows_the_chain(self, client, sign_in,  # noqa: ANN001
                                                      log: AuditLog) -> None:
