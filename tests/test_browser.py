@@ -199,6 +199,16 @@ def test_connector_records_a_circle_and_refers(page: Page, live_server: str,
     expect(page.locator("#fragile-warning")).to_contain_text("Siân Jones")
     expect(page.locator("svg g.member")).to_have_count(3)
 
+    # the nearest volunteer's record is shared with the carers' organisation (with their
+    # consent), so the connector may see and invite them
+    from assetmap.graph import consents
+    from assetmap.services import analysis
+    megan = page.url.split("/people/")[1].split("#")[0].split("/")[0]
+    candidate = next(s for s in analysis.suggest(sample_store, megan, 15)
+                     if s["kind"] in ("volunteer", "person"))
+    consents.record(sample_store, {
+        "person_id": candidate["id"], "organisation_id": "org-carers", "given_by": "person",
+        "purpose": "share_with_organisation", "given_at": "2026-01-01"})
     page.get_by_role("link", name="Suggestions", exact=True).click()
     invite = page.get_by_role("button", name=re.compile(r"^Invite ")).first
     invited = invite.inner_text().removeprefix("Invite ").removesuffix(" into the circle")

@@ -121,3 +121,35 @@ def test_bad_consent_is_reshown_and_nothing_written(two_connectors, data: dict, 
     assert response.status_code == 400
     assert field in form_errors(response.get_data(as_text=True))
     assert sample_store.counts() == before
+
+
+def test_suggestions_never_name_people_the_organisation_may_not_see(
+        two_connectors, sample_store: GraphStore) -> None:  # noqa: ANN001
+    from assetmap import accounts
+    from assetmap.graph import people as people_graph
+    from assetmap.services import analysis
+    carers = two_connectors["org-carers"]
+    hidden_found = shown_found = 0
+    for row in sample_store.run_read(
+            "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: 'org-carers'}) "
+            "WHERE p.lat IS NOT NULL RETURN p.id AS id ORDER BY p.id LIMIT 12"):
+        raw = [s for s in analysis.suggest(sample_store, row["id"], 15)
+               if s["kind"] in ("person", "volunteer")]
+        visible = people_graph.visible_to(sample_store, "org-carers", [s["id"] for s in raw],
+                                          "2026-11-25")
+        html = carers.get(f"/people/{row['id']}/suggestions").get_data(as_text=True)
+        for s in raw:
+            if s["id"] in visible:
+                shown_found += 1
+                assert s["name"] in html
+            else:
+                hidden_found += 1
+                assert s["name"] not in html and s["id"] not in html
+    assert hidden_found and shown_found, (hidden_found, shown_found)
+    accounts.create_user(sample_store, "sugg@example.cymru", "connector", "org-carers")
+    _, token = accounts.create_token(sample_store, "sugg@example.cymru")
+    items = carers.get(f"/api/v1/people/{row['id']}/suggestions?limit=15",
+                       headers={"Authorization": f"Bearer {token}"}).get_json()["items"]
+    for s in items:
+        if s["kind"] in ("person", "volunteer") and s["id"] is None:
+            assert s["name"][0].isupper() and "introduced_by" in s

@@ -233,6 +233,19 @@ class TestSuggestionsAndReferrals:
     def test_invite_a_suggested_person(self, client, megan: str,  # noqa: ANN001
                                        sample_store: GraphStore) -> None:
         import re
+
+        from assetmap.graph import consents
+        from assetmap.services import analysis
+        raw = [s for s in analysis.suggest(sample_store, megan, 15)
+               if s["kind"] in ("volunteer", "person")]
+        hidden = raw[0]["id"]
+        stranger = _post(client, f"/people/{megan}/invite",
+                         {"candidate_id": hidden, "kind": raw[0]["kind"]},
+                         f"/people/{megan}/suggestions")
+        assert stranger.status_code == 403, "not shared with us: cannot be invited"
+        consents.record(sample_store, {  # the volunteer agrees to share with us
+            "person_id": hidden, "organisation_id": "org-carers", "given_by": "person",
+            "purpose": "share_with_organisation", "given_at": "2026-01-01"})
         html = client.get(f"/people/{megan}/suggestions").get_data(as_text=True)
         invited = re.findall(r'name="candidate_id" value="([^"]+)">\s*<input type="hidden" '
                              r'name="kind" value="(\w+)"', html)

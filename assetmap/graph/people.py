@@ -91,6 +91,30 @@ _JOINS = {
 }
 
 
+def visible_to(store: GraphStore, organisation_id: str, ids: list[str], today: str) -> set[str]:
+    """Which of ``ids`` the organisation may see (recorded, or shared under an active
+    consent on ``today``)."""
+    rows = store.run_read(
+        "MATCH (p:Person)-[r:RECORDED_BY|SHARED_WITH]->(:Organisation {id: $org}) "
+        "WHERE p.id IN $ids "
+        "WITH p, r, r.consent_id AS cid OPTIONAL MATCH (c:Consent {id: cid}) WITH p, r, c "
+        f"WHERE type(r) = 'RECORDED_BY' OR ({ACTIVE}) RETURN DISTINCT p.id AS id",
+        org=organisation_id, ids=ids, today=today)
+    return {row["id"] for row in rows}
+
+
+def introducers(store: GraphStore, ids: list[str]) -> dict[str, dict]:
+    """For each person: a group they volunteer with and the organisation that recorded
+    them - who could make an introduction without the person being named."""
+    rows = store.run_read(
+        "MATCH (p:Person) WHERE p.id IN $ids "
+        "OPTIONAL MATCH (p)-[:VOLUNTEERS_WITH]->(g:Group) "
+        "OPTIONAL MATCH (p)-[:RECORDED_BY]->(o:Organisation) "
+        "RETURN p.id AS id, min(g.name) AS group_name, min(o.name) AS organisation",
+        ids=ids)
+    return {row["id"]: row for row in rows}
+
+
 def create_in_circle(
     store: GraphStore, person_id: str, new_person: dict[str, Any], tie: dict[str, Any],
     organisation_id: str, type_name: str = "KNOWS",

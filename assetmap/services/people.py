@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from assetmap.analysis.reasons import Reason, describe
 from assetmap.graph import consents, people, ties
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
 from assetmap.model import InvalidRecord
+from assetmap.services import analysis
 
 #: days from a referral to its follow-up, unless the connector says otherwise
 FOLLOW_UP_DAYS = 14
@@ -168,3 +170,41 @@ def withdraw_consent(store: GraphStore, person_id: str, consent_id: str) -> dict
     if consents.get(store, consent_id).get("person_id") != person_id:
         raise NotFound("Consent", consent_id)
     return consents.withdraw(store, consent_id, today().isoformat())
+
+
+def suggestions_for(
+    store: GraphStore, viewer: Viewer, person_id: str, limit: int = 10,
+    max_cost_pence: int | None = None,
+) -> list[dict[str, Any]]:
+    """Suggestions as the viewer may see them: a person whose record the viewer's
+    organisation may not see is not named ("a volunteer from <group>"), carries no id to
+    invite by, and says who could introduce them."""
+    found = analysis.suggest(store, person_id, limit, max_cost_pence)
+    people_ids = [s["id"] for s in found if s["kind"] in ("person", "volunteer")]
+    if not people_ids:
+        return found
+    visible = people.visible_to(store, viewer.organisation_id or "", people_ids,
+                                today().isoformat())
+    hidden = [pid for pid in people_ids if pid not in visible]
+    who = people.introducers(store, hidden) if hidden else {}
+    for suggestion in found:
+        if suggestion["id"] not in hidden:
+            continue
+        known = who.get(suggestion["id"], {})
+        if suggestion["kind"] == "volunteer" and known.get("group_name"):
+            label = f"a volunteer from {known['group_name']}"
+        elif suggestion["kind"] == "volunteer":
+            label = "a volunteer"
+        else:
+            label = "someone nearby who is open to connect"
+        names = {suggestion["id"]: label}
+        suggestion.update(
+            name=label[0].upper() + label[1:], id=None,
+            introduced_by=known.get("organisation"),
+            reasons=[{"code": r["code"],
+                      "params": {k: None if v == suggestion["id"] else v
+                                 for k, v in r["params"].items()},
+                      "text": describe(Reason(r["code"], r["params"]), names)}
+                     for r in suggestion["reasons"]],
+        )
+    return found

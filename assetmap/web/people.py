@@ -417,8 +417,8 @@ def what_matters(person_id: str) -> ResponseReturnValue:
 def suggestions(person_id: str) -> ResponseReturnValue:
     person = fetch_person(person_id)
     store = get_store()
-    found = analysis.suggest(store, person_id, limit=15)
-    ids = [s["id"] for s in found]
+    found = people.suggestions_for(store, current_user.viewer, person_id, limit=15)
+    ids = [s["id"] for s in found if s["id"]]
     suggestion_map = maps.suggestions_map(
         person, found, assets.where_held(store, ids),
         people_graph.homes(store, [person_id, *ids]))
@@ -429,9 +429,10 @@ def suggestions(person_id: str) -> ResponseReturnValue:
 @bp.post("/<person_id>/invite")
 def invite(person_id: str) -> ResponseReturnValue:
     person = fetch_person(person_id)
+    candidate = request.form.get("candidate_id", "")
+    fetch_person(candidate)  # only someone the organisation may see can be invited
     try:
-        people.invite(get_store(), person_id, request.form.get("candidate_id", ""),
-                      request.form.get("kind", ""))
+        people.invite(get_store(), person_id, candidate, request.form.get("kind", ""))
     except InvalidRecord as exc:
         flash(f"Could not invite: {exc}", "error")
         return redirect(url_for("people.suggestions", person_id=person_id))

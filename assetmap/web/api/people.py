@@ -200,9 +200,10 @@ def assessment(path: PersonPath) -> Any:
 @api.get("/people/<person_id>/suggestions")
 def suggestions(path: PersonPath, query: SuggestionQuery) -> Any:
     """Who or what could join the circle, ranked, with reasons."""
-    person_for(_viewer(), path.person_id)
-    return {"items": analysis.suggest(get_store(), path.person_id, query.limit,
-                                      query.max_cost_pence)}
+    viewer = _viewer()
+    person_for(viewer, path.person_id)
+    return {"items": people.suggestions_for(get_store(), viewer, path.person_id, query.limit,
+                                            query.max_cost_pence)}
 
 
 @api.post("/people/<person_id>/referrals", responses={201: None, 422: ErrorList})
