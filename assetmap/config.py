@@ -42,6 +42,11 @@ class Config:
     testing: bool = False
     #: records not changed for this many days are listed for review
     retention_days: int = 730
+    #: served over HTTPS (behind a TLS proxy): cookies are Secure and HSTS is sent
+    https: bool = False
+    #: a signed-in session ends after this many idle minutes, and this many hours in all
+    idle_minutes: float = 30.0
+    session_hours: float = 12.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -57,6 +62,9 @@ class Config:
             neo4j_retry_seconds=_number(env, "ASSETMAP_NEO4J_RETRY_SECONDS", 10.0),
             secret_key=env.get("ASSETMAP_SECRET_KEY", ""),
             retention_days=int(_number(env, "ASSETMAP_RETENTION_DAYS", 730)),
+            https=env.get("ASSETMAP_HTTPS", "").lower() in ("1", "true", "yes"),
+            idle_minutes=_number(env, "ASSETMAP_IDLE_MINUTES", 30.0),
+            session_hours=_number(env, "ASSETMAP_SESSION_HOURS", 12.0),
         )
         config.check()
         return config

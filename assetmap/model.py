@@ -396,6 +396,8 @@ class User(Record):
     role: Role
     password_hash: Annotated[str, StringConstraints(min_length=20, max_length=500)]
     active: bool = True
+    #: raised by "sign out everywhere": sessions made before it end
+    session_version: Annotated[int, Field(ge=0)] = 0
 
 
 class WhatMatters(Record):

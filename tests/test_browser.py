@@ -55,8 +55,12 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
     # only our own server: map tiles and CDN scripts are not reachable from here
     tab.route("**/*", lambda route: route.continue_()
               if route.request.url.startswith(live_server) else route.abort())
+    blocked: list[str] = []
+    tab.on("console", lambda message: blocked.append(message.text)
+           if "Content Security Policy" in message.text else None)
     yield tab
     context.close()
+    assert blocked == [], "the Content-Security-Policy blocked something the page needs"
 
 
 def _places_on_map(page: Page, timeout_s: float = 5.0) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask
 from flask_login import LoginManager
 from flask_openapi3 import Info, OpenAPI
 from flask_wtf.csrf import CSRFProtect
@@ -48,10 +48,11 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         ASSETMAP=config,
     )
 
-    from assetmap.web import db, filters
+    from assetmap.web import db, filters, security
 
     db.init_app(app)
     filters.init_app(app)
+    security.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -68,12 +69,5 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(directory.bp)
     register_api(app, csrf)
     errors.init_app(app)
-
-    @app.after_request
-    def security_headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
 
     return app

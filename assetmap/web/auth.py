@@ -7,7 +7,17 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -17,7 +27,7 @@ from wtforms.validators import DataRequired, Length
 from assetmap import accounts
 from assetmap.graph import users
 from assetmap.services.people import Viewer
-from assetmap.web import auditing, login_manager
+from assetmap.web import auditing, login_manager, security
 from assetmap.web.db import get_store
 
 bp = Blueprint("auth", __name__)
@@ -41,8 +51,13 @@ class SignedInUser(UserMixin):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> SignedInUser | None:
+    """The signed-in user, while their session is live (idle and absolute timeouts, not
+    ended by "sign out everywhere") and their account active."""
     record = users.by_id(get_store(), user_id)
-    if record is None or not record.get("active", True):
+    config = current_app.config["ASSETMAP"]
+    if record is None or not record.get("active", True) or not security.session_is_live(
+            record.get("session_version", 0), config.idle_minutes, config.session_hours):
+        session.clear()
         return None
     return SignedInUser(record)
 
@@ -82,7 +97,7 @@ def login() -> ResponseReturnValue:
                          actor=form.email.data.strip().lower()[:254])
             flash("E-mail or password is not right.", "error")
         else:
-            session.clear()  # a fresh session at sign-in
+            security.start_session(record["id"], record.get("session_version", 0))
             login_user(SignedInUser(record))
             auditing.log("login", record["id"], record_type="User")
             return redirect(_safe_next(request.args.get("next")))
@@ -96,6 +111,20 @@ def logout() -> ResponseReturnValue:
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> ResponseReturnValue:
+    """End every session of this user, on every device, including this one."""
+    record = users.by_id(get_store(), current_user.id) or {}
+    users.repo.update(get_store(), current_user.id,
+                      {"session_version": record.get("session_version", 0) + 1})
+    auditing.log("logout", current_user.id, record_type="User", detail="everywhere")
+    logout_user()
+    session.clear()
+    flash("You are signed out on every device.", "info")
     return redirect(url_for("public.home"))
 
 

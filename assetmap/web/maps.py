@@ -11,6 +11,8 @@ from flask import url_for
 from folium.plugins import MarkerCluster
 from markupsafe import Markup
 
+from assetmap.web.security import nonce
+
 WALES_CENTRE = (52.35, -3.45)
 
 # Folium's scripts and styles, served from our own static folder (static/vendor/README.md)
@@ -53,12 +55,14 @@ class RenderedMap:
 
 
 def render(folium_map: folium.Map) -> RenderedMap:
+    """Folium's markup in three parts; its inline scripts carry this response's nonce."""
     root = folium_map.get_root()
     root.render()
+    tagged = f'<script nonce="{nonce()}">'
     return RenderedMap(
-        header=Markup(root.header.render()),  # noqa: S704 - Folium's own markup
-        body=Markup(root.html.render()),  # noqa: S704
-        script=Markup(root.script.render()),  # noqa: S704
+        header=Markup(root.header.render().replace("<script>", tagged)),  # noqa: S704
+        body=Markup(root.html.render().replace("<script>", tagged)),  # noqa: S704
+        script=Markup(root.script.render()),  # noqa: S704 - our template wraps it
     )
 
 

@@ -1,0 +1,87 @@
+"""Security for every response and session: headers (a Content-Security-Policy with a
+nonce for our own inline scripts, Folium's included), session timeouts and cookie flags.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+from flask import Flask, Response, g, request, session
+
+#: the map tiles are the one thing a page loads from elsewhere
+TILES = "https://tile.openstreetmap.org"
+#: the API's documentation page uses inline scripts of its own
+DOCS_PREFIX = "/api/v1/swagger"
+
+
+def nonce() -> str:
+    """This response's script nonce."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def content_security_policy(script_nonce: str, docs: bool = False) -> str:
+    scripts = "'self' 'unsafe-inline'" if docs else f"'self' 'nonce-{script_nonce}'"
+    return "; ".join((
+        "default-src 'self'",
+        f"script-src {scripts}",
+        # Leaflet positions map panes with inline styles
+        "style-src 'self' 'unsafe-inline'",
+        f"img-src 'self' data: {TILES}",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ))
+
+
+def start_session(user_id: str, version: int) -> None:
+    """A fresh session for a user who has just signed in."""
+    session.clear()
+    now = time.time()
+    session.update(started_at=now, seen_at=now, version=version)
+    session.permanent = False
+    g.session_user = user_id
+
+
+def session_is_live(version: int, idle_minutes: float, session_hours: float) -> bool:
+    """Within the idle and absolute limits, and not ended by 'sign out everywhere'."""
+    now = time.time()
+    started, seen = session.get("started_at", 0), session.get("seen_at", 0)
+    if session.get("version") != version:
+        return False
+    if now - seen > idle_minutes * 60 or now - started > session_hours * 3600:
+        return False
+    session["seen_at"] = now
+    return True
+
+
+def init_app(app: Flask) -> None:
+    config = app.config["ASSETMAP"]
+    app.config.update(
+        SESSION_COOKIE_SECURE=config.https,
+        REMEMBER_COOKIE_SECURE=config.https,
+        SESSION_COOKIE_NAME="__Host-session" if config.https else "session",
+    )
+    app.jinja_env.globals["csp_nonce"] = nonce
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        docs = request.path.startswith(DOCS_PREFIX)
+        response.headers.setdefault("Content-Security-Policy",
+                                    content_security_policy(nonce(), docs))
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy",
+                                    "geolocation=(self), camera=(), microphone=()")
+        if config.https:
+            response.headers.setdefault("Strict-Transport-Security",
+                                        "max-age=63072000; includeSubDomains")
+        if request.path.startswith(("/people", "/api/v1/people", "/admin")):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
