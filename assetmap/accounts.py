@@ -7,6 +7,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 from assetmap.graph import users
 from assetmap.graph.nodes import NodeRepository, NotFound
@@ -29,6 +30,38 @@ DEMO_LOGINS = (
 def generate_password() -> str:
     """A random password of 16 URL-safe characters (about 96 bits)."""
     return secrets.token_urlsafe(12)
+
+
+#: the shortest password a person may choose (generated ones are 16 characters)
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 200
+
+
+def check_new_password(password: str, email: str = "", name: str = "") -> None:
+    """Refuse a password that is short or easy to guess: zxcvbn checks it against its
+    shipped lists of common passwords, names and words, and against the user's e-mail and
+    name. Raises :class:`InvalidRecord` naming ``password``."""
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise InvalidRecord([("password", f"must be {MIN_PASSWORD_LENGTH} to "
+                                          f"{MAX_PASSWORD_LENGTH} characters")])
+    verdict = zxcvbn(password, user_inputs=[part for part in (email, name, "assetmap") if part])
+    if verdict["score"] < 3:
+        why = verdict["feedback"]["warning"] or "it is too easy to guess"
+        raise InvalidRecord([("password", f"is too easy to guess: {why.rstrip('.')}; "
+                                          "a few uncommon words together work well")])
+
+
+def change_password(store: GraphStore, user_id: str, current: str, new: str) -> dict:
+    """Change a user's own password; every other session of theirs ends."""
+    user = users.by_id(store, user_id)
+    if user is None:
+        raise NotFound("User", user_id)
+    if not check_password(user["password_hash"], current):
+        raise InvalidRecord([("current_password", "is not right")])
+    check_new_password(new, user["email"], user.get("name") or "")
+    return users.repo.update(store, user_id, {
+        "password_hash": hash_password(new),
+        "session_version": user.get("session_version", 0) + 1})
 
 
 def hash_password(password: str) -> str:

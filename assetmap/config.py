@@ -47,6 +47,8 @@ class Config:
     #: a signed-in session ends after this many idle minutes, and this many hours in all
     idle_minutes: float = 30.0
     session_hours: float = 12.0
+    #: a Redis URL for rate-limit counters (default: the embedded or FalkorDB server)
+    ratelimit_storage: str = ""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -65,6 +67,7 @@ class Config:
             https=env.get("ASSETMAP_HTTPS", "").lower() in ("1", "true", "yes"),
             idle_minutes=_number(env, "ASSETMAP_IDLE_MINUTES", 30.0),
             session_hours=_number(env, "ASSETMAP_SESSION_HOURS", 12.0),
+            ratelimit_storage=env.get("ASSETMAP_RATELIMIT_STORAGE", ""),
         )
         config.check()
         return config

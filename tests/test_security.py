@@ -74,6 +74,7 @@ def _signed_in_client(app, store: GraphStore, email: str):  # noqa: ANN001, ANN2
                                    {"password_hash": accounts.hash_password(password)})
     assert AuthActions(client).login(email, password).status_code == 302
     assert client.get("/account").status_code == 200
+    client.password = password
     return client
 
 
@@ -100,3 +101,77 @@ def test_sign_out_everywhere(app, sample_store: GraphStore) -> None:  # noqa: AN
     assert laptop.get("/account").status_code == 302
     again = _signed_in_client(app, sample_store, "two@example.cymru")
     assert again.get("/account").status_code == 200, "a new sign-in works"
+
+
+def test_an_account_locks_after_repeated_failures(config, sample_store: GraphStore) -> None:  # noqa: ANN001
+    from assetmap import accounts
+    from assetmap.audit import AuditLog
+    from assetmap.web import create_app
+    _, password = accounts.create_user(sample_store, "lock@example.cymru", "connector",
+                                       "org-cvc")
+    _, other = accounts.create_user(sample_store, "fine@example.cymru", "connector", "org-cvc")
+    # two apps on the same instance stand for two worker processes: counts are shared
+    first, second = create_app(config).test_client(), create_app(config).test_client()
+    for attempt in range(5):
+        response = AuthActions(first if attempt % 2 else second).login(
+            "lock@example.cymru", "wrong password")
+        assert response.status_code == 200, attempt
+    locked = AuthActions(first).login("lock@example.cymru", password)
+    assert locked.status_code == 429
+    assert "locked after too many failed sign-ins" in locked.get_data(as_text=True)
+    assert AuthActions(second).login("fine@example.cymru", other).status_code == 302
+    assert any(e["action"] == "lockout" and e["actor"] == "lock@example.cymru"
+               for e in AuditLog(config.instance_path).entries())
+
+
+def test_one_address_cannot_hammer_the_sign_in(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+    page = client.get("/login").get_data(as_text=True)
+    token = csrf_token(page)
+    codes = [client.post("/login", data={"email": f"nobody{n}@example.cymru",
+                                         "password": "x", "csrf_token": token}).status_code
+             for n in range(31)]
+    assert codes[:30] == [200] * 30 and codes[30] == 429
+
+
+@pytest.mark.parametrize("new,field,message", [
+    ("short1!", "new_password", "must be 12 to 200 characters"),
+    ("password123456", "new_password", "too easy to guess"),
+    ("pw.change@example.cymru", "new_password", "too easy to guess"),
+])
+def test_weak_passwords_are_refused(app, sample_store: GraphStore, new: str, field: str,  # noqa: ANN001
+                                    message: str) -> None:
+    from tests.conftest import form_errors
+    client = _signed_in_client(app, sample_store, "pw.change@example.cymru")
+    page = client.get("/account").get_data(as_text=True)
+    response = client.post("/account", data={
+        "current_password": client.password, "new_password": new, "repeat_password": new,
+        "csrf_token": csrf_token(page)})
+    errors = form_errors(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert message in errors[field]
+
+
+def test_change_password_ends_other_sessions(app, sample_store: GraphStore) -> None:  # noqa: ANN001
+    from assetmap import accounts
+    from tests.conftest import form_errors
+    email = "changer@example.cymru"
+    client = _signed_in_client(app, sample_store, email)
+    password = client.password
+    other = app.test_client()
+    assert AuthActions(other).login(email, password).status_code == 302
+    page = client.get("/account").get_data(as_text=True)
+    wrong = client.post("/account", data={
+        "current_password": "not it", "new_password": "tawel fel y bedd ar fore Sul",
+        "repeat_password": "tawel fel y bedd ar fore Sul", "csrf_token": csrf_token(page)})
+    assert "current_password" in form_errors(wrong.get_data(as_text=True))
+    mismatch = client.post("/account", data={
+        "current_password": password, "new_password": "tawel fel y bedd ar fore Sul",
+        "repeat_password": "something else", "csrf_token": csrf_token(page)})
+    assert "repeat_password" in form_errors(mismatch.get_data(as_text=True))
+    done = client.post("/account", data={
+        "current_password": password, "new_password": "tawel fel y bedd ar fore Sul",
+        "repeat_password": "tawel fel y bedd ar fore Sul", "csrf_token": csrf_token(page)})
+    assert done.status_code == 302
+    assert client.get("/account").status_code == 200, "this session goes on"
+    assert other.get("/account").status_code == 302, "the other one ended"
+    assert accounts.authenticate(sample_store, email, "tawel fel y bedd ar fore Sul")

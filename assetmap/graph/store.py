@@ -13,6 +13,7 @@ values travel only as parameters.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -116,6 +117,25 @@ def embedded_directory(url: str) -> str | None:
     if not directory:
         raise ConfigError("ASSETMAP_GRAPH_URL: falkordb+embedded:// needs a folder path")
     return directory
+
+
+def counter_storage_uri(config: Config) -> str:
+    """Where shared counters (sign-in rate limits) live: the graph's own Redis-protocol
+    server when it is FalkorDB, so every worker process sees the same counts; in memory
+    (one process) for Neo4j unless ``ASSETMAP_RATELIMIT_STORAGE`` names a Redis server."""
+    if config.ratelimit_storage:
+        return config.ratelimit_storage
+    url = config.resolved_graph_url
+    directory = embedded_directory(url)
+    if directory is not None:
+        from assetmap.graph.embedded import SOCKET_NAME
+
+        return f"redis+unix://{Path(directory).absolute() / SOCKET_NAME}"
+    parts = urlsplit(url)
+    if parts.scheme in ("falkordb", "falkordbs"):
+        scheme = "rediss" if parts.scheme == "falkordbs" else "redis"
+        return f"{scheme}://{parts.netloc}"
+    return "memory://"
 
 
 def open_backend(config: Config) -> Backend:

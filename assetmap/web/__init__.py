@@ -6,12 +6,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_openapi3 import Info, OpenAPI
 from flask_wtf.csrf import CSRFProtect
 
 from assetmap import __version__
 from assetmap.config import Config
+from assetmap.graph.store import counter_storage_uri
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -53,6 +56,10 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     filters.init_app(app)
     security.init_app(app)
+    # one limiter per app; its counters live in the graph's own server, shared by workers
+    limiter = Limiter(get_remote_address, app=app, strategy="fixed-window",
+                      storage_uri=counter_storage_uri(config),
+                      key_prefix=f"assetmap:{config.graph_name}")
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -63,6 +70,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(finder.bp)
     app.register_blueprint(auth.bp)
+    auth.limit_sign_in(app, limiter)
     app.register_blueprint(people.bp)
     app.register_blueprint(areas.bp)
     app.register_blueprint(admin.bp)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Flask,
     abort,
     current_app,
     flash,
@@ -19,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_limiter import Limiter
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
@@ -26,9 +28,11 @@ from wtforms.validators import DataRequired, Length
 
 from assetmap import accounts
 from assetmap.graph import users
+from assetmap.model import InvalidRecord
 from assetmap.services.people import Viewer
 from assetmap.web import auditing, login_manager, security
 from assetmap.web.db import get_store
+from assetmap.web.forms import field_errors
 
 bp = Blueprint("auth", __name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -87,6 +91,35 @@ def _safe_next(target: str | None) -> str:
     return url_for("public.home")
 
 
+#: sign-in attempts allowed from one address, and failures allowed for one account before
+#: it is locked for the rest of the window (counted in the graph's server, for every worker)
+ATTEMPTS_PER_ADDRESS = "30 per minute"
+FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+
+
+def _account_key() -> str:
+    return "account:" + request.form.get("email", "").strip().lower()[:254]
+
+
+def _locked_out(limit: object) -> None:
+    auditing.log("lockout", None, record_type="User", actor=_account_key()[8:],
+                 detail=str(getattr(limit, "limit", "")))
+
+
+def limit_sign_in(app: Flask, limiter: Limiter) -> None:
+    """Put the sign-in limits on this app's sign-in view."""
+    view = app.view_functions["auth.login"]
+    view = limiter.limit(
+        FAILURES_PER_ACCOUNT, methods=["POST"], key_func=_account_key,
+        deduct_when=lambda response: response.status_code != 302, on_breach=_locked_out,
+        error_message="This account is locked after too many failed sign-ins: "
+                      "try again in 15 minutes.")(view)
+    view = limiter.limit(
+        ATTEMPTS_PER_ADDRESS, methods=["POST"],
+        error_message="Too many sign-in attempts from here: wait a minute and try again.")(view)
+    app.view_functions["auth.login"] = view
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     form = LoginForm()
@@ -128,7 +161,27 @@ def sign_out_everywhere() -> ResponseReturnValue:
     return redirect(url_for("public.home"))
 
 
-@bp.get("/account")
+@bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> ResponseReturnValue:
-    return render_template("account.html", user=current_user)
+    """The user's account; POST changes their password (other sessions then end)."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        new = request.form.get("new_password", "")
+        try:
+            if new != request.form.get("repeat_password", ""):
+                raise InvalidRecord([("repeat_password", "does not match the new password")])
+            changed = accounts.change_password(get_store(), current_user.id,
+                                               request.form.get("current_password", ""), new)
+        except InvalidRecord as exc:
+            errors = field_errors(exc)
+            if "password" in errors:
+                errors["new_password"] = errors.pop("password")
+        else:
+            auditing.log("update", current_user.id, record_type="User", detail="password")
+            security.start_session(current_user.id, changed["session_version"])
+            login_user(SignedInUser({**changed, "organisation_id": current_user.organisation_id}))
+            flash("Your password is changed; you are signed out everywhere else.", "info")
+            return redirect(url_for("auth.account"))
+    return render_template("account.html", user=current_user, errors=errors,
+                           min_length=accounts.MIN_PASSWORD_LENGTH), 400 if errors else 200
