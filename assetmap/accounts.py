@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import UTC, datetime
 
+import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
@@ -167,3 +169,67 @@ def tokens_of(store: GraphStore, email: str) -> list[dict]:
         "MATCH (t:ApiToken {user_id: $id}) RETURN t {.id, .name, .created_at, .revoked_at} "
         "AS t ORDER BY t.created_at", id=user["id"])
     return [row["t"] for row in rows]
+
+
+# ---------------------------------------------------------------------------
+# two-step sign-in (TOTP) and recovery codes
+
+RECOVERY_CODES = 10
+ISSUER = "assetmap"
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32(32)
+
+
+def totp_uri(secret: str, email: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
+
+
+def _code_step(secret: str, code: str, after: int | None) -> int | None:
+    """The time step ``code`` is valid for (this one or its neighbours, for clock drift),
+    if later than ``after``; else None."""
+    totp, code = pyotp.TOTP(secret), "".join(code.split())
+    now = totp.timecode(datetime.now(UTC))
+    for step in (now, now - 1, now + 1):
+        if (after is None or step > after) and secrets.compare_digest(
+                totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def enable_totp(store: GraphStore, user_id: str, secret: str, code: str) -> list[str]:
+    """Turn on two-step sign-in once the user shows a code from their app; returns new
+    recovery codes (shown once; only their hashes are kept)."""
+    step = _code_step(secret, code, None)
+    if step is None:
+        raise InvalidRecord([("code", "is not the code your app shows now")])
+    codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
+    users.repo.update(store, user_id, {"totp_secret": secret, "totp_last_step": step,
+                                       "recovery_codes": [_token_hash(c) for c in codes]})
+    return codes
+
+
+def disable_totp(store: GraphStore, user_id: str, code: str) -> None:
+    if not verify_second_step(store, user_id, code):
+        raise InvalidRecord([("code", "is not a current code or an unused recovery code")])
+    users.repo.update(store, user_id, {"totp_secret": None, "totp_last_step": None,
+                                       "recovery_codes": []})
+
+
+def verify_second_step(store: GraphStore, user_id: str, code: str) -> bool:
+    """A current code from the user's app (each usable once), or one of their unused
+    recovery codes (then spent)."""
+    user = users.by_id(store, user_id)
+    if user is None or not user.get("totp_secret"):
+        return False
+    step = _code_step(user["totp_secret"], code, user.get("totp_last_step"))
+    if step is not None:
+        users.repo.update(store, user_id, {"totp_last_step": step})
+        return True
+    spent = _token_hash("".join(code.split()).lower())
+    if spent in (user.get("recovery_codes") or []):
+        users.repo.update(store, user_id, {"recovery_codes": [
+            c for c in user["recovery_codes"] if c != spent]})
+        return True
+    return False

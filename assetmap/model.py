@@ -398,6 +398,12 @@ class User(Record):
     active: bool = True
     #: raised by "sign out everywhere": sessions made before it end
     session_version: Annotated[int, Field(ge=0)] = 0
+    #: two-step sign-in: the TOTP secret (base32), the last time step used (no replays),
+    #: and SHA-256 hashes of the unused recovery codes
+    totp_secret: Annotated[str, StringConstraints(pattern=r"^[A-Z2-7]{32}$")] | None = None
+    totp_last_step: Annotated[int, Field(ge=0)] | None = None
+    recovery_codes: Annotated[list[Annotated[str, StringConstraints(
+        pattern=r"^[0-9a-f]{64}$")]], Field(max_length=20)] = []
 
 
 class WhatMatters(Record):

@@ -34,6 +34,7 @@ EXCEPTIONS = {
     "auth.login": (200, 200, 200, 200),
     "areas.run_status": (302, 403, 404, 403),  # no such job in this process
     "finder.print_list": (400, 400, 400, 400),  # nothing searched for
+    "auth.second_step": (302, 302, 302, 302),  # no password step waiting
 }
 
 

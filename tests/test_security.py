@@ -175,3 +175,43 @@ def test_change_password_ends_other_sessions(app, sample_store: GraphStore) -> N
     assert client.get("/account").status_code == 200, "this session goes on"
     assert other.get("/account").status_code == 302, "the other one ended"
     assert accounts.authenticate(sample_store, email, "tawel fel y bedd ar fore Sul")
+
+
+def test_two_step_sign_in(app, sample_store: GraphStore) -> None:  # noqa: ANN001
+    import pyotp
+
+    from assetmap import accounts
+    from assetmap.audit import AuditLog
+    email = "twostep@example.cymru"
+    client = _signed_in_client(app, sample_store, email)
+    setup = client.get("/account/two-step").get_data(as_text=True)
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', setup).group(1)
+    assert "<svg" in setup, "a QR code to scan"
+    wrong = client.post("/account/two-step", data={"code": "000000",
+                                                   "csrf_token": csrf_token(setup)})
+    assert "is not the code your app shows now" in wrong.get_data(as_text=True)
+    done = client.post("/account/two-step", data={"code": pyotp.TOTP(secret).now(),
+                                                  "csrf_token": csrf_token(setup)})
+    codes = re.findall(r"<li><code>([0-9a-f]{10})</code></li>", done.get_data(as_text=True))
+    assert len(codes) == 10
+    stored = accounts.users.by_email(sample_store, email)
+    assert stored["totp_secret"] == secret and codes[0] not in str(stored)
+
+    fresh = app.test_client()
+    step = AuthActions(fresh).login(email, client.password)
+    assert step.status_code == 302 and "/login/code" in step.headers["Location"]
+    assert fresh.get("/account").status_code == 302, "not signed in before the code"
+    page = fresh.get("/login/code").get_data(as_text=True)
+    bad = fresh.post("/login/code", data={"code": "123456", "csrf_token": csrf_token(page)})
+    assert "That code is not right." in bad.get_data(as_text=True)
+    used = fresh.post("/login/code", data={"code": codes[0], "csrf_token": csrf_token(page)})
+    assert used.status_code == 302 and fresh.get("/account").status_code == 200
+
+    again = app.test_client()
+    AuthActions(again).login(email, client.password)
+    page = again.get("/login/code").get_data(as_text=True)
+    spent = again.post("/login/code", data={"code": codes[0], "csrf_token": csrf_token(page)})
+    assert "That code is not right." in spent.get_data(as_text=True), "recovery codes work once"
+    log = [e for e in AuditLog(app.config["ASSETMAP"].instance_path).entries()
+           if e["record_id"] == stored["id"] or e["actor"] == stored["id"]]
+    assert {"login_failed", "login"} <= {e["action"] for e in log}

@@ -38,4 +38,9 @@ def everyone(store: GraphStore, limit: int = 1000) -> list[dict]:
     """Every user with their organisation, by e-mail (no password hashes)."""
     rows = store.run_read(
         f"MATCH (u:User) {_WITH_ORGANISATION} ORDER BY u.email LIMIT $limit", limit=limit)
-    return [{k: v for k, v in user.items() if k != "password_hash"} for user in _joined(rows)]
+    return [{**{k: v for k, v in user.items() if k not in SECRETS},
+             "two_step": bool(user.get("totp_secret"))} for user in _joined(rows)]
+
+
+#: what a list of users never shows
+SECRETS = ("password_hash", "totp_secret", "recovery_codes", "totp_last_step")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import segno
 from flask import (
     Blueprint,
     Flask,
@@ -23,7 +25,8 @@ from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from markupsafe import Markup
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from assetmap import accounts
@@ -46,6 +49,7 @@ class SignedInUser(UserMixin):
         self.name = record.get("name") or record["email"]
         self.organisation_id = record.get("organisation_id")
         self.organisation_name = record.get("organisation_name")
+        self.two_step = bool(record.get("totp_secret"))
 
 
     @property
@@ -106,6 +110,52 @@ def _locked_out(limit: object) -> None:
                  detail=str(getattr(limit, "limit", "")))
 
 
+#: how long the code step may wait after the password step, in seconds
+PENDING_SECONDS = 300
+
+
+def _signed_in(record: dict, how: str) -> None:
+    security.start_session(record["id"], record.get("session_version", 0))
+    login_user(SignedInUser(record))
+    auditing.log("login", record["id"], record_type="User", detail=how)
+
+
+def _pending_user() -> str | None:
+    pending = session.get("pending") or {}
+    if time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    return pending.get("user")
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired(), Length(max=40)])
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def second_step() -> ResponseReturnValue:
+    """The second step of signing in: a code from the user's app, or a recovery code."""
+    user_id = _pending_user()
+    if user_id is None:
+        session.pop("pending", None)
+        flash("Sign in again: the code step waited too long.", "error")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if accounts.verify_second_step(get_store(), user_id, form.code.data):
+            record = users.by_id(get_store(), user_id)
+            if record and record.get("active", True):
+                _signed_in(record, "password and code")
+                return redirect(_safe_next(request.args.get("next")))
+        auditing.log("login_failed", user_id, record_type="User", actor=user_id,
+                     detail="wrong code")
+        flash("That code is not right.", "error")
+    return render_template("login_code.html", form=form)
+
+
+def _pending_key() -> str:
+    return "pending:" + str((session.get("pending") or {}).get("user"))
+
+
 def limit_sign_in(app: Flask, limiter: Limiter) -> None:
     """Put the sign-in limits on this app's sign-in view."""
     view = app.view_functions["auth.login"]
@@ -118,6 +168,11 @@ def limit_sign_in(app: Flask, limiter: Limiter) -> None:
         ATTEMPTS_PER_ADDRESS, methods=["POST"],
         error_message="Too many sign-in attempts from here: wait a minute and try again.")(view)
     app.view_functions["auth.login"] = view
+    app.view_functions["auth.second_step"] = limiter.limit(
+        FAILURES_PER_ACCOUNT, methods=["POST"], key_func=_pending_key,
+        deduct_when=lambda response: response.status_code != 302, on_breach=_locked_out,
+        error_message="Too many wrong codes: try again in 15 minutes.",
+    )(app.view_functions["auth.second_step"])
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -129,10 +184,12 @@ def login() -> ResponseReturnValue:
             auditing.log("login_failed", None, record_type="User",
                          actor=form.email.data.strip().lower()[:254])
             flash("E-mail or password is not right.", "error")
+        elif record.get("totp_secret"):
+            session.clear()  # nothing of the password step is kept but who is waiting
+            session["pending"] = {"user": record["id"], "at": time.time()}
+            return redirect(url_for("auth.second_step", next=request.args.get("next")))
         else:
-            security.start_session(record["id"], record.get("session_version", 0))
-            login_user(SignedInUser(record))
-            auditing.log("login", record["id"], record_type="User")
+            _signed_in(record, "password")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("login.html", form=form)
 
@@ -145,6 +202,41 @@ def logout() -> ResponseReturnValue:
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("public.home"))
+
+
+@bp.route("/account/two-step", methods=["GET", "POST"])
+@login_required
+def two_step() -> ResponseReturnValue:
+    """Set up two-step sign-in: scan the code, then type what the app shows."""
+    secret = session.get("totp_setup") or accounts.new_totp_secret()
+    session["totp_setup"] = secret
+    form = CodeForm()
+    codes = None
+    if form.validate_on_submit():
+        try:
+            codes = accounts.enable_totp(get_store(), current_user.id, secret, form.code.data)
+        except InvalidRecord as exc:
+            form.code.errors = [exc.problem]
+        else:
+            session.pop("totp_setup", None)
+            auditing.log("update", current_user.id, record_type="User", detail="two-step on")
+    uri = accounts.totp_uri(secret, current_user.email)
+    return render_template("two_step.html", form=form, codes=codes, secret=secret,
+                           qr=Markup(segno.make(uri).svg_inline(scale=5)),  # noqa: S704
+                           )
+
+
+@bp.post("/account/two-step/off")
+@login_required
+def two_step_off() -> ResponseReturnValue:
+    try:
+        accounts.disable_totp(get_store(), current_user.id, request.form.get("code", ""))
+    except InvalidRecord as exc:
+        flash(f"Two-step sign-in stays on: the code {exc.problem}.", "error")
+    else:
+        auditing.log("update", current_user.id, record_type="User", detail="two-step off")
+        flash("Two-step sign-in is off.", "info")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/sign-out-everywhere")
