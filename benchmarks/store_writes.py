@@ -47,7 +47,8 @@ def run(people: int) -> None:
         ours_s = _timed(lambda: ties.create_many(ours, "KNOWS", "Person", "Person", knows))
 
         peer_store = fresh_graph("peer")
-        graph = FalkorDB(unix_socket_path=str(server.socket_path)).select_graph("peer")
+        graph = FalkorDB(unix_socket_path=str(server.socket_path),
+                         password=server.password()).select_graph("peer")
         query = ("UNWIND $rows AS row MATCH (a:Person {id: row.a}) MATCH (b:Person {id: row.b}) "
                  "CREATE (a)-[r:KNOWS]->(b) SET r = row.p RETURN count(r) AS n")
 

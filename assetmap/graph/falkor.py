@@ -36,7 +36,8 @@ class FalkorBackend:
     def embedded(cls, directory: str, graph_name: str, appendfsync: str) -> FalkorBackend:
         server = EmbeddedServer(directory, appendfsync=appendfsync)
         server.ensure_running()
-        db = FalkorDB(unix_socket_path=str(server.socket_path), retry=no_retry())
+        db = FalkorDB(unix_socket_path=str(server.socket_path), password=server.password(),
+                      retry=no_retry())
         return cls(db, graph_name, server)
 
     @classmethod

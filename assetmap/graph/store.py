@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from assetmap.config import Config, ConfigError
 from assetmap.graph.dialect import Dialect, SchemaStatement
@@ -128,9 +128,13 @@ def counter_storage_uri(config: Config) -> str:
     url = config.resolved_graph_url
     directory = embedded_directory(url)
     if directory is not None:
-        from assetmap.graph.embedded import SOCKET_NAME
+        from assetmap.graph.embedded import EmbeddedServer
 
-        return f"redis+unix://{Path(directory).absolute() / SOCKET_NAME}"
+        server = EmbeddedServer(Path(directory), appendfsync=config.appendfsync)
+        server.ensure_running()  # its password is made when it first starts
+        secret = server.password()
+        return f"redis+unix://{server.socket_path}" + (
+            f"?password={quote(secret)}" if secret else "")
     parts = urlsplit(url)
     if parts.scheme in ("falkordb", "falkordbs"):
         scheme = "rediss" if parts.scheme == "falkordbs" else "redis"
