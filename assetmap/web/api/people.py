@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import abort, current_app, url_for
+from flask import abort, current_app, g, request, url_for
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -61,8 +61,15 @@ class SuggestionQuery(BaseModel):
 
 @api.before_request
 def connectors_only() -> None:
-    """Checked before the body is read: without a token the answer is 401, never 422."""
-    api_user("connector")
+    """Checked before the body is read: without a token the answer is 401, and a person
+    the caller may not see is 403 whatever the body holds (never 422 first)."""
+    viewer = api_user("connector")
+    arguments = request.view_args or {}
+    person_id = arguments.get("person_id")
+    if "tie_id" in arguments:
+        person_id = people.split_tie_id(arguments["tie_id"])[0]
+    if person_id:
+        g.person = person_for(viewer, person_id)
 
 
 def _viewer() -> people.Viewer:
@@ -98,13 +105,12 @@ def create_person(body: Person) -> Any:
 
 @api.get("/people/<person_id>", responses={200: Person, 404: ErrorList})
 def get_person(path: PersonPath) -> Any:
-    return person_for(_viewer(), path.person_id)
+    return g.person
 
 
 @api.patch("/people/<person_id>", responses={200: Person, 404: ErrorList, 422: ErrorList})
 def update_person(path: PersonPath, body: PersonChanges) -> Any:  # type: ignore[valid-type]
     """Change some fields; ``null`` removes one. A new postcode moves the home point."""
-    person_for(_viewer(), path.person_id)
     changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
     if changes.get("postcode") and "lat" not in changes:
         changes = {**changes, **{k: v for k, v in _located(
@@ -117,7 +123,6 @@ def delete_person(path: PersonPath) -> Any:
     """Erase the person: every tie to them and every record about them go; others'
     assessments and the area figures are recomputed. Only the recording organisation."""
     viewer = _viewer()
-    person_for(viewer, path.person_id)
     if not people.is_recorder(get_store(), viewer, path.person_id):
         abort(403, "only the organisation that recorded this person can erase the record")
     subject_access.erase(get_store(), path.person_id, recompute=False)
@@ -130,7 +135,6 @@ def delete_person(path: PersonPath) -> Any:
 @api.get("/people/<person_id>/export")
 def export_person(path: PersonPath) -> Any:
     """Subject access: everything held about the person, with their access history."""
-    person_for(_viewer(), path.person_id)
     held = subject_access.export(get_store(), path.person_id, auditing.audit_log())
     auditing.log("export", path.person_id)
     return held
@@ -139,14 +143,12 @@ def export_person(path: PersonPath) -> Any:
 @api.get("/people/<person_id>/ties")
 def list_ties(path: PersonPath) -> Any:
     """The person's ties, by circle; each tie's ``id`` is what ``DELETE /ties/{id}`` takes."""
-    person_for(_viewer(), path.person_id)
     return {"items": people.circle(get_store(), path.person_id)}
 
 
 @api.post("/people/<person_id>/ties", responses={201: None, 422: ErrorList})
 def create_tie(path: PersonPath, body: TieCreate) -> Any:
     viewer = _viewer()
-    person_for(viewer, path.person_id)
     tie = body.model_dump(exclude={"other_id", "name"}, exclude_none=True)
     if body.other_id:
         person_for(viewer, body.other_id)
@@ -158,9 +160,7 @@ def create_tie(path: PersonPath, body: TieCreate) -> Any:
 
 
 def _tie(tie_id: str) -> tuple[str, str]:
-    person_id, other_id = people.split_tie_id(tie_id)
-    person_for(_viewer(), person_id)
-    return person_id, other_id
+    return people.split_tie_id(tie_id)  # checked before the request
 
 
 @api.patch("/ties/<tie_id>", responses={404: ErrorList, 422: ErrorList})
@@ -184,7 +184,6 @@ def delete_tie(path: TiePath) -> Any:
 @api.get("/people/<person_id>/circle")
 def circle(path: PersonPath) -> Any:
     """The circle by level (1 intimacy ... 4 exchange), with carers and the key person."""
-    person_for(_viewer(), path.person_id)
     report = analysis.assess_person(get_store(), path.person_id, write=False)
     return {key: report[key] for key in ("id", "name", "circles", "carers", "fragile_circle",
                                          "key_person", "support_lost_percent")}
@@ -193,7 +192,6 @@ def circle(path: PersonPath) -> Any:
 @api.get("/people/<person_id>/analysis")
 def assessment(path: PersonPath) -> Any:
     """Isolation now: LSNS-6 with sub-scores, risk, reasons, fragile circle, carer risk."""
-    person_for(_viewer(), path.person_id)
     return analysis.assess_person(get_store(), path.person_id, write=False)
 
 
@@ -201,7 +199,6 @@ def assessment(path: PersonPath) -> Any:
 def suggestions(path: PersonPath, query: SuggestionQuery) -> Any:
     """Who or what could join the circle, ranked, with reasons."""
     viewer = _viewer()
-    person_for(viewer, path.person_id)
     return {"items": people.suggestions_for(get_store(), viewer, path.person_id, query.limit,
                                             query.max_cost_pence)}
 
@@ -210,7 +207,6 @@ def suggestions(path: PersonPath, query: SuggestionQuery) -> Any:
 def refer(path: PersonPath, body: ReferralCreate) -> Any:
     """Refer the person to an activity or group (follow-up two weeks on unless given)."""
     viewer = _viewer()
-    person_for(viewer, path.person_id)
     referral = people.refer(get_store(), path.person_id, body.target_id, viewer.user_id,
                             body.follow_up.isoformat() if body.follow_up else None,
                             body.status)
@@ -219,5 +215,4 @@ def refer(path: PersonPath, body: ReferralCreate) -> Any:
 
 @api.get("/people/<person_id>/referrals")
 def referrals(path: PersonPath) -> Any:
-    person_for(_viewer(), path.person_id)
     return {"items": people_graph.referrals(get_store(), path.person_id)}
