@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 
 from assetmap.config import Config, ConfigError
 from assetmap.graph.dialect import Dialect, SchemaStatement
-from assetmap.model import NODE_TYPES, RELATIONSHIPS
+from assetmap.model import NODE_TYPES, RELATIONSHIPS, InvalidRecord
 
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 
@@ -40,6 +40,20 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
+def _refuse_nul(value: Any, name: str = "record") -> None:
+    """A NUL character ends FalkorDB's parameter header early (a failed query, never an
+    injection), so text holding one is refused here for both backends, naming the field."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidRecord([(name, "must not contain the NUL character")])
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(item, str(key))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_nul(item, name)
+
+
 class GraphStore:
     """Parameterised reads and writes returning plain dicts, and the schema bootstrap."""
 
@@ -52,6 +66,7 @@ class GraphStore:
         return cls(open_backend(config))
 
     def run_read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        _refuse_nul(params)
         return self.backend.read(self._render(query), params)
 
     def run_read_rows(self, query: str, **params: Any) -> list[list[Any]]:
@@ -62,6 +77,7 @@ class GraphStore:
         return self.backend.read_rows(self._render(query), params)
 
     def run_write(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        _refuse_nul(params)
         return self.backend.write(self._render(query), params)
 
     def _render(self, template: str) -> str:
