@@ -69,7 +69,7 @@ class FalkorBackend:
             return self._run(self._graph.query, query, params)
 
     def write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        return self._run(self._graph.query, query, params)
+        return self._run(self._graph.query, query, params, again=False)
 
     def read_rows(self, query: str, params: dict[str, Any]) -> list[list[Any]]:
         """Rows as the server's plain reply, skipping the client's value decoding.
@@ -93,9 +93,10 @@ class FalkorBackend:
             raise StoreUnavailable(f"FalkorDB is not reachable: {exc}") from None
         return reply[1] if len(reply) == 3 else []
 
-    def _run(self, method: Any, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def _run(self, method: Any, query: str, params: dict[str, Any],
+             again: bool = True) -> list[dict[str, Any]]:
         try:
-            return self._with_server(lambda: _rows(method(query, params)))
+            return self._with_server(lambda: _rows(method(query, params)), again)
         except redis.exceptions.ResponseError as exc:
             if "constraint violation" in str(exc):
                 raise ConstraintViolation(str(exc)) from None
@@ -144,11 +145,13 @@ class FalkorBackend:
     def close(self) -> None:
         self._db.connection.close()
 
-    def _with_server(self, call: Any) -> Any:
-        """Run ``call``; if the embedded server died (a crash, ``kill -9``), restart it once.
+    def _with_server(self, call: Any, again: bool = True) -> Any:
+        """Run ``call``; if the embedded server died (a crash, ``kill -9``), restart it.
 
         The AOF is fsynced on every write, so the restarted server holds every
-        acknowledged write; the call is then made again.
+        acknowledged write. A read is then made again; a write is not (the server may or
+        may not have applied it before it died): the caller is told the database was
+        unavailable, and may check and try again.
         """
         try:
             return call()
@@ -156,7 +159,13 @@ class FalkorBackend:
             if self.server is None:
                 raise
             self.server.ensure_running()
-            self._db.connection.connection_pool.disconnect()
+            # idle connections only: others are in use by other threads, which find out
+            # for themselves (closing them under a thread breaks it mid-read)
+            self._db.connection.connection_pool.disconnect(inuse_connections=False)
+            if not again:
+                raise StoreUnavailable(
+                    "the database restarted during a change: check whether it was made and "
+                    "try again") from None
             return call()
 
 
