@@ -49,6 +49,8 @@ class Config:
     session_hours: float = 12.0
     #: a Redis URL for rate-limit counters (default: the embedded or FalkorDB server)
     ratelimit_storage: str = ""
+    #: sign-in attempts allowed from one address a minute
+    signin_per_minute: int = 30
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -68,6 +70,7 @@ class Config:
             idle_minutes=_number(env, "ASSETMAP_IDLE_MINUTES", 30.0),
             session_hours=_number(env, "ASSETMAP_SESSION_HOURS", 12.0),
             ratelimit_storage=env.get("ASSETMAP_RATELIMIT_STORAGE", ""),
+            signin_per_minute=max(1, int(_number(env, "ASSETMAP_SIGNIN_PER_MINUTE", 30))),
         )
         config.check()
         return config

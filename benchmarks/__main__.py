@@ -1,4 +1,4 @@
-"""``python -m benchmarks [writes|analyse|suggest|finder|all] [--people N[,N...]]``.
+"""``python -m benchmarks [writes|analyse|suggest|finder|load|all] [--people N[,N...]]``.
 
 Every benchmark prints ratios against a peer measured side by side in the same run.
 """
@@ -11,10 +11,12 @@ import argparse
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("which", nargs="?", default="all",
-                        choices=("writes", "analyse", "suggest", "finder", "all"))
+                        choices=("writes", "analyse", "suggest", "finder", "load", "all"))
     parser.add_argument("--people", default=None,
                         help="community size(s), comma separated (defaults per benchmark: "
                              "writes 20000; analyse 2000,100000; suggest and finder 2000,100000)")
+    parser.add_argument("--users", type=int, default=50, help="load: simulated users")
+    parser.add_argument("--seconds", type=int, default=60, help="load: how long")
     parser.add_argument("--no-plain", action="store_true",
                         help="analyse: leave out the (slow) plain NetworkX pipeline")
     arguments = parser.parse_args()
@@ -37,6 +39,10 @@ def main() -> None:
         from benchmarks import finder
 
         finder.run(sizes or [2_000, 100_000])
+    if arguments.which == "load":  # not in "all": it takes the machine for a minute
+        from benchmarks import load
+
+        load.run(arguments.users, arguments.seconds, (sizes or [2_000])[0])
 
 
 if __name__ == "__main__":

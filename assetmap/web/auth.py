@@ -95,9 +95,8 @@ def _safe_next(target: str | None) -> str:
     return url_for("public.home")
 
 
-#: sign-in attempts allowed from one address, and failures allowed for one account before
-#: it is locked for the rest of the window (counted in the graph's server, for every worker)
-ATTEMPTS_PER_ADDRESS = "30 per minute"
+#: failures allowed for one account before it is locked for the rest of the window
+#: (counted in the graph's server, for every worker); attempts per address are a setting
 FAILURES_PER_ACCOUNT = "5 per 15 minutes"
 
 
@@ -165,7 +164,7 @@ def limit_sign_in(app: Flask, limiter: Limiter) -> None:
         error_message="This account is locked after too many failed sign-ins: "
                       "try again in 15 minutes.")(view)
     view = limiter.limit(
-        ATTEMPTS_PER_ADDRESS, methods=["POST"],
+        f"{app.config['ASSETMAP'].signin_per_minute} per minute", methods=["POST"],
         error_message="Too many sign-in attempts from here: wait a minute and try again.")(view)
     app.view_functions["auth.login"] = view
     app.view_functions["auth.second_step"] = limiter.limit(
