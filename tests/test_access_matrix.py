@@ -34,6 +34,7 @@ READS = {
     ("GET", "/api/v1/people/<person_id>/referrals"),
     ("GET", "/api/v1/people/<person_id>/suggestions"),
     ("GET", "/api/v1/people/<person_id>/ties"),
+    ("GET", "/api/v1/people/<person_id>/consents"),
 }
 RECORDER_ONLY = {("GET", "/people/<person_id>/erase")}
 CHANGES = {
@@ -52,6 +53,8 @@ CHANGES = {
     ("POST", "/api/v1/people/<person_id>/referrals"),
     ("POST", "/api/v1/people/<person_id>/ties"),
     ("PATCH", "/api/v1/ties/<tie_id>"), ("DELETE", "/api/v1/ties/<tie_id>"),
+    ("POST", "/api/v1/people/<person_id>/consents"),
+    ("POST", "/api/v1/people/<person_id>/consents/<consent_id>/withdraw"),
 }
 
 

@@ -153,3 +153,31 @@ def test_suggestions_never_name_people_the_organisation_may_not_see(
     for s in items:
         if s["kind"] in ("person", "volunteer") and s["id"] is None:
             assert s["name"][0].isupper() and "introduced_by" in s
+
+
+def test_consent_through_the_api(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+    from assetmap import accounts
+    headers = {}
+    for org in ("org-cvc", "org-carers"):
+        accounts.create_user(sample_store, f"api-{org}@example.cymru", "connector", org)
+        headers[org] = {"Authorization": "Bearer " + accounts.create_token(
+            sample_store, f"api-{org}@example.cymru")[1]}
+    person = _person_of(sample_store, "org-cvc")
+    base = f"/api/v1/people/{person}"
+    assert client.get(base, headers=headers["org-carers"]).status_code == 403
+    bad = client.post(f"{base}/consents", headers=headers["org-cvc"], json={
+        "organisation_id": "org-carers", "given_by": "representative",
+        "purpose": "share_with_organisation", "given_at": "2026-01-05"})
+    assert bad.status_code == 422
+    assert bad.get_json()["errors"][0]["field"] == "representative_name"
+    made = client.post(f"{base}/consents", headers=headers["org-cvc"], json={
+        "organisation_id": "org-carers", "given_by": "person",
+        "purpose": "share_with_organisation", "given_at": "2026-01-05"})
+    assert made.status_code == 201
+    assert client.get(base, headers=headers["org-carers"]).status_code == 200
+    listed = client.get(f"{base}/consents", headers=headers["org-carers"]).get_json()["items"]
+    assert [c["id"] for c in listed] == [made.get_json()["id"]]
+    gone = client.post(f"{base}/consents/{made.get_json()['id']}/withdraw",
+                       headers=headers["org-cvc"])
+    assert gone.status_code == 200 and gone.get_json()["withdrawn_at"]
+    assert client.get(base, headers=headers["org-carers"]).status_code == 403

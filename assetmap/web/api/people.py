@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from flask import abort, current_app, g, request, url_for
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from assetmap import gazetteer
+from assetmap.graph import consents
 from assetmap.graph import people as people_graph
-from assetmap.model import Id, Knows, Name, Person, ReferralStatus
+from assetmap.model import ConsentPurpose, Id, Knows, Name, Person, ReferralStatus
 from assetmap.services import analysis, people, subject_access
 from assetmap.web import auditing, jobs
 from assetmap.web.api.auth import BEARER, api_user, caller, person_for
@@ -216,3 +217,50 @@ def refer(path: PersonPath, body: ReferralCreate) -> Any:
 @api.get("/people/<person_id>/referrals")
 def referrals(path: PersonPath) -> Any:
     return {"items": people_graph.referrals(get_store(), path.person_id)}
+
+
+class ConsentCreate(BaseModel):
+    """A consent given about the person (they are the ``person_id`` of the path)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    organisation_id: Id
+    given_by: Literal["person", "representative"]
+    representative_name: Name | None = None
+    purpose: ConsentPurpose
+    given_at: date
+    until: date | None = None
+
+
+class ConsentPath(BaseModel):
+    person_id: Id
+    consent_id: Id
+
+
+@api.get("/people/<person_id>/consents")
+def list_consents(path: PersonPath) -> Any:
+    """Every consent about the person, newest first."""
+    return {"items": consents.about(get_store(), path.person_id)}
+
+
+@api.post("/people/<person_id>/consents", responses={201: None, 422: ErrorList})
+def record_consent(path: PersonPath, body: ConsentCreate) -> Any:
+    """Record a consent; one to share with an organisation gives it access from then."""
+    recorded = people.record_consent(get_store(), path.person_id,
+                                     body.model_dump(mode="json", exclude_none=True),
+                                     _viewer().user_id)
+    auditing.log("consent", path.person_id, detail=f"consent {recorded['id']}")
+    if recorded["purpose"] == "share_with_organisation":
+        auditing.log("share", path.person_id, detail=f"with {recorded['organisation_id']}")
+    return recorded, 201
+
+
+@api.post("/people/<person_id>/consents/<consent_id>/withdraw",
+          responses={200: None, 404: ErrorList, 422: ErrorList})
+def withdraw_consent(path: ConsentPath) -> Any:
+    """Withdraw today: what rested on the consent (sharing, being suggested) ends at once."""
+    withdrawn = people.withdraw_consent(get_store(), path.person_id, path.consent_id)
+    auditing.log("withdraw_consent", path.person_id, detail=f"consent {path.consent_id}")
+    if withdrawn["purpose"] == "share_with_organisation":
+        auditing.log("unshare", path.person_id, detail=f"with {withdrawn['organisation_id']}")
+    return withdrawn
