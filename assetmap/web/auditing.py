@@ -34,3 +34,12 @@ def log_access(person_id: str) -> None:
     """A person record read or changed by this request, named by its HTTP method."""
     log(METHOD_ACTIONS.get(request.method, "view"), person_id,
         detail=f"{request.method} {request.url_rule.rule if request.url_rule else request.path}")
+
+
+def log_consent(person_id: str, consent: dict, withdrawn: bool = False) -> None:
+    """A consent recorded or withdrawn, and the sharing that started or ended with it."""
+    log("withdraw_consent" if withdrawn else "consent", person_id,
+        detail=f"consent {consent['id']}")
+    if consent["purpose"] == "share_with_organisation":
+        log("unshare" if withdrawn else "share", person_id,
+            detail=f"with {consent['organisation_id']}")

@@ -356,9 +356,7 @@ def consent(person_id: str) -> ResponseReturnValue:
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
-            auditing.log("consent", person_id, detail=f"consent {recorded['id']}")
-            if recorded["purpose"] == "share_with_organisation":
-                auditing.log("share", person_id, detail=f"with {recorded['organisation_id']}")
+            auditing.log_consent(person_id, recorded)
             flash("The consent is recorded.", "info")
             return redirect(url_for("people.show", person_id=person_id) + "#consent")
     return render_template("people/consent_form.html", person=person, values=shown,
@@ -377,9 +375,7 @@ def withdraw_consent(person_id: str, consent_id: str) -> ResponseReturnValue:
     except InvalidRecord as exc:
         flash(f"Not withdrawn: {exc.problem}.", "error")
     else:
-        auditing.log("withdraw_consent", person_id, detail=f"consent {consent_id}")
-        if withdrawn["purpose"] == "share_with_organisation":
-            auditing.log("unshare", person_id, detail=f"with {withdrawn['organisation_id']}")
+        auditing.log_consent(person_id, withdrawn, withdrawn=True)
         flash("The consent is withdrawn; what rested on it has ended.", "info")
     if not people.can_see(get_store(), current_user.viewer, person_id):
         return redirect(url_for("people.index"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from flask import abort, current_app, g, request, url_for
 from flask_openapi3 import APIBlueprint, Tag
@@ -12,13 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from assetmap import gazetteer
 from assetmap.graph import consents
 from assetmap.graph import people as people_graph
-from assetmap.model import ConsentPurpose, Id, Knows, Name, Person, ReferralStatus
+from assetmap.model import Consent, Id, Knows, Name, Person, ReferralStatus
 from assetmap.services import analysis, people, subject_access
 from assetmap.web import auditing, jobs
 from assetmap.web.api.auth import BEARER, api_user, caller, person_for
 from assetmap.web.api.collections import collection
 from assetmap.web.api.errors import ErrorList
-from assetmap.web.api.schemas import Collection, PageQuery, partial
+from assetmap.web.api.schemas import Collection, PageQuery, only, partial
 from assetmap.web.db import get_store
 
 api = APIBlueprint("api_people", __name__, url_prefix="/api/v1",
@@ -219,17 +219,9 @@ def referrals(path: PersonPath) -> Any:
     return {"items": people_graph.referrals(get_store(), path.person_id)}
 
 
-class ConsentCreate(BaseModel):
-    """A consent given about the person (they are the ``person_id`` of the path)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    organisation_id: Id
-    given_by: Literal["person", "representative"]
-    representative_name: Name | None = None
-    purpose: ConsentPurpose
-    given_at: date
-    until: date | None = None
+#: a consent as a caller gives it: the person is the path's, the rest is set by the app
+ConsentCreate = only(Consent, "ConsentCreate", exclude=(
+    "id", "person_id", "recorded_by", "withdrawn_at"))
 
 
 class ConsentPath(BaseModel):
@@ -244,14 +236,11 @@ def list_consents(path: PersonPath) -> Any:
 
 
 @api.post("/people/<person_id>/consents", responses={201: None, 422: ErrorList})
-def record_consent(path: PersonPath, body: ConsentCreate) -> Any:
+def record_consent(path: PersonPath, body: ConsentCreate) -> Any:  # type: ignore[valid-type]
     """Record a consent; one to share with an organisation gives it access from then."""
-    recorded = people.record_consent(get_store(), path.person_id,
-                                     body.model_dump(mode="json", exclude_none=True),
-                                     _viewer().user_id)
-    auditing.log("consent", path.person_id, detail=f"consent {recorded['id']}")
-    if recorded["purpose"] == "share_with_organisation":
-        auditing.log("share", path.person_id, detail=f"with {recorded['organisation_id']}")
+    given = body.model_dump(mode="json", exclude_none=True)  # type: ignore[attr-defined]
+    recorded = people.record_consent(get_store(), path.person_id, given, _viewer().user_id)
+    auditing.log_consent(path.person_id, recorded)
     return recorded, 201
 
 
@@ -260,7 +249,5 @@ def record_consent(path: PersonPath, body: ConsentCreate) -> Any:
 def withdraw_consent(path: ConsentPath) -> Any:
     """Withdraw today: what rested on the consent (sharing, being suggested) ends at once."""
     withdrawn = people.withdraw_consent(get_store(), path.person_id, path.consent_id)
-    auditing.log("withdraw_consent", path.person_id, detail=f"consent {path.consent_id}")
-    if withdrawn["purpose"] == "share_with_organisation":
-        auditing.log("unshare", path.person_id, detail=f"with {withdrawn['organisation_id']}")
+    auditing.log_consent(path.person_id, withdrawn, withdrawn=True)
     return withdrawn

@@ -62,6 +62,16 @@ def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
     return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
 
 
+def only(model: type[BaseModel], name: str, exclude: tuple[str, ...]) -> type[BaseModel]:
+    """The model's fields but ``exclude``, with the same rules: a body whose other fields
+    the app sets. The full model still checks the record as a whole."""
+    fields: dict[str, Any] = {
+        field_name: (info.annotation, info)
+        for field_name, info in model.model_fields.items() if field_name not in exclude
+    }
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+
+
 class PageQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
