@@ -6,6 +6,7 @@ Bad input ends with a non-zero exit and one readable line naming the problem; se
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import sys
@@ -408,6 +409,7 @@ def person_show(ctx: click.Context, person_id: str, as_json: bool, no_save: bool
     fragile circle and key person (and, for a carer, breakdown risk)."""
     with _store(ctx) as store:
         report = analysis.assess_person(store, person_id, write=not no_save)
+    _audit(ctx, "view", person_id, "assetmap person show")
     if as_json:
         click.echo(json.dumps(report, indent=2, sort_keys=True))
         return
@@ -440,8 +442,7 @@ def person_export(ctx: click.Context, person_id: str, html_file: str | None) -> 
     log = AuditLog(ctx.obj.instance_path)
     with _store(ctx) as store:
         held = subject_access.export(store, person_id, log)
-    log.record("export", "cli", record_type="Person", record_id=person_id,
-               detail="assetmap person export")
+    _audit(ctx, "export", person_id, "assetmap person export")
     if html_file:
         from assetmap.web.reports import subject_access_html
 
@@ -463,8 +464,7 @@ def person_erase(ctx: click.Context, person_id: str, yes: bool, no_recompute: bo
                       abort=True)
     with _store(ctx) as store:
         summary = subject_access.erase(store, person_id, recompute=not no_recompute)
-    AuditLog(ctx.obj.instance_path).record("erase", "cli", record_type="Person",
-                                           record_id=person_id)
+    _audit(ctx, "erase", person_id, "assetmap person erase")
     click.echo(f"erased {person_id}: {summary['records']} records and "
                f"{summary['relationships']} relationships; {summary['reassessed']} people "
                "reassessed")
@@ -483,6 +483,13 @@ def person_review(ctx: click.Context, organisation_id: str, days: int | None) ->
     for row in due:
         click.echo(f"{row['id']}  last changed {row['updated_at']}")
     click.echo(f"{len(due)} records not changed for {days} days")
+
+
+def _audit(ctx: click.Context, action: str, person_id: str, detail: str) -> None:
+    """The CLI's access to a person record, under the operating-system user who ran it."""
+    AuditLog(ctx.obj.instance_path).record(
+        action, f"cli:{getpass.getuser()}", record_type="Person", record_id=person_id,
+        detail=detail)
 
 
 def _private_write(path: str, text: str) -> None:
@@ -515,6 +522,7 @@ def person_lsns6(
             **dict(zip(ITEMS, (int(v) for v in values), strict=True)),
         })
         report = analysis.assess_person(store, person_id)
+    _audit(ctx, "update", person_id, "assetmap person lsns6")
     click.echo(f"recorded: LSNS-6 {report['lsns6']['total']}/30 for {report['name']}")
 
 
@@ -531,6 +539,7 @@ def suggest(
     """Who or what could join a person's circle, best first, with reasons."""
     with _store(ctx) as store:
         found = analysis.suggest(store, person_id, limit, max_cost_pence)
+    _audit(ctx, "view", person_id, "assetmap suggest")
     if as_json:
         click.echo(json.dumps(found, indent=2, sort_keys=True))
         return

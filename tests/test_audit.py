@@ -149,3 +149,24 @@ def test_cli_verify(runner, cli_env, tmp_path) -> None:  # noqa: ANN001
     result = runner.invoke(main, ["audit", "verify"])
     assert result.exit_code == 1 and "line 1 has been changed" in result.output
     log.path.unlink()
+
+
+def test_cli_access_to_a_person_is_audited(runner, cli_env) -> None:  # noqa: ANN001
+    from pathlib import Path
+
+    from assetmap.cli import main
+    from assetmap.config import Config
+    from seed import sample
+    store = GraphStore.open(Config.from_env(cli_env))
+    store.init_schema()
+    sample.load(store)
+    person = store.run_read("MATCH (p:Person)-[:KNOWS]->() RETURN p.id AS id LIMIT 1")[0]["id"]
+    store.close()
+    log = AuditLog(Path(cli_env["ASSETMAP_INSTANCE"]))
+    seen = sum(1 for _ in log.entries())
+    assert runner.invoke(main, ["person", person, "--no-save"]).exit_code == 0
+    assert runner.invoke(main, ["suggest", person]).exit_code == 0
+    entries = list(log.entries())[seen:]
+    assert [(e["action"], e["record_id"], e["detail"]) for e in entries] == [
+        ("view", person, "assetmap person show"), ("view", person, "assetmap suggest")]
+    assert all(e["actor"].startswith("cli:") for e in entries)
