@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -24,6 +25,7 @@ from assetmap.graph.embedded import EmbeddedServer, EmbeddedServerError
 from assetmap.graph.errors import StoreError
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore, embedded_directory
+from assetmap.interop import backup
 from assetmap.model import AREA_LEVELS, InvalidRecord
 from assetmap.services import analysis, subject_access
 
@@ -226,6 +228,41 @@ def tokens_revoke(ctx: click.Context, token_id: str) -> None:
     with _store(ctx) as store:
         accounts.revoke_token(store, token_id)
     click.echo(f"token {token_id} revoked")
+
+
+def _passphrase(passphrase_file: str | None) -> str | None:
+    """A backup passphrase from a file (first line) or ``ASSETMAP_BACKUP_PASSPHRASE``."""
+    if passphrase_file:
+        return Path(passphrase_file).read_text(encoding="utf-8").splitlines()[0].strip() or None
+    return os.environ.get("ASSETMAP_BACKUP_PASSPHRASE") or None
+
+
+@main.command("backup")
+@click.argument("backup_file", type=click.Path(dir_okay=False))
+@click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Encrypt with the passphrase on this file's first line "
+                   "(or set ASSETMAP_BACKUP_PASSPHRASE).")
+@click.pass_context
+def backup_command(ctx: click.Context, backup_file: str, passphrase_file: str | None) -> None:
+    """Write a logical backup of the whole graph (compressed, checksummed, mode 0600)."""
+    with _store(ctx) as store:
+        counts = backup.write(store, Path(backup_file), _passphrase(passphrase_file))
+    click.echo(f"backed up {counts['nodes']:,} nodes and {counts['relationships']:,} "
+               f"relationships to {backup_file}")
+
+
+@main.command("restore")
+@click.argument("backup_file", type=click.Path(dir_okay=False))
+@click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False), default=None)
+@click.pass_context
+def restore_command(ctx: click.Context, backup_file: str, passphrase_file: str | None) -> None:
+    """Restore a backup into an empty graph, on whichever backend ASSETMAP_GRAPH_URL names
+    (so it also moves a community from the embedded database to Neo4j)."""
+    with _store(ctx) as store, _progress_bar("restoring") as progress:
+        counts = backup.restore(store, Path(backup_file), _passphrase(passphrase_file),
+                                progress)
+    click.echo(f"restored {counts['nodes']:,} nodes and {counts['relationships']:,} "
+               "relationships")
 
 
 @main.group()

@@ -7,8 +7,11 @@ logical change one query.
 
 from __future__ import annotations
 
+import contextlib
 import time
+import uuid
 from collections import OrderedDict
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -135,6 +138,19 @@ class FalkorBackend:
         except redis.exceptions.ResponseError as exc:
             if "empty key" not in str(exc) and "Invalid graph operation" not in str(exc):
                 raise
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[FalkorBackend]:
+        """A consistent copy of the graph (``GRAPH.COPY`` is one atomic command) to read
+        at leisure while writes go on; dropped afterwards."""
+        name = f"{self.graph_name}__snapshot_{uuid.uuid4().hex[:8]}"
+        self._with_server(lambda: self._db.connection.execute_command(
+            "GRAPH.COPY", self.graph_name, name))
+        copy = FalkorBackend(self._db, name, self.server)
+        try:
+            yield copy
+        finally:
+            copy.clear()
 
     def info(self) -> dict[str, Any]:
         if self.server is not None:

@@ -12,7 +12,8 @@ values travel only as parameters.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
@@ -113,6 +114,17 @@ class GraphStore:
 
     def clear(self) -> None:
         self.backend.clear()
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[GraphStore]:
+        """A store that reads one consistent moment of the graph: a copy on FalkorDB; on
+        Neo4j the live graph (use ``neo4j-admin database dump`` for a physical snapshot)."""
+        make = getattr(self.backend, "snapshot", None)
+        if make is None:
+            yield self
+            return
+        with make() as copy:
+            yield GraphStore(copy)
 
     def info(self) -> dict[str, Any]:
         return self.backend.info()
