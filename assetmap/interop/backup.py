@@ -47,26 +47,33 @@ def _primary(labels: list[str]) -> str:
     return next(label for label in labels if label in NODE_TYPES)
 
 
+def _pages(store: GraphStore, label: str, tail: str, **params: Any) -> Iterator[dict]:
+    """Rows for every ``label`` node in id order, a page of nodes at a time (keyset paging:
+    each page starts after the last id, so the whole graph is never sorted per page)."""
+    after = ""
+    while True:
+        ids = [row["id"] for row in store.run_read(
+            f"MATCH (n:{label}) WHERE n.id > $after RETURN n.id AS id ORDER BY id "
+            "LIMIT $limit", after=after, limit=PAGE)]
+        if not ids:
+            return
+        yield from store.run_read(f"MATCH (n:{label}) WHERE n.id IN $ids {tail}",
+                                  ids=ids, **params)
+        after = ids[-1]
+
+
 def _lines(store: GraphStore) -> Iterator[dict[str, Any]]:
     for label in sorted(NODE_TYPES):
-        skip = 0
-        while rows := store.run_read(
-                f"MATCH (n:{label}) RETURN labels(n) AS labels, properties(n) AS p "
-                "ORDER BY n.id SKIP $skip LIMIT $limit", skip=skip, limit=PAGE):
-            for row in rows:
-                yield {"n": row["labels"],
-                       "p": {k: v for k, v in row["p"].items() if k not in DERIVED}}
-            skip += len(rows)
-    for name in sorted(RELATIONSHIPS):
-        skip = 0
-        while rows := store.run_read(
-                f"MATCH (a)-[r:{name}]->(b) RETURN labels(a) AS al, a.id AS a, "
-                "labels(b) AS bl, b.id AS b, properties(r) AS p "
-                "ORDER BY a.id, b.id SKIP $skip LIMIT $limit", skip=skip, limit=PAGE):
-            for row in rows:
-                yield {"r": name, "al": _primary(row["al"]), "a": row["a"],
-                       "bl": _primary(row["bl"]), "b": row["b"], "p": row["p"]}
-            skip += len(rows)
+        for row in _pages(store, label, "RETURN labels(n) AS labels, properties(n) AS p"):
+            yield {"n": row["labels"],
+                   "p": {k: v for k, v in row["p"].items() if k not in DERIVED}}
+    for name, spec in sorted(RELATIONSHIPS.items()):
+        for source in spec.sources:
+            for row in _pages(store, source,
+                              f"MATCH (n)-[r:{name}]->(b) RETURN n.id AS a, labels(b) AS bl, "
+                              "b.id AS b, properties(r) AS p"):
+                yield {"r": name, "al": source, "a": row["a"], "bl": _primary(row["bl"]),
+                       "b": row["b"], "p": row["p"]}
 
 
 def write(store: GraphStore, path: Path, passphrase: str | None = None) -> dict[str, int]:
