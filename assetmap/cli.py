@@ -25,8 +25,8 @@ from assetmap.graph.embedded import EmbeddedServer, EmbeddedServerError
 from assetmap.graph.errors import StoreError
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore, embedded_directory
-from assetmap.interop import backup
-from assetmap.model import AREA_LEVELS, InvalidRecord
+from assetmap.interop import backup, exports
+from assetmap.model import AREA_LEVELS, InvalidRecord, now_iso
 from assetmap.services import analysis, subject_access
 
 EXPECTED_ERRORS = (
@@ -263,6 +263,43 @@ def restore_command(ctx: click.Context, backup_file: str, passphrase_file: str |
                                 progress)
     click.echo(f"restored {counts['nodes']:,} nodes and {counts['relationships']:,} "
                "relationships")
+
+
+@main.group("export")
+def export_group() -> None:
+    """Data for other tools: GraphML (Gephi, yEd, Kumu, NetworkX) and GeoJSON (QGIS)."""
+
+
+@export_group.command("graphml")
+@click.argument("graphml_file", type=click.Path(dir_okay=False))
+@click.option("--org", "organisation_id", required=True,
+              help="Whose view: the people this organisation may see.")
+@click.pass_context
+def export_graphml(ctx: click.Context, graphml_file: str, organisation_id: str) -> None:
+    """The organisation's network, pseudonymised: stable pseudonyms, no names or places;
+    each person's risk band and fragile circle, each tie's relation, circle and contact."""
+    with _store(ctx) as store:
+        graph = exports.organisation_network(store, organisation_id,
+                                             ctx.obj.load_secret_key(), now_iso()[:10])
+    exports.write_graphml(graph, Path(graphml_file))
+    click.echo(f"{graph.number_of_nodes():,} people and {graph.number_of_edges():,} ties "
+               f"to {graphml_file}")
+
+
+@export_group.command("geojson")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.pass_context
+def export_geojson(ctx: click.Context, directory: str) -> None:
+    """places.geojson (places and their activities) and hotspots-<level>.geojson (area
+    figures, small numbers withheld) into DIRECTORY."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _store(ctx) as store:
+        exports.write_json(exports.places_geojson(store), folder / "places.geojson")
+        for level in AREA_LEVELS:
+            exports.write_json(exports.hotspots_geojson(store, level),
+                               folder / f"hotspots-{level}.geojson")
+    click.echo(f"wrote places.geojson and {len(AREA_LEVELS)} hotspot files to {directory}")
 
 
 @main.group()

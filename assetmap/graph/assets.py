@@ -137,3 +137,11 @@ def where_held(store: GraphStore, ids: list[str]) -> dict[str, dict]:
         "RETURN g.id AS id, pl.name AS name, pl.lat AS lat, pl.lon AS lon",
         ids=ids)
     return {row["id"]: row for row in rows}
+
+
+def every_place(store: GraphStore) -> list[dict]:
+    """Every place's properties with the activities held there (for exports)."""
+    return store.run_read(
+        "MATCH (p:Place) OPTIONAL MATCH (a:Activity)-[:HELD_AT]->(p) "
+        "RETURN properties(p) AS p, collect(a {.id, .name, .weekday, .start, .end, "
+        ".cost_pence, .welsh_language}) AS activities ORDER BY p.id")

@@ -59,6 +59,18 @@ def organisations(store: GraphStore, person_id: str, today: str) -> dict[str, An
     return {"recorded_by": rows[0]["recorded"], "shared_with": rows[0]["shared"]}
 
 
+def _visible(organisation_id: str, today: str,
+             conditions: list[str]) -> tuple[str, dict[str, Any]]:
+    """The MATCH of the people an organisation may see on ``today``, and its parameters."""
+    match = (
+        "MATCH (p:Person)-[r:RECORDED_BY|SHARED_WITH]->(:Organisation {id: $org}) "
+        "WITH p, r, r.consent_id AS cid OPTIONAL MATCH (c:Consent {id: cid}) WITH p, r, c "
+        f"WHERE (type(r) = 'RECORDED_BY' OR ({ACTIVE})) "
+        + "".join(f"AND {condition} " for condition in conditions)
+    )
+    return match, {"org": organisation_id, "today": today or now_iso()[:10]}
+
+
 def for_organisation(
     store: GraphStore, organisation_id: str, text: str | None = None,
     skip: int = 0, limit: int = 50, carers_only: bool = False, today: str = "",
@@ -67,14 +79,8 @@ def for_organisation(
     ``today``), by name; and how many. ``carers_only``: only those who care for someone."""
     conditions = (["toLower(p.name) CONTAINS $text"] if text else []) + (
         ["(p)-[:CARES_FOR]->()"] if carers_only else [])
-    match = (
-        "MATCH (p:Person)-[r:RECORDED_BY|SHARED_WITH]->(:Organisation {id: $org}) "
-        "WITH p, r, r.consent_id AS cid OPTIONAL MATCH (c:Consent {id: cid}) WITH p, r, c "
-        f"WHERE (type(r) = 'RECORDED_BY' OR ({ACTIVE})) "
-        + "".join(f"AND {condition} " for condition in conditions)
-    )
-    params = {"org": organisation_id, "text": (text or "").lower(),
-              "today": today or now_iso()[:10]}
+    match, params = _visible(organisation_id, today, conditions)
+    params["text"] = (text or "").lower()
     total = store.run_read(f"{match}RETURN count(DISTINCT p) AS n", **params)[0]["n"]
     rows = store.run_read(
         f"{match}WITH DISTINCT p ORDER BY p.name, p.id SKIP $skip LIMIT $limit "
@@ -89,6 +95,21 @@ _JOINS = {
     "KNOWS": "CREATE (p)-[r:KNOWS]->(n)",
     "CARES_FOR": "CREATE (n)-[r:CARES_FOR]->(p)",
 }
+
+
+def network_of(
+    store: GraphStore, organisation_id: str, today: str
+) -> tuple[list[dict], list[dict]]:
+    """Everyone the organisation may see (summaries) and the KNOWS ties among them."""
+    match, params = _visible(organisation_id, today, [])
+    nodes = [row["p"] for row in store.run_read(
+        f"{match}WITH DISTINCT p RETURN {_SUMMARY} AS p ORDER BY p.id", **params)]
+    ids = [node["id"] for node in nodes]
+    edges = store.run_read(
+        "MATCH (a:Person)-[k:KNOWS]->(b:Person) WHERE a.id IN $ids AND b.id IN $ids "
+        "RETURN a.id AS a, b.id AS b, k.relation AS relation, k.circle AS circle, "
+        "k.contact AS contact", ids=ids)
+    return nodes, edges
 
 
 def visible_to(store: GraphStore, organisation_id: str, ids: list[str], today: str) -> set[str]:

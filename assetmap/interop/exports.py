@@ -1,0 +1,93 @@
+"""Exports for other tools: GraphML of an organisation's network (Gephi, yEd, Kumu,
+NetworkX), pseudonymised; GeoJSON of places with their activities and of area hotspots
+(QGIS), with small numbers withheld as everywhere else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from assetmap.graph.store import GraphStore
+from assetmap.services import analysis
+
+
+def pseudonym(secret: str, person_id: str) -> str:
+    """A stable pseudonym for a person: the same in every export made with the same secret,
+    and not reversible without it.
+
+    >>> pseudonym("k", "person-1") == pseudonym("k", "person-1") != pseudonym("j", "person-1")
+    True
+    """
+    return "p-" + hmac.new(secret.encode(), person_id.encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def risk_band(lsns6: int | None) -> str:
+    """LSNS-6 as a band: below 12 at risk (the scale's cut-off), 12-17 low, 18+ good.
+
+    >>> risk_band(8), risk_band(14), risk_band(25), risk_band(None)
+    ('at risk', 'low', 'good', 'unknown')
+    """
+    if lsns6 is None:
+        return "unknown"
+    return "at risk" if lsns6 < 12 else "low" if lsns6 < 18 else "good"
+
+
+def organisation_network(store: GraphStore, organisation_id: str, secret: str,
+                         today: str) -> nx.DiGraph:
+    """The ties among the people the organisation may see, as a directed graph: nodes are
+    pseudonyms with a risk band and whether their circle is fragile; edges carry the
+    relation, circle and contact. No names, no places."""
+    from assetmap.graph import people
+
+    visible, ties = people.network_of(store, organisation_id, today)
+    graph = nx.DiGraph(name=f"circles of support seen by {organisation_id}")
+    for person in visible:
+        graph.add_node(pseudonym(secret, person["id"]), risk=risk_band(person.get("lsns6")),
+                       fragile=bool(person.get("fragile_circle")),
+                       carer=bool(person.get("carer")), volunteer=bool(person.get("volunteer")))
+    for row in ties:
+        graph.add_edge(pseudonym(secret, row["a"]), pseudonym(secret, row["b"]),
+                       relation=row["relation"], circle=row["circle"],
+                       contact=row["contact"] or "")
+    return graph
+
+
+def write_graphml(graph: nx.DiGraph, path: Path) -> None:
+    nx.write_graphml(graph, path)
+
+
+def places_geojson(store: GraphStore) -> dict[str, Any]:
+    """Every place (public) with its access features and the activities held there."""
+    from assetmap.graph import assets
+
+    rows = assets.every_place(store)
+    features = []
+    for row in rows:
+        place = {k: v for k, v in row["p"].items() if k != "location"}
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [place["lon"], place["lat"]]},
+            "properties": {**place, "activities": row["activities"]},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def hotspots_geojson(store: GraphStore, level: str) -> dict[str, Any]:
+    """Area boundaries with their stored figures (small numbers already withheld)."""
+    from assetmap.graph import areas
+
+    shapes = areas.geometries(store, level)
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": shapes[row["id"]], "properties": row}
+        for row in analysis.hotspots(store, level) if row["id"] in shapes
+    ]}
+
+
+def write_json(document: dict[str, Any], path: Path) -> None:
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
