@@ -204,9 +204,7 @@ def add_tie(person_id: str) -> ResponseReturnValue:
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
-            flash("Added to the circle.", "info")
-            _reassess(person_id)
-            return redirect(url_for("people.show", person_id=person_id) + "#circle")
+            return _back_to_circle(person_id, "Added to the circle.")
     return render_template("people/tie_form.html", person=person, tie=None, values=shown,
                            errors=errors, matches=matches, q=query), 400 if errors else 200
 
@@ -227,9 +225,7 @@ def edit_tie(person_id: str, other_id: str) -> ResponseReturnValue:
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
-            flash("Tie updated.", "info")
-            _reassess(person_id)
-            return redirect(url_for("people.show", person_id=person_id) + "#circle")
+            return _back_to_circle(person_id, "Tie updated.")
     return render_template("people/tie_form.html", person=person, tie=tie, values=shown,
                            errors=errors, matches=[], q=""), 400 if errors else 200
 
@@ -241,13 +237,19 @@ def end_tie(person_id: str, other_id: str) -> ResponseReturnValue:
         people.end_tie(get_store(), person_id, other_id)
     except NotFound:
         abort(404, "That person is not in this circle.")
-    flash("The tie is ended.", "info")
-    _reassess(person_id)
-    return redirect(url_for("people.show", person_id=person_id) + "#circle")
+    return _back_to_circle(person_id, "The tie is ended.")
 
 
 def _tie_values() -> dict[str, Any]:
     return values(request.form, text=TIE_TEXT, integers=TIE_NUMBERS)
+
+
+def _back_to_circle(person_id: str, message: str, *also: str) -> ResponseReturnValue:
+    """After a change to a circle: say so, store the assessments again (the person's and
+    ``also`` those of others it touched), and show the circle."""
+    flash(message, "info")
+    _reassess(person_id, *also)
+    return redirect(url_for("people.show", person_id=person_id) + "#circle")
 
 
 def _reassess(*person_ids: str) -> None:
@@ -276,9 +278,7 @@ def add_carer(person_id: str) -> ResponseReturnValue:
             if "carer_id" in errors:  # the form's chooser is "other_id"
                 errors["other_id"] = errors.pop("carer_id")
         else:
-            flash("The carer is recorded.", "info")
-            _reassess(person_id, carer_id)
-            return redirect(url_for("people.show", person_id=person_id) + "#circle")
+            return _back_to_circle(person_id, "The carer is recorded.", carer_id)
     return render_template("people/carer_form.html", person=person, values=shown,
                            errors=errors, matches=matches, q=query), 400 if errors else 200
 
@@ -290,9 +290,7 @@ def end_care(person_id: str, carer_id: str) -> ResponseReturnValue:
         people.end_care(get_store(), carer_id, person_id)
     except NotFound:
         abort(404, "That person is not recorded as a carer here.")
-    flash("The caring is ended.", "info")
-    _reassess(person_id, carer_id)
-    return redirect(url_for("people.show", person_id=person_id) + "#circle")
+    return _back_to_circle(person_id, "The caring is ended.", carer_id)
 
 
 # -- subject access and erasure ----------------------------------------------------------
@@ -432,10 +430,9 @@ def invite(person_id: str) -> ResponseReturnValue:
     except InvalidRecord as exc:
         flash(f"Could not invite: {exc}", "error")
         return redirect(url_for("people.suggestions", person_id=person_id))
-    flash(f"{request.form.get('name') or 'They'} joined {person['name']}'s circle "
-          "(circle 3: adjust the tie if it is closer).", "info")
-    _reassess(person_id)
-    return redirect(url_for("people.show", person_id=person_id) + "#circle")
+    return _back_to_circle(person_id, f"{request.form.get('name') or 'They'} joined "
+                           f"{person['name']}'s circle (circle 3: adjust the tie if it is "
+                           "closer).")
 
 
 @bp.post("/<person_id>/referrals")
