@@ -69,7 +69,7 @@ def _problem_text(error: dict[str, Any]) -> str:
     return message.removeprefix("Value error, ")
 
 
-def _from_pydantic(exc: PydanticValidationError) -> InvalidRecord:
+def from_pydantic(exc: PydanticValidationError) -> InvalidRecord:
     errors = []
     for error in exc.errors():
         cause = error.get("ctx", {}).get("error")
@@ -662,7 +662,7 @@ def validate(model: type[BaseModel], data: dict[str, Any]) -> Any:
     try:
         return model.model_validate(data)
     except PydanticValidationError as exc:
-        raise _from_pydantic(exc) from None
+        raise from_pydantic(exc) from None
 
 
 def node_type(label: str) -> type[Record]:

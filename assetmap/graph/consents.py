@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from assetmap.graph.nodes import NotFound
+from assetmap.graph.nodes import NodeRepository, NotFound
 from assetmap.graph.store import GraphStore
 from assetmap.model import Consent, InvalidRecord, now_iso, validate
+
+repo = NodeRepository(Consent)
 
 #: ``c`` (the consent behind a ``SHARED_WITH``, read with OPTIONAL MATCH) is active on
 #: ``$today``: a share grants access only then
@@ -68,10 +70,7 @@ def withdraw(store: GraphStore, consent_id: str, day: str) -> dict:
 
 
 def get(store: GraphStore, consent_id: str) -> dict:
-    rows = store.run_read("MATCH (c:Consent {id: $id}) RETURN properties(c) AS c", id=consent_id)
-    if not rows:
-        raise NotFound("Consent", consent_id)
-    return rows[0]["c"]
+    return repo.get(store, consent_id)
 
 
 def about(store: GraphStore, person_id: str) -> list[dict]:

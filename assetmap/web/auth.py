@@ -114,7 +114,7 @@ PENDING_SECONDS = 300
 
 
 def _signed_in(record: dict, how: str) -> None:
-    security.start_session(record["id"], record.get("session_version", 0))
+    security.start_session(record.get("session_version", 0))
     login_user(SignedInUser(record))
     auditing.log("login", record["id"], record_type="User", detail=how)
 
@@ -270,7 +270,7 @@ def account() -> ResponseReturnValue:
                 errors["new_password"] = errors.pop("password")
         else:
             auditing.log("update", current_user.id, record_type="User", detail="password")
-            security.start_session(current_user.id, changed["session_version"])
+            security.start_session(changed["session_version"])
             login_user(SignedInUser({**changed, "organisation_id": current_user.organisation_id}))
             flash("Your password is changed; you are signed out everywhere else.", "info")
             return redirect(url_for("auth.account"))

@@ -39,13 +39,12 @@ def content_security_policy(script_nonce: str, docs: bool = False) -> str:
     ))
 
 
-def start_session(user_id: str, version: int) -> None:
+def start_session(version: int) -> None:
     """A fresh session for a user who has just signed in."""
     session.clear()
     now = time.time()
     session.update(started_at=now, seen_at=now, version=version)
     session.permanent = False
-    g.session_user = user_id
 
 
 def session_is_live(version: int, idle_minutes: float, session_hours: float) -> bool:

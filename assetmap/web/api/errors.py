@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from assetmap.model import InvalidRecord, _from_pydantic
+from assetmap.model import InvalidRecord, from_pydantic
 
 
 class ErrorItem(BaseModel):
@@ -37,4 +37,4 @@ def invalid(exc: InvalidRecord, status: int = 422) -> Response:
 
 def from_validation_error(exc: PydanticValidationError) -> Response:
     """Request parameters or body that break a model rule: 422 naming each field."""
-    return make_response(invalid(_from_pydantic(exc)))
+    return make_response(invalid(from_pydantic(exc)))

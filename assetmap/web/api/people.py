@@ -160,13 +160,10 @@ def create_tie(path: PersonPath, body: TieCreate) -> Any:
     return created, 201
 
 
-def _tie(tie_id: str) -> tuple[str, str]:
-    return people.split_tie_id(tie_id)  # checked before the request
-
 
 @api.patch("/ties/<tie_id>", responses={404: ErrorList, 422: ErrorList})
 def update_tie(path: TiePath, body: TieChanges) -> Any:  # type: ignore[valid-type]
-    person_id, other_id = _tie(path.tie_id)
+    person_id, other_id = people.split_tie_id(path.tie_id)  # access checked before
     changed = people.update_tie(get_store(), person_id, other_id,
                                 body.model_dump(exclude_unset=True))  # type: ignore[attr-defined]
     analysis.assess_person(get_store(), person_id)
@@ -176,7 +173,7 @@ def update_tie(path: TiePath, body: TieChanges) -> Any:  # type: ignore[valid-ty
 @api.delete("/ties/<tie_id>", responses={204: None, 404: ErrorList})
 def delete_tie(path: TiePath) -> Any:
     """End a tie."""
-    person_id, other_id = _tie(path.tie_id)
+    person_id, other_id = people.split_tie_id(path.tie_id)  # access checked before
     people.end_tie(get_store(), person_id, other_id)
     analysis.assess_person(get_store(), person_id)
     return "", 204
