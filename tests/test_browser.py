@@ -48,13 +48,19 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: Browser, live_server: str) -> Iterator[Page]:
-    context = browser.new_context()
+def _local_tab(browser: Browser, live_server: str, **options: object):  # noqa: ANN202
+    """A new browser context and tab that reach only our own server (map tiles and CDN
+    scripts are not reachable from here)."""
+    context = browser.new_context(**options)
     tab = context.new_page()
-    # only our own server: map tiles and CDN scripts are not reachable from here
     tab.route("**/*", lambda route: route.continue_()
               if route.request.url.startswith(live_server) else route.abort())
+    return context, tab
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    context, tab = _local_tab(browser, live_server)
     blocked: list[str] = []
     tab.on("console", lambda message: blocked.append(message.text)
            if "Content Security Policy" in message.text else None)
@@ -289,10 +295,7 @@ def test_pages_fit_a_phone_screen(browser: Browser, live_server: str,
         "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: 'org-carers'}) "
         "MATCH (p)-[k:KNOWS]->() WITH p, count(k) AS ties ORDER BY ties DESC, p.id "
         "RETURN p.id AS id LIMIT 1")[0]["id"]
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    phone = context.new_page()
-    phone.route("**/*", lambda route: route.continue_()
-                if route.request.url.startswith(live_server) else route.abort())
+    context, phone = _local_tab(browser, live_server, viewport={"width": 360, "height": 740})
     try:
         _sign_in(phone, live_server, *_staff(sample_store, "connector", "org-carers"))
         for path in ("/find?near=Llanidloes&radius_km=20", f"/people/{person}",
@@ -307,10 +310,8 @@ def test_pages_fit_a_phone_screen(browser: Browser, live_server: str,
 def test_use_my_location(browser: Browser, live_server: str, sample_store: GraphStore) -> None:
     from assetmap.services import finder
     here = {"latitude": 52.4490, "longitude": -3.5400}
-    context = browser.new_context(geolocation=here, permissions=["geolocation"])
-    tab = context.new_page()
-    tab.route("**/*", lambda route: route.continue_()
-              if route.request.url.startswith(live_server) else route.abort())
+    context, tab = _local_tab(browser, live_server, geolocation=here,
+                              permissions=["geolocation"])
     try:
         tab.goto(live_server + "/find")
         tab.get_by_role("button", name="Use my location").click()
