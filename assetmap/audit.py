@@ -54,25 +54,40 @@ class AuditLog:
         record_id: str | None = None, address: str | None = None, detail: str | None = None,
     ) -> dict[str, Any]:
         """Append one entry and return it (with its ``hash``)."""
+        return self.record_many(action, actor, record_type=record_type,
+                                record_ids=[record_id], address=address, detail=detail)[0]
+
+    def record_many(
+        self, action: str, actor: str | None, *, record_type: str | None,
+        record_ids: list[str | None], address: str | None = None, detail: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Append one entry for each record (an import of many people) under one lock and
+        one fsync; returns the entries."""
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        entries = []
         with os.fdopen(fd, "r+", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             last = _last_line(handle)
             previous = json.loads(last)["hash"] if last else GENESIS
-            entry = {
-                "seq": json.loads(last)["seq"] + 1 if last else 1,
-                "at": now_iso(), "action": action, "actor": actor,
-                "record_type": record_type, "record_id": record_id,
-                "address": address, "detail": detail, "prev": previous,
-            }
-            entry["hash"] = _digest(previous, entry)
-            handle.write(json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n")
+            seq = json.loads(last)["seq"] if last else 0
+            at = now_iso()
+            for record_id in record_ids:
+                seq += 1
+                entry = {
+                    "seq": seq, "at": at, "action": action, "actor": actor,
+                    "record_type": record_type, "record_id": record_id,
+                    "address": address, "detail": detail, "prev": previous,
+                }
+                entry["hash"] = previous = _digest(previous, entry)
+                entries.append(entry)
+            handle.write("".join(json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n"
+                                 for entry in entries))
             handle.flush()
             os.fsync(handle.fileno())
-        return entry
+        return entries
 
     def entries(self) -> Iterator[dict[str, Any]]:
         """Every entry, oldest first."""

@@ -302,6 +302,106 @@ def export_geojson(ctx: click.Context, directory: str) -> None:
     click.echo(f"wrote places.geojson and {len(AREA_LEVELS)} hotspot files to {directory}")
 
 
+@export_group.command("hsds")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--lang", type=click.Choice(["en", "cy"]), default="en", show_default=True,
+              help="The language of names and descriptions (the other is the alternate).")
+@click.pass_context
+def export_hsds(ctx: click.Context, directory: str, lang: str) -> None:
+    """The directory as Open Referral HSDS 3.0 / UK profile: services.json,
+    organizations.json, service_at_locations.json, taxonomies.json, taxonomy_terms.json and
+    the tabular datapackage in DIRECTORY/tabular."""
+    with _store(ctx) as store:
+        counts = exports.hsds_directory(store, Path(directory), lang)
+    click.echo(", ".join(f"{n:,} {name}" for name, n in counts.items())
+               + f" to {directory} (and {directory}/tabular)")
+
+
+@main.group("import")
+def import_group() -> None:
+    """Bring data in: Open Referral directories and spreadsheets."""
+
+
+def _write_rejects(path: Path, rows: list[Any]) -> None:
+    """The reject report: one CSV row per problem (fields of the reject dataclass)."""
+    import csv
+    from dataclasses import asdict, fields
+
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=[f.name for f in fields(rows[0])])
+        writer.writeheader()
+        writer.writerows(asdict(row) for row in rows)
+
+
+def _finish_import(summary: str, rejected: list[Any], rejects_file: str, dry_run: bool) -> None:
+    click.echo(("dry run, nothing written: " if dry_run else "") + summary)
+    if rejected:
+        _write_rejects(Path(rejects_file), rejected)
+        first = rejected[0]
+        click.echo(f"{len(rejected)} problems, listed in {rejects_file}; the first: "
+                   f"{' '.join(str(v) for v in vars(first).values() if v)}", err=True)
+        sys.exit(1)
+
+
+@import_group.command("hsds")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.option("--rejects", "rejects_file", default="hsds-rejects.csv", show_default=True,
+              help="Where to write the reject report (CSV) when anything is rejected.")
+@click.pass_context
+def import_hsds(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
+                rejects_file: str) -> None:
+    """Import Open Referral HSDS 3.0 / UK data from PATHS: JSON files (an object, a list,
+    or saved API pages) or folders (JSON files, or a tabular datapackage of CSVs).
+    Re-importing updates by id. Exits 1 if any record was rejected; the good ones are
+    written."""
+    from assetmap.interop import hsds_import
+
+    config: Config = ctx.obj
+    started = time.perf_counter()
+    with _store(ctx) as store:
+        report = hsds_import.import_paths(store, list(paths), config.instance_path, dry_run)
+    elapsed = time.perf_counter() - started
+    _finish_import(f"{report.summary()} ({elapsed:.1f} s)", report.rejected, rejects_file,
+                   dry_run)
+
+
+@import_group.command("csv")
+@click.argument("kind", type=click.Choice(["people", "ties", "groups", "places", "activities"]))
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--org", "organisation_id", default=None,
+              help="The organisation that records the people (people and ties).")
+@click.option("--dry-run", is_flag=True, help="Check every row, write nothing.")
+@click.option("--all-or-nothing", is_flag=True,
+              help="Write nothing if any row is rejected.")
+@click.option("--rejects", "rejects_file", default=None,
+              help="Where to write the reject report (default: CSV_FILE with .rejects.csv).")
+@click.pass_context
+def import_csv(ctx: click.Context, kind: str, csv_file: Path, organisation_id: str | None,
+               dry_run: bool, all_or_nothing: bool, rejects_file: str | None) -> None:
+    """Import KIND rows from CSV_FILE (UTF-8; English or Welsh column names; templates in
+    seed/templates/). Rejected rows are listed by row, column and message; exits 1 if any
+    were rejected."""
+    from assetmap.interop import csv_import
+
+    config: Config = ctx.obj
+    with _store(ctx) as store, _progress_bar(f"importing {kind}") as report:
+        result = csv_import.import_file(
+            store, kind, csv_file, config.instance_path, organisation_id=organisation_id,
+            dry_run=dry_run, all_or_nothing=all_or_nothing, progress=report)
+    if kind == "people" and result.written:
+        AuditLog(config.instance_path).record_many(
+            "create", f"cli:{getpass.getuser()}", record_type="Person",
+            record_ids=result.written, detail=f"assetmap import csv people {csv_file.name}")
+    rate = result.rows / result.seconds if result.seconds else 0
+    held = " (none written: --all-or-nothing)" if all_or_nothing and result.rejected else ""
+    summary = (f"{result.rows:,} rows: {len(result.written):,} {kind} written, "
+               f"{result.rows - len({r.row for r in result.rejected}):,} rows passed"
+               f"{held} in {result.seconds:.1f} s ({rate:,.0f} rows/s)")
+    _finish_import(summary, result.rejected,
+                   rejects_file or str(csv_file.with_suffix(".rejects.csv")), dry_run)
+
+
 @main.group()
 def audit() -> None:
     """The audit trail of access to person records and of sign-ins."""

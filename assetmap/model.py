@@ -159,6 +159,18 @@ def _check_availability(value: str) -> str:
     return value
 
 
+def _check_raw_json(value: str) -> str:
+    import json
+
+    try:
+        raw = json.loads(value)
+    except ValueError as exc:
+        raise ValueError("is not valid JSON") from exc
+    if not isinstance(raw, dict):
+        raise ValueError("must be a JSON object")
+    return value
+
+
 def _check_geojson(value: str) -> str:
     import json
 
@@ -187,6 +199,8 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Availability = Annotated[str, AfterValidator(_check_availability)]
 OpeningHours = Annotated[str, AfterValidator(_check_opening)]
 GeoJSON = Annotated[str, AfterValidator(_check_geojson)]
+#: fields an Open Referral record had that assetmap does not model, kept so export returns them
+RawJson = Annotated[str, StringConstraints(max_length=100_000), AfterValidator(_check_raw_json)]
 Hours = Annotated[float, Field(ge=0, le=168)]
 
 Relation = Literal["family", "partner", "friend", "neighbour", "volunteer", "professional", "other"]
@@ -307,6 +321,7 @@ class Organisation(Record):
     kind: OrganisationKind = "other"
     area: Id | None = None
     website: Annotated[str, StringConstraints(max_length=300)] | None = None
+    hsds_raw: RawJson | None = None
 
 
 class Group(Record):
@@ -322,6 +337,7 @@ class Group(Record):
     welsh_language: bool = False
     area: Id | None = None
     email: Email | None = None
+    hsds_raw: RawJson | None = None
 
 
 class Place(Record):
@@ -345,6 +361,7 @@ class Place(Record):
     accessible_toilet: bool = False
     parking: bool = False
     opening_hours: Annotated[list[OpeningHours], Field(max_length=21)] = []
+    hsds_raw: RawJson | None = None
 
 
 class Activity(Record):
@@ -366,6 +383,7 @@ class Activity(Record):
     age_min: Annotated[int, Field(ge=0, le=120)] = 0
     age_max: Annotated[int, Field(ge=0, le=120)] = 120
     area: Id | None = None
+    hsds_raw: RawJson | None = None
 
     @model_validator(mode="after")
     def _ranges(self) -> Activity:

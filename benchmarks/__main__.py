@@ -1,4 +1,4 @@
-"""``python -m benchmarks [writes|analyse|suggest|finder|load|all] [--people N[,N...]]``.
+"""``python -m benchmarks [writes|analyse|suggest|finder|load|import|all] [--people N[,N...]]``.
 
 Every benchmark prints ratios against a peer measured side by side in the same run.
 """
@@ -11,7 +11,8 @@ import argparse
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("which", nargs="?", default="all",
-                        choices=("writes", "analyse", "suggest", "finder", "load", "all"))
+                        choices=("writes", "analyse", "suggest", "finder", "load", "import",
+                                 "all"))
     parser.add_argument("--people", default=None,
                         help="community size(s), comma separated (defaults per benchmark: "
                              "writes 20000; analyse 2000,100000; suggest and finder 2000,100000)")
@@ -39,6 +40,11 @@ def main() -> None:
         from benchmarks import finder
 
         finder.run(sizes or [2_000, 100_000])
+    if arguments.which in ("import", "all"):
+        from benchmarks import csv_import
+
+        for rows in sizes or [100_000]:
+            csv_import.run(rows)
     if arguments.which == "load":  # not in "all": it takes the machine for a minute
         from benchmarks import load
 

@@ -21,6 +21,7 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "swagger": (200, 200, 200, 200),
     "api_assets": (200, 200, 200, 200),
     "api_directory": (200, 200, 200, 200),
+    "api_hsds": (200, 200, 200, 200),
     "auth": (302, 200, 200, 200),
     "people": (302, 200, 403, 403),
     "directory": (302, 200, 200, 403),
@@ -48,7 +49,23 @@ def _arguments(store: GraphStore) -> dict[str, str]:
             "slug": "places", "job_id": "no-such-job", "filename": "site.css",
             "/groups/<node_id>": f"/groups/{first['Group']}",
             "/activities/<node_id>": f"/activities/{first['Activity']}",
-            "node_id": first["Place"]}
+            "node_id": first["Place"], "template_kind": "people",
+            **_hsds_arguments(store, first)}
+
+
+def _hsds_arguments(store: GraphStore, first: dict[str, str]) -> dict[str, str]:
+    from assetmap.interop import hsds
+    activity = hsds.hsds_id("Activity", first["Activity"])
+    place = store.run_read("MATCH (:Activity {id: $id})-[:HELD_AT]->(p:Place) RETURN p.id AS id",
+                           id=first["Activity"])[0]["id"]
+    return {
+        "/hsds/services/<id>": f"/hsds/services/{activity}",
+        "/hsds/organizations/<id>": f"/hsds/organizations/{hsds.hsds_id('Group', first['Group'])}",
+        "/hsds/service_at_locations/<id>": "/hsds/service_at_locations/" + hsds.part_id(
+            activity, "service_at_location", hsds.hsds_id("Place", place)),
+        "/hsds/taxonomies/<id>": f"/hsds/taxonomies/{hsds.TAXONOMY_ID}",
+        "/hsds/taxonomy_terms/<id>": f"/hsds/taxonomy_terms/{hsds.term_id('music')}",
+    }
 
 
 def _cases(app) -> list[tuple[str, str]]:  # noqa: ANN001

@@ -8,7 +8,7 @@ row and nothing at all is written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,6 +138,44 @@ class NodeRepository:
             for batch in _batches(rows, batch_size):
                 written += store.run_write(query, rows=batch)[0]["n"]
         return written
+
+    def create_many_linked(
+        self, store: GraphStore, items: Sequence[tuple[Record, dict[str, str]]],
+        batch_size: int = 5000, on_batch: Callable[[list[str]], None] | None = None,
+    ) -> list[str]:
+        """Write already-validated records, each with its links (``{"place_id": "p1"}``), in
+        batched statements; a node and its links are created by the same statement, and a
+        row whose link target is missing writes nothing. ``on_batch`` hears the ids of each
+        batch as it is written (so a caller can undo them); returns all the ids written."""
+        now = now_iso()
+        groups: dict[tuple[str, str, tuple[str, ...]], list[dict[str, Any]]] = {}
+        for record, link_ids in items:
+            names = tuple(sorted(name for name, target in link_ids.items() if target))
+            key = (_labels(record), _location_clause(record, "n", "r.p"), names)
+            groups.setdefault(key, []).append({
+                "p": {**record.properties(), "created_at": now, "updated_at": now},
+                **{name: link_ids[name] for name in names}})
+        written: list[str] = []
+        for (labels, location, names), rows in groups.items():
+            links = [(name, self.links[name]) for name in names]
+            matches = "".join(f"MATCH (t{i}:{link.target} {{id: r.{name}}}) "
+                              for i, (name, link) in enumerate(links))
+            creates = "".join(f" CREATE (n)-[:{link.type}]->(t{i})"
+                              for i, (_, link) in enumerate(links))
+            query = (f"UNWIND $rows AS r {matches}CREATE (n:{labels}) SET n = r.p{location}"
+                     f"{creates} RETURN n.id AS id")
+            for batch in _batches(rows, batch_size):
+                ids = [row["id"] for row in store.run_write(query, rows=list(batch))]
+                written += ids
+                if on_batch:
+                    on_batch(ids)
+        return written
+
+    def delete_many(self, store: GraphStore, ids: Sequence[str]) -> None:
+        """Remove nodes (and their relationships) by id: undoing an import that failed."""
+        for batch in _batches(list(ids), 5000):
+            store.run_write(f"UNWIND $ids AS i MATCH (n:{self.label} {{id: i}}) DETACH DELETE n",
+                            ids=list(batch))
 
     def _resolve_links(self, link_ids: dict[str, str | None]) -> list[tuple[str, Link, str]]:
         unknown = set(link_ids) - set(self.links)

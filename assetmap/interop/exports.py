@@ -89,5 +89,33 @@ def hotspots_geojson(store: GraphStore, level: str) -> dict[str, Any]:
     ]}
 
 
-def write_json(document: dict[str, Any], path: Path) -> None:
+def write_json(document: Any, path: Path) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+
+def hsds_directory(store: GraphStore, directory: Path, lang: str = "en") -> dict[str, int]:
+    """The directory as Open Referral HSDS 3.0: one JSON file of fully nested objects per
+    type (services, organizations, service_at_locations, taxonomies, taxonomy_terms) and
+    the tabular datapackage in ``directory/tabular``. Returns the count of each."""
+    from assetmap.graph import directory as directory_graph
+    from assetmap.interop import hsds, hsds_tabular
+
+    rows, _ = directory_graph.services(store, 0, 10_000_000)
+    runners, _ = directory_graph.runners(store, 0, 10_000_000)
+    documents = {
+        "services": [hsds.service(row, lang) for row in rows],
+        "organizations": [hsds.organization(row["node"], row["label"], row["parent"], lang)
+                          for row in runners],
+        "service_at_locations": [hsds.service_at_location(row, lang, full=False)
+                                 for row in rows],
+        "taxonomies": [hsds.taxonomy()],
+        "taxonomy_terms": [hsds.taxonomy_term(category) for category in hsds.CATEGORIES],
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, objects in documents.items():
+        write_json(objects, directory / f"{name}.json")
+    tables = hsds_tabular.flatten("service", documents["services"])
+    hsds_tabular.flatten("organization", documents["organizations"], tables)
+    hsds_tabular.flatten("taxonomy", documents["taxonomies"], tables)
+    hsds_tabular.write(tables, directory / "tabular")
+    return {name: len(objects) for name, objects in documents.items()}

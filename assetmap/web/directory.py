@@ -7,7 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from assetmap import gazetteer
@@ -134,7 +144,24 @@ def _kind(slug: str) -> Kind:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     counts = get_store().counts()["nodes"]
-    return render_template("directory/index.html", kinds=KINDS.values(), counts=counts)
+    from assetmap.interop import csv_import
+
+    return render_template("directory/index.html", kinds=KINDS.values(), counts=counts,
+                           templates=csv_import.KINDS)
+
+
+@bp.get("/templates/<template_kind>.csv")
+def csv_template(template_kind: str) -> ResponseReturnValue:
+    """A spreadsheet template for ``assetmap import csv`` (``?lang=cy``: Welsh columns)."""
+    from assetmap.interop import csv_import
+
+    if template_kind not in csv_import.KINDS:
+        abort(404, "There is no such template.")
+    lang = "cy" if request.args.get("lang") == "cy" else "en"
+    suffix = ".cy" if lang == "cy" else ""
+    return Response(csv_import.template(template_kind, lang), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{template_kind}{suffix}.csv"'})
 
 
 @bp.get("/<slug>/")

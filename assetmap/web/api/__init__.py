@@ -11,8 +11,8 @@ from flask_wtf.csrf import CSRFProtect
 
 
 def register(app: OpenAPI, csrf: CSRFProtect) -> None:
-    from assetmap.web.api import areas, assets, directory, people
+    from assetmap.web.api import areas, assets, directory, hsds, people
 
-    for blueprint in (assets.api, people.api, areas.api, directory.api):
+    for blueprint in (assets.api, people.api, areas.api, directory.api, hsds.api):
         csrf.exempt(blueprint)
         app.register_api(blueprint)

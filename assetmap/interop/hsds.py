@@ -1,0 +1,377 @@
+"""Open Referral HSDS 3.0 and its UK profile (ORUK): assetmap's directory in their shape.
+
+The mapping, both ways, lives here:
+
+=====================  ==========================================================
+assetmap               HSDS / ORUK
+=====================  ==========================================================
+Organisation, Group    ``organization`` (a group run by an organisation gives its
+                       ``parent_organization_id``; a group's e-mail is a contact)
+Activity               ``service``: name, description, ages, ``status`` active,
+                       one ``schedule`` (``freq`` WEEKLY/MONTHLY, ``interval`` 2 for
+                       fortnightly, ``byday``, ``opens_at``/``closes_at``),
+                       ``languages`` (English, and Welsh when it is run in Welsh),
+                       a ``cost_option`` in GBP, an ``attribute`` with a taxonomy
+                       term for each category, ``last_modified``
+Place                  ``location`` (physical): coordinates, one ``address``,
+                       ``accessibility`` for each access feature
+Activity HELD_AT Place ``service_at_location``
+categories             the ``assetmap-categories`` taxonomy and its terms
+=====================  ==========================================================
+
+Anything else an imported record had is kept in the node's ``hsds_raw`` property and
+returned on export (fields assetmap maps are always written from the graph).
+
+Ids: HSDS ids are UUIDs. A node whose id is a UUID (every imported record) keeps it; any
+other id gets a stable UUID-5 of its label and id, so exports agree with each other and
+re-importing our own export updates rather than duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from assetmap.model import Category
+
+Profile = Literal["hsds", "oruk"]
+PROFILES: dict[str, str] = {"hsds": "hsds-3.0", "oruk": "oruk-3.0"}
+PROFILE_URL = "https://github.com/openreferral/uk-profile"
+NAMESPACE = uuid.UUID("1b0d6a47-62f5-4a4c-9f2e-8f3a8b4c2d10")
+TAXONOMY_NAME = "assetmap-categories"
+TAXONOMY_ID = str(uuid.uuid5(NAMESPACE, f"taxonomy:{TAXONOMY_NAME}"))
+CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+DAYS = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA",
+        "sun": "SU"}
+ACCESS_TEXT = {
+    "step_free": "Step-free access",
+    "hearing_loop": "Hearing loop",
+    "accessible_toilet": "Accessible toilet",
+    "parking": "Parking",
+}
+CATEGORY_TEXT = {
+    "social": "Social", "exercise": "Exercise", "arts": "Arts", "music": "Music",
+    "faith": "Faith", "learning": "Learning", "outdoors": "Outdoors", "food": "Food",
+    "support": "Support", "carers": "Carers", "health": "Health", "digital": "Digital",
+    "gardening": "Gardening", "crafts": "Crafts", "heritage": "Heritage", "other": "Other",
+}
+ORGANISATION_KIND_TEXT = {
+    "cvc": "County voluntary council", "carers": "Carers' organisation",
+    "council": "Local authority", "health": "Health board or NHS body",
+    "charity": "Charity", "other": "Organisation",
+}
+
+
+# ---------------------------------------------------------------------------
+# Ids
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
+
+
+def hsds_id(label: str, node_id: str) -> str:
+    """The HSDS id of a node: its own id if that is a UUID, else a stable UUID-5.
+
+    >>> hsds_id("Activity", "act-1") == hsds_id("Activity", "act-1") != hsds_id("Place", "act-1")
+    True
+    >>> hsds_id("Place", "3a19ff88-4620-4d17-9830-ac1d859eb5d5")
+    '3a19ff88-4620-4d17-9830-ac1d859eb5d5'
+    """
+    if _is_uuid(node_id):
+        return node_id.lower()
+    return str(uuid.uuid5(NAMESPACE, f"{label}:{node_id}"))
+
+
+def part_id(parent: str, kind: str, key: str | int = 0) -> str:
+    """A stable id for a part of a record (a schedule, an address, a language)."""
+    return str(uuid.uuid5(NAMESPACE, f"{parent}/{kind}/{key}"))
+
+
+def term_id(category: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"taxonomy_term:{TAXONOMY_NAME}:{category}"))
+
+
+def category_of_term(term: str) -> str | None:
+    """Our category for a taxonomy term's id, code or name (any case), if it is one."""
+    for category in CATEGORIES:
+        if term in (term_id(category), category) or term.lower() == CATEGORY_TEXT[category].lower():
+            return category
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Schemas
+
+
+@cache
+def _registry(profile: Profile) -> Registry:
+    folder = resources.files("assetmap.data") / "hsds" / PROFILES[profile]
+    registry: Registry = Registry()
+    for entry in folder.iterdir():
+        if entry.name.endswith(".json"):
+            contents = json.loads(entry.read_text(encoding="utf-8"))
+            # the files refer to each other by name: give each its own base URI
+            contents["$id"] = _uri(profile, entry.name)
+            registry = registry.with_resource(
+                contents["$id"],
+                Resource.from_contents(contents, default_specification=DRAFT202012))
+    return registry.crawl()
+
+
+def _uri(profile: Profile, name: str) -> str:
+    return f"https://assetmap.invalid/{PROFILES[profile]}/{name}"
+
+
+@cache
+def schema(profile: Profile, name: str) -> dict[str, Any]:
+    """One of the standard's object schemas, e.g. ``schema("oruk", "service")``."""
+    return _registry(profile).contents(_uri(profile, f"{name}.json"))
+
+
+@cache
+def _validator(profile: Profile, name: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(profile, name), registry=_registry(profile),
+                                format_checker=FormatChecker())
+
+
+def problems(record: Any, name: str, profile: Profile = "hsds") -> list[tuple[str, str]]:
+    """Each way ``record`` breaks the standard's ``name`` schema, as (JSON path, message);
+    formats (uuid, email, date, uri) are checked too."""
+    found = []
+    for error in _validator(profile, name).iter_errors(record):
+        found.append((error.json_path, error.message[:300]))
+    return sorted(found)
+
+
+def table_columns(profile: Profile = "hsds") -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """The tabular form of the standard: for each object, its CSV file and its columns
+    (name, tabular type); nested arrays and objects are tables of their own."""
+    folder = resources.files("assetmap.data") / "hsds" / PROFILES[profile]
+    tables = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".json"):
+            continue
+        contents = json.loads(entry.read_text(encoding="utf-8"))
+        if "path" not in contents:
+            continue
+        columns = [(key, prop.get("type", "string"))
+                   for key, prop in contents["properties"].items()
+                   if prop.get("type") not in ("array", "object") and "$ref" not in prop]
+        tables[contents["name"]] = (contents["path"], columns)
+    return tables
+
+
+# ---------------------------------------------------------------------------
+# assetmap -> HSDS
+
+
+def _raw(node: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(node["hsds_raw"]) if node.get("hsds_raw") else {}
+
+
+def _named(node: dict[str, Any], lang: str) -> tuple[str, str | None]:
+    """(name, alternate name) in the asked language; the other language is the alternate."""
+    english, welsh = node["name"], node.get("name_cy")
+    if lang == "cy" and welsh:
+        return welsh, english
+    return english, welsh
+
+
+def _described(node: dict[str, Any], lang: str) -> str | None:
+    if lang == "cy" and node.get("description_cy"):
+        return node["description_cy"]
+    return node.get("description")
+
+
+def _drop_empty(record: dict[str, Any]) -> dict[str, Any]:
+    """What the graph has to say: an empty field leaves the raw field it came with."""
+    return {key: value for key, value in record.items() if value not in (None, "", [])}
+
+
+def _dated(value: str | None) -> str | None:
+    """Our ISO timestamps ('...+00:00') as the standard's date-time."""
+    return value.replace("+00:00", "Z") if value else None
+
+
+def organization(node: dict[str, Any], label: str, parent: str | None = None,
+                 lang: str = "en") -> dict[str, Any]:
+    """An Organisation or Group (run by the organisation with id ``parent``, if any) as an
+    HSDS ``organization``: its one-to-one fields and contacts."""
+    own = hsds_id(label, node["id"])
+    name, alternate = _named(node, lang)
+    description = _described(node, lang) or ORGANISATION_KIND_TEXT.get(
+        node.get("kind", ""), "Community group")
+    contacts = []
+    if node.get("email"):
+        contacts.append({"id": part_id(own, "contact"), "organization_id": own,
+                         "name": name, "email": node["email"]})
+    mapped = {
+        "id": own, "name": name, "alternate_name": alternate, "description": description,
+        "email": node.get("email"), "website": node.get("website"),
+        "parent_organization_id": hsds_id("Organisation", parent) if parent else None,
+        "contacts": contacts,
+    }
+    return {**_raw(node), **_drop_empty(mapped)}
+
+
+def location(place: dict[str, Any], lang: str = "en") -> dict[str, Any]:
+    """A Place as an HSDS ``location``: coordinates, address and access features."""
+    own = hsds_id("Place", place["id"])
+    name, alternate = _named(place, lang)
+    addresses = []
+    if place.get("postcode"):
+        # the standard needs a first line and a city: the place's name stands in
+        addresses.append({
+            "id": part_id(own, "address"), "location_id": own,
+            "address_1": place.get("address") or place["name"],
+            "city": place.get("town") or place["name"],
+            "state_province": "Wales", "postal_code": place["postcode"],
+            "country": "GB", "address_type": "physical",
+        })
+    accessibility = [
+        {"id": part_id(own, "accessibility", feature), "location_id": own,
+         "description": text}
+        for feature, text in ACCESS_TEXT.items() if place.get(feature)
+    ]
+    mapped = {
+        "id": own, "location_type": "physical", "name": name, "alternate_name": alternate,
+        "description": place.get("description"),
+        "latitude": place["lat"], "longitude": place["lon"],
+        "addresses": addresses, "accessibility": accessibility,
+    }
+    return {**_raw(place), **_drop_empty(mapped)}
+
+
+def _schedule(activity: dict[str, Any], own: str) -> dict[str, Any]:
+    frequency = activity.get("frequency", "weekly")
+    day = DAYS[activity["weekday"]]
+    return {
+        "id": part_id(own, "schedule"), "service_id": own,
+        "freq": "MONTHLY" if frequency == "monthly" else "WEEKLY",
+        "interval": 2 if frequency == "fortnightly" else 1,
+        # a monthly activity: its first such weekday of the month
+        "byday": f"1{day}" if frequency == "monthly" else day,
+        "opens_at": f"{activity['start']}:00", "closes_at": f"{activity['end']}:00",
+        "description": f"{frequency.capitalize()}, {activity['start']}-{activity['end']}",
+        "attending_type": "in person",
+    }
+
+
+def _languages(activity: dict[str, Any], own: str) -> list[dict[str, Any]]:
+    spoken = [("en", "English")] + ([("cy", "Welsh")] if activity.get("welsh_language") else [])
+    return [{"id": part_id(own, "language", code), "service_id": own, "name": name,
+             "code": code} for code, name in spoken]
+
+
+def _cost(activity: dict[str, Any], own: str) -> dict[str, Any]:
+    pence = activity.get("cost_pence", 0)
+    return {"id": part_id(own, "cost_option"), "service_id": own,
+            "option": "Free" if not pence else "Per session", "currency": "GBP",
+            "amount": pence / 100, "amount_description": "per session"}
+
+
+def taxonomy_term(category: str) -> dict[str, Any]:
+    return {"id": term_id(category), "code": category, "name": CATEGORY_TEXT[category],
+            "description": f"assetmap category: {CATEGORY_TEXT[category]}",
+            "taxonomy": TAXONOMY_NAME, "taxonomy_id": TAXONOMY_ID, "term": category}
+
+
+def taxonomy() -> dict[str, Any]:
+    return {"id": TAXONOMY_ID, "name": TAXONOMY_NAME,
+            "description": "The kinds of activity in an assetmap directory.", "version": "1"}
+
+
+def _attributes(activity: dict[str, Any], own: str) -> list[dict[str, Any]]:
+    return [{"id": part_id(own, "attribute", category), "link_id": own,
+             "link_type": "service", "link_entity": "service",
+             "taxonomy_term_id": term_id(category), "taxonomy_term": taxonomy_term(category)}
+            for category in activity.get("categories", [])]
+
+
+def organization_of(row: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """(label, node) of whoever runs the activity in a service row, if anyone."""
+    if row.get("group"):
+        return "Group", row["group"]
+    if row.get("organisation"):
+        return "Organisation", row["organisation"]
+    return None
+
+
+def service(row: dict[str, Any], lang: str = "en", full: bool = True) -> dict[str, Any]:
+    """An activity row (``activity``, ``place``, ``group``/``organisation``, ``parent``)
+    as an HSDS ``service``; ``full=False`` gives the one-to-one fields of a list page."""
+    activity = row["activity"]
+    own = hsds_id("Activity", activity["id"])
+    name, alternate = _named(activity, lang)
+    runner = organization_of(row)
+    org = None
+    if runner:
+        org = organization(runner[1], runner[0], row.get("parent"), lang)
+        org.pop("contacts", None)
+    mapped: dict[str, Any] = {
+        "id": own, "organization_id": org["id"] if org else None, "name": name,
+        "alternate_name": alternate, "description": _described(activity, lang),
+        "status": "active",
+        "minimum_age": activity.get("age_min", 0), "maximum_age": activity.get("age_max", 120),
+        "last_modified": _dated(activity.get("updated_at")), "organization": org,
+    }
+    if full:
+        sal_id = part_id(own, "service_at_location", hsds_id("Place", row["place"]["id"]))
+        mapped.update({
+            "schedules": [_schedule(activity, own)],
+            "languages": _languages(activity, own),
+            "cost_options": [_cost(activity, own)],
+            "attributes": _attributes(activity, own),
+            "service_at_locations": [{"id": sal_id, "service_id": own,
+                                      "location_id": hsds_id("Place", row["place"]["id"]),
+                                      "location": location(row["place"], lang)}],
+        })
+        return {**_raw(activity), **_drop_empty(mapped)}
+    raw = {key: value for key, value in _raw(activity).items()
+           if not isinstance(value, list | dict)}
+    return {**raw, **_drop_empty(mapped)}
+
+
+def service_at_location(row: dict[str, Any], lang: str = "en",
+                        full: bool = True) -> dict[str, Any]:
+    """The pairing of an activity and its place, with the location (and, ``full``, the
+    service)."""
+    own = hsds_id("Activity", row["activity"]["id"])
+    record = {
+        "id": part_id(own, "service_at_location", hsds_id("Place", row["place"]["id"])),
+        "service_id": own, "location_id": hsds_id("Place", row["place"]["id"]),
+        "location": location(row["place"], lang),
+    }
+    if full:
+        whole = service(row, lang)
+        whole.pop("service_at_locations", None)
+        record["service"] = whole
+    return record
+
+
+def page(contents: list[Any], total: int, page_number: int, per_page: int) -> dict[str, Any]:
+    """The standard's pagination envelope.
+
+    >>> page([1, 2], 5, 1, 2)["total_pages"], page([], 0, 1, 2)["empty"]
+    (3, True)
+    """
+    pages = max(1, math.ceil(total / per_page))
+    return {"total_items": total, "total_pages": pages, "page_number": page_number,
+            "size": len(contents), "first_page": page_number == 1,
+            "last_page": page_number >= pages, "empty": total == 0, "contents": contents}
+
+
+def api_root(openapi_url: str) -> dict[str, Any]:
+    return {"version": "3.0", "profile": PROFILE_URL, "openapi_url": openapi_url}
