@@ -226,6 +226,19 @@ ACCESS_NEEDS: tuple[str, ...] = AccessNeed.__args__  # type: ignore[attr-defined
 #: an LSNS-6 answer as scored: 0 none, 1 one, 2 two, 3 three or four, 4 five to eight, 5 nine+
 Lsns6Answer = Annotated[int, Field(ge=0, le=5)]
 AREA_LEVELS: tuple[str, ...] = AreaLevel.__args__  # type: ignore[attr-defined]
+#: how categories and access features read (pages, exports)
+ACCESS_NAMES = {
+    "step_free": "Step-free access",
+    "hearing_loop": "Hearing loop",
+    "accessible_toilet": "Accessible toilet",
+    "parking": "Parking",
+}
+CATEGORY_NAMES = {
+    "social": "Social", "exercise": "Exercise", "arts": "Arts", "music": "Music",
+    "faith": "Faith", "learning": "Learning", "outdoors": "Outdoors", "food": "Food",
+    "support": "Support", "carers": "Carers", "health": "Health", "digital": "Digital",
+    "gardening": "Gardening", "crafts": "Crafts", "heritage": "Heritage", "other": "Other",
+}
 
 
 def now_iso() -> str:

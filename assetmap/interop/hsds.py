@@ -40,6 +40,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from assetmap.model import ACCESS_NAMES as ACCESS_TEXT
+from assetmap.model import CATEGORY_NAMES as CATEGORY_TEXT
 from assetmap.model import Category
 
 Profile = Literal["hsds", "oruk"]
@@ -51,18 +53,6 @@ TAXONOMY_ID = str(uuid.uuid5(NAMESPACE, f"taxonomy:{TAXONOMY_NAME}"))
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 DAYS = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA",
         "sun": "SU"}
-ACCESS_TEXT = {
-    "step_free": "Step-free access",
-    "hearing_loop": "Hearing loop",
-    "accessible_toilet": "Accessible toilet",
-    "parking": "Parking",
-}
-CATEGORY_TEXT = {
-    "social": "Social", "exercise": "Exercise", "arts": "Arts", "music": "Music",
-    "faith": "Faith", "learning": "Learning", "outdoors": "Outdoors", "food": "Food",
-    "support": "Support", "carers": "Carers", "health": "Health", "digital": "Digital",
-    "gardening": "Gardening", "crafts": "Crafts", "heritage": "Heritage", "other": "Other",
-}
 ORGANISATION_KIND_TEXT = {
     "cvc": "County voluntary council", "carers": "Carers' organisation",
     "council": "Local authority", "health": "Health board or NHS body",

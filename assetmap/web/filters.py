@@ -5,19 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from assetmap.analysis.suggestions import PART_NAMES, WEEKDAY_NAMES
-
-ACCESS_NAMES = {
-    "step_free": "Step-free access",
-    "hearing_loop": "Hearing loop",
-    "accessible_toilet": "Accessible toilet",
-    "parking": "Parking",
-}
-CATEGORY_NAMES = {
-    "social": "Social", "exercise": "Exercise", "arts": "Arts", "music": "Music",
-    "faith": "Faith", "learning": "Learning", "outdoors": "Outdoors", "food": "Food",
-    "support": "Support", "carers": "Carers", "health": "Health", "digital": "Digital",
-    "gardening": "Gardening", "crafts": "Crafts", "heritage": "Heritage", "other": "Other",
-}
+from assetmap.model import ACCESS_NAMES, CATEGORY_NAMES
 
 
 def money(pence: int | None) -> str:
