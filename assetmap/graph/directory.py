@@ -96,6 +96,12 @@ def services_run_by(store: GraphStore, node_id: str) -> list[dict]:
                           **params)
 
 
+def hsds_ids(store: GraphStore, label: str) -> dict[str, str]:
+    """Every ``label`` node's HSDS id, mapped to its own id."""
+    return {hsds_id(label, row["id"]): row["id"]
+            for row in store.run_read(f"MATCH (n:{label}) RETURN n.id AS id")}
+
+
 def resolve(store: GraphStore, labels: tuple[str, ...], wanted: str) -> tuple[str, str]:
     """The (label, id) of the node among ``labels`` whose HSDS id is ``wanted``: the node
     with that id, else the one whose id maps to it (ids that are not UUIDs)."""
@@ -103,7 +109,7 @@ def resolve(store: GraphStore, labels: tuple[str, ...], wanted: str) -> tuple[st
         if store.run_read(f"MATCH (n:{label} {{id: $id}}) RETURN n.id AS id", id=wanted):
             return label, wanted
     for label in labels:
-        for row in store.run_read(f"MATCH (n:{label}) RETURN n.id AS id"):
-            if hsds_id(label, row["id"]) == wanted.lower():
-                return label, row["id"]
+        found = hsds_ids(store, label).get(wanted.lower())
+        if found:
+            return label, found
     raise NotFound("/".join(labels), wanted)

@@ -53,6 +53,7 @@ TAXONOMY_ID = str(uuid.uuid5(NAMESPACE, f"taxonomy:{TAXONOMY_NAME}"))
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 DAYS = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA",
         "sun": "SU"}
+_WEEKDAYS = {ical.lower(): day for day, ical in DAYS.items()}
 ORGANISATION_KIND_TEXT = {
     "cvc": "County voluntary council", "carers": "Carers' organisation",
     "council": "Local authority", "health": "Health board or NHS body",
@@ -87,6 +88,16 @@ def hsds_id(label: str, node_id: str) -> str:
 def part_id(parent: str, kind: str, key: str | int = 0) -> str:
     """A stable id for a part of a record (a schedule, an address, a language)."""
     return str(uuid.uuid5(NAMESPACE, f"{parent}/{kind}/{key}"))
+
+
+def weekday(code: str) -> str | None:
+    """Our weekday for an iCal day code ('TU') or our own ('tue'), any case.
+
+    >>> weekday("TU"), weekday("tue"), weekday("someday")
+    ('tue', 'tue', None)
+    """
+    code = code.strip().lower()
+    return code if code in DAYS else _WEEKDAYS.get(code)
 
 
 def term_id(category: str) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from assetmap import gazetteer
-from assetmap.graph import activities, groups, organisations, places
+from assetmap.graph import activities, directory, groups, organisations, places
 from assetmap.graph.nodes import SYSTEM_FIELDS, NodeRepository
 from assetmap.graph.store import GraphStore
 from assetmap.interop import hsds, hsds_tabular
@@ -65,7 +65,6 @@ _ACCESS_WORDS = {
     "accessible_toilet": ("accessible toilet", "disabled toilet", "changing places"),
     "parking": ("parking",),
 }
-_DAY_CODES = {code: day for day, code in hsds.DAYS.items()}
 CLEARABLE = ("description", "email", "address", "town", "postcode", "hsds_raw")
 
 
@@ -234,9 +233,12 @@ def read(paths: list[Path]) -> Iterator[Item]:
 # HSDS -> assetmap
 
 
+def _as_raw(fields: dict[str, Any]) -> str | None:
+    return json.dumps(fields, ensure_ascii=False, sort_keys=True) if fields else None
+
+
 def _raw(kind: str, record: dict[str, Any]) -> str | None:
-    extra = {k: v for k, v in record.items() if k not in MAPPED[kind]}
-    return json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None
+    return _as_raw({k: v for k, v in record.items() if k not in MAPPED[kind]})
 
 
 def _clock(value: Any) -> str | None:
@@ -245,8 +247,9 @@ def _clock(value: Any) -> str | None:
 
 
 def _weekday(byday: Any) -> str | None:
-    first = str(byday or "").split(",")[0].strip().upper()
-    return _DAY_CODES.get(re.sub(r"^[+-]?\d+", "", first), first.lower() or None)
+    first = str(byday or "").split(",")[0].strip()
+    # a monthly rule's day may say which one in the month ('2TU', '-1FR')
+    return hsds.weekday(re.sub(r"^[+-]?\d+", "", first)) or first.lower() or None
 
 
 def _frequency(schedule: dict[str, Any]) -> str:
@@ -328,7 +331,7 @@ def organisation_fields(record: dict[str, Any], current: dict[str, Any]) -> dict
            or (k == "description" and v != generated)}
     return {"id": record["id"], "name": record.get("name"), "website": record.get("website"),
             "kind": current.get("kind", "other"),
-            "hsds_raw": json.dumps(raw, ensure_ascii=False, sort_keys=True) if raw else None}
+            "hsds_raw": _as_raw(raw)}
 
 
 # ---------------------------------------------------------------------------
@@ -362,8 +365,7 @@ class Importer:
         for item in items:
             self._check(item)
         # an HSDS id names an existing node by that id, or by the UUID-5 of its own id
-        self.known = {label: {hsds.hsds_id(label, row["id"]): row["id"] for row in
-                              self.store.run_read(f"MATCH (n:{label}) RETURN n.id AS id")}
+        self.known = {label: directory.hsds_ids(self.store, label)
                       for label in ("Organisation", "Group", "Place", "Activity")}
         writes = [self._organization(item) for item in self.accepted["organization"].values()]
         writes += [self._location(item) for item in self.accepted["location"].values()]

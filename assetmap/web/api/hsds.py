@@ -22,14 +22,11 @@ api = APIBlueprint("api_hsds", __name__, url_prefix="/api/v1/hsds",
                    abp_tags=[Tag(name="open referral",
                                  description="Open Referral UK (HSDS 3.0) read API")])
 
-_DAYS = {**{code: code for code in hsds.DAYS}, **{v.lower(): k for k, v in hsds.DAYS.items()}}
-
-
 def _weekday(value: str) -> str:
-    try:
-        return _DAYS[value.strip().lower()]
-    except KeyError:
-        raise ValueError(f"{value!r} is not a day (MO, TU, WE, TH, FR, SA, SU)") from None
+    day = hsds.weekday(value)
+    if day is None:
+        raise ValueError(f"{value!r} is not a day (MO, TU, WE, TH, FR, SA, SU)")
+    return day
 
 
 class HsdsQuery(BaseModel):
