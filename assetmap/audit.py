@@ -28,7 +28,8 @@ AUDIT_FILE = Path("audit") / "audit.log"
 #: what an entry can say was done
 ACTIONS = (
     "view", "create", "update", "delete", "export", "share", "unshare", "consent",
-    "withdraw_consent", "erase", "login", "login_failed", "logout", "lockout",
+    "withdraw_consent", "erase", "login", "login_failed", "logout", "lockout", "package",
+    "receive",
 )
 
 

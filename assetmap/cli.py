@@ -25,7 +25,7 @@ from assetmap.graph.embedded import EmbeddedServer, EmbeddedServerError
 from assetmap.graph.errors import StoreError
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore, embedded_directory
-from assetmap.interop import backup, exports
+from assetmap.interop import backup, exports, person_package
 from assetmap.model import AREA_LEVELS, InvalidRecord, now_iso
 from assetmap.services import analysis, subject_access
 
@@ -245,8 +245,8 @@ def _passphrase(passphrase_file: str | None) -> str | None:
 @click.pass_context
 def backup_command(ctx: click.Context, backup_file: str, passphrase_file: str | None) -> None:
     """Write a logical backup of the whole graph (compressed, checksummed, mode 0600)."""
-    with _store(ctx) as store:
-        counts = backup.write(store, Path(backup_file), _passphrase(passphrase_file))
+    with _store(ctx) as store, _progress_bar("backing up") as progress:
+        counts = backup.write(store, Path(backup_file), _passphrase(passphrase_file), progress)
     click.echo(f"backed up {counts['nodes']:,} nodes and {counts['relationships']:,} "
                f"relationships to {backup_file}")
 
@@ -657,6 +657,70 @@ def person_review(ctx: click.Context, organisation_id: str, days: int | None) ->
     for row in due:
         click.echo(f"{row['id']}  last changed {row['updated_at']}")
     click.echo(f"{len(due)} records not changed for {days} days")
+
+
+@person.command("package")
+@click.argument("person_id")
+@click.option("--org", "organisation_id", required=True,
+              help="The organisation that recorded the person (and holds their consent).")
+@click.option("--output", "-o", "package_file", required=True,
+              type=click.Path(dir_okay=False, writable=True), help="Write the package here.")
+@click.pass_context
+def person_package_command(ctx: click.Context, person_id: str, organisation_id: str,
+                           package_file: str) -> None:
+    """Package a person's record to follow them to another organisation: their circle
+    (people who did not consent become anonymous placeholders), "what matters" and LSNS-6
+    records, signed with this instance's key. Needs their active move_record consent."""
+    with _store(ctx) as store:
+        package = person_package.build(store, person_id, organisation_id)
+    key = person_package.signing_key(ctx.obj)
+    _private_write(package_file, json.dumps(person_package.sign(package, key), indent=2,
+                                            ensure_ascii=False))
+    counts = person_package.summary(package)
+    _audit(ctx, "package", person_id, f"assetmap person package {package['id']}: "
+           f"{counts['ties']} ties, {counts['placeholders']} placeholders")
+    click.echo(f"packaged {person_id} to {package_file}: {counts['ties']} ties "
+               f"({counts['named']} people named, {counts['placeholders']} placeholders), "
+               f"{counts['what_matters']} what-matters and {counts['lsns6']} LSNS-6 records")
+    click.echo("signed by key " + person_package.fingerprint(person_package.public_key_text(key)))
+
+
+@person.command("receive")
+@click.argument("package_file", type=click.Path(dir_okay=False))
+@click.option("--org", "organisation_id", required=True,
+              help="The organisation taking the person on.")
+@click.option("--sender-key", required=True,
+              help="The sending instance's public key or its fingerprint, as they told you "
+                   "(`assetmap person key` on their side).")
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.pass_context
+def person_receive(ctx: click.Context, package_file: str, organisation_id: str,
+                   sender_key: str, dry_run: bool) -> None:
+    """Take on a person from a package: check its schema and signature, then write the
+    person, their circle and records, recorded by --org, all at once or not at all."""
+    verified = person_package.verify(person_package.read(Path(package_file)), sender_key)
+    with _store(ctx) as store:
+        received = person_package.receive(store, verified, organisation_id, dry_run=dry_run)
+        if not dry_run:
+            analysis.assess_person(store, received["person_id"])
+    if not dry_run:
+        _audit(ctx, "receive", received["person_id"],
+               f"assetmap person receive {verified.package['id']} from "
+               f"{verified.package['from']['organisation']['name']}, key {verified.fingerprint}")
+    click.echo(f"{'would receive' if dry_run else 'received'} {received['name']} as "
+               f"{received['person_id']}: {received['ties']} ties ({received['named']} people "
+               f"named, {received['placeholders']} placeholders), {received['what_matters']} "
+               f"what-matters and {received['lsns6']} LSNS-6 records; signed by key "
+               f"{verified.fingerprint}")
+
+
+@person.command("key")
+@click.pass_context
+def person_key(ctx: click.Context) -> None:
+    """This instance's public key for person packages, and its fingerprint: tell a
+    receiving organisation these (by a channel other than the package)."""
+    public = person_package.public_key_text(person_package.signing_key(ctx.obj))
+    click.echo(f"public key:  {public}\nfingerprint: {person_package.fingerprint(public)}")
 
 
 def _audit(ctx: click.Context, action: str, person_id: str, detail: str) -> None:

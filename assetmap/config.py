@@ -102,10 +102,13 @@ class Config:
         The generated key is written once with mode 0600 so sessions survive restarts
         and every worker process signs cookies with the same key.
         """
-        if self.secret_key:
-            return self.secret_key
+        return self.secret_key or self.instance_secret("secret_key")
+
+    def instance_secret(self, name: str) -> str:
+        """A random 256-bit secret (hex) kept in the instance folder as ``name``: made once,
+        mode 0600, the same for every process from then on."""
         self.instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        key_file = self.instance_path / "secret_key"
+        key_file = self.instance_path / name
         try:
             fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

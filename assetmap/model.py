@@ -219,7 +219,8 @@ Category = Literal[
 ]
 Frequency = Literal["weekly", "fortnightly", "monthly"]
 ReferralStatus = Literal["suggested", "contacted", "attended", "declined"]
-ConsentPurpose = Literal["share_with_organisation", "open_to_connect", "record_keeping"]
+ConsentPurpose = Literal[
+    "share_with_organisation", "open_to_connect", "record_keeping", "move_record"]
 CONSENT_PURPOSES: tuple[str, ...] = ConsentPurpose.__args__  # type: ignore[attr-defined]
 AccessNeed = Literal["step_free", "hearing_loop", "accessible_toilet", "parking"]
 ACCESS_NEEDS: tuple[str, ...] = AccessNeed.__args__  # type: ignore[attr-defined]
@@ -310,6 +311,11 @@ class Person(Record):
     #: how many people a volunteer can support at once
     capacity: Annotated[int, Field(ge=0, le=50)] | None = None
     skills: Tags = []
+    #: someone in a moved person's circle who did not consent to being named: the tie is
+    #: kept (so the circle keeps its shape), nothing about them is
+    placeholder: bool = False
+    #: the portable record package this person arrived in (``assetmap person receive``)
+    arrived_with: Id | None = None
 
     @model_validator(mode="after")
     def _location_pair(self) -> Person:

@@ -99,3 +99,61 @@ def test_cli_backup_and_restore(runner, cli_env, tmp_path) -> None:  # noqa: ANN
     assert restored.exit_code == 0, restored.output
     assert store.counts() == before
     store.close()
+
+
+def _chunks(data: bytes) -> tuple[bytes, list[bytes]]:
+    """An encrypted backup split into its start and its sealed chunks (length included)."""
+    start = len(backup.ENCRYPTED) + backup.SALT_BYTES + 24
+    head, chunks, at = data[:start], [], start
+    while at < len(data):
+        size = int.from_bytes(data[at:at + 4], "big")
+        chunks.append(data[at:at + 4 + size])
+        at += 4 + size
+    return head, chunks
+
+
+@pytest.mark.parametrize("damage,message", [
+    (lambda head, chunks: head + b"".join(chunks[:-1]), "is cut short"),
+    (lambda head, chunks: head + b"".join([chunks[0], chunks[2], chunks[1], *chunks[3:]]),
+     "was changed after it was written"),
+    (lambda head, chunks: head + b"".join(chunks) + chunks[-1], "runs on past its end"),
+    (lambda head, chunks: head + chunks[0] + chunks[1][:-1] + b"\0" + b"".join(chunks[2:]),
+     "was changed after it was written"),
+])
+def test_encrypted_stream_refuses_cut_reordered_or_changed(
+        sample_store: GraphStore, empty: GraphStore, tmp_path, monkeypatch,  # noqa: ANN001
+        damage, message: str) -> None:
+    monkeypatch.setattr(backup, "CHUNK", 2048)  # many chunks from a small community
+    path = tmp_path / "chunked.amb"
+    backup.write(sample_store, path, passphrase="pass")
+    head, chunks = _chunks(path.read_bytes())
+    assert len(chunks) > 3
+    path.write_bytes(damage(head, chunks))
+    with pytest.raises(InvalidRecord, match=message):
+        backup.restore(empty, path, passphrase="pass")
+    assert sum(empty.counts()["nodes"].values()) == 0
+
+
+def test_reads_the_first_encrypted_format(sample_store: GraphStore, empty: GraphStore,
+                                          tmp_path) -> None:  # noqa: ANN001
+    import base64
+    import secrets
+
+    from cryptography.fernet import Fernet
+    plain, old = tmp_path / "plain.amb", tmp_path / "old.amb"
+    counts = backup.write(sample_store, plain)
+    salt = secrets.token_bytes(16)
+    key = base64.urlsafe_b64encode(backup._key("hen", salt))
+    old.write_bytes(backup.ENCRYPTED_WHOLE + salt + Fernet(key).encrypt(plain.read_bytes()))
+    assert backup.restore(empty, old, passphrase="hen") == counts
+
+
+def test_a_failed_backup_leaves_no_file(sample_store: GraphStore, tmp_path) -> None:  # noqa: ANN001
+    path = tmp_path / "never.amb"
+
+    def stop(stage: str, done: int, total: int) -> None:
+        raise KeyboardInterrupt  # Ctrl+C as the last lines are written
+
+    with pytest.raises(KeyboardInterrupt):
+        backup.write(sample_store, path, passphrase="pass", progress=stop)
+    assert list(tmp_path.iterdir()) == [], "no cut-off backup, no partial file"

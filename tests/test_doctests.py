@@ -1,4 +1,5 @@
-"""The examples in the analysis modules' docstrings are run, so they stay true."""
+"""The examples in docstrings (the analysis modules, the person package) are run, so they
+stay true."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import assetmap.analysis
 MODULES = [
     f"assetmap.analysis.{info.name}"
     for info in pkgutil.iter_modules(assetmap.analysis.__path__)
-]
+] + ["assetmap.interop.person_package"]
 
 
 @pytest.mark.parametrize("name", MODULES)

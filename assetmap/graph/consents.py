@@ -30,6 +30,7 @@ def record(store: GraphStore, data: dict[str, Any]) -> dict:
             " CREATE (p)-[:SHARED_WITH {consent_id: c.id}]->(o)",
         "open_to_connect": " SET p.open_to_connect = true, p.updated_at = $now",
         "record_keeping": "",
+        "move_record": "",
     }[consent.purpose]
     rows = store.run_write(
         "MATCH (p:Person {id: $person}) MATCH (o:Organisation {id: $org}) "

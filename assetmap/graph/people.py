@@ -6,7 +6,7 @@ from typing import Any
 
 from assetmap.graph import ties
 from assetmap.graph.consents import ACTIVE
-from assetmap.graph.nodes import SYSTEM_FIELDS, Link, NodeRepository, NotFound, _location_clause
+from assetmap.graph.nodes import Link, NodeRepository, NotFound, _location_clause
 from assetmap.graph.store import GraphStore
 from assetmap.model import (
     CaresFor,
@@ -206,9 +206,6 @@ def homes(store: GraphStore, ids: list[str]) -> dict[str, tuple[float, float]]:
         "MATCH (p:Person) WHERE p.id IN $ids AND p.lat IS NOT NULL "
         "RETURN p.id AS id, p.lat AS lat, p.lon AS lon", ids=ids)
     return {row["id"]: (row["lat"], row["lon"]) for row in rows}
-
-
-EDITABLE = tuple(name for name in Person.model_fields if name not in ("id", *SYSTEM_FIELDS))
 
 
 def add_carer(store: GraphStore, carer_id: str, person_id: str, care: dict[str, Any]) -> dict:

@@ -2,12 +2,14 @@
 can restore, so a backup is also how a community moves from the embedded database to
 Neo4j when it outgrows one machine.
 
-The file is gzip-compressed JSON lines: a header (format, version, the app's version,
-when), one line per node (labels, properties) and per relationship (type, the two ends'
-labels and ids, properties), and a trailer with the counts and the SHA-256 of every line
-before it. With a passphrase the whole file is encrypted (Fernet, key from scrypt). It is
-written with mode 0600, read from one consistent snapshot of the graph, and checked in
-full before a restore writes anything.
+The file is gzip-compressed JSON lines: a header (format, version, the app's version),
+one line per node (labels, properties) and per relationship (type, the two ends' labels
+and ids, properties), and a trailer with the counts and the SHA-256 of every line before
+it. With a passphrase it is encrypted as it is written: libsodium's secretstream
+(XChaCha20-Poly1305 in chunks of 1 MiB, the last one marked final, so a reordered or cut
+file is refused) with a key from scrypt. It is written with mode 0600 from one consistent
+snapshot of the graph, and a restore reads it twice: once to check all of it, once to
+write. Neither holds more than a chunk and a batch in memory.
 """
 
 from __future__ import annotations
@@ -15,14 +17,19 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import io
 import json
 import os
 import secrets
+import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import nacl.bindings as sodium
 from cryptography.fernet import Fernet, InvalidToken
+from nacl.exceptions import CryptoError
 
 from assetmap import __version__
 from assetmap.graph.store import GraphStore
@@ -31,16 +38,136 @@ from assetmap.model import EXTRA_LABELS, NODE_TYPES, RELATIONSHIPS, InvalidRecor
 FORMAT = "assetmap-backup"
 VERSION = 1
 PAGE = 10_000
-ENCRYPTED = b"AMBACKUP-ENC1\n"
+ENCRYPTED = b"AMBACKUP-ENC2\n"
+#: the first encrypted format (Fernet over the whole file), still read
+ENCRYPTED_WHOLE = b"AMBACKUP-ENC1\n"
+SALT_BYTES = 16
+CHUNK = 1 << 20
 #: derived on restore from lat/lon: never written
 DERIVED = ("location",)
 Progress = Callable[[str, int, int], None]
 
+_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
+_MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
+_HEADER_BYTES = sodium.crypto_secretstream_xchacha20poly1305_HEADERBYTES
+
 
 def _key(passphrase: str, salt: bytes) -> bytes:
-    raw = hashlib.scrypt(passphrase.encode(), salt=salt, n=2**15, r=8, p=1, dklen=32,
-                         maxmem=64 * 1024 * 1024)
-    return base64.urlsafe_b64encode(raw)
+    return hashlib.scrypt(passphrase.encode(), salt=salt, n=2**15, r=8, p=1, dklen=32,
+                          maxmem=64 * 1024 * 1024)
+
+
+def _damaged(why: str) -> InvalidRecord:
+    return InvalidRecord([("file", why)])
+
+
+class _SealingWriter(io.RawIOBase):
+    """Encrypts what is written through it, a chunk at a time, into ``raw``."""
+
+    def __init__(self, raw: IO[bytes], passphrase: str) -> None:
+        salt = secrets.token_bytes(SALT_BYTES)
+        self._raw, self._ad = raw, ENCRYPTED + salt
+        self._state = sodium.crypto_secretstream_xchacha20poly1305_state()
+        header = sodium.crypto_secretstream_xchacha20poly1305_init_push(
+            self._state, _key(passphrase, salt))
+        raw.write(self._ad + header)
+        self._pending = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self._pending += data
+        while len(self._pending) >= CHUNK:
+            self._seal(bytes(self._pending[:CHUNK]), _MESSAGE)
+            del self._pending[:CHUNK]
+        return len(data)
+
+    def finish(self) -> None:
+        self._seal(bytes(self._pending), _FINAL)
+        self._pending.clear()
+
+    def _seal(self, chunk: bytes, tag: int) -> None:
+        sealed = sodium.crypto_secretstream_xchacha20poly1305_push(
+            self._state, chunk, self._ad, tag)
+        self._raw.write(len(sealed).to_bytes(4, "big") + sealed)
+
+
+class _OpeningReader(io.RawIOBase):
+    """Decrypts a sealed file chunk by chunk; refuses a wrong passphrase, a changed chunk,
+    and a file cut short or run on past its final chunk."""
+
+    def __init__(self, raw: IO[bytes], passphrase: str) -> None:
+        self._raw = raw
+        start = raw.read(len(ENCRYPTED) + SALT_BYTES + _HEADER_BYTES)
+        if len(start) < len(ENCRYPTED) + SALT_BYTES + _HEADER_BYTES:
+            raise _damaged("is cut short")
+        self._ad = start[:len(ENCRYPTED) + SALT_BYTES]
+        self._state = sodium.crypto_secretstream_xchacha20poly1305_state()
+        sodium.crypto_secretstream_xchacha20poly1305_init_pull(
+            self._state, start[len(self._ad):], _key(passphrase, self._ad[len(ENCRYPTED):]))
+        self._plain, self._offset, self._chunks, self._ended = b"", 0, 0, False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:  # type: ignore[override]
+        while self._offset == len(self._plain) and not self._ended:
+            self._open_next()
+        size = min(len(buffer), len(self._plain) - self._offset)
+        buffer[:size] = self._plain[self._offset:self._offset + size]
+        self._offset += size
+        return size
+
+    def _open_next(self) -> None:
+        length = self._raw.read(4)
+        sealed = self._raw.read(int.from_bytes(length, "big")) if len(length) == 4 else b""
+        if len(length) < 4 or len(sealed) < int.from_bytes(length, "big"):
+            raise _damaged("is cut short")
+        try:
+            self._plain, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(
+                self._state, sealed, self._ad)
+        except CryptoError:
+            if self._chunks == 0:
+                raise InvalidRecord([("passphrase", "is not the one this backup was made "
+                                                    "with, or the file is damaged")]) from None
+            raise _damaged("was changed after it was written") from None
+        self._offset, self._chunks = 0, self._chunks + 1
+        if tag == _FINAL:
+            self._ended = True
+            if self._raw.read(1):
+                raise _damaged("runs on past its end")
+
+
+@contextmanager
+def _plain(path: Path, passphrase: str | None) -> Iterator[IO[bytes]]:
+    """The backup's decompressed (and decrypted) bytes, read as a stream."""
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 (closed below, after the stream)
+    except OSError as exc:
+        raise _damaged(f"cannot be read: {exc.strerror}") from None
+    with raw:
+        start = raw.read(len(ENCRYPTED))
+        raw.seek(0)
+        source: IO[bytes] = raw
+        if start in (ENCRYPTED, ENCRYPTED_WHOLE) and not passphrase:
+            raise InvalidRecord([("passphrase", "the backup is encrypted: give its passphrase")])
+        if start == ENCRYPTED:
+            source = io.BufferedReader(_OpeningReader(raw, passphrase or ""), CHUNK)
+        elif start == ENCRYPTED_WHOLE:
+            source = io.BytesIO(_open_whole(raw.read(), passphrase or ""))
+        with gzip.GzipFile(fileobj=source, mode="rb") as plain:
+            yield plain
+
+
+def _open_whole(data: bytes, passphrase: str) -> bytes:
+    salt = data[len(ENCRYPTED_WHOLE):len(ENCRYPTED_WHOLE) + SALT_BYTES]
+    try:
+        return Fernet(base64.urlsafe_b64encode(_key(passphrase, salt))).decrypt(
+            data[len(ENCRYPTED_WHOLE) + SALT_BYTES:])
+    except InvalidToken:
+        raise InvalidRecord([("passphrase", "is not the one this backup was made with, "
+                                            "or the file is damaged")]) from None
 
 
 def _primary(labels: list[str]) -> str:
@@ -76,110 +203,176 @@ def _lines(store: GraphStore) -> Iterator[dict[str, Any]]:
                        "b": row["b"], "p": row["p"]}
 
 
-def write(store: GraphStore, path: Path, passphrase: str | None = None) -> dict[str, int]:
-    """Write a backup of the whole graph to ``path`` (mode 0600); returns the counts."""
+def write(store: GraphStore, path: Path, passphrase: str | None = None,
+          progress: Progress | None = None) -> dict[str, int]:
+    """Write a backup of the whole graph to ``path`` (mode 0600); returns the counts.
+
+    The file is written beside ``path`` and moved into place when complete, so a backup
+    that fails part way never leaves a cut-off file under the name asked for."""
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.partial")
     digest = hashlib.sha256()
     counts = {"nodes": 0, "relationships": 0}
-    body: list[bytes] = []
-    header = {"format": FORMAT, "version": VERSION, "app_version": __version__}
-    body.append(json.dumps(header).encode())
-    with store.snapshot() as snapshot:
-        for line in _lines(snapshot):
-            text = json.dumps(line, sort_keys=True, ensure_ascii=False).encode()
-            digest.update(text + b"\n")
-            body.append(text)
-            counts["nodes" if "n" in line else "relationships"] += 1
-    body.append(json.dumps({**counts, "sha256": digest.hexdigest()}).encode())
-    data = gzip.compress(b"\n".join(body) + b"\n")
-    if passphrase:
-        salt = secrets.token_bytes(16)
-        data = ENCRYPTED + salt + Fernet(_key(passphrase, salt)).encrypt(data)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.chmod(path, 0o600)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            sealer = _SealingWriter(raw, passphrase) if passphrase else None
+            with gzip.GzipFile(fileobj=sealer or raw, mode="wb", mtime=0) as out:
+                header = {"format": FORMAT, "version": VERSION, "app_version": __version__}
+                out.write(json.dumps(header).encode() + b"\n")
+                pending: list[bytes] = []
+                with store.snapshot() as snapshot:
+                    total = sum(sum(kind.values()) for kind in snapshot.counts().values())
+                    for line in _lines(snapshot):
+                        text = json.dumps(line, sort_keys=True, ensure_ascii=False).encode()
+                        digest.update(text + b"\n")
+                        pending.append(text)
+                        counts["nodes" if "n" in line else "relationships"] += 1
+                        if len(pending) == PAGE:  # one compressor call per page of lines
+                            out.write(b"\n".join(pending) + b"\n")
+                            pending.clear()
+                            if progress:
+                                progress("backup", sum(counts.values()), total)
+                out.write(b"".join(text + b"\n" for text in pending))
+                if progress:
+                    progress("backup", sum(counts.values()), total)
+                out.write(json.dumps({**counts, "sha256": digest.hexdigest()}).encode() + b"\n")
+            if sealer:
+                sealer.finish()
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return counts
 
 
-def read(path: Path, passphrase: str | None = None) -> list[dict[str, Any]]:
-    """Every node and relationship line of a backup, after checking all of it: format,
-    version, passphrase, checksum and counts. Raises :class:`InvalidRecord` naming what
-    is wrong."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InvalidRecord([("file", f"cannot be read: {exc.strerror}")]) from None
-    if data.startswith(ENCRYPTED):
-        if not passphrase:
-            raise InvalidRecord([("passphrase", "the backup is encrypted: give its passphrase")])
-        salt, token = data[len(ENCRYPTED):len(ENCRYPTED) + 16], data[len(ENCRYPTED) + 16:]
+def _read_lines(path: Path, passphrase: str | None) -> Iterator[bytes]:
+    with _plain(path, passphrase) as plain:
         try:
-            data = Fernet(_key(passphrase, salt)).decrypt(token)
-        except InvalidToken:
-            raise InvalidRecord([("passphrase", "is not the one this backup was made with, "
-                                                "or the file is damaged")]) from None
+            yield from plain
+        except (OSError, EOFError, zlib.error):
+            raise _damaged("is not an assetmap backup") from None
+
+
+def _parsed(text: bytes | None) -> Any:
     try:
-        lines = gzip.decompress(data).decode("utf-8").splitlines()
-        header, trailer = json.loads(lines[0]), json.loads(lines[-1])
-    except (OSError, EOFError, UnicodeDecodeError, ValueError, IndexError):
-        raise InvalidRecord([("file", "is not an assetmap backup")]) from None
-    if header.get("format") != FORMAT:
-        raise InvalidRecord([("file", "is not an assetmap backup")])
+        return json.loads(text or b"")
+    except (ValueError, UnicodeDecodeError):
+        raise _damaged("is not an assetmap backup") from None
+
+
+def _body(path: Path, passphrase: str | None) -> Iterator[bytes | dict]:
+    """The node and relationship lines (as bytes) after checking the header, then the
+    trailer (parsed): the last line is only known to be the trailer at the end."""
+    lines = _read_lines(path, passphrase)
+    header = _parsed(next(lines, None))
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise _damaged("is not an assetmap backup")
     if header.get("version") != VERSION:
-        raise InvalidRecord([("file", f"is backup format {header.get('version')}; "
-                                      f"this assetmap reads format {VERSION}")])
+        raise _damaged(f"is backup format {header.get('version')}; "
+                       f"this assetmap reads format {VERSION}")
+    previous = None
+    for text in lines:
+        if previous is not None:
+            yield previous
+        previous = text
+    trailer = _parsed(previous)
+    if not isinstance(trailer, dict):
+        raise _damaged("is not an assetmap backup")
+    yield trailer
+
+
+def _check_line(record: Any, counts: dict[str, int]) -> None:
+    if not isinstance(record, dict):
+        raise _damaged("is not an assetmap backup")
+    if "n" in record:
+        labels = record["n"]
+        if not labels or not set(labels) <= set(NODE_TYPES) | set(EXTRA_LABELS):
+            raise InvalidRecord([("labels", f"{labels!r} are not assetmap labels")])
+        if counts["relationships"]:
+            raise _damaged("has a node after the relationships")
+        counts["nodes"] += 1
+        return
+    if record.get("r") not in RELATIONSHIPS or not {record.get("al"), record.get("bl")} <= set(
+            NODE_TYPES):
+        raise InvalidRecord([("type", f"{record.get('r')!r} is not an assetmap relationship")])
+    counts["relationships"] += 1
+
+
+def check(path: Path, passphrase: str | None = None) -> dict[str, int]:
+    """Read the whole backup and check it: format, version, passphrase, every line, the
+    checksum and the counts. Returns the counts; raises :class:`InvalidRecord` naming what
+    is wrong."""
     digest = hashlib.sha256()
-    for text in lines[1:-1]:
-        digest.update(text.encode() + b"\n")
+    counts = {"nodes": 0, "relationships": 0}
+    for item in _body(path, passphrase):
+        if isinstance(item, dict):
+            trailer = item
+            break
+        digest.update(item)
+        _check_line(_parsed(item), counts)
     if digest.hexdigest() != trailer.get("sha256"):
-        raise InvalidRecord([("file", "fails its checksum: it was changed or cut short")])
-    records = [json.loads(text) for text in lines[1:-1]]
-    nodes = sum("n" in record for record in records)
-    if (nodes, len(records) - nodes) != (trailer.get("nodes"), trailer.get("relationships")):
-        raise InvalidRecord([("file", "holds other counts than its trailer says")])
-    return records
+        raise _damaged("fails its checksum: it was changed or cut short")
+    if (counts["nodes"], counts["relationships"]) != (trailer.get("nodes"),
+                                                      trailer.get("relationships")):
+        raise _damaged("holds other counts than its trailer says")
+    return counts
+
+
+def _statements(path: Path, passphrase: str | None,
+                batch: int) -> Iterator[tuple[tuple, list[dict]]]:
+    """The checked file's lines grouped for one write each: runs of nodes with the same
+    labels, or relationships of the same type between the same labels, up to ``batch``."""
+    key: tuple | None = None
+    rows: list[dict] = []
+    seen = {"nodes": 0, "relationships": 0}
+    for item in _body(path, passphrase):
+        if isinstance(item, dict):
+            break
+        record = _parsed(item)
+        _check_line(record, seen)  # again: labels go into the statements
+        if "n" in record:
+            located = (NODE_TYPES[_primary(record["n"])].located
+                       and record["p"].get("lat") is not None)
+            this, row = ("n", ":".join(record["n"]), located), record["p"]
+        else:
+            this = ("r", record["r"], record["al"], record["bl"])
+            row = {"a": record["a"], "b": record["b"], "p": record["p"]}
+        if rows and (this != key or len(rows) >= batch):
+            yield key, rows  # type: ignore[misc]
+            rows = []
+        key = this
+        rows.append(row)
+    if rows:
+        yield key, rows  # type: ignore[misc]
 
 
 def restore(store: GraphStore, path: Path, passphrase: str | None = None,
             progress: Progress | None = None, batch: int = 5000) -> dict[str, int]:
-    """Restore a backup into an empty store (any backend); returns the counts written."""
-    records = read(path, passphrase)
+    """Restore a backup into an empty store (any backend); returns the counts written.
+    Nothing is written unless the whole file passes :func:`check`."""
+    total = sum(check(path, passphrase).values())
     if sum(store.counts()["nodes"].values()):
         raise InvalidRecord([("target", "the graph is not empty: restore needs an empty one "
                                         "(a new ASSETMAP_INSTANCE or graph)")])
     store.init_schema()
-    nodes: dict[tuple[str, bool], list[dict]] = {}
-    edges: dict[tuple[str, str, str], list[dict]] = {}
-    for record in records:
-        if "n" in record:
-            labels = record["n"]
-            if not labels or not set(labels) <= set(NODE_TYPES) | set(EXTRA_LABELS):
-                raise InvalidRecord([("labels", f"{labels!r} are not assetmap labels")])
-            located = NODE_TYPES[_primary(labels)].located and record["p"].get("lat") is not None
-            nodes.setdefault((":".join(labels), located), []).append(record["p"])
-        else:
-            if record["r"] not in RELATIONSHIPS or not {record["al"], record["bl"]} <= set(
-                    NODE_TYPES):
-                raise InvalidRecord([("type", f"{record['r']!r} is not an assetmap relationship")])
-            edges.setdefault((record["r"], record["al"], record["bl"]), []).append(
-                {"a": record["a"], "b": record["b"], "p": record["p"]})
     written = {"nodes": 0, "relationships": 0}
-    total = len(records)
-    for (labels, located), rows in sorted(nodes.items()):
-        point = (" SET n.location = point({latitude: r.lat, longitude: r.lon})"
-                 if located else "")
-        for start in range(0, len(rows), batch):
+    for key, rows in _statements(path, passphrase, batch):
+        if key[0] == "n":
+            _, labels, located = key
+            point = (" SET n.location = point({latitude: r.lat, longitude: r.lon})"
+                     if located else "")
             written["nodes"] += store.run_write(
                 f"UNWIND $rows AS r CREATE (n:{labels}) SET n = r{point} RETURN count(n) AS n",
-                rows=rows[start:start + batch])[0]["n"]
-            if progress:
-                progress("restore", written["nodes"], total)
-    for (name, source, target), rows in sorted(edges.items()):
-        for start in range(0, len(rows), batch):
+                rows=rows)[0]["n"]
+        else:
+            _, name, source, target = key
             written["relationships"] += store.run_write(
                 f"UNWIND $rows AS r MATCH (a:{source} {{id: r.a}}) "
                 f"MATCH (b:{target} {{id: r.b}}) CREATE (a)-[x:{name}]->(b) SET x = r.p "
-                "RETURN count(x) AS n", rows=rows[start:start + batch])[0]["n"]
-            if progress:
-                progress("restore", written["nodes"] + written["relationships"], total)
+                "RETURN count(x) AS n", rows=rows)[0]["n"]
+        if progress:
+            progress("restore", sum(written.values()), total)
     return written
