@@ -207,6 +207,7 @@ Relation = Literal["family", "partner", "friend", "neighbour", "volunteer", "pro
 Circle = Literal[1, 2, 3, 4]
 Contact = Literal["daily", "weekly", "monthly", "yearly", "rarely"]
 Role = Literal["admin", "coordinator", "connector"]
+InterfaceLanguage = Literal["cy", "en"]
 AreaLevel = Literal["small_area", "ward", "local_authority", "health_board"]
 OrganisationKind = Literal["cvc", "carers", "council", "health", "charity", "other"]
 PlaceKind = Literal[
@@ -227,19 +228,6 @@ ACCESS_NEEDS: tuple[str, ...] = AccessNeed.__args__  # type: ignore[attr-defined
 #: an LSNS-6 answer as scored: 0 none, 1 one, 2 two, 3 three or four, 4 five to eight, 5 nine+
 Lsns6Answer = Annotated[int, Field(ge=0, le=5)]
 AREA_LEVELS: tuple[str, ...] = AreaLevel.__args__  # type: ignore[attr-defined]
-#: how categories and access features read (pages, exports)
-ACCESS_NAMES = {
-    "step_free": "Step-free access",
-    "hearing_loop": "Hearing loop",
-    "accessible_toilet": "Accessible toilet",
-    "parking": "Parking",
-}
-CATEGORY_NAMES = {
-    "social": "Social", "exercise": "Exercise", "arts": "Arts", "music": "Music",
-    "faith": "Faith", "learning": "Learning", "outdoors": "Outdoors", "food": "Food",
-    "support": "Support", "carers": "Carers", "health": "Health", "digital": "Digital",
-    "gardening": "Gardening", "crafts": "Crafts", "heritage": "Heritage", "other": "Other",
-}
 
 
 def now_iso() -> str:
@@ -441,6 +429,8 @@ class User(Record):
     totp_last_step: Annotated[int, Field(ge=0)] | None = None
     recovery_codes: Annotated[list[Annotated[str, StringConstraints(
         pattern=r"^[0-9a-f]{64}$")]], Field(max_length=20)] = []
+    #: the language pages are shown in (``cy`` or ``en``), set by the language switch
+    language: InterfaceLanguage | None = None
 
 
 class WhatMatters(Record):

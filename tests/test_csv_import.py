@@ -215,7 +215,7 @@ def test_templates_download_from_the_directory(client, sign_in) -> None:  # noqa
     assert "/directory/templates/people.csv" in page
     for kind in csv_import.KINDS:
         for lang in ("en", "cy"):
-            response = client.get(f"/directory/templates/{kind}.csv?lang={lang}")
+            response = client.get(f"/directory/templates/{kind}.csv?columns={lang}")
             assert response.status_code == 200 and response.mimetype == "text/csv"
             assert response.get_data(as_text=True) == csv_import.template(kind, lang)
     assert client.get("/directory/templates/secrets.csv").status_code == 404

@@ -9,60 +9,63 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assetmap.i18n import N_
+
 __all__ = ["REASON_TEXTS", "Reason", "describe"]
 
 #: code -> English text; ``{name}`` fields come from the reason's params
 REASON_TEXTS: dict[str, str] = {
     # isolation (LSNS-6)
-    "lsns6_at_risk": "LSNS-6 score {total} of 30 is below 12: at risk of social isolation",
-    "lsns6_family_low": "family ties score {family} of 15, below 6: few family to rely on",
-    "lsns6_friends_low": "friendship ties score {friends} of 15, below 6: few friends to rely on",
-    "lsns6_questionnaire": "score from the LSNS-6 questionnaire recorded on {date}",
+    "lsns6_at_risk": N_("LSNS-6 score {total} of 30 is below 12: at risk of social isolation"),
+    "lsns6_family_low": N_("family ties score {family} of 15, below 6: few family to rely on"),
+    "lsns6_friends_low": N_(
+        "friendship ties score {friends} of 15, below 6: few friends to rely on"),
+    "lsns6_questionnaire": N_("score from the LSNS-6 questionnaire recorded on {date}"),
     # structure
-    "fragile_circle": (
+    "fragile_circle": N_(
         "support hangs on one person: without {key_person} {lost_percent}% of the support "
         "in circles 1-3 would go"
     ),
-    "no_natural_support": "no family, friend or neighbour recorded in circles 1-3",
-    "only_paid_support": "all recorded support is paid (circle 4: {paid} people)",
-    "no_participation": "no group membership or activity attendance recorded",
-    "lives_alone": "lives alone",
-    "no_activity_within_reach": (
+    "no_natural_support": N_("no family, friend or neighbour recorded in circles 1-3"),
+    "only_paid_support": N_("all recorded support is paid (circle 4: {paid} people)"),
+    "no_participation": N_("no group membership or activity attendance recorded"),
+    "lives_alone": N_("lives alone"),
+    "no_activity_within_reach": N_(
         "the nearest suitable activity is {distance_km} km away, beyond the {reach_km} km reach"
     ),
-    "no_activity_known": "no suitable activity recorded anywhere nearby",
-    "cut_off": "not connected to the wider community's network of ties",
+    "no_activity_known": N_("no suitable activity recorded anywhere nearby"),
+    "cut_off": N_("not connected to the wider community's network of ties"),
     # carers
-    "carer_hours_50_plus": "cares for {hours} hours a week (50 or more)",
-    "carer_hours_20_49": "cares for {hours} hours a week (20 to 49)",
-    "carer_circle_thin": (
+    "carer_hours_50_plus": N_("cares for {hours} hours a week (50 or more)"),
+    "carer_hours_20_49": N_("cares for {hours} hours a week (20 to 49)"),
+    "carer_circle_thin": N_(
         "the carer's own circle is thin: {members} people in circles 1-3 besides those "
         "they care for"
     ),
-    "carer_circle_fragile": "the carer's own support hangs on one person ({key_person})",
-    "carer_isolation_risk": "the carer is at risk of social isolation (LSNS-6 {total})",
-    "carer_key_person": "the only support of {cared_for}, whose circle is fragile",
+    "carer_circle_fragile": N_("the carer's own support hangs on one person ({key_person})"),
+    "carer_isolation_risk": N_("the carer is at risk of social isolation (LSNS-6 {total})"),
+    "carer_key_person": N_("the only support of {cared_for}, whose circle is fragile"),
     # suggestions
-    "shares_interests": "shares interests: {interests}",
-    "skills_meet_needs": "can help with {needs}",
-    "speaks_welsh": "speaks Welsh",
-    "speaks_language": "speaks {language}",
-    "available_when_free": "free at the same times: {slots}",
-    "within_radius": "{distance_km} km away, within their {radius_km} km travel radius",
-    "has_capacity": "has room to support {capacity} more",
-    "mutual_friends": "knows {count} of the same people",
-    "shared_groups": "in the same group or activity: {groups}",
-    "lives_near": "lives {distance_km} km away",
-    "gift_meets_need": "{giver} can offer {gift} for the need '{need}'",
-    "exchange_both_ways": "each could help the other",
-    "interests_match": "matches interests: {categories}",
-    "day_and_time_match": "on {weekday} {part}, when free",
-    "welsh_language": "in Welsh",
-    "free_of_charge": "free",
-    "cost": "costs £{pounds}",
-    "distance": "{distance_km} km from home",
-    "accessible": "meets access needs: {needs}",
-    "runs_activity": "runs {activity}",
+    "shares_interests": N_("shares interests: {interests}"),
+    "skills_meet_needs": N_("can help with {needs}"),
+    "speaks_welsh": N_("speaks Welsh"),
+    "speaks_language": N_("speaks {language}"),
+    "available_when_free": N_("free at the same times: {slots}"),
+    "within_radius": N_("{distance_km} km away, within their {radius_km} km travel radius"),
+    "has_capacity": N_("has room to support {capacity} more"),
+    "mutual_friends": N_("knows {count} of the same people"),
+    "shared_groups": N_("in the same group or activity: {groups}"),
+    "lives_near": N_("lives {distance_km} km away"),
+    "gift_meets_need": N_("{giver} can offer {gift} for the need '{need}'"),
+    "exchange_both_ways": N_("each could help the other"),
+    "interests_match": N_("matches interests: {categories}"),
+    "day_and_time_match": N_("on {weekday} {part}, when free"),
+    "welsh_language": N_("in Welsh"),
+    "free_of_charge": N_("free"),
+    "cost": N_("costs £{pounds}"),
+    "distance": N_("{distance_km} km from home"),
+    "accessible": N_("meets access needs: {needs}"),
+    "runs_activity": N_("runs {activity}"),
 }
 
 

@@ -24,6 +24,7 @@ from typing import Literal
 
 from assetmap.analysis.reasons import Reason
 from assetmap.analysis.vocabulary import categories_for, gifts_meeting, normal_tag
+from assetmap.names import PART_NAMES, WEEKDAY_NAMES
 
 __all__ = [
     "EXCHANGE_NEAR_M",
@@ -41,9 +42,6 @@ __all__ = [
 PEER_NEAR_M = 10_000.0
 EXCHANGE_NEAR_M = 5_000.0
 FULL_COST_PENCE = 1000  # £10: dearer than this scores nothing for cost
-WEEKDAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
-                 "fri": "Friday", "sat": "Saturday", "sun": "Sunday"}
-PART_NAMES = {"am": "morning", "pm": "afternoon", "eve": "evening"}
 
 
 @dataclass(frozen=True)

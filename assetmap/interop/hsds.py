@@ -40,9 +40,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from assetmap.model import ACCESS_NAMES as ACCESS_TEXT
-from assetmap.model import CATEGORY_NAMES as CATEGORY_TEXT
 from assetmap.model import Category
+from assetmap.names import ACCESS_NAMES as ACCESS_TEXT
+from assetmap.names import CATEGORY_NAMES as CATEGORY_TEXT
 
 Profile = Literal["hsds", "oruk"]
 PROFILES: dict[str, str] = {"hsds": "hsds-3.0", "oruk": "oruk-3.0"}

@@ -51,9 +51,10 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         ASSETMAP=config,
     )
 
-    from assetmap.web import db, filters, security
+    from assetmap.web import db, filters, i18n, security
 
     db.init_app(app)
+    i18n.init_app(app)
     filters.init_app(app)
     security.init_app(app)
     # one limiter per app; its counters live in the graph's own server, shared by workers

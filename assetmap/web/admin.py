@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user
 
 from assetmap import accounts
@@ -42,7 +43,7 @@ def organisations() -> ResponseReturnValue:
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
-            flash(f"{created['name']} is added.", "info")
+            flash(gettext("%(name)s is added.", name=created["name"]), "info")
             return redirect(url_for("admin.organisations"))
     return render_template("admin/organisations.html", errors=errors, values=shown,
                            organisations=organisation_graph.repo.list(store, order_by="name"),
@@ -67,8 +68,8 @@ def users() -> ResponseReturnValue:
             errors = field_errors(exc)
         else:
             shown = {}
-            flash(f"{created['email']} can now sign in with the password below. It is shown "
-                  "this once: give it to them safely.", "info")
+            flash(gettext("%(email)s can now sign in with the password below. It is shown "
+                          "this once: give it to them safely.", email=created["email"]), "info")
     return render_template("admin/users.html", errors=errors, values=shown, password=password,
                            users=user_graph.everyone(store), ROLES=ROLES,
                            organisations=organisation_graph.repo.list(store, order_by="name"),
@@ -85,16 +86,16 @@ def change_user(user_id: str) -> ResponseReturnValue:
         changes["active"] = request.form["active"] == "true"
     if user_id == current_user.id and (changes.get("active") is False or
                                        changes.get("role", "admin") != "admin"):
-        flash("You cannot take away your own admin access.", "error")
+        flash(gettext("You cannot take away your own admin access."), "error")
         return redirect(url_for("admin.users"))
     try:
         user_graph.repo.update(store, user_id, changes)
     except NotFound:
-        abort(404, "There is no such user.")
+        abort(404, gettext("There is no such user."))
     except InvalidRecord as exc:
-        flash(f"Not changed: {exc}", "error")
+        flash(gettext("Not changed: %(problem)s", problem=exc), "error")
     else:
-        flash("User updated.", "info")
+        flash(gettext("User updated."), "info")
     return redirect(url_for("admin.users"))
 
 
@@ -108,7 +109,7 @@ def audit() -> ResponseReturnValue:
     filters = {key: request.args.get(key, "").strip() or None
                for key in ("actor", "action", "record_id", "since", "until")}
     if filters["action"] and filters["action"] not in ACTIONS:
-        abort(400, f"action: must be one of {', '.join(ACTIONS)}")
+        abort(400, gettext("action: must be one of %(choices)s", choices=", ".join(ACTIONS)))
     page = max(1, request.args.get("page", 1, type=int))
     log = auditing.audit_log()
     found = log.search(**filters)

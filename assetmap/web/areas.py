@@ -19,28 +19,31 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from assetmap.graph import areas as area_graph
 from assetmap.graph.analysis import latest_run
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import N_
 from assetmap.model import AREA_LEVELS
 from assetmap.services import analysis
 from assetmap.web import jobs, maps
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store
+from assetmap.web.filters import translated
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
 
-LEVEL_NAMES = {"small_area": "Small areas", "ward": "Wards",
-               "local_authority": "Local authorities", "health_board": "Health boards"}
+LEVEL_NAMES = {"small_area": N_("Small areas"), "ward": N_("Wards"),
+               "local_authority": N_("Local authorities"), "health_board": N_("Health boards")}
 #: what the map can show: figure -> its name on the page
 MEASURES = {
-    "at_risk_rate": "People at risk of isolation (%)",
-    "fragile_rate": "Fragile circles (%)",
-    "carers_at_risk_rate": "Carers at risk of breakdown (%)",
-    "access_per_1000": "Activities within reach per 1,000 residents",
-    "asset_desert": "Asset deserts (high risk, low access)",
-    "at_risk": "People at risk (count)",
+    "at_risk_rate": N_("People at risk of isolation (%)"),
+    "fragile_rate": N_("Fragile circles (%)"),
+    "carers_at_risk_rate": N_("Carers at risk of breakdown (%)"),
+    "access_per_1000": N_("Activities within reach per 1,000 residents"),
+    "asset_desert": N_("Asset deserts (high risk, low access)"),
+    "at_risk": N_("People at risk (count)"),
 }
 #: the table's and CSV's columns
 COLUMNS = ("id", "name", "level", "parent", "population", "people", "at_risk", "at_risk_rate",
@@ -58,7 +61,7 @@ def coordinators_only() -> None:
 def _level() -> str:
     level = request.args.get("level", "ward")
     if level not in AREA_LEVELS:
-        abort(400, f"level: must be one of {', '.join(AREA_LEVELS)}")
+        abort(400, gettext("level: must be one of %(choices)s", choices=", ".join(AREA_LEVELS)))
     return level
 
 
@@ -67,7 +70,7 @@ def dashboard() -> ResponseReturnValue:
     level = _level()
     measure = request.args.get("measure", "at_risk_rate")
     if measure not in MEASURES:
-        abort(400, f"measure: must be one of {', '.join(MEASURES)}")
+        abort(400, gettext("measure: must be one of %(choices)s", choices=", ".join(MEASURES)))
     store = get_store()
     rows = analysis.hotspots(store, level, previous=True)
     for row in rows:
@@ -75,10 +78,10 @@ def dashboard() -> ResponseReturnValue:
         row["change"] = {key: _difference(row.get(key), before.get(key)) for key in CHANGES}
     return render_template(
         "areas/dashboard.html", rows=rows, level=level, measure=measure,
-        LEVEL_NAMES=LEVEL_NAMES, MEASURES=MEASURES, CHANGES=CHANGES,
+        LEVEL_NAMES=translated(LEVEL_NAMES), MEASURES=translated(MEASURES), CHANGES=CHANGES,
         run=latest_run(store),
         map=maps.choropleth(rows, area_graph.geometries(store, level), measure,
-                            MEASURES[measure]) if rows else None,
+                            gettext(MEASURES[measure])) if rows else None,
     )
 
 
@@ -108,7 +111,7 @@ def start_run() -> ResponseReturnValue:
     logger = current_app.logger
     job = jobs.start("analysis", lambda progress: analysis.run_analysis(store, progress),
                      on_error=lambda text: logger.error("analysis run failed: %s", text))
-    flash("The analysis is running; this page follows it.", "info")
+    flash(gettext("The analysis is running; this page follows it."), "info")
     return redirect(url_for("areas.run_status", job_id=job.id))
 
 
@@ -116,7 +119,7 @@ def start_run() -> ResponseReturnValue:
 def run_status(job_id: str) -> ResponseReturnValue:
     job = jobs.get(job_id)
     if job is None:
-        abort(404, "There is no such analysis run in this server's memory.")
+        abort(404, gettext("There is no such analysis run in this server's memory."))
     if request.accept_mimetypes.best == "application/json":
         return {"state": job.state, "stage": job.stage, "done": job.done, "total": job.total,
                 "error": job.error, "run_id": (job.result or {}).get("run_id")}

@@ -22,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, lazy_gettext
 from flask_limiter import Limiter
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -50,6 +51,7 @@ class SignedInUser(UserMixin):
         self.organisation_id = record.get("organisation_id")
         self.organisation_name = record.get("organisation_name")
         self.two_step = bool(record.get("totp_secret"))
+        self.language = record.get("language")
 
 
     @property
@@ -78,15 +80,15 @@ def role_required(*roles: str) -> Callable[[F], F]:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if current_user.role not in roles:
-                abort(403, "Your role does not give access to this page.")
+                abort(403, gettext("Your role does not give access to this page."))
             return view(*args, **kwargs)
         return guarded  # type: ignore[return-value]
     return decorate
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    email = EmailField(lazy_gettext("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(lazy_gettext("Password"), validators=[DataRequired(), Length(max=200)])
 
 
 def _safe_next(target: str | None) -> str:
@@ -127,7 +129,7 @@ def _pending_user() -> str | None:
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Code", validators=[DataRequired(), Length(max=40)])
+    code = StringField(lazy_gettext("Code"), validators=[DataRequired(), Length(max=40)])
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -136,7 +138,7 @@ def second_step() -> ResponseReturnValue:
     user_id = _pending_user()
     if user_id is None:
         session.pop("pending", None)
-        flash("Sign in again: the code step waited too long.", "error")
+        flash(gettext("Sign in again: the code step waited too long."), "error")
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
@@ -147,7 +149,7 @@ def second_step() -> ResponseReturnValue:
                 return redirect(_safe_next(request.args.get("next")))
         auditing.log("login_failed", user_id, record_type="User", actor=user_id,
                      detail="wrong code")
-        flash("That code is not right.", "error")
+        flash(gettext("That code is not right."), "error")
     return render_template("login_code.html", form=form)
 
 
@@ -161,16 +163,17 @@ def limit_sign_in(app: Flask, limiter: Limiter) -> None:
     view = limiter.limit(
         FAILURES_PER_ACCOUNT, methods=["POST"], key_func=_account_key,
         deduct_when=lambda response: response.status_code != 302, on_breach=_locked_out,
-        error_message="This account is locked after too many failed sign-ins: "
-                      "try again in 15 minutes.")(view)
+        error_message=lambda: gettext("This account is locked after too many failed "
+                                      "sign-ins: try again in 15 minutes."))(view)
     view = limiter.limit(
         f"{app.config['ASSETMAP'].signin_per_minute} per minute", methods=["POST"],
-        error_message="Too many sign-in attempts from here: wait a minute and try again.")(view)
+        error_message=lambda: gettext(
+            "Too many sign-in attempts from here: wait a minute and try again."))(view)
     app.view_functions["auth.login"] = view
     app.view_functions["auth.second_step"] = limiter.limit(
         FAILURES_PER_ACCOUNT, methods=["POST"], key_func=_pending_key,
         deduct_when=lambda response: response.status_code != 302, on_breach=_locked_out,
-        error_message="Too many wrong codes: try again in 15 minutes.",
+        error_message=lambda: gettext("Too many wrong codes: try again in 15 minutes."),
     )(app.view_functions["auth.second_step"])
 
 
@@ -182,7 +185,7 @@ def login() -> ResponseReturnValue:
         if record is None:
             auditing.log("login_failed", None, record_type="User",
                          actor=form.email.data.strip().lower()[:254])
-            flash("E-mail or password is not right.", "error")
+            flash(gettext("E-mail or password is not right."), "error")
         elif record.get("totp_secret"):
             session.clear()  # nothing of the password step is kept but who is waiting
             session["pending"] = {"user": record["id"], "at": time.time()}
@@ -199,7 +202,7 @@ def logout() -> ResponseReturnValue:
     auditing.log("logout", current_user.id, record_type="User")
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(gettext("You are signed out."), "info")
     return redirect(url_for("public.home"))
 
 
@@ -231,10 +234,11 @@ def two_step_off() -> ResponseReturnValue:
     try:
         accounts.disable_totp(get_store(), current_user.id, request.form.get("code", ""))
     except InvalidRecord as exc:
-        flash(f"Two-step sign-in stays on: the code {exc.problem}.", "error")
+        flash(gettext("Two-step sign-in stays on: the code %(problem)s.",
+                      problem=exc.problem), "error")
     else:
         auditing.log("update", current_user.id, record_type="User", detail="two-step off")
-        flash("Two-step sign-in is off.", "info")
+        flash(gettext("Two-step sign-in is off."), "info")
     return redirect(url_for("auth.account"))
 
 
@@ -248,7 +252,7 @@ def sign_out_everywhere() -> ResponseReturnValue:
     auditing.log("logout", current_user.id, record_type="User", detail="everywhere")
     logout_user()
     session.clear()
-    flash("You are signed out on every device.", "info")
+    flash(gettext("You are signed out on every device."), "info")
     return redirect(url_for("public.home"))
 
 
@@ -272,7 +276,7 @@ def account() -> ResponseReturnValue:
             auditing.log("update", current_user.id, record_type="User", detail="password")
             security.start_session(changed["session_version"])
             login_user(SignedInUser({**changed, "organisation_id": current_user.organisation_id}))
-            flash("Your password is changed; you are signed out everywhere else.", "info")
+            flash(gettext("Your password is changed; you are signed out everywhere else."), "info")
             return redirect(url_for("auth.account"))
     return render_template("account.html", user=current_user, errors=errors,
                            min_length=accounts.MIN_PASSWORD_LENGTH), 400 if errors else 200

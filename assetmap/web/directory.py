@@ -19,35 +19,41 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, lazy_gettext
 
 from assetmap import gazetteer
 from assetmap.graph import activities, groups, places
 from assetmap.graph.nodes import NodeRepository, NotFound
 from assetmap.graph.store import GraphStore
-from assetmap.model import (
-    ACCESS_NEEDS,
-    WEEKDAYS,
-    Category,
-    InvalidRecord,
-    PlaceKind,
+from assetmap.i18n import N_
+from assetmap.model import InvalidRecord
+from assetmap.names import (
+    ACCESS_NAMES,
+    CATEGORY_NAMES,
+    FREQUENCY_NAMES,
+    PLACE_KIND_NAMES,
+    WEEKDAY_NAMES,
 )
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store
 from assetmap.web.forms import as_form, field_errors, values
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
+TEMPLATE_TITLES = {"people": N_("People"), "ties": N_("Ties"), "groups": N_("Groups"),
+                   "places": N_("Places"), "activities": N_("Activities")}
 PER_PAGE = 50
-CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
-PLACE_KINDS: tuple[str, ...] = PlaceKind.__args__  # type: ignore[attr-defined]
+
+
+Text = Any  # a lazy_gettext string: read in the page's language when shown
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    label: str
+    label: Text
     widget: str = "text"  # text, textarea, number, time, select, ticks, tick, list, link
-    options: tuple[tuple[str, str], ...] = ()
-    hint: str | None = None
+    options: tuple[tuple[str, Text], ...] = ()
+    hint: Text | None = None
     required: bool = False
 
 
@@ -56,8 +62,12 @@ class Kind:
     """One kind of asset: its repository, form fields and the links its form sets."""
 
     slug: str
-    title: str
-    one: str
+    title: Text
+    #: "Add a group": the button, and the form's heading
+    add: Text
+    #: "There is no such group." and "The group is removed."
+    missing: Text
+    removed: Text
     repo: NodeRepository
     fields: tuple[Field, ...]
     links: dict[str, str] = field(default_factory=dict)  # link field -> kind it points at
@@ -81,52 +91,57 @@ class Kind:
         return {name: request.form.get(name, "").strip() or None for name in self.links}
 
 
-def _pairs(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((name, name.replace("_", " ").capitalize()) for name in names)
+def _choices(names: dict[str, str]) -> tuple[tuple[str, Text], ...]:
+    return tuple((code, lazy_gettext(name)) for code, name in names.items())
 
 
+_ = lazy_gettext
 NAME_FIELDS = (
-    Field("name", "Name", required=True),
-    Field("name_cy", "Name in Welsh"),
-    Field("description", "Description", "textarea"),
+    Field("name", _("Name"), required=True),
+    Field("name_cy", _("Name in Welsh")),
+    Field("description", _("Description"), "textarea"),
 )
 KINDS: dict[str, Kind] = {kind.slug: kind for kind in (
-    Kind("groups", "Community groups", "group", groups.repo, (
+    Kind("groups", _("Community groups"), _("Add a group"), _("There is no such group."),
+         _("The group is removed."), groups.repo, (
         *NAME_FIELDS,
-        Field("description_cy", "Description in Welsh", "textarea"),
-        Field("categories", "Kinds of activity", "ticks", _pairs(CATEGORIES)),
-        Field("welsh_language", "Runs in Welsh", "tick"),
-        Field("email", "Contact e-mail"),
+        Field("description_cy", _("Description in Welsh"), "textarea"),
+        Field("categories", _("Kinds of activity"), "ticks", _choices(CATEGORY_NAMES)),
+        Field("welsh_language", _("Runs in Welsh"), "tick"),
+        Field("email", _("Contact e-mail")),
     )),
-    Kind("places", "Places", "place", places.repo, (
+    Kind("places", _("Places"), _("Add a place"), _("There is no such place."),
+         _("The place is removed."), places.repo, (
         *NAME_FIELDS,
-        Field("kind", "Kind of place", "select", _pairs(PLACE_KINDS)),
-        Field("address", "Address"),
-        Field("town", "Town or village"),
-        Field("postcode", "Postcode", hint="The map point comes from it unless you give one"),
-        Field("lat", "Latitude", "number", hint="Optional, e.g. 52.4490"),
-        Field("lon", "Longitude", "number", hint="Optional, e.g. -3.5400"),
-        *(Field(need, need.replace("_", " ").capitalize(), "tick") for need in ACCESS_NEEDS),
-        Field("opening_hours", "Opening hours", "list",
-              hint="Separate with commas: mon 09:00-17:00, sat 10:00-12:00"),
+        Field("kind", _("Kind of place"), "select", _choices(PLACE_KIND_NAMES)),
+        Field("address", _("Address")),
+        Field("town", _("Town or village")),
+        Field("postcode", _("Postcode"),
+              hint=_("The map point comes from it unless you give one")),
+        Field("lat", _("Latitude"), "number", hint=_("Optional, e.g. 52.4490")),
+        Field("lon", _("Longitude"), "number", hint=_("Optional, e.g. -3.5400")),
+        *(Field(need, lazy_gettext(name), "tick") for need, name in ACCESS_NAMES.items()),
+        Field("opening_hours", _("Opening hours"), "list",
+              hint=_("Separate with commas: mon 09:00-17:00, sat 10:00-12:00")),
     ), located=True),
-    Kind("activities", "Activities", "activity", activities.repo, (
+    Kind("activities", _("Activities"), _("Add an activity"), _("There is no such activity."),
+         _("The activity is removed."), activities.repo, (
         *NAME_FIELDS,
-        Field("description_cy", "Description in Welsh", "textarea"),
-        Field("weekday", "Day", "select", tuple((d, d.capitalize()) for d in WEEKDAYS)),
-        Field("start", "Starts", "time", required=True),
-        Field("end", "Ends", "time", required=True),
-        Field("frequency", "How often", "select",
-              _pairs(("weekly", "fortnightly", "monthly"))),
-        Field("cost_pence", "Cost per session in pence", "number", hint="0 means free"),
-        Field("welsh_language", "In Welsh", "tick"),
-        Field("categories", "Kinds of activity", "ticks", _pairs(CATEGORIES)),
-        Field("age_min", "Youngest age", "number"),
-        Field("age_max", "Oldest age", "number"),
-        Field("place_id", "Held at (place)", "link", required=True),
-        Field("group_id", "Run by (group)", "link"),
+        Field("description_cy", _("Description in Welsh"), "textarea"),
+        Field("weekday", _("Day"), "select", _choices(WEEKDAY_NAMES)),
+        Field("start", _("Starts"), "time", required=True),
+        Field("end", _("Ends"), "time", required=True),
+        Field("frequency", _("How often"), "select", _choices(FREQUENCY_NAMES)),
+        Field("cost_pence", _("Cost per session in pence"), "number", hint=_("0 means free")),
+        Field("welsh_language", _("In Welsh"), "tick"),
+        Field("categories", _("Kinds of activity"), "ticks", _choices(CATEGORY_NAMES)),
+        Field("age_min", _("Youngest age"), "number"),
+        Field("age_max", _("Oldest age"), "number"),
+        Field("place_id", _("Held at (place)"), "link", required=True),
+        Field("group_id", _("Run by (group)"), "link"),
     ), links={"place_id": "places", "group_id": "groups"}),
 )}
+del _
 
 
 @bp.before_request
@@ -137,7 +152,7 @@ def staff_only() -> None:
 
 def _kind(slug: str) -> Kind:
     if slug not in KINDS:
-        abort(404, "There is no such part of the directory.")
+        abort(404, gettext("There is no such part of the directory."))
     return KINDS[slug]
 
 
@@ -147,17 +162,18 @@ def index() -> ResponseReturnValue:
     from assetmap.interop import csv_import
 
     return render_template("directory/index.html", kinds=KINDS.values(), counts=counts,
-                           templates=csv_import.KINDS)
+                           templates={kind: gettext(TEMPLATE_TITLES[kind])
+                                      for kind in csv_import.KINDS})
 
 
 @bp.get("/templates/<template_kind>.csv")
 def csv_template(template_kind: str) -> ResponseReturnValue:
-    """A spreadsheet template for ``assetmap import csv`` (``?lang=cy``: Welsh columns)."""
+    """A spreadsheet template for ``assetmap import csv`` (``?columns=cy``: Welsh columns)."""
     from assetmap.interop import csv_import
 
     if template_kind not in csv_import.KINDS:
-        abort(404, "There is no such template.")
-    lang = "cy" if request.args.get("lang") == "cy" else "en"
+        abort(404, gettext("There is no such template."))
+    lang = "cy" if request.args.get("columns") == "cy" else "en"
     suffix = ".cy" if lang == "cy" else ""
     return Response(csv_import.template(template_kind, lang), mimetype="text/csv",
                     headers={"Content-Disposition":
@@ -200,7 +216,7 @@ def create(slug: str) -> ResponseReturnValue:
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
-            flash(f"{created['name']} is added.", "info")
+            flash(gettext("%(name)s is added.", name=created["name"]), "info")
             return redirect(url_for("directory.list_kind", slug=slug))
     return _form(kind, None, shown, errors)
 
@@ -212,7 +228,7 @@ def edit(slug: str, node_id: str) -> ResponseReturnValue:
     try:
         record = kind.repo.get(store, node_id)
     except NotFound:
-        abort(404, f"There is no such {kind.one}.")
+        abort(404, str(kind.missing))
     errors: dict[str, str] = {}
     shown = {**as_form(record, [f.name for f in kind.fields if f.widget == "list"]),
              **kind.repo.linked(store, node_id)}
@@ -223,7 +239,7 @@ def edit(slug: str, node_id: str) -> ResponseReturnValue:
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
-            flash("Changes saved.", "info")
+            flash(gettext("Changes saved."), "info")
             return redirect(url_for("directory.list_kind", slug=slug))
     return _form(kind, record, shown, errors)
 
@@ -249,9 +265,9 @@ def delete(slug: str, node_id: str) -> ResponseReturnValue:
     try:
         kind.repo.delete(store, node_id)
     except NotFound:
-        abort(404, f"There is no such {kind.one}.")
+        abort(404, str(kind.missing))
     except InvalidRecord as exc:
-        flash(f"Not removed: {exc.problem}.", "error")
+        flash(gettext("Not removed: %(problem)s.", problem=exc.problem), "error")
         return redirect(url_for("directory.edit", slug=slug, node_id=node_id))
-    flash(f"The {kind.one} is removed.", "info")
+    flash(str(kind.removed), "info")
     return redirect(url_for("directory.list_kind", slug=slug))

@@ -11,7 +11,6 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-CIRCLE_NAMES = {1: "Intimacy", 2: "Friendship", 3: "Participation", 4: "Exchange"}
 SIZE = 640
 RING = 75  # the width of each circle's band
 

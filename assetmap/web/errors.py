@@ -4,12 +4,37 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException
 
 from assetmap.graph.errors import StoreUnavailable
 from assetmap.graph.nodes import NotFound
+from assetmap.i18n import N_
 from assetmap.model import InvalidRecord
 from assetmap.web.api.errors import error_response, invalid
+
+#: each status's page title, and what it says when the code that raised it said nothing
+TITLES = {
+    400: N_("Bad request"), 401: N_("Sign in needed"), 403: N_("Not allowed"),
+    404: N_("Not found"), 405: N_("Not allowed this way"), 413: N_("Too large"),
+    422: N_("Not accepted"), 429: N_("Too many requests"), 500: N_("Something went wrong"),
+    503: N_("Service unavailable"),
+}
+MESSAGES = {
+    400: N_("The request could not be understood."),
+    401: N_("Sign in to see this page."),
+    403: N_("Your role does not give access to this page."),
+    404: N_("There is nothing at this address."),
+    405: N_("This page cannot be used that way."),
+    413: N_("What was sent is too large."),
+    429: N_("Too many requests: wait a minute and try again."),
+    500: N_("Something went wrong on our side."),
+    503: N_("The database is not reachable just now."),
+}
+
+
+def _title(status: int) -> str:
+    return gettext(TITLES.get(status, N_("Something went wrong")))
 
 
 def _is_api() -> bool:
@@ -30,13 +55,18 @@ def _respond(status: int, title: str, message: str) -> ResponseReturnValue:
         return response
     if _wants_json():
         return jsonify(error=title, message=message), status
-    return render_template("error.html", status=status, title=title, message=message), status
+    return render_template("error.html", status=status, title=_title(status),
+                           message=message), status
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
-        return _respond(error.code or 500, error.name, error.description or "")
+        status = error.code or 500
+        said = error.description or ""
+        if said == type(error).description and status in MESSAGES:  # werkzeug's own words
+            said = gettext(MESSAGES[status])
+        return _respond(status, error.name, said)
 
     @app.errorhandler(InvalidRecord)
     def invalid_record(error: InvalidRecord) -> ResponseReturnValue:
@@ -52,9 +82,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(StoreUnavailable)
     def store_unavailable(error: StoreUnavailable) -> ResponseReturnValue:
         app.logger.error("graph store unavailable: %s", error)
-        return _respond(503, "Service Unavailable", "The database is not reachable just now.")
+        return _respond(503, "Service Unavailable", gettext(MESSAGES[503]))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> ResponseReturnValue:
         app.logger.exception("unhandled error")
-        return _respond(500, InternalServerError.name, "Something went wrong on our side.")
+        return _respond(500, "Internal Server Error", gettext(MESSAGES[500]))

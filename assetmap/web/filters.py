@@ -1,36 +1,115 @@
-"""Jinja filters: how values read on a page (days, money, distances, access features)."""
+"""Jinja filters: how values read on a page, in the page's language (days, dates, money,
+numbers, distances, the model's codes, analysis reasons, bilingual names)."""
 
 from __future__ import annotations
 
-from flask import Flask
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 
-from assetmap.analysis.suggestions import PART_NAMES, WEEKDAY_NAMES
-from assetmap.model import ACCESS_NAMES, CATEGORY_NAMES
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask import Flask
+from flask_babel import gettext
+
+from assetmap import names
+from assetmap.analysis.reasons import REASON_TEXTS
+from assetmap.web.i18n import language
+
+#: reason parameters that are themselves words from ``names`` (translated with the text)
+_WORD_PARAMS = ("weekday", "part", "language")
+
+
+def translated(mapping: Mapping[Any, str]) -> dict[Any, str]:
+    """A code -> name table in the page's language."""
+    return {code: gettext(name) for code, name in mapping.items()}
 
 
 def money(pence: int | None) -> str:
     """'Free' or '£2.50'."""
     if not pence:
-        return "Free"
+        return gettext("Free")
     return f"£{pence // 100}.{pence % 100:02d}"
+
+
+def number(value: float | int | None) -> str:
+    """A number as the page's language writes it (1,234.5)."""
+    return "" if value is None else format_decimal(value, locale=language())
 
 
 def distance(metres: float | None) -> str:
     if metres is None:
         return ""
-    return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{round(metres, -1):.0f} m"
+    if metres >= 1000:
+        return f"{format_decimal(round(metres / 1000, 1), locale=language())} km"
+    return f"{round(metres, -1):.0f} m"
+
+
+def day(value: str | date | None) -> str:
+    """A date (or the date of an ISO timestamp) written out: '3 Mawrth 2026'."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value).date()
+        except ValueError:
+            return value
+    return format_date(value, format="long", locale=language())
 
 
 def weekday(code: str) -> str:
-    return WEEKDAY_NAMES.get(code, code)
+    return gettext(names.WEEKDAY_NAMES[code]) if code in names.WEEKDAY_NAMES else code
 
 
 def day_part_name(code: str) -> str:
-    return PART_NAMES.get(code, code)
+    return gettext(names.PART_NAMES[code]) if code in names.PART_NAMES else code
+
+
+def frequency(code: str) -> str:
+    return gettext(names.FREQUENCY_NAMES[code]) if code in names.FREQUENCY_NAMES else code
+
+
+def language_name(code: str) -> str:
+    return gettext(names.LANGUAGE_NAMES[code]) if code in names.LANGUAGE_NAMES else code
+
+
+def local(english: str | None, welsh: str | None) -> str:
+    """A bilingual name in the page's language: the Welsh one on Welsh pages when there is
+    one, else the English."""
+    return welsh if language() == "cy" and welsh else (english or "")
+
+
+def reason(item: Mapping[str, Any]) -> str:
+    """An analysis reason (``{"code", "params", "text"}``) in the page's language."""
+    code, params = item.get("code"), dict(item.get("params") or {})
+    if code not in REASON_TEXTS:
+        return str(item.get("text", ""))
+    for key in _WORD_PARAMS:
+        if isinstance(params.get(key), str):
+            params[key] = gettext(params[key])
+    try:
+        return gettext(REASON_TEXTS[code]).format(**params)
+    except (KeyError, IndexError, ValueError):
+        return str(item.get("text", ""))
+
+
+def field_label(name: str) -> str:
+    """A form field's name as the error summary shows it."""
+    label = names.FIELD_LABELS.get(name)
+    return gettext(label) if label else name.replace("_", " ").capitalize()
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, distance=distance, weekday=weekday,
-                                 day_part=day_part_name, zip=zip)
-    app.jinja_env.globals.update(ACCESS_NAMES=ACCESS_NAMES, CATEGORY_NAMES=CATEGORY_NAMES,
-                                 WEEKDAY_NAMES=WEEKDAY_NAMES, PART_NAMES=PART_NAMES)
+    app.jinja_env.filters.update(
+        money=money, number=number, distance=distance, day=day, weekday=weekday,
+        day_part=day_part_name, frequency=frequency, language_name=language_name,
+        local=local, reason=reason, field_label=field_label, zip=zip)
+
+    @app.context_processor
+    def vocabulary() -> dict[str, Any]:
+        return {key: translated(getattr(names, key)) for key in (
+            "ACCESS_NAMES", "CATEGORY_NAMES", "WEEKDAY_NAMES", "PART_NAMES", "ROLE_NAMES",
+            "CIRCLE_NAMES", "RELATION_NAMES", "CONTACT_NAMES", "PURPOSE_NAMES",
+            "PURPOSE_CHOICES", "STATUS_NAMES", "RISK_NAMES", "SUGGESTION_KINDS",
+            "PLACE_KIND_NAMES", "FREQUENCY_NAMES",
+            "ORGANISATION_KIND_NAMES")}

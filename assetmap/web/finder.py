@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from assetmap import gazetteer
 from assetmap.graph.nodes import NotFound
@@ -43,7 +44,7 @@ def find() -> ResponseReturnValue:
 def print_list() -> ResponseReturnValue:
     found, errors = _search()
     if found is None:
-        abort(400, "; ".join(f"{k}: {v}" for k, v in errors.items()) or "Search first.")
+        abort(400, "; ".join(f"{k}: {v}" for k, v in errors.items()) or gettext("Search first."))
     return render_template("finder/print.html", found=found)
 
 
@@ -52,6 +53,6 @@ def asset(asset_id: str) -> ResponseReturnValue:
     try:
         detail = finder.asset(get_store(), asset_id)
     except NotFound:
-        abort(404, "There is no such place or activity.")
+        abort(404, gettext("There is no such place or activity."))
     return render_template("finder/asset.html", **detail,
                            map=maps.place_map(detail["place"]))

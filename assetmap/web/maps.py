@@ -8,9 +8,11 @@ from html import escape
 
 import folium
 from flask import url_for
+from flask_babel import gettext, ngettext
 from folium.plugins import MarkerCluster
 from markupsafe import Markup
 
+from assetmap.web.filters import local
 from assetmap.web.security import nonce
 
 WALES_CENTRE = (52.35, -3.45)
@@ -69,17 +71,18 @@ def render(folium_map: folium.Map) -> RenderedMap:
 def places_map(places: list[dict]) -> RenderedMap:
     """Clustered markers for places; popups name the place, its town and activity count."""
     folium_map = new_map(location=WALES_CENTRE, zoom_start=9, control_scale=True)
-    cluster = marker_cluster("Places").add_to(folium_map)
+    cluster = marker_cluster(gettext("Places")).add_to(folium_map)
     for place in places:
+        count = int(place.get("activities") or 0)
         popup = (
-            f"<strong>{escape(place['name'])}</strong><br>"
+            f"<strong>{escape(local(place['name'], place.get('name_cy')))}</strong><br>"
             f"{escape(place.get('town') or '')}<br>"
-            f"{int(place.get('activities') or 0)} activities"
+            f"{escape(ngettext('%(num)s activity', '%(num)s activities', count))}"
         )
         folium.Marker(
             (place["lat"], place["lon"]),
             popup=folium.Popup(popup, max_width=260),
-            tooltip=escape(place["name"]),
+            tooltip=escape(local(place["name"], place.get("name_cy"))),
         ).add_to(cluster)
     if places:
         lats = [p["lat"] for p in places]
@@ -104,21 +107,26 @@ def assets_map(found: object) -> RenderedMap:
     if location:
         folium.Circle(centre, radius=found.search.radius_km * 1000,  # type: ignore[attr-defined]
                       color="#00594f", fill=False, weight=2,
-                      tooltip=f"Within {found.search.radius_km:g} km of "  # type: ignore[attr-defined]
-                              f"{escape(location.label)}").add_to(folium_map)
-    cluster = marker_cluster("Assets").add_to(folium_map)
+                      tooltip=escape(gettext(
+                          "Within %(km)s km of %(place)s",
+                          km=f"{found.search.radius_km:g}",  # type: ignore[attr-defined]
+                          place=location.label))).add_to(folium_map)
+    cluster = marker_cluster(gettext("Activities")).add_to(folium_map)
     by_place: dict[str, list[dict]] = {}
     for row in results:
         by_place.setdefault(row["place"]["id"], []).append(row)
     points = []
     for rows in by_place.values():
         place = rows[0]["place"]
-        items = "".join(f"<li>{escape(r['activity']['name'])}</li>" for r in rows)
+        items = "".join(
+            f"<li>{escape(local(r['activity']['name'], r['activity'].get('name_cy')))}</li>"
+            for r in rows)
         link = url_for("finder.asset", asset_id=place["id"])
-        popup = (f'<a href="{escape(link)}"><strong>{escape(place["name"])}</strong></a>'
+        name = local(place["name"], place.get("name_cy"))
+        popup = (f'<a href="{escape(link)}"><strong>{escape(name)}</strong></a>'
                  f"<ul>{items}</ul>")
         folium.Marker((place["lat"], place["lon"]), popup=folium.Popup(popup, max_width=300),
-                      tooltip=escape(place["name"])).add_to(cluster)
+                      tooltip=escape(name)).add_to(cluster)
         points.append((place["lat"], place["lon"]))
     if location:
         _fit(folium_map, _circle_corners(centre, found.search.radius_km))  # type: ignore[attr-defined]
@@ -138,7 +146,8 @@ def place_map(place: dict) -> RenderedMap:
     """One place, for its asset page."""
     where = (place["lat"], place["lon"])
     folium_map = new_map(location=where, zoom_start=15, control_scale=True)
-    folium.Marker(where, tooltip=escape(place["name"])).add_to(folium_map)
+    folium.Marker(where, tooltip=escape(local(place["name"], place.get("name_cy")))).add_to(
+        folium_map)
     return render(folium_map)
 
 
@@ -156,7 +165,8 @@ def _around_home(person: dict, home: tuple[float, float]) -> tuple[folium.Map, t
     centre = rounded_home(*home)
     folium_map = new_map(location=centre, zoom_start=11, control_scale=True)
     folium.CircleMarker(centre, radius=10, color="#00594f", fill=True, fill_opacity=0.9,
-                        tooltip=f"{escape(person['name'])} (home, rounded)").add_to(folium_map)
+                        tooltip=escape(gettext("%(name)s (home, rounded)",
+                                               name=person["name"]))).add_to(folium_map)
     return folium_map, centre
 
 
@@ -175,7 +185,8 @@ def circle_map(person: dict, members: list[dict],
         folium.PolyLine([centre, where], color="#555", weight=1).add_to(folium_map)
         folium.CircleMarker(
             where, radius=6, color="#8a4b00", fill=True, fill_opacity=0.8,
-            tooltip=f"{escape(member['name'])} · circle {member['circle']} (home, rounded)",
+            tooltip=escape(gettext("%(name)s · circle %(circle)s (home, rounded)",
+                                   name=member["name"], circle=member["circle"])),
         ).add_to(folium_map)
         points.append(where)
     _fit(folium_map, points)
@@ -218,9 +229,9 @@ def choropleth(rows: list[dict], shapes: dict[str, dict], measure: str,
             continue
         value = row.get(measure)
         if value is None:
-            shown = "withheld (small numbers)"
+            shown = gettext("withheld (small numbers)")
         elif isinstance(value, bool):
-            shown = "yes" if value else "no"
+            shown = gettext("yes") if value else gettext("no")
         else:
             shown = f"{value:g}"
         features.append({
@@ -233,7 +244,7 @@ def choropleth(rows: list[dict], shapes: dict[str, dict], measure: str,
             {"type": "FeatureCollection", "features": features},
             style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#333",
                                       "weight": 1, "fillOpacity": 0.7},
-            tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=["Area", label]),
+            tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=[gettext("Area"), label]),
         ).add_to(folium_map)
         folium_map.fit_bounds(layer.get_bounds())
     return render(folium_map)
@@ -254,10 +265,11 @@ def suggestions_map(person: dict, suggestions: list[dict], places: dict[str, dic
     for rank, s in enumerate(suggestions, start=1):
         if s["id"] in places:
             where = (places[s["id"]]["lat"], places[s["id"]]["lon"])
-            label = f"{rank}. {s['name']} at {places[s['id']]['name']}"
+            label = gettext("%(rank)s. %(name)s at %(place)s", rank=rank, name=s["name"],
+                            place=places[s["id"]]["name"])
         elif s["id"] in homes:
             where = rounded_home(*homes[s["id"]])
-            label = f"{rank}. {s['name']} (home, rounded)"
+            label = gettext("%(rank)s. %(name)s (home, rounded)", rank=rank, name=s["name"])
         else:
             continue
         folium.CircleMarker(where, radius=7, color=SUGGESTION_COLOURS.get(s["kind"], "#333"),

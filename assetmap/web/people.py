@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user
 
 from assetmap import gazetteer
@@ -34,12 +35,15 @@ from assetmap.model import (
     InvalidRecord,
     Person,
 )
+from assetmap.names import LANGUAGE_NAMES
 from assetmap.services import analysis, people, subject_access
 from assetmap.web import auditing, ecomap, jobs, maps, reports
 from assetmap.web.auditing import log_access
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store
+from assetmap.web.filters import day_part_name, translated, weekday
 from assetmap.web.forms import as_form, field_errors, values
+from assetmap.web.i18n import language
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 PER_PAGE = 50
@@ -49,8 +53,6 @@ PERSON_CHOICES = ("languages", "availability", "access_needs")
 PERSON_TICKS = ("lives_alone", "open_to_connect", "volunteer", "carer")
 TIE_TEXT = ("relation", "contact", "since", "last_contact")
 TIE_NUMBERS = ("circle", "strength")
-LANGUAGES = (("cy", "Welsh (Cymraeg)"), ("en", "English"))
-AVAILABILITY = tuple((f"{day}_{part}", f"{day} {part}") for day in WEEKDAYS for part in DAY_PARTS)
 
 
 @bp.before_request
@@ -66,9 +68,9 @@ def fetch_person(person_id: str) -> dict:
     try:
         allowed = people.can_see(store, current_user.viewer, person_id)
     except NotFound:
-        abort(404, "There is no such person.")
+        abort(404, gettext("There is no such person."))
     if not allowed:
-        abort(403, "This person's record is not shared with your organisation.")
+        abort(403, gettext("This person's record is not shared with your organisation."))
     log_access(person_id)
     return people_graph.repo.get(store, person_id)
 
@@ -116,7 +118,7 @@ def create() -> ResponseReturnValue:
             errors = field_errors(exc)
         else:
             auditing.log("create", person["id"])
-            flash(f"{person['name']} is recorded.", "info")
+            flash(gettext("%(name)s is recorded.", name=person["name"]), "info")
             return redirect(url_for("people.show", person_id=person["id"]))
     return render_template("people/form.html", person=None, values=shown, errors=errors,
                            **_choices()), 400 if errors else 200
@@ -134,14 +136,17 @@ def edit(person_id: str) -> ResponseReturnValue:
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
-            flash("Changes saved.", "info")
+            flash(gettext("Changes saved."), "info")
             return redirect(url_for("people.show", person_id=person_id))
     return render_template("people/form.html", person=person, values=shown, errors=errors,
                            **_choices()), 400 if errors else 200
 
 
 def _choices() -> dict[str, Any]:
-    return {"LANGUAGES": LANGUAGES, "AVAILABILITY": AVAILABILITY, "ACCESS_NEEDS": ACCESS_NEEDS}
+    return {"LANGUAGES": list(translated(LANGUAGE_NAMES).items()),
+            "AVAILABILITY": [(f"{day}_{part}", f"{weekday(day)} {day_part_name(part)}")
+                             for day in WEEKDAYS for part in DAY_PARTS],
+            "ACCESS_NEEDS": ACCESS_NEEDS}
 
 
 @bp.get("/<person_id>")
@@ -204,7 +209,7 @@ def add_tie(person_id: str) -> ResponseReturnValue:
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
-            return _back_to_circle(person_id, "Added to the circle.")
+            return _back_to_circle(person_id, gettext("Added to the circle."))
     return render_template("people/tie_form.html", person=person, tie=None, values=shown,
                            errors=errors, matches=matches, q=query), 400 if errors else 200
 
@@ -215,7 +220,7 @@ def edit_tie(person_id: str, other_id: str) -> ResponseReturnValue:
     store = get_store()
     tie = next((t for t in people.circle(store, person_id) if t["person_id"] == other_id), None)
     if tie is None:
-        abort(404, "That person is not in this circle.")
+        abort(404, gettext("That person is not in this circle."))
     errors: dict[str, str] = {}
     shown: dict[str, Any] = tie
     if request.method == "POST":
@@ -225,7 +230,7 @@ def edit_tie(person_id: str, other_id: str) -> ResponseReturnValue:
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
-            return _back_to_circle(person_id, "Tie updated.")
+            return _back_to_circle(person_id, gettext("Tie updated."))
     return render_template("people/tie_form.html", person=person, tie=tie, values=shown,
                            errors=errors, matches=[], q=""), 400 if errors else 200
 
@@ -236,8 +241,8 @@ def end_tie(person_id: str, other_id: str) -> ResponseReturnValue:
     try:
         people.end_tie(get_store(), person_id, other_id)
     except NotFound:
-        abort(404, "That person is not in this circle.")
-    return _back_to_circle(person_id, "The tie is ended.")
+        abort(404, gettext("That person is not in this circle."))
+    return _back_to_circle(person_id, gettext("The tie is ended."))
 
 
 def _tie_values() -> dict[str, Any]:
@@ -278,7 +283,7 @@ def add_carer(person_id: str) -> ResponseReturnValue:
             if "carer_id" in errors:  # the form's chooser is "other_id"
                 errors["other_id"] = errors.pop("carer_id")
         else:
-            return _back_to_circle(person_id, "The carer is recorded.", carer_id)
+            return _back_to_circle(person_id, gettext("The carer is recorded."), carer_id)
     return render_template("people/carer_form.html", person=person, values=shown,
                            errors=errors, matches=matches, q=query), 400 if errors else 200
 
@@ -289,8 +294,8 @@ def end_care(person_id: str, carer_id: str) -> ResponseReturnValue:
     try:
         people.end_care(get_store(), carer_id, person_id)
     except NotFound:
-        abort(404, "That person is not recorded as a carer here.")
-    return _back_to_circle(person_id, "The caring is ended.", carer_id)
+        abort(404, gettext("That person is not recorded as a carer here."))
+    return _back_to_circle(person_id, gettext("The caring is ended."), carer_id)
 
 
 # -- subject access and erasure ----------------------------------------------------------
@@ -306,7 +311,7 @@ def export(person_id: str) -> ResponseReturnValue:
         return Response(json.dumps(held, indent=2, sort_keys=True, ensure_ascii=False),
                         mimetype="application/json", headers={
                             "Content-Disposition": f"attachment; filename={person_id}.json"})
-    return reports.subject_access_html(held)
+    return reports.subject_access_html(held, language())
 
 
 @bp.route("/<person_id>/erase", methods=["GET", "POST"])
@@ -315,7 +320,7 @@ def erase(person_id: str) -> ResponseReturnValue:
     person = fetch_person(person_id)
     store = get_store()
     if not people.is_recorder(store, current_user.viewer, person_id):
-        abort(403, "Only the organisation that recorded this person can erase the record.")
+        abort(403, gettext("Only the organisation that recorded this person can erase the record."))
     error = None
     if request.method == "POST":
         if request.form.get("confirm_name", "").strip() != person["name"]:
@@ -324,9 +329,9 @@ def erase(person_id: str) -> ResponseReturnValue:
             summary = subject_access.erase(store, person_id, recompute=False)
             auditing.log("erase", person_id, detail=None)
             jobs.start("analysis", lambda progress: analysis.run_analysis(store, progress))
-            flash(f"The record is erased ({summary['records']} records and "
-                  f"{summary['relationships']} ties removed); the area figures are being "
-                  "recomputed.", "info")
+            flash(gettext("The record is erased (%(records)s records and %(ties)s ties "
+                          "removed); the area figures are being recomputed.",
+                          records=summary["records"], ties=summary["relationships"]), "info")
             return redirect(url_for("people.index"))
     return render_template("people/erase.html", person=person,
                            errors={"confirm_name": error} if error else {},
@@ -355,7 +360,7 @@ def consent(person_id: str) -> ResponseReturnValue:
             errors = field_errors(exc)
         else:
             auditing.log_consent(person_id, recorded)
-            flash("The consent is recorded.", "info")
+            flash(gettext("The consent is recorded."), "info")
             return redirect(url_for("people.show", person_id=person_id) + "#consent")
     return render_template("people/consent_form.html", person=person, values=shown,
                            errors=errors, organisations=organisation_graph.repo.list(
@@ -369,12 +374,12 @@ def withdraw_consent(person_id: str, consent_id: str) -> ResponseReturnValue:
     try:
         withdrawn = people.withdraw_consent(get_store(), person_id, consent_id)
     except NotFound:
-        abort(404, "There is no such consent for this person.")
+        abort(404, gettext("There is no such consent for this person."))
     except InvalidRecord as exc:
-        flash(f"Not withdrawn: {exc.problem}.", "error")
+        flash(gettext("Not withdrawn: %(problem)s.", problem=exc.problem), "error")
     else:
         auditing.log_consent(person_id, withdrawn, withdrawn=True)
-        flash("The consent is withdrawn; what rested on it has ended.", "info")
+        flash(gettext("The consent is withdrawn; what rested on it has ended."), "info")
     if not people.can_see(get_store(), current_user.viewer, person_id):
         return redirect(url_for("people.index"))
     return redirect(url_for("people.show", person_id=person_id) + "#consent")
@@ -398,7 +403,7 @@ def what_matters(person_id: str) -> ResponseReturnValue:
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
-            flash("The conversation is recorded.", "info")
+            flash(gettext("The conversation is recorded."), "info")
             return redirect(url_for("people.show", person_id=person_id) + "#what-matters")
     return render_template("people/what_matters.html", person=person, values=shown,
                            errors=errors), 400 if errors else 200
@@ -428,11 +433,11 @@ def invite(person_id: str) -> ResponseReturnValue:
     try:
         people.invite(get_store(), person_id, candidate, request.form.get("kind", ""))
     except InvalidRecord as exc:
-        flash(f"Could not invite: {exc}", "error")
+        flash(gettext("Could not invite: %(problem)s", problem=exc), "error")
         return redirect(url_for("people.suggestions", person_id=person_id))
-    return _back_to_circle(person_id, f"{request.form.get('name') or 'They'} joined "
-                           f"{person['name']}'s circle (circle 3: adjust the tie if it is "
-                           "closer).")
+    return _back_to_circle(person_id, gettext(
+        "%(name)s joined %(person)s's circle (circle 3: adjust the tie if it is closer).",
+        name=request.form.get("name") or gettext("They"), person=person["name"]))
 
 
 @bp.post("/<person_id>/referrals")
@@ -442,9 +447,10 @@ def refer(person_id: str) -> ResponseReturnValue:
         people.refer(get_store(), person_id, request.form.get("target_id", ""),
                      current_user.id, request.form.get("follow_up") or None)
     except InvalidRecord as exc:
-        flash(f"Could not refer: {exc}", "error")
+        flash(gettext("Could not refer: %(problem)s", problem=exc), "error")
         return redirect(url_for("people.suggestions", person_id=person_id))
-    flash(f"Referred to {request.form.get('name') or 'the activity'}.", "info")
+    flash(gettext("Referred to %(name)s.",
+                  name=request.form.get("name") or gettext("the activity")), "info")
     return redirect(url_for("people.show", person_id=person_id) + "#referrals")
 
 
@@ -456,9 +462,9 @@ def update_referral(person_id: str, target_id: str) -> ResponseReturnValue:
         people.update_referral(get_store(), person_id, target_id,
                                {k: v for k, v in changes.items() if v is not None})
     except NotFound:
-        abort(404, "There is no such referral.")
+        abort(404, gettext("There is no such referral."))
     except InvalidRecord as exc:
-        flash(f"Could not update the referral: {exc}", "error")
+        flash(gettext("Could not update the referral: %(problem)s", problem=exc), "error")
     else:
-        flash("Referral updated.", "info")
+        flash(gettext("Referral updated."), "info")
     return redirect(url_for("people.show", person_id=person_id) + "#referrals")

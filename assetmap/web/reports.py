@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-_env = Environment(loader=PackageLoader("assetmap.web", "templates"),
-                   autoescape=select_autoescape(default=True))
+from assetmap.i18n import catalogue
+from assetmap.names import FIELD_LABELS, LABEL_NAMES, RELATIONSHIP_NAMES
 
 
-def subject_access_html(held: dict[str, Any]) -> str:
-    """A standalone, printable HTML document of a subject access export (no app needed,
-    so the CLI can write it too)."""
-    return _env.get_template("reports/subject_access.html").render(held=held)
+@cache
+def _environment(language: str) -> Environment:
+    """A template environment of its own (no app needed, so the CLI can write the report
+    too), speaking ``language``."""
+    env = Environment(loader=PackageLoader("assetmap.web", "templates"),
+                      autoescape=select_autoescape(default=True),
+                      extensions=["jinja2.ext.i18n"])
+    translations = catalogue(language)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    def named(table: dict[str, str]) -> object:
+        return lambda code: translations.gettext(table[code]) if code in table else code
+
+    env.filters.update(field_label=named(FIELD_LABELS), label_name=named(LABEL_NAMES),
+                       relationship_name=named(RELATIONSHIP_NAMES))
+    return env
+
+
+def subject_access_html(held: dict[str, Any], language: str = "en") -> str:
+    """A standalone, printable HTML document of a subject access export."""
+    return _environment(language).get_template("reports/subject_access.html").render(
+        held=held, language=language)

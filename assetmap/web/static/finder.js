@@ -6,14 +6,14 @@
   var status = document.getElementById("location-status");
   button.hidden = false;
   button.addEventListener("click", function () {
-    status.textContent = "Finding where you are…";
+    status.textContent = button.dataset.finding;
     navigator.geolocation.getCurrentPosition(function (position) {
       document.getElementById("f-lat").value = position.coords.latitude.toFixed(4);
       document.getElementById("f-lon").value = position.coords.longitude.toFixed(4);
       document.getElementById("f-near").value = "";
       document.getElementById("finder-form").submit();
     }, function () {
-      status.textContent = "Your location is not available: type a town or postcode instead.";
+      status.textContent = button.dataset.failed;
     }, {timeout: 10000, maximumAge: 600000});
   });
   document.getElementById("f-near").addEventListener("input", function () {

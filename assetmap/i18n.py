@@ -1,0 +1,36 @@
+"""Translation for what is not a web page (exports, the CLI, analysis reasons): the same
+catalogue the web app uses, in ``assetmap/translations``.
+
+Strings are written in English and marked: ``N_("...")`` marks a string defined in one
+place and translated where it is shown; pybabel finds both ``_()`` and ``N_()``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+#: the interface's languages, each named in itself (as the switch shows them)
+LANGUAGES = {"cy": "Cymraeg", "en": "English"}
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's own name for the marker)
+    """Mark ``message`` for the catalogue; it is translated where it is shown."""
+    return message
+
+
+@cache
+def catalogue(language: str) -> NullTranslations:
+    """The compiled catalogue for ``language`` (English: none, the messages are English)."""
+    if language not in LANGUAGES or language == "en":
+        return NullTranslations()
+    return Translations.load(str(TRANSLATIONS), [language])
+
+
+def translate(message: str, language: str, **params: object) -> str:
+    """``message`` in ``language``, with ``%(name)s`` fields filled from ``params``."""
+    text = catalogue(language).gettext(message)
+    return text % params if params else text

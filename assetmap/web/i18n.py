@@ -1,0 +1,77 @@
+"""Language: every page in Welsh or English (Welsh Language Standards).
+
+The language is, in order: ``?lang=`` on the request (the switch on every page), the
+``assetmap_lang`` cookie, the signed-in user's profile, the browser's Accept-Language,
+English. Choosing with the switch sets the cookie and, when signed in, the profile.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, Response, current_app, g, request
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+
+from assetmap.graph import users
+from assetmap.i18n import LANGUAGES, TRANSLATIONS
+from assetmap.web.db import get_store
+
+COOKIE = "assetmap_lang"
+COOKIE_DAYS = 365
+
+babel = Babel()
+
+
+def _asked() -> str | None:
+    asked = request.args.get("lang")
+    return asked if asked in LANGUAGES else None
+
+
+def select_locale() -> str:
+    """The language of this request's page or API error messages."""
+    chosen = _asked() or request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    profile = getattr(current_user, "language", None) if current_user else None
+    if profile in LANGUAGES:
+        return profile
+    return request.accept_languages.best_match(LANGUAGES, default="en")
+
+
+def language() -> str:
+    """The current request's language code."""
+    return str(get_locale() or "en")
+
+
+def switch_url(code: str) -> str:
+    """This page in another language: the same address with ``lang`` set."""
+    args = {key: value for key, value in request.args.items(multi=True) if key != "lang"}
+    query = urlencode([*args.items(), ("lang", code)])
+    return f"{request.path}?{query}"
+
+
+def _remember(response: Response) -> Response:
+    """A language chosen with the switch is kept: in a cookie, and in the profile."""
+    asked = _asked()
+    if asked is None or request.path.startswith("/api/"):
+        return response
+    if request.cookies.get(COOKIE) != asked:
+        config = current_app.config["ASSETMAP"]
+        response.set_cookie(COOKIE, asked, max_age=COOKIE_DAYS * 86400, samesite="Lax",
+                            secure=config.https, httponly=True)
+    if current_user.is_authenticated and current_user.language != asked:
+        users.repo.update(get_store(), current_user.id, {"language": asked})
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
+    babel.init_app(app, locale_selector=select_locale)
+    app.after_request(_remember)
+
+    @app.context_processor
+    def languages() -> dict:
+        code = language()
+        g.language = code
+        return {"languages": LANGUAGES, "language": code, "switch_url": switch_url}

@@ -1,0 +1,100 @@
+"""The site's routes as tests see them: who may open each, and a real URL for each rule
+(filled with ids from the sample community). Shared by the route, language and
+accessibility tests."""
+
+from __future__ import annotations
+
+from assetmap.graph.store import GraphStore
+
+ANONYMOUS = None
+ROLES = (ANONYMOUS, "connector", "coordinator", "admin")
+# blueprint -> status for anonymous, connector, coordinator, admin
+EXPECTED: dict[str, tuple[int, int, int, int]] = {
+    "public": (200, 200, 200, 200),
+    "finder": (200, 200, 200, 200),
+    "static": (200, 200, 200, 200),
+    "openapi": (200, 200, 200, 200),
+    "swagger": (200, 200, 200, 200),
+    "api_assets": (200, 200, 200, 200),
+    "api_directory": (200, 200, 200, 200),
+    "api_hsds": (200, 200, 200, 200),
+    "auth": (302, 200, 200, 200),
+    "people": (302, 200, 403, 403),
+    "directory": (302, 200, 200, 403),
+    "areas": (302, 403, 200, 403),
+    "admin": (302, 403, 403, 200),
+    "api_people": (401, 200, 403, 403),
+    "api_areas": (401, 200, 200, 200),
+}
+#: routes whose answer differs from their area's
+EXCEPTIONS = {
+    "auth.login": (200, 200, 200, 200),
+    "areas.run_status": (302, 403, 404, 403),  # no such job in this process
+    "finder.print_list": (400, 400, 400, 400),  # nothing searched for
+    "auth.second_step": (302, 302, 302, 302),  # no password step waiting
+}
+
+
+def arguments(store: GraphStore) -> dict[str, str]:
+    person = store.run_read(
+        "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: 'org-carers'}) "
+        "MATCH (p)-[:KNOWS]->(o:Person) RETURN p.id AS p, o.id AS o ORDER BY p.id LIMIT 1")[0]
+    first = {label: store.run_read(f"MATCH (n:{label}) RETURN n.id AS id LIMIT 1")[0]["id"]
+             for label in ("Place", "Group", "Activity")}
+    return {"person_id": person["p"], "other_id": person["o"], "asset_id": first["Place"],
+            "slug": "places", "job_id": "no-such-job", "filename": "site.css",
+            "/groups/<node_id>": f"/groups/{first['Group']}",
+            "/activities/<node_id>": f"/activities/{first['Activity']}",
+            "node_id": first["Place"], "template_kind": "people",
+            **_hsds_arguments(store, first)}
+
+
+def _hsds_arguments(store: GraphStore, first: dict[str, str]) -> dict[str, str]:
+    from assetmap.interop import hsds
+    activity = hsds.hsds_id("Activity", first["Activity"])
+    place = store.run_read("MATCH (:Activity {id: $id})-[:HELD_AT]->(p:Place) RETURN p.id AS id",
+                           id=first["Activity"])[0]["id"]
+    return {
+        "/hsds/services/<id>": f"/hsds/services/{activity}",
+        "/hsds/organizations/<id>": f"/hsds/organizations/{hsds.hsds_id('Group', first['Group'])}",
+        "/hsds/service_at_locations/<id>": "/hsds/service_at_locations/" + hsds.part_id(
+            activity, "service_at_location", hsds.hsds_id("Place", place)),
+        "/hsds/taxonomies/<id>": f"/hsds/taxonomies/{hsds.TAXONOMY_ID}",
+        "/hsds/taxonomy_terms/<id>": f"/hsds/taxonomy_terms/{hsds.term_id('music')}",
+    }
+
+
+def get_rules(app) -> list[tuple[str, str]]:  # noqa: ANN001
+    cases = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods:
+            continue
+        cases.append((rule.endpoint, rule.rule))
+    return sorted(cases)
+
+
+
+
+def fill(rule: str, values: dict[str, str]) -> str:
+    """A rule's URL with its parts filled from ``values`` (from :func:`arguments`)."""
+    url = rule
+    for name, value in values.items():
+        url = url.replace(name if name.startswith("/") else f"<{name}>", value)
+    return url
+
+
+def expected_status(endpoint: str, role: str | None) -> int:
+    return EXCEPTIONS.get(endpoint, EXPECTED[endpoint.split(".")[0]])[ROLES.index(role)]
+
+
+#: routes that answer with something other than an HTML page
+NOT_PAGES = ("static", "openapi", "swagger", "api_", "directory.csv_template",
+             "areas.download", "public.healthz")
+
+
+def html_pages(app, store: GraphStore, role: str | None) -> list[str]:  # noqa: ANN001
+    """The URL of every HTML page ``role`` may open (status 200)."""
+    values = arguments(store)
+    return [fill(rule, values) for endpoint, rule in get_rules(app)
+            if not endpoint.startswith(NOT_PAGES) and "<path:" not in rule
+            and expected_status(endpoint, role) == 200]

@@ -1,0 +1,139 @@
+"""Welsh: the catalogue is complete and current, every page can be had in Welsh (chosen
+with the switch, remembered in a cookie and the profile, or from the browser), and a
+Welsh page shows none of the interface's English."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from assetmap.graph import users
+from assetmap.graph.store import GraphStore
+from assetmap.i18n import TRANSLATIONS
+from tests import site
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = TRANSLATIONS / "cy" / "LC_MESSAGES" / "messages.po"
+MO = PO.with_suffix(".mo")
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "N_": None}
+PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
+
+
+def _catalogue():  # noqa: ANN202
+    with PO.open("rb") as handle:
+        return read_po(handle, locale="cy")
+
+
+def _extracted() -> set:
+    """Every message the code and templates mark, as pybabel extracts them (babel.cfg)."""
+    found = set()
+    for folder, method in (("assetmap", "python"), ("assetmap/web/templates", "jinja2")):
+        pattern = "**.py" if method == "python" else "**.html"
+        for _, _, message, _, _ in extract_from_dir(
+                ROOT / folder, [(pattern, method)], keywords=KEYWORDS,
+                options_map={pattern: {"trimmed": "true"}}):
+            found.add(message if isinstance(message, str) else tuple(message))
+    return found
+
+
+def test_catalogue_is_complete_and_current() -> None:
+    catalogue = _catalogue()
+    messages = [m for m in catalogue if m.id]
+    untranslated = [m.id for m in messages if not m.string or (
+        isinstance(m.string, tuple) and not all(m.string))]
+    fuzzy = [m.id for m in messages if m.fuzzy]
+    print(f"\nWelsh catalogue: {len(messages)} messages")
+    assert untranslated == [] and fuzzy == []
+    marked = _extracted()
+    ids = {m.id for m in messages}
+    assert sorted(map(str, marked - ids)) == [], "./run catalogue, then translate"
+    assert sorted(map(str, ids - marked)) == [], "no longer used: ./run catalogue"
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    assert MO.read_bytes() == compiled.getvalue(), "the .mo is stale: ./run catalogue"
+
+
+def test_translations_keep_their_placeholders() -> None:
+    wrong = []
+    for message in _catalogue():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = sorted(set(PLACEHOLDER.findall(ids[-1])) - {"%(num)s"})
+        for text in strings:
+            if sorted(set(PLACEHOLDER.findall(text)) - {"%(num)s"}) != wanted:
+                wrong.append((ids[0], text))
+    assert wrong == []
+
+
+def test_language_from_browser_switch_cookie_and_profile(client, sign_in,  # noqa: ANN001
+                                                         sample_store: GraphStore) -> None:
+    english = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in english and 'hreflang="cy"' in english
+    welsh = client.get("/", headers={"Accept-Language": "cy-GB,cy;q=0.9,en;q=0.5"})
+    assert '<html lang="cy">' in welsh.get_data(as_text=True)
+    assert "Asedau cymunedol" in welsh.get_data(as_text=True)
+
+    switched = client.get("/find?lang=cy")
+    assert "assetmap_lang=cy" in switched.headers["Set-Cookie"]
+    assert "HttpOnly" in switched.headers["Set-Cookie"]
+    assert '<html lang="cy">' in client.get("/find").get_data(as_text=True), "cookie"
+    client.get("/?lang=en")
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+    user = sign_in("connector", "org-carers")
+    client.get("/people/?lang=cy")
+    assert users.by_id(sample_store, user["id"])["language"] == "cy", "kept in the profile"
+    client.delete_cookie("assetmap_lang")
+    page = client.get("/people/").get_data(as_text=True)
+    assert '<html lang="cy">' in page and "Pobl" in page, "the profile, on a new device"
+
+
+def _visible_text(page: str) -> str:
+    """What a reader sees or hears: text and the attributes read out, no code."""
+    page = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", page)
+    said = " ".join(re.findall(r'(?:aria-label|alt|title|placeholder)="([^"]*)"', page))
+    return html.unescape(re.sub(r"(?s)<[^>]+>", " ", page) + " " + said)
+
+
+def _english_phrases() -> list[str]:
+    """Catalogue messages whose Welsh differs, long enough not to be a name in the data."""
+    phrases = []
+    for message in _catalogue():
+        if not message.id or isinstance(message.id, tuple) or message.string == message.id:
+            continue
+        for part in PLACEHOLDER.split(message.id):
+            part = part.strip(" .,:;()“”'")
+            if len(part.split()) >= 2 or len(part) >= 12:
+                phrases.append(part)
+    return sorted(set(phrases))
+
+
+@pytest.mark.parametrize("role", site.ROLES)
+def test_welsh_pages_show_no_interface_english(app, client, sign_in,  # noqa: ANN001
+                                               sample_store: GraphStore,
+                                               role: str | None) -> None:
+    if role:
+        sign_in(role, "org-carers")
+    client.set_cookie("assetmap_lang", "cy")
+    phrases = _english_phrases()
+    urls = [*site.html_pages(app, sample_store, role), "/no-such-page",
+            "/find?near=Nowhere-at-all"]
+    leaks = []
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (200, 400, 404), (url, response.status_code)
+        text = _visible_text(response.get_data(as_text=True))
+        assert '<html lang="cy">' in response.get_data(as_text=True), url
+        leaks += [(url, phrase) for phrase in phrases
+                  if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)]
+    print(f"\n{role or 'anonymous'}: {len(urls)} Welsh pages, {len(phrases)} phrases checked")
+    assert leaks == [], "\n".join(map(str, leaks))
