@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -56,15 +57,23 @@ class RenderedMap:
     script: Markup
 
 
+#: Folium's own viewport tag forbids zooming (WCAG 1.4.4); the page's own tag stays
+_NO_ZOOM = re.compile(r'<meta name="viewport"[^>]*>')
+#: markers leave the tab order: a keyboard (or screen reader) user has the list or table
+#: beside every map, and does not have to tab through dozens of pins to get past it
+_MARKERS_OUT_OF_TAB_ORDER = "L.Marker.prototype.options.keyboard = false;\n"
+
+
 def render(folium_map: folium.Map) -> RenderedMap:
     """Folium's markup in three parts; its inline scripts carry this response's nonce."""
     root = folium_map.get_root()
     root.render()
     tagged = f'<script nonce="{nonce()}">'
     return RenderedMap(
-        header=Markup(root.header.render().replace("<script>", tagged)),  # noqa: S704
+        header=Markup(_NO_ZOOM.sub("", root.header.render()).replace(  # noqa: S704
+            "<script>", tagged)),
         body=Markup(root.html.render().replace("<script>", tagged)),  # noqa: S704
-        script=Markup(root.script.render()),  # noqa: S704 - our template wraps it
+        script=Markup(_MARKERS_OUT_OF_TAB_ORDER + root.script.render()),  # noqa: S704
     )
 
 
