@@ -14,6 +14,7 @@ from zxcvbn import zxcvbn
 from assetmap.graph import users
 from assetmap.graph.nodes import NodeRepository, NotFound
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import N_, Problem
 from assetmap.model import ApiToken, InvalidRecord, now_iso
 
 tokens = NodeRepository(ApiToken)
@@ -44,13 +45,15 @@ def check_new_password(password: str, email: str = "", name: str = "") -> None:
     shipped lists of common passwords, names and words, and against the user's e-mail and
     name. Raises :class:`InvalidRecord` naming ``password``."""
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise InvalidRecord([("password", f"must be {MIN_PASSWORD_LENGTH} to "
-                                          f"{MAX_PASSWORD_LENGTH} characters")])
+        raise InvalidRecord([("password", Problem(N_("must be %(least)s to %(most)s characters"),
+                                                  least=MIN_PASSWORD_LENGTH,
+                                                  most=MAX_PASSWORD_LENGTH))])
     verdict = zxcvbn(password, user_inputs=[part for part in (email, name, "assetmap") if part])
     if verdict["score"] < 3:
         why = verdict["feedback"]["warning"] or "it is too easy to guess"
-        raise InvalidRecord([("password", f"is too easy to guess: {why.rstrip('.')}; "
-                                          "a few uncommon words together work well")])
+        raise InvalidRecord([("password", Problem(
+            N_("is too easy to guess: %(why)s; a few uncommon words together work well"),
+            why=why.rstrip(".")))])
 
 
 def change_password(store: GraphStore, user_id: str, current: str, new: str) -> dict:
@@ -59,7 +62,7 @@ def change_password(store: GraphStore, user_id: str, current: str, new: str) -> 
     if user is None:
         raise NotFound("User", user_id)
     if not check_password(user["password_hash"], current):
-        raise InvalidRecord([("current_password", "is not right")])
+        raise InvalidRecord([("current_password", Problem(N_("is not right")))])
     check_new_password(new, user["email"], user.get("name") or "")
     return users.repo.update(store, user_id, {
         "password_hash": hash_password(new),
@@ -82,7 +85,8 @@ def create_user(
 ) -> tuple[dict, str]:
     """Create a user with a generated password; return the user and the password (once)."""
     if users.by_email(store, email) is not None:
-        raise InvalidRecord([("email", f"a user with e-mail {email.strip().lower()!r} exists")])
+        raise InvalidRecord([("email", Problem(N_("a user with e-mail %(email)s exists"),
+                                              email=repr(email.strip().lower())))])
     password = generate_password()
     user = users.repo.create(
         store,
@@ -157,7 +161,7 @@ def user_for_token(store: GraphStore, token: str) -> dict | None:
 def revoke_token(store: GraphStore, token_id: str) -> dict:
     """Revoke a token by its id; it stops working at once."""
     if tokens.get(store, token_id).get("revoked_at"):
-        raise InvalidRecord([("token_id", "is already revoked")])
+        raise InvalidRecord([("token_id", Problem(N_("is already revoked")))])
     return tokens.update(store, token_id, {"revoked_at": now_iso()})
 
 
@@ -203,7 +207,7 @@ def enable_totp(store: GraphStore, user_id: str, secret: str, code: str) -> list
     recovery codes (shown once; only their hashes are kept)."""
     step = _code_step(secret, code, None)
     if step is None:
-        raise InvalidRecord([("code", "is not the code your app shows now")])
+        raise InvalidRecord([("code", Problem(N_("is not the code your app shows now")))])
     codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
     users.repo.update(store, user_id, {"totp_secret": secret, "totp_last_step": step,
                                        "recovery_codes": [_token_hash(c) for c in codes]})
@@ -212,7 +216,8 @@ def enable_totp(store: GraphStore, user_id: str, secret: str, code: str) -> list
 
 def disable_totp(store: GraphStore, user_id: str, code: str) -> None:
     if not verify_second_step(store, user_id, code):
-        raise InvalidRecord([("code", "is not a current code or an unused recovery code")])
+        raise InvalidRecord([("code", Problem(N_(
+            "is not a current code or an unused recovery code")))])
     users.repo.update(store, user_id, {"totp_secret": None, "totp_last_step": None,
                                        "recovery_codes": []})
 

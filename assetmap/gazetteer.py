@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from assetmap.i18n import N_, Problem
 from assetmap.model import UK_LAT, UK_LON, InvalidRecord, postcode_district, validate
 
 DATA = Path(__file__).parent / "data"
@@ -96,17 +97,20 @@ def resolve(text: str, instance_path: Path | None = None) -> Location:
     """
     query = text.strip()
     if not query:
-        raise InvalidRecord([("near", "give a place name, postcode district or postcode")])
+        raise InvalidRecord([("near", Problem(N_(
+            "give a place name, postcode district or postcode")))])
     if match := _COORDINATES.match(query):
         lat, lon = float(match.group(1)), float(match.group(2))
         if not (UK_LAT[0] <= lat <= UK_LAT[1] and UK_LON[0] <= lon <= UK_LON[1]):
-            raise InvalidRecord([("near", f"{query!r} is not in the United Kingdom")])
+            raise InvalidRecord([("near", Problem(N_("%(place)s is not in the United Kingdom"),
+                                                  place=repr(query)))])
         return Location(lat, lon, f"{lat:.4f}, {lon:.4f}", "coordinates")
     upper = " ".join(query.upper().split())
     if _DISTRICT.match(upper):
         if upper in districts():
             return districts()[upper]
-        raise InvalidRecord([("near", f"postcode district {upper!r} is not one we know in Wales")])
+        raise InvalidRecord([("near", Problem(
+            N_("postcode district %(code)s is not one we know in Wales"), code=repr(upper)))])
     postcode = _as_postcode(upper)
     if postcode:
         found = _onspd_lookup(instance_path, postcode) if instance_path else None
@@ -115,11 +119,13 @@ def resolve(text: str, instance_path: Path | None = None) -> Location:
         district = postcode.split(" ")[0]
         if district in districts():
             return districts()[district]
-        raise InvalidRecord([("near", f"postcode {postcode!r} is not one we know in Wales")])
+        raise InvalidRecord([("near", Problem(
+            N_("postcode %(code)s is not one we know in Wales"), code=repr(postcode)))])
     where = place_names().get(fold(query))
     if where is None:
-        raise InvalidRecord([("near", f"no place, postcode district or postcode {query!r} "
-                                      "in Wales that we know")])
+        raise InvalidRecord([("near", Problem(
+            N_("no place, postcode district or postcode %(place)s in Wales that we know"),
+            place=repr(query)))])
     return where
 
 

@@ -34,3 +34,29 @@ def translate(message: str, language: str, **params: object) -> str:
     """``message`` in ``language``, with ``%(name)s`` fields filled from ``params``."""
     text = catalogue(language).gettext(message)
     return text % params if params else text
+
+
+class Problem(str):
+    """A message in English that keeps its catalogue template and values, so a page or an
+    API answer can give it in Welsh. It is a ``str``: everything else reads it as text.
+
+    >>> problem = Problem(N_("must be at most %(limit)s characters"), limit=200)
+    >>> str(problem), say(problem, "en")
+    ('must be at most 200 characters', 'must be at most 200 characters')
+    """
+
+    template: str
+    params: dict[str, object]
+
+    def __new__(cls, template: str, **params: object) -> Problem:
+        made = super().__new__(cls, template % params if params else template)
+        made.template, made.params = template, params
+        return made
+
+
+def say(message: str, language: str) -> str:
+    """``message`` in ``language``: a :class:`Problem` through the catalogue, any other
+    text as it is."""
+    if isinstance(message, Problem):
+        return translate(message.template, language, **message.params)
+    return message

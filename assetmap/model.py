@@ -27,6 +27,8 @@ from pydantic import (
 )
 from pydantic import ValidationError as PydanticValidationError
 
+from assetmap.i18n import N_, Problem
+
 # ---------------------------------------------------------------------------
 # Errors
 
@@ -55,18 +57,53 @@ class FieldProblem(ValueError):
 
     def __init__(self, field: str, problem: str) -> None:
         self.field = field
+        self.problem = problem
         super().__init__(problem)
 
 
+def _invalid(template: str, **params: object) -> ValueError:
+    """A field rule's refusal, in words the catalogue can translate."""
+    return ValueError(Problem(template, **params))
+
+
+#: pydantic's own checks, in our words: error type -> message (``%(name)s`` from its ctx)
+PYDANTIC_PROBLEMS = {
+    "extra_forbidden": N_("unknown field"),
+    "missing": N_("is required"),
+    "string_too_long": N_("must be at most %(max_length)s characters"),
+    "string_too_short": N_("must not be empty"),
+    "too_long": N_("must have at most %(max_length)s items"),
+    "too_short": N_("must have at least %(min_length)s"),
+    "greater_than_equal": N_("must be %(ge)s or more"),
+    "less_than_equal": N_("must be %(le)s or less"),
+    "greater_than": N_("must be more than %(gt)s"),
+    "less_than": N_("must be less than %(lt)s"),
+    "int_parsing": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "int_type": N_("must be a whole number"),
+    "float_parsing": N_("must be a number"),
+    "float_type": N_("must be a number"),
+    "bool_parsing": N_("must be yes or no"),
+    "bool_type": N_("must be yes or no"),
+    "string_type": N_("must be text"),
+    "list_type": N_("must be a list"),
+    "literal_error": N_("must be one of %(expected)s"),
+    "date_parsing": N_("must be a date (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": N_("must be a date (YYYY-MM-DD)"),
+    "date_type": N_("must be a date (YYYY-MM-DD)"),
+    "string_pattern_mismatch": N_("is not in the expected form"),
+}
+
+
 def _problem_text(error: dict[str, Any]) -> str:
-    if error["type"] == "extra_forbidden":
-        return "unknown field"
-    if error["type"] == "missing" or (
-        error["type"].endswith("_type") and error.get("input") is None
-    ):
-        return "is required"
-    message = error["msg"]
-    return message.removeprefix("Value error, ")
+    kind = error["type"]
+    if kind.endswith("_type") and error.get("input") is None:
+        kind = "missing"
+    if kind in PYDANTIC_PROBLEMS:
+        limits = {key: f"{value:g}" if isinstance(value, float) else value
+                  for key, value in error.get("ctx", {}).items()}
+        return Problem(PYDANTIC_PROBLEMS[kind], **limits)
+    return error["msg"].removeprefix("Value error, ")
 
 
 def from_pydantic(exc: PydanticValidationError) -> InvalidRecord:
@@ -74,10 +111,13 @@ def from_pydantic(exc: PydanticValidationError) -> InvalidRecord:
     for error in exc.errors():
         cause = error.get("ctx", {}).get("error")
         if isinstance(cause, FieldProblem):
-            errors.append((cause.field, str(cause)))
+            errors.append((cause.field, cause.problem))
             continue
         name = ".".join(str(part) for part in error["loc"]) or "record"
-        errors.append((name, _problem_text(error)))
+        if isinstance(cause, ValueError) and isinstance(cause.args[0], Problem):
+            errors.append((name, cause.args[0]))
+        else:
+            errors.append((name, _problem_text(error)))
     return InvalidRecord(errors)
 
 
@@ -105,16 +145,16 @@ _LANGUAGE_CODES = frozenset(
 
 def _check_id(value: str) -> str:
     if not _ID.match(value):
-        raise ValueError(
+        raise _invalid(N_(
             "must be 1-80 letters, digits, '-', '_', '.' or ':' starting with a letter or digit"
-        )
+        ))
     return value
 
 
 def _check_postcode(value: str) -> str:
     normal = " ".join(value.upper().split())
     if not _POSTCODE.match(normal):
-        raise ValueError(f"{value!r} is not a UK postcode (e.g. 'SY18 6AB')")
+        raise _invalid(N_("%(value)s is not a UK postcode (e.g. 'SY18 6AB')"), value=repr(value))
     if " " not in normal:
         normal = f"{normal[:-3]} {normal[-3:]}"
     return normal
@@ -122,40 +162,44 @@ def _check_postcode(value: str) -> str:
 
 def _check_language(value: str) -> str:
     if value not in _LANGUAGE_CODES:
-        raise ValueError(f"{value!r} is not an ISO 639-1 language code (e.g. 'cy', 'en')")
+        raise _invalid(N_("%(value)s is not an ISO 639-1 language code (e.g. 'cy', 'en')"),
+                       value=repr(value))
     return value
 
 
 def _check_email(value: str) -> str:
     normal = value.strip().lower()
     if not _EMAIL.match(normal) or len(normal) > 254:
-        raise ValueError(f"{value!r} is not an e-mail address")
+        raise _invalid(N_("%(value)s is not an e-mail address"), value=repr(value))
     return normal
 
 
 def _check_clock(value: str) -> str:
     if not _CLOCK.match(value):
-        raise ValueError(f"{value!r} is not a 24-hour time HH:MM")
+        raise _invalid(N_("%(value)s is not a 24-hour time HH:MM"), value=repr(value))
     return value
 
 
 def _check_opening(value: str) -> str:
     if not _OPENING.match(value):
-        raise ValueError(f"{value!r} is not 'day HH:MM-HH:MM' (e.g. 'mon 09:00-17:00')")
+        raise _invalid(N_("%(value)s is not 'day HH:MM-HH:MM' (e.g. 'mon 09:00-17:00')"),
+                       value=repr(value))
     return value
 
 
 def _check_birth_year(value: int) -> int:
     this_year = datetime.now(UTC).year
     if not FIRST_BIRTH_YEAR <= value <= this_year:
-        raise ValueError(f"must be between {FIRST_BIRTH_YEAR} and {this_year}")
+        raise _invalid(N_("must be between %(first)s and %(last)s"), first=FIRST_BIRTH_YEAR,
+                       last=this_year)
     return value
 
 
 def _check_availability(value: str) -> str:
     day, _, part = value.partition("_")
     if day not in WEEKDAYS or part not in DAY_PARTS:
-        raise ValueError(f"{value!r} is not a day and part of day such as 'tue_am'")
+        raise _invalid(N_("%(value)s is not a day and part of day such as 'tue_am'"),
+                       value=repr(value))
     return value
 
 
@@ -165,9 +209,9 @@ def _check_raw_json(value: str) -> str:
     try:
         raw = json.loads(value)
     except ValueError as exc:
-        raise ValueError("is not valid JSON") from exc
+        raise _invalid(N_("is not valid JSON")) from exc
     if not isinstance(raw, dict):
-        raise ValueError("must be a JSON object")
+        raise _invalid(N_("must be a JSON object"))
     return value
 
 
@@ -177,9 +221,9 @@ def _check_geojson(value: str) -> str:
     try:
         shape = json.loads(value)
     except ValueError as exc:
-        raise ValueError("is not valid JSON") from exc
+        raise _invalid(N_("is not valid JSON")) from exc
     if not isinstance(shape, dict) or shape.get("type") not in ("Polygon", "MultiPolygon"):
-        raise ValueError("must be a GeoJSON Polygon or MultiPolygon geometry")
+        raise _invalid(N_("must be a GeoJSON Polygon or MultiPolygon geometry"))
     return value
 
 
@@ -309,7 +353,8 @@ class Person(Record):
     def _location_pair(self) -> Person:
         _require_pair(self, "lat", "lon")
         if not self.volunteer and (self.radius_km is not None or self.capacity is not None):
-            raise FieldProblem("volunteer", "radius_km and capacity are for volunteers only")
+            raise FieldProblem("volunteer", Problem(
+                N_("radius_km and capacity are for volunteers only")))
         return self
 
     def extra_labels(self) -> tuple[str, ...]:
@@ -395,9 +440,9 @@ class Activity(Record):
     @model_validator(mode="after")
     def _ranges(self) -> Activity:
         if self.start >= self.end:
-            raise FieldProblem("end", "must be after start")
+            raise FieldProblem("end", Problem(N_("must be after start")))
         if self.age_min > self.age_max:
-            raise FieldProblem("age_max", "must not be below age_min")
+            raise FieldProblem("age_max", Problem(N_("must not be below age_min")))
         return self
 
 
@@ -485,11 +530,12 @@ class Consent(Record):
     @model_validator(mode="after")
     def _who_and_when(self) -> Consent:
         if self.given_by == "representative" and not self.representative_name:
-            raise FieldProblem("representative_name", "name the lawful representative")
+            raise FieldProblem("representative_name", Problem(N_("name the lawful representative")))
         if self.until is not None and self.until < self.given_at:
-            raise FieldProblem("until", "must not be before the date it was given")
+            raise FieldProblem("until", Problem(N_("must not be before the date it was given")))
         if self.withdrawn_at is not None and self.withdrawn_at < self.given_at:
-            raise FieldProblem("withdrawn_at", "must not be before the date it was given")
+            raise FieldProblem("withdrawn_at", Problem(
+                N_("must not be before the date it was given")))
         return self
 
     def active_on(self, day: date) -> bool:
@@ -562,7 +608,8 @@ class AssetSearch(BaseModel):
 def _require_pair(record: BaseModel, first: str, second: str) -> None:
     if (getattr(record, first) is None) != (getattr(record, second) is None):
         missing = first if getattr(record, first) is None else second
-        raise FieldProblem(missing, f"{first} and {second} must be given together")
+        raise FieldProblem(missing, Problem(N_("%(first)s and %(second)s must be given together"),
+                                            first=first, second=second))
 
 
 NODE_TYPES: dict[str, type[Record]] = {
@@ -613,9 +660,8 @@ class Knows(Properties):
     @model_validator(mode="after")
     def _paid_is_exchange(self) -> Knows:
         if (self.relation == "professional") != (self.circle == 4):
-            raise FieldProblem(
-                "circle", "professional ties, and only they, belong in circle 4 (exchange)"
-            )
+            raise FieldProblem("circle", Problem(N_(
+                "professional ties, and only they, belong in circle 4 (exchange)")))
         return self
 
 

@@ -14,7 +14,7 @@ import assetmap.analysis
 MODULES = [
     f"assetmap.analysis.{info.name}"
     for info in pkgutil.iter_modules(assetmap.analysis.__path__)
-] + ["assetmap.interop.person_package"]
+] + ["assetmap.interop.person_package", "assetmap.i18n"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -137,3 +137,30 @@ def test_welsh_pages_show_no_interface_english(app, client, sign_in,  # noqa: AN
                   if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)]
     print(f"\n{role or 'anonymous'}: {len(urls)} Welsh pages, {len(phrases)} phrases checked")
     assert leaks == [], "\n".join(map(str, leaks))
+
+
+def test_field_problems_in_welsh_on_forms_and_in_the_api(client, sign_in,  # noqa: ANN001
+                                                         sample_store: GraphStore) -> None:
+    from assetmap import accounts
+    from tests.conftest import csrf_token
+    sign_in("connector", "org-carers")
+    client.set_cookie("assetmap_lang", "cy")
+    form = client.get("/people/new").get_data(as_text=True)
+    response = client.post("/people/new", data={
+        "csrf_token": csrf_token(form), "name": "", "postcode": "XX1", "birth_year": "1850"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for welsh in ("Mae problem", "Enw", "mae angen hwn", "nid yw &#39;XX1&#39; yn god post",
+                  "rhaid iddo fod rhwng 1900 a"):
+        assert welsh in page, welsh
+
+    email = "api.cymraeg@example.cymru"
+    accounts.create_user(sample_store, email, "connector", "org-carers")
+    token = accounts.create_token(sample_store, email, "tests")[1]
+    body = {"name": "", "organisation_id": "org-carers", "postcode": "XX1"}
+    for language, expected in (("cy", "yn god post"), ("en", "is not a UK postcode")):
+        answer = client.post("/api/v1/people", json=body, headers={
+            "Authorization": f"Bearer {token}", "Accept-Language": language})
+        assert answer.status_code == 422
+        messages = {e["field"]: e["message"] for e in answer.get_json()["errors"]}
+        assert expected in messages["postcode"], messages

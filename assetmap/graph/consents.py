@@ -11,6 +11,7 @@ from typing import Any
 
 from assetmap.graph.nodes import NodeRepository, NotFound
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import N_, Problem
 from assetmap.model import Consent, InvalidRecord, now_iso, validate
 
 repo = NodeRepository(Consent)
@@ -52,7 +53,7 @@ def withdraw(store: GraphStore, consent_id: str, day: str) -> dict:
     in to be suggested is no longer suggested unless another active consent says so."""
     current = get(store, consent_id)
     if current.get("withdrawn_at"):
-        raise InvalidRecord([("consent_id", "is already withdrawn")])
+        raise InvalidRecord([("consent_id", Problem(N_("is already withdrawn")))])
     validate(Consent, {**_fields(current), "withdrawn_at": day})
     rows = store.run_write(
         "MATCH (c:Consent {id: $id})-[:ABOUT]->(p:Person) "

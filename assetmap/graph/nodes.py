@@ -14,6 +14,7 @@ from typing import Any
 
 from assetmap.graph.errors import ConstraintViolation
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import N_, Problem
 from assetmap.model import (
     ANALYSIS_FIELDS,
     RELATIONSHIPS,
@@ -180,14 +181,14 @@ class NodeRepository:
     def _resolve_links(self, link_ids: dict[str, str | None]) -> list[tuple[str, Link, str]]:
         unknown = set(link_ids) - set(self.links)
         if unknown:
-            raise InvalidRecord([(name, "unknown field") for name in sorted(unknown)])
+            raise InvalidRecord([(name, Problem(N_("unknown field"))) for name in sorted(unknown)])
         resolved = []
         for name, link in self.links.items():
             target_id = link_ids.get(name)
             if target_id:
                 resolved.append((name, link, target_id))
             elif link.required:
-                raise InvalidRecord([(name, "is required")])
+                raise InvalidRecord([(name, Problem(N_("is required")))])
         return resolved
 
     def _raise_missing_link(
@@ -198,8 +199,9 @@ class NodeRepository:
                 f"MATCH (t:{link.target} {{id: $id}}) RETURN t.id AS id", id=target_id
             )
             if not found:
-                raise InvalidRecord([(name, f"no {link.target} with id {target_id!r}")])
-        raise InvalidRecord([("record", "was not written")])
+                raise InvalidRecord([(name, Problem(N_("no %(kind)s with id %(id)s"),
+                                                     kind=link.target, id=repr(target_id)))])
+        raise InvalidRecord([("record", Problem(N_("was not written")))])
 
     # -- read ------------------------------------------------------------------
 
@@ -275,9 +277,9 @@ class NodeRepository:
         Properties and links change in one statement, so a missing target changes nothing.
         """
         if not isinstance(changes, dict):
-            raise InvalidRecord([("record", "must be an object of fields")])
+            raise InvalidRecord([("record", Problem(N_("must be an object of fields")))])
         if "id" in changes and changes["id"] != node_id:
-            raise InvalidRecord([("id", "cannot be changed")])
+            raise InvalidRecord([("id", Problem(N_("cannot be changed")))])
         current = _editable(self.get(store, node_id), self.label)
         merged = {**current, **changes}
         record = validate(self.model, {k: v for k, v in merged.items() if v is not None})
@@ -308,14 +310,14 @@ class NodeRepository:
         """MATCH clauses for new link targets, the clauses that move the links, parameters."""
         unknown = set(link_ids) - set(self.links)
         if unknown:
-            raise InvalidRecord([(name, "unknown field") for name in sorted(unknown)])
+            raise InvalidRecord([(name, Problem(N_("unknown field"))) for name in sorted(unknown)])
         named = sorted(link_ids.items())
         carried = ", ".join(["n"] + [f"t{i}" for i, (_, target) in enumerate(named) if target])
         matches, relinks, params = "", "", {}
         for i, (name, target_id) in enumerate(named):
             link = self.links[name]
             if not target_id and link.required:
-                raise InvalidRecord([(name, "is required")])
+                raise InvalidRecord([(name, Problem(N_("is required")))])
             if target_id:
                 matches += f"MATCH (t{i}:{link.target} {{id: $link{i}}}) "
                 params[f"link{i}"] = target_id

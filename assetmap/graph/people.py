@@ -8,6 +8,7 @@ from assetmap.graph import ties
 from assetmap.graph.consents import ACTIVE
 from assetmap.graph.nodes import Link, NodeRepository, NotFound, _location_clause
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import N_, Problem
 from assetmap.model import (
     CaresFor,
     InvalidRecord,
@@ -159,7 +160,8 @@ def create_in_circle(
     )
     if not rows:
         repo.get(store, person_id)
-        raise InvalidRecord([("organisation_id", f"no Organisation with id {organisation_id!r}")])
+        raise InvalidRecord([("organisation_id", Problem(
+            N_("no %(kind)s with id %(id)s"), kind="Organisation", id=repr(organisation_id)))])
     return rows[0]["n"]
 
 
@@ -213,7 +215,7 @@ def add_carer(store: GraphStore, carer_id: str, person_id: str, care: dict[str, 
     carer's mark, in one statement."""
     props = validate(CaresFor, care).properties()
     if carer_id == person_id:
-        raise InvalidRecord([("carer_id", "a person cannot be their own carer")])
+        raise InvalidRecord([("carer_id", Problem(N_("a person cannot be their own carer")))])
     rows = store.run_write(
         "MATCH (c:Person {id: $carer}) MATCH (p:Person {id: $person}) "
         "WHERE NOT (c)-[:CARES_FOR]->(p) "
@@ -225,7 +227,7 @@ def add_carer(store: GraphStore, carer_id: str, person_id: str, care: dict[str, 
         return rows[0]["r"]
     repo.get(store, person_id)
     repo.get(store, carer_id)
-    raise InvalidRecord([("carer_id", "already cares for this person")])
+    raise InvalidRecord([("carer_id", Problem(N_("already cares for this person")))])
 
 
 def referral_target(store: GraphStore, target_id: str) -> str:
@@ -234,5 +236,6 @@ def referral_target(store: GraphStore, target_id: str) -> str:
         "MATCH (t) WHERE (t:Activity OR t:Group) AND t.id = $id RETURN labels(t) AS labels",
         id=target_id)
     if not rows:
-        raise InvalidRecord([("target_id", f"no activity or group with id {target_id!r}")])
+        raise InvalidRecord([("target_id", Problem(
+            N_("no activity or group with id %(id)s"), id=repr(target_id)))])
     return "Activity" if "Activity" in rows[0]["labels"] else "Group"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assetmap.graph.nodes import Link, NodeRepository
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import N_, Problem
 from assetmap.model import InvalidRecord, Place
 
 
@@ -19,8 +20,9 @@ class PlaceRepository(NodeRepository):
             self.get(store, node_id)
             held = store.run_read("MATCH (a:Activity)-[:HELD_AT]->(:Place {id: $id}) "
                                   "RETURN count(a) AS n", id=node_id)[0]["n"]
-            raise InvalidRecord([("id", f"{held} activities are held here: move or remove "
-                                        "them first")])
+            raise InvalidRecord([("id", Problem(
+                N_("%(count)s activities are held here: move or remove them first"),
+                count=held))])
 
 
 repo = PlaceRepository(Place, links={"area_id": Link("IN_AREA", "Area")})

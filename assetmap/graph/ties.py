@@ -11,6 +11,7 @@ from typing import Any
 
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import N_, Problem
 from assetmap.model import InvalidRecord, relationship_type, validate
 
 MAX_TIES = 1000
@@ -41,7 +42,7 @@ def create(
     spec = relationship_type(type_name)
     props = validate(spec.properties, properties or {}).properties()
     if source_label == target_label and source_id == target_id:
-        raise InvalidRecord([("target", "cannot be the same as the source")])
+        raise InvalidRecord([("target", Problem(N_("cannot be the same as the source")))])
     rows = store.run_write(
         f"MATCH (a:{source_label} {{id: $source}}) MATCH (b:{target_label} {{id: $target}}) "
         f"WHERE NOT (a)-[:{type_name}]->(b) "
@@ -56,7 +57,8 @@ def create(
                                   ("target", target_label, target_id)):
         if not store.run_read(f"MATCH (n:{label} {{id: $id}}) RETURN n.id AS id", id=node_id):
             raise InvalidRecord([(field, f"no {label} with id {node_id!r}")])
-    raise InvalidRecord([("target", f"a {type_name} relationship to {target_id!r} already exists")])
+    raise InvalidRecord([("target", Problem(N_("a tie of this kind to %(id)s already exists"),
+                                            id=repr(target_id)))])
 
 
 def create_many(

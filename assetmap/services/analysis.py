@@ -26,6 +26,7 @@ from assetmap.analysis.suggestions import (
 )
 from assetmap.graph import analysis as reads
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import N_, Problem
 from assetmap.model import AREA_LEVELS, InvalidRecord, now_iso
 
 Progress = Callable[[str, int, int], None]
@@ -197,7 +198,7 @@ def suggest(
 ) -> list[dict[str, Any]]:
     """Ranked suggestions for who or what could join the person's circle, with reasons."""
     if not 1 <= limit <= 100:
-        raise InvalidRecord([("limit", "must be between 1 and 100")])
+        raise InvalidRecord([("limit", Problem(N_("must be between 1 and 100")))])
     data = reads.suggestion_reads(store, person_id)
     person = data["person"]
     birth = person.get("birth_year")

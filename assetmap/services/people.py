@@ -14,6 +14,7 @@ from assetmap.analysis.reasons import Reason, describe
 from assetmap.graph import consents, people, ties
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import N_, Problem
 from assetmap.model import InvalidRecord
 from assetmap.services import analysis
 
@@ -93,7 +94,8 @@ def add_tie(
         ties.create(store, "KNOWS", ("Person", person_id), ("Person", other_id), tie)
         return {"person_id": other_id, "id": tie_id(person_id, other_id)}
     if not new_person or not new_person.get("name"):
-        raise InvalidRecord([("name", "give the name of the person, or choose someone recorded")])
+        raise InvalidRecord([("name", Problem(N_(
+            "give the name of the person, or choose someone recorded")))])
     created = people.create_in_circle(store, person_id, new_person, tie, organisation_id or "")
     return {"person_id": created["id"], "id": tie_id(person_id, created["id"])}
 
@@ -108,7 +110,8 @@ def add_carer(
         people.add_carer(store, carer_id, person_id, care)
         return carer_id
     if not new_carer or not new_carer.get("name"):
-        raise InvalidRecord([("name", "give the name of the carer, or choose someone recorded")])
+        raise InvalidRecord([("name", Problem(N_(
+            "give the name of the carer, or choose someone recorded")))])
     return people.create_in_circle(store, person_id, new_carer, care, organisation_id or "",
                                    "CARES_FOR")["id"]
 

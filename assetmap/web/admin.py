@@ -13,6 +13,7 @@ from assetmap.audit import ACTIONS
 from assetmap.graph import organisations as organisation_graph
 from assetmap.graph import users as user_graph
 from assetmap.graph.nodes import NotFound
+from assetmap.i18n import N_, Problem
 from assetmap.model import InvalidRecord, Role
 from assetmap.web import auditing
 from assetmap.web.auth import role_required
@@ -60,7 +61,7 @@ def users() -> ResponseReturnValue:
         data = values(request.form, text=("email", "name", "role", "organisation_id"))
         try:
             if not data["organisation_id"]:
-                raise InvalidRecord([("organisation_id", "is required")])
+                raise InvalidRecord([("organisation_id", Problem(N_("is required")))])
             created, password = accounts.create_user(
                 store, data["email"] or "", data["role"] or "", data["organisation_id"],
                 data["name"])

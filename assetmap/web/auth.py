@@ -32,6 +32,7 @@ from wtforms.validators import DataRequired, Length
 
 from assetmap import accounts
 from assetmap.graph import users
+from assetmap.i18n import N_, Problem
 from assetmap.model import InvalidRecord
 from assetmap.services.people import Viewer
 from assetmap.web import auditing, login_manager, security
@@ -265,7 +266,8 @@ def account() -> ResponseReturnValue:
         new = request.form.get("new_password", "")
         try:
             if new != request.form.get("repeat_password", ""):
-                raise InvalidRecord([("repeat_password", "does not match the new password")])
+                raise InvalidRecord([("repeat_password", Problem(N_(
+                    "does not match the new password")))])
             changed = accounts.change_password(get_store(), current_user.id,
                                                request.form.get("current_password", ""), new)
         except InvalidRecord as exc:

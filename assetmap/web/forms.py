@@ -12,14 +12,16 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from assetmap.i18n import say
 from assetmap.model import InvalidRecord
+from assetmap.web.i18n import language
 
 
 def field_errors(exc: InvalidRecord) -> dict[str, str]:
-    """``{field: message}``, the first message for each field."""
+    """``{field: message}``, the first message for each field, in the page's language."""
     errors: dict[str, str] = {}
     for name, problem in exc.errors:
-        errors.setdefault(name.split(".")[0], problem)
+        errors.setdefault(name.split(".")[0], say(problem, language()))
     return errors
 
 

@@ -1,8 +1,9 @@
 """Language: every page in Welsh or English (Welsh Language Standards).
 
-The language is, in order: ``?lang=`` on the request (the switch on every page), the
+A page's language is, in order: ``?lang=`` on the request (the switch on every page), the
 ``assetmap_lang`` cookie, the signed-in user's profile, the browser's Accept-Language,
-English. Choosing with the switch sets the cookie and, when signed in, the profile.
+English. The API's messages follow ``lang`` or Accept-Language. Choosing with the switch
+sets the cookie and, when signed in, the profile.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ def _asked() -> str | None:
 
 
 def select_locale() -> str:
-    """The language of this request's page or API error messages."""
+    """The language of this request's page, or of an API answer's messages (the API
+    follows the request alone: ``lang`` or Accept-Language, never a cookie)."""
+    if request.path.startswith("/api/"):
+        return _asked() or request.accept_languages.best_match(LANGUAGES, default="en")
     chosen = _asked() or request.cookies.get(COOKIE)
     if chosen in LANGUAGES:
         return chosen

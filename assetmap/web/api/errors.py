@@ -7,7 +7,9 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from werkzeug.http import HTTP_STATUS_CODES
 
+from assetmap.i18n import say
 from assetmap.model import InvalidRecord, from_pydantic
+from assetmap.web.i18n import language
 
 
 class ErrorItem(BaseModel):
@@ -29,7 +31,8 @@ def error_response(status: int, message: str | None = None, field: str | None = 
 
 
 def invalid(exc: InvalidRecord, status: int = 422) -> Response:
-    response = jsonify(errors=[{"field": name, "message": problem}
+    """422 naming each field, in the language the client asked for (Accept-Language)."""
+    response = jsonify(errors=[{"field": name, "message": say(problem, language())}
                                for name, problem in exc.errors])
     response.status_code = status
     return response
