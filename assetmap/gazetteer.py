@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -26,7 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assetmap.i18n import N_, Problem
+from assetmap.i18n import N_, Problem, fold
 from assetmap.model import UK_LAT, UK_LON, InvalidRecord, postcode_district, validate
 
 DATA = Path(__file__).parent / "data"
@@ -43,17 +42,6 @@ class Location:
     lon: float
     label: str
     kind: str  # "coordinates", "postcode", "district" or "place"
-
-
-def fold(text: str) -> str:
-    """Lower case without accents or extra spaces, for matching names.
-
-    >>> fold("  Cwmbrân "), fold("ŵyl"), fold("Y  Drenewydd")
-    ('cwmbran', 'wyl', 'y drenewydd')
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.lower().split())
 
 
 def _rows(name: str) -> list[dict[str, str]]:

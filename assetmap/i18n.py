@@ -7,6 +7,7 @@ place and translated where it is shown; pybabel finds both ``_()`` and ``N_()``.
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -15,6 +16,18 @@ from babel.support import NullTranslations, Translations
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 #: the interface's languages, each named in itself (as the switch shows them)
 LANGUAGES = {"cy": "Cymraeg", "en": "English"}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or extra spaces, so Welsh and English text match
+    however it is typed ("ŵyl" finds "wyl", "Cwmbran" finds "Cwmbrân").
+
+    >>> fold("  Cwmbrân "), fold("ŵyl"), fold("Y  Drenewydd")
+    ('cwmbran', 'wyl', 'y drenewydd')
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.lower().split())
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's own name for the marker)

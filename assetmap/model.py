@@ -401,6 +401,7 @@ class Place(Record):
     name: Name
     name_cy: Name | None = None
     description: Text | None = None
+    description_cy: Text | None = None
     kind: PlaceKind = "other"
     address: Annotated[str, StringConstraints(max_length=300)] | None = None
     postcode: Postcode | None = None

@@ -164,3 +164,65 @@ def test_field_problems_in_welsh_on_forms_and_in_the_api(client, sign_in,  # noq
         assert answer.status_code == 422
         messages = {e["field"]: e["message"] for e in answer.get_json()["errors"]}
         assert expected in messages["postcode"], messages
+
+
+def test_search_matches_both_languages_with_or_without_accents(
+        client, sign_in, falkor_store: GraphStore) -> None:  # noqa: ANN001
+    """A festival recorded as "Gŵyl Gerdd" / "Music festival" at "Llanfair Caereinion" is
+    found by any of its names, typed with or without accents: by the finder, the
+    directory's lists and the Open Referral API; Welsh pages show its Welsh name."""
+    from assetmap.graph import activities, places
+    from assetmap.services import finder
+    store = falkor_store
+    places.repo.create(store, {"id": "pl-llanfair", "name": "Llanfair Caereinion Institute",
+                               "name_cy": "Sefydliad Llanfair Caereinion",
+                               "lat": 52.65, "lon": -3.33})
+    activities.repo.create(store, {
+        "id": "ac-gwyl", "name": "Music festival", "name_cy": "Gŵyl Gerdd",
+        "description": "Songs and brass bands", "description_cy": "Caneuon a bandiau pres",
+        "weekday": "sat", "start": "10:00", "end": "16:00", "categories": ["music"]},
+        place_id="pl-llanfair")
+    activities.repo.update(store, "ac-gwyl", {"description": "Songs, brass bands and cerdd dant"})
+    for typed in ("wyl", "ŵyl", "GWYL GERDD", "gŵyl", "festival", "cerdd dant", "bandiau pres",
+                  "Llanfair", "llanfair caereinion", "Sefydliad"):
+        found = finder.find(store, finder.parse({"text": typed}))
+        assert [row["activity"]["id"] for row in found.results] == ["ac-gwyl"], typed
+    assert finder.find(store, finder.parse({"text": "eisteddfod"})).total == 0
+
+    rows, total = activities.repo.search(store, "gwyl")
+    assert total == 1 and rows[0]["id"] == "ac-gwyl"
+    served = client.get("/api/v1/hsds/services?search=wyl").get_json()
+    assert [s["name"] for s in served["contents"]] == ["Music festival"]
+    welsh = client.get("/api/v1/hsds/services?search=gwyl&lang=cy").get_json()
+    assert welsh["contents"][0]["name"] == "Gŵyl Gerdd"
+
+    client.set_cookie("assetmap_lang", "cy")
+    page = client.get("/find?text=gwyl").get_data(as_text=True)
+    assert "Gŵyl Gerdd" in page and "Sefydliad Llanfair Caereinion" in page
+    assert "Music festival" not in page
+
+
+def test_older_data_gets_its_search_text(falkor_store: GraphStore) -> None:
+    """Nodes written before search_text existed get it from init_schema."""
+    from assetmap.graph import places
+    places.repo.create(falkor_store, {"id": "pl-old", "name": "Neuadd Goffa", "lat": 52.4,
+                                      "lon": -3.5})
+    falkor_store.run_write("MATCH (p:Place {id: 'pl-old'}) REMOVE p.search_text")
+    falkor_store.init_schema()
+    assert falkor_store.run_read("MATCH (p:Place {id: 'pl-old'}) RETURN p.search_text AS t"
+                                 ) == [{"t": "neuadd goffa"}]
+    assert places.repo.search(falkor_store, "Goffa")[1] == 1
+
+
+def test_open_referral_in_welsh(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+    """lang=cy (or Accept-Language: cy) gives Welsh names first and Welsh words for the
+    standard's fixed texts: access features, languages, costs, categories."""
+    english = client.get("/api/v1/hsds/services?per_page=100").get_json()["contents"]
+    first = next(s for s in english if s.get("alternate_name"))
+    service = client.get(f"/api/v1/hsds/services/{first['id']}",
+                         headers={"Accept-Language": "cy"}).get_json()
+    assert service["name"] == first["alternate_name"]
+    assert {lang["name"] for lang in service["languages"]} <= {"Saesneg", "Cymraeg"}
+    assert service["cost_options"][0]["option"] in ("Am ddim", "Fesul sesiwn")
+    terms = client.get("/api/v1/hsds/taxonomy_terms?lang=cy").get_json()["contents"]
+    assert {"Cerddoriaeth", "Garddio"} <= {term["name"] for term in terms}

@@ -12,6 +12,7 @@ from typing import Any
 from assetmap.analysis.suggestions import DAY_PART_HOURS
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import fold
 from assetmap.model import ACCESS_NEEDS, AssetSearch
 
 _POINT = "point({latitude: $lat, longitude: $lon})"
@@ -54,12 +55,9 @@ def _filters(search: AssetSearch) -> tuple[list[str], list[str], dict[str, Any]]
         activity.append("coalesce(a.age_min, 0) <= $age AND coalesce(a.age_max, 120) >= $age")
         params["age"] = search.age
     if search.text:
-        activity.append(
-            "(toLower(a.name) CONTAINS $text OR toLower(coalesce(a.name_cy, '')) CONTAINS $text "
-            "OR toLower(coalesce(a.description, '')) CONTAINS $text "
-            "OR toLower(pl.name) CONTAINS $text)"
-        )
-        params["text"] = search.text.lower()
+        # names and descriptions in both languages, folded when written (nodes.searchable)
+        activity.append("(a.search_text CONTAINS $text OR pl.search_text CONTAINS $text)")
+        params["text"] = fold(search.text)
     return place, activity, params
 
 

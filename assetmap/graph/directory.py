@@ -8,6 +8,7 @@ from typing import Any
 
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import fold
 from assetmap.interop.hsds import hsds_id
 
 _SERVICE = (
@@ -27,9 +28,8 @@ def _filters(text: str | None, category: str | None, weekday: str | None,
              runner_id: str | None, modified_after: str | None) -> tuple[str, dict[str, Any]]:
     clauses, params = [], {}
     if text:
-        clauses.append("(toLower(a.name) CONTAINS $text OR toLower(coalesce(a.name_cy, '')) "
-                       "CONTAINS $text OR toLower(coalesce(a.description, '')) CONTAINS $text)")
-        params["text"] = text.lower()
+        clauses.append("a.search_text CONTAINS $text")
+        params["text"] = fold(text)
     if category:
         clauses.append("$category IN a.categories")
         params["category"] = category

@@ -8,15 +8,16 @@ row and nothing at all is written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from assetmap.graph.errors import ConstraintViolation
 from assetmap.graph.store import GraphStore
-from assetmap.i18n import N_, Problem
+from assetmap.i18n import N_, Problem, fold
 from assetmap.model import (
     ANALYSIS_FIELDS,
+    NODE_TYPES,
     RELATIONSHIPS,
     InvalidRecord,
     Person,
@@ -25,7 +26,8 @@ from assetmap.model import (
     validate,
 )
 
-SYSTEM_FIELDS = ("created_at", "updated_at", "location")
+#: what the store derives: timestamps, the point from lat/lon, the folded text searches read
+SYSTEM_FIELDS = ("created_at", "updated_at", "location", "search_text")
 MAX_PAGE = 1000
 
 
@@ -69,6 +71,44 @@ def _location_clause(record: Record, variable: str, source: str) -> str:
     return f" SET {variable}.location = point({{latitude: {source}.lat, longitude: {source}.lon}})"
 
 
+def _search_text(model: type[Record], values: Mapping[str, Any]) -> str:
+    fields = [name for base in model.text_search for name in (base, f"{base}_cy")
+              if name in model.model_fields]
+    return fold(" ".join(str(values[name]) for name in fields if values.get(name)))
+
+
+def searchable(record: Record) -> dict[str, str]:
+    """``search_text``: the record's names and descriptions in English and Welsh, folded
+    (lower case, no accents), so one ``CONTAINS`` finds "ŵyl" from "wyl" in either
+    language. Only for models with ``text_search``."""
+    if not record.text_search:
+        return {}
+    return {"search_text": _search_text(type(record), record.model_dump())}
+
+
+def derive_search_text(store: GraphStore, batch: int = 5000) -> int:
+    """Give ``search_text`` to searchable nodes written before it existed (or restored
+    from an older backup); returns how many were given it."""
+    done = 0
+    for model in NODE_TYPES.values():
+        if not model.text_search:
+            continue
+        while rows := store.run_read(
+                f"MATCH (n:{model.label}) WHERE n.search_text IS NULL "
+                "RETURN n.id AS id, properties(n) AS p LIMIT $batch", batch=batch):
+            done += store.run_write(
+                f"UNWIND $rows AS r MATCH (n:{model.label} {{id: r.id}}) "
+                "SET n.search_text = r.text RETURN count(n) AS n",
+                rows=[{"id": row["id"], "text": _search_text(model, row["p"])}
+                      for row in rows])[0]["n"]
+    return done
+
+
+def stored(record: Record, now: str) -> dict[str, Any]:
+    """A new node's properties as written: its own, what the store derives, timestamps."""
+    return {**record.properties(), **searchable(record), "created_at": now, "updated_at": now}
+
+
 def _editable(properties: dict[str, Any], label: str) -> dict[str, Any]:
     """The properties a user edits: not timestamps, points or analysis results."""
     derived = (*SYSTEM_FIELDS, *ANALYSIS_FIELDS.get(label, ()))
@@ -95,7 +135,7 @@ class NodeRepository:
         record = validate(self.model, data)
         links = self._resolve_links(link_ids)
         now = now_iso()
-        properties = {**record.properties(), "created_at": now, "updated_at": now}
+        properties = stored(record, now)
         matches = "".join(
             f"MATCH (t{i}:{link.target} {{id: $link{i}}}) " for i, (_, link, _) in enumerate(links)
         )
@@ -128,7 +168,7 @@ class NodeRepository:
         now = now_iso()
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for record in records:
-            props = {**record.properties(), "created_at": now, "updated_at": now}
+            props = stored(record, now)
             key = (_labels(record), _location_clause(record, "n", "r"))
             groups.setdefault(key, []).append(props)
         written = 0
@@ -154,7 +194,7 @@ class NodeRepository:
             names = tuple(sorted(name for name, target in link_ids.items() if target))
             key = (_labels(record), _location_clause(record, "n", "r.p"), names)
             groups.setdefault(key, []).append({
-                "p": {**record.properties(), "created_at": now, "updated_at": now},
+                "p": stored(record, now),
                 **{name: link_ids[name] for name in names}})
         written: list[str] = []
         for (labels, location, names), rows in groups.items():
@@ -230,9 +270,14 @@ class NodeRepository:
     def search(
         self, store: GraphStore, text: str | None = None, skip: int = 0, limit: int = 50
     ) -> tuple[list[dict], int]:
-        """Nodes whose name contains ``text`` (any case), by name; and how many match."""
-        where = "WHERE toLower(n.name) CONTAINS $text " if text else ""
-        params = {"text": (text or "").lower()}
+        """Nodes whose name contains ``text`` (any case; for searchable models also the
+        Welsh name and the descriptions, with or without accents), by name; and how many."""
+        if self.model.text_search:
+            where = "WHERE n.search_text CONTAINS $text " if text else ""
+            params = {"text": fold(text or "")}
+        else:
+            where = "WHERE toLower(n.name) CONTAINS $text " if text else ""
+            params = {"text": (text or "").lower()}
         total = store.run_read(f"MATCH (n:{self.label}) {where}RETURN count(n) AS n",
                                **params)[0]["n"]
         rows = store.run_read(
@@ -283,7 +328,7 @@ class NodeRepository:
         current = _editable(self.get(store, node_id), self.label)
         merged = {**current, **changes}
         record = validate(self.model, {k: v for k, v in merged.items() if v is not None})
-        new = record.properties()
+        new = {**record.properties(), **searchable(record)}
         diff = {key: value for key, value in new.items() if current.get(key) != value}
         diff.update({key: None for key in current if key not in new})
         label_changes = ""

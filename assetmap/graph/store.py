@@ -87,14 +87,18 @@ class GraphStore:
         return self.dialect.render(template)
 
     def init_schema(self) -> int:
-        """Create unique ids, indexes, point and full-text indexes; safe to run again.
+        """Create unique ids, indexes, point and full-text indexes, and derive what older
+        data lacks (``search_text``); safe to run again.
 
         Returns the number of schema statements applied.
         """
+        from assetmap.graph.nodes import derive_search_text  # (nodes builds on this module)
+
         statements = self.dialect.schema(NODE_TYPES.values())
         for statement in statements:
             self.backend.apply_schema(statement)
         self.backend.await_schema()
+        derive_search_text(self)
         return len(statements)
 
     def counts(self) -> dict[str, dict[str, int]]:

@@ -25,6 +25,7 @@ from assetmap import gazetteer
 from assetmap.graph import activities, groups, people, places, ties
 from assetmap.graph.nodes import NodeRepository
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import fold
 from assetmap.model import RELATIONSHIPS, InvalidRecord, new_id, validate
 
 Progress = Callable[[str, int, int], None]
@@ -162,11 +163,11 @@ def _decode(path: Path) -> str:
 
 def _columns(kind: Kind, names: list[str], path: Path) -> list[str]:
     """Our column for each header, English or Welsh, any case, accents optional."""
-    known = {gazetteer.fold(column): column for column in kind.columns}
-    known |= {gazetteer.fold(WELSH[column]): column for column in kind.columns}
+    known = {fold(column): column for column in kind.columns}
+    known |= {fold(WELSH[column]): column for column in kind.columns}
     columns = []
     for name in names:
-        key = gazetteer.fold(name).replace(" ", "_").replace("-", "_")
+        key = fold(name).replace(" ", "_").replace("-", "_")
         if key not in known:
             raise FileProblem(f"{path.name}: column {name!r} is not a {kind.name} column "
                               f"(expected: {', '.join(kind.columns)})")

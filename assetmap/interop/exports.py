@@ -109,7 +109,7 @@ def hsds_directory(store: GraphStore, directory: Path, lang: str = "en") -> dict
         "service_at_locations": [hsds.service_at_location(row, lang, full=False)
                                  for row in rows],
         "taxonomies": [hsds.taxonomy()],
-        "taxonomy_terms": [hsds.taxonomy_term(category) for category in hsds.CATEGORIES],
+        "taxonomy_terms": [hsds.taxonomy_term(category, lang) for category in hsds.CATEGORIES],
     }
     directory.mkdir(parents=True, exist_ok=True)
     for name, objects in documents.items():

@@ -40,9 +40,11 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from assetmap.i18n import N_, translate
 from assetmap.model import Category
 from assetmap.names import ACCESS_NAMES as ACCESS_TEXT
 from assetmap.names import CATEGORY_NAMES as CATEGORY_TEXT
+from assetmap.names import FREQUENCY_NAMES
 
 Profile = Literal["hsds", "oruk"]
 PROFILES: dict[str, str] = {"hsds": "hsds-3.0", "oruk": "oruk-3.0"}
@@ -54,10 +56,11 @@ CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 DAYS = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA",
         "sun": "SU"}
 _WEEKDAYS = {ical.lower(): day for day, ical in DAYS.items()}
+#: an organisation's description when it has none of its own
 ORGANISATION_KIND_TEXT = {
-    "cvc": "County voluntary council", "carers": "Carers' organisation",
-    "council": "Local authority", "health": "Health board or NHS body",
-    "charity": "Charity", "other": "Organisation",
+    "cvc": N_("County voluntary council"), "carers": N_("Carers' organisation"),
+    "council": N_("Local authority"), "health": N_("Health board or NHS body"),
+    "charity": N_("Charity"), "other": N_("Organisation"),
 }
 
 
@@ -212,8 +215,8 @@ def organization(node: dict[str, Any], label: str, parent: str | None = None,
     HSDS ``organization``: its one-to-one fields and contacts."""
     own = hsds_id(label, node["id"])
     name, alternate = _named(node, lang)
-    description = _described(node, lang) or ORGANISATION_KIND_TEXT.get(
-        node.get("kind", ""), "Community group")
+    description = _described(node, lang) or translate(ORGANISATION_KIND_TEXT.get(
+        node.get("kind", ""), N_("Community group")), lang)
     contacts = []
     if node.get("email"):
         contacts.append({"id": part_id(own, "contact"), "organization_id": own,
@@ -243,19 +246,19 @@ def location(place: dict[str, Any], lang: str = "en") -> dict[str, Any]:
         })
     accessibility = [
         {"id": part_id(own, "accessibility", feature), "location_id": own,
-         "description": text}
+         "description": translate(text, lang)}
         for feature, text in ACCESS_TEXT.items() if place.get(feature)
     ]
     mapped = {
         "id": own, "location_type": "physical", "name": name, "alternate_name": alternate,
-        "description": place.get("description"),
+        "description": _described(place, lang),
         "latitude": place["lat"], "longitude": place["lon"],
         "addresses": addresses, "accessibility": accessibility,
     }
     return {**_raw(place), **_drop_empty(mapped)}
 
 
-def _schedule(activity: dict[str, Any], own: str) -> dict[str, Any]:
+def _schedule(activity: dict[str, Any], own: str, lang: str) -> dict[str, Any]:
     frequency = activity.get("frequency", "weekly")
     day = DAYS[activity["weekday"]]
     return {
@@ -265,27 +268,31 @@ def _schedule(activity: dict[str, Any], own: str) -> dict[str, Any]:
         # a monthly activity: its first such weekday of the month
         "byday": f"1{day}" if frequency == "monthly" else day,
         "opens_at": f"{activity['start']}:00", "closes_at": f"{activity['end']}:00",
-        "description": f"{frequency.capitalize()}, {activity['start']}-{activity['end']}",
+        "description": f"{translate(FREQUENCY_NAMES[frequency], lang).capitalize()}, "
+                       f"{activity['start']}-{activity['end']}",
         "attending_type": "in person",
     }
 
 
-def _languages(activity: dict[str, Any], own: str) -> list[dict[str, Any]]:
-    spoken = [("en", "English")] + ([("cy", "Welsh")] if activity.get("welsh_language") else [])
-    return [{"id": part_id(own, "language", code), "service_id": own, "name": name,
-             "code": code} for code, name in spoken]
+def _languages(activity: dict[str, Any], own: str, lang: str) -> list[dict[str, Any]]:
+    spoken = [("en", N_("English"))] + (
+        [("cy", N_("Welsh"))] if activity.get("welsh_language") else [])
+    return [{"id": part_id(own, "language", code), "service_id": own,
+             "name": translate(name, lang), "code": code} for code, name in spoken]
 
 
-def _cost(activity: dict[str, Any], own: str) -> dict[str, Any]:
+def _cost(activity: dict[str, Any], own: str, lang: str) -> dict[str, Any]:
     pence = activity.get("cost_pence", 0)
     return {"id": part_id(own, "cost_option"), "service_id": own,
-            "option": "Free" if not pence else "Per session", "currency": "GBP",
-            "amount": pence / 100, "amount_description": "per session"}
+            "option": translate(N_("Free") if not pence else N_("Per session"), lang),
+            "currency": "GBP", "amount": pence / 100,
+            "amount_description": translate(N_("per session"), lang)}
 
 
-def taxonomy_term(category: str) -> dict[str, Any]:
-    return {"id": term_id(category), "code": category, "name": CATEGORY_TEXT[category],
-            "description": f"assetmap category: {CATEGORY_TEXT[category]}",
+def taxonomy_term(category: str, lang: str = "en") -> dict[str, Any]:
+    name = translate(CATEGORY_TEXT[category], lang)
+    return {"id": term_id(category), "code": category, "name": name,
+            "description": translate(N_("assetmap category: %(name)s"), lang, name=name),
             "taxonomy": TAXONOMY_NAME, "taxonomy_id": TAXONOMY_ID, "term": category}
 
 
@@ -294,10 +301,10 @@ def taxonomy() -> dict[str, Any]:
             "description": "The kinds of activity in an assetmap directory.", "version": "1"}
 
 
-def _attributes(activity: dict[str, Any], own: str) -> list[dict[str, Any]]:
+def _attributes(activity: dict[str, Any], own: str, lang: str) -> list[dict[str, Any]]:
     return [{"id": part_id(own, "attribute", category), "link_id": own,
              "link_type": "service", "link_entity": "service",
-             "taxonomy_term_id": term_id(category), "taxonomy_term": taxonomy_term(category)}
+             "taxonomy_term_id": term_id(category), "taxonomy_term": taxonomy_term(category, lang)}
             for category in activity.get("categories", [])]
 
 
@@ -331,10 +338,10 @@ def service(row: dict[str, Any], lang: str = "en", full: bool = True) -> dict[st
     if full:
         sal_id = part_id(own, "service_at_location", hsds_id("Place", row["place"]["id"]))
         mapped.update({
-            "schedules": [_schedule(activity, own)],
-            "languages": _languages(activity, own),
-            "cost_options": [_cost(activity, own)],
-            "attributes": _attributes(activity, own),
+            "schedules": [_schedule(activity, own, lang)],
+            "languages": _languages(activity, own, lang),
+            "cost_options": [_cost(activity, own, lang)],
+            "attributes": _attributes(activity, own, lang),
             "service_at_locations": [{"id": sal_id, "service_id": own,
                                       "location_id": hsds_id("Place", row["place"]["id"]),
                                       "location": location(row["place"], lang)}],

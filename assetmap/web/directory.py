@@ -113,6 +113,7 @@ KINDS: dict[str, Kind] = {kind.slug: kind for kind in (
     Kind("places", _("Places"), _("Add a place"), _("There is no such place."),
          _("The place is removed."), places.repo, (
         *NAME_FIELDS,
+        Field("description_cy", _("Description in Welsh"), "textarea"),
         Field("kind", _("Kind of place"), "select", _choices(PLACE_KIND_NAMES)),
         Field("address", _("Address")),
         Field("town", _("Town or village")),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from flask import request, url_for
+from flask import url_for
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -17,6 +17,7 @@ from assetmap.interop import hsds
 from assetmap.model import Id
 from assetmap.web.api.errors import ErrorList, error_response
 from assetmap.web.db import get_store
+from assetmap.web.i18n import language
 
 api = APIBlueprint("api_hsds", __name__, url_prefix="/api/v1/hsds",
                    abp_tags=[Tag(name="open referral",
@@ -73,7 +74,8 @@ class HsdsRoot(BaseModel):
 
 
 def _lang(query: HsdsQuery) -> str:
-    return query.lang or request.accept_languages.best_match(["en", "cy"]) or "en"
+    """``lang`` (checked by the query model) or Accept-Language, as every API answer."""
+    return query.lang or language()
 
 
 def _skip(query: HsdsQuery) -> int:
@@ -191,15 +193,15 @@ def get_taxonomy(path: RecordPath) -> Any:
 @api.get("/taxonomy_terms", responses={200: HsdsPage, 422: ErrorList})
 def list_taxonomy_terms(query: HsdsQuery) -> Any:
     """Every category as a taxonomy term."""
-    terms = [hsds.taxonomy_term(category) for category in hsds.CATEGORIES]
+    terms = [hsds.taxonomy_term(category, _lang(query)) for category in hsds.CATEGORIES]
     skip = _skip(query)
     return hsds.page(terms[skip:skip + query.per_page], len(terms), query.page,
                      query.per_page)
 
 
 @api.get("/taxonomy_terms/<id>", responses={200: HsdsRecord, 404: ErrorList})
-def get_taxonomy_term(path: RecordPath) -> Any:
+def get_taxonomy_term(path: RecordPath, query: HsdsQuery) -> Any:
     category = hsds.category_of_term(path.id)
     if category is None:
         return _not_found("taxonomy_term", path.id)
-    return hsds.taxonomy_term(category)
+    return hsds.taxonomy_term(category, _lang(query))
