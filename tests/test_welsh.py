@@ -226,3 +226,14 @@ def test_open_referral_in_welsh(client, sample_store: GraphStore) -> None:  # no
     assert service["cost_options"][0]["option"] in ("Am ddim", "Fesul sesiwn")
     terms = client.get("/api/v1/hsds/taxonomy_terms?lang=cy").get_json()["contents"]
     assert {"Cerddoriaeth", "Garddio"} <= {term["name"] for term in terms}
+
+
+def test_sign_in_form_speaks_welsh(client) -> None:  # noqa: ANN001
+    from tests.conftest import csrf_token
+    client.set_cookie("assetmap_lang", "cy")
+    page = client.get("/login").get_data(as_text=True)
+    assert "Mewngofnodi" in page and "Cyfrinair" in page
+    sent = client.post("/login", data={"csrf_token": csrf_token(page), "email": "",
+                                       "password": ""}).get_data(as_text=True)
+    assert "This field is required" not in sent
+    assert "Rhaid cwblhau&#39;r maes hwn" in sent  # WTForms' own Welsh catalogue
