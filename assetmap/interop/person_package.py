@@ -94,10 +94,12 @@ def fingerprint(public_key: str) -> str:
 
 
 def _same_key(given: str, public_key: str) -> bool:
-    normal = "".join(given.split()).upper()
-    return given.strip() == public_key or normal in (
-        "".join(fingerprint(public_key).split()).upper(),
-        "".join(fingerprint(public_key).split()).upper().removeprefix("SHA256:"))
+    """``given`` is ``public_key`` itself or its fingerprint (spaces, case and the
+    ``SHA256:`` prefix as the person typed them)."""
+    def squeezed(text: str) -> str:
+        return "".join(text.split()).upper().removeprefix("SHA256:")
+
+    return given.strip() == public_key or squeezed(given) == squeezed(fingerprint(public_key))
 
 
 def _canonical(package: dict[str, Any]) -> bytes:

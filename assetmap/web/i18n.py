@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
@@ -76,6 +76,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def languages() -> dict:
-        code = language()
-        g.language = code
-        return {"languages": LANGUAGES, "language": code, "switch_url": switch_url}
+        return {"languages": LANGUAGES, "language": language(), "switch_url": switch_url}
