@@ -237,3 +237,18 @@ def test_sign_in_form_speaks_welsh(client) -> None:  # noqa: ANN001
                                        "password": ""}).get_data(as_text=True)
     assert "This field is required" not in sent
     assert "Rhaid cwblhau&#39;r maes hwn" in sent  # WTForms' own Welsh catalogue
+
+
+def test_a_placeholder_from_a_moved_record_reads_in_welsh(client, sign_in,  # noqa: ANN001
+                                                          sample_store: GraphStore) -> None:
+    from assetmap.graph import people, ties
+    from assetmap.interop.person_package import NOT_NAMED
+    sign_in("connector", "org-carers")
+    person = site.arguments(sample_store)["person_id"]
+    people.repo.create(sample_store, {"id": "ph-1", "name": NOT_NAMED, "placeholder": True},
+                       organisation_id="org-carers")
+    ties.create(sample_store, "KNOWS", ("Person", person), ("Person", "ph-1"),
+                {"relation": "friend", "circle": 2})
+    client.set_cookie("assetmap_lang", "cy")
+    page = client.get(f"/people/{person}").get_data(as_text=True)
+    assert "Heb ei enwi (heb roi caniatâd)" in page and NOT_NAMED not in page

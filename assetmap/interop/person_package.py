@@ -37,6 +37,7 @@ from assetmap import __version__
 from assetmap.config import Config
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import N_
 from assetmap.model import (
     CaresFor,
     InvalidRecord,
@@ -52,6 +53,8 @@ FORMAT = "assetmap-person-package"
 VERSION = 1
 MAX_BYTES = 5_000_000
 CONSENT = "move_record"
+#: a placeholder's stored name; pages show it in their own language
+NOT_NAMED = N_("Not named (did not consent)")
 #: where a person lives stays behind: the old address is wrong after the move
 LEFT_BEHIND = ("id", "lat", "lon", "postcode", "area", "open_to_connect", "arrived_with")
 TRAVELS = tuple(name for name in Person.model_fields if name not in LEFT_BEHIND)
@@ -274,7 +277,7 @@ def _checked(package: dict[str, Any], arrival: str) -> dict[str, Any]:
         ties.append((tie, check(TIE_PROPERTIES[kind], tie["properties"],
                                 f"circle/{number}/properties")))
         named.setdefault(tie["other"], tie.get("person") or {
-            "name": "Not named (did not consent)", "placeholder": True})
+            "name": NOT_NAMED, "placeholder": True})
         if tie["tie"] == "cared_for_by":
             carers.add(tie["other"])
     others = {key: check(Person, {**data, "carer": key in carers or data.get("carer", False)},

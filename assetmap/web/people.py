@@ -27,6 +27,7 @@ from assetmap.graph import assets, consents
 from assetmap.graph import organisations as organisation_graph
 from assetmap.graph import people as people_graph
 from assetmap.graph.nodes import NotFound
+from assetmap.interop.person_package import NOT_NAMED
 from assetmap.model import (
     ACCESS_NEEDS,
     CONSENT_PURPOSES,
@@ -154,7 +155,8 @@ def show(person_id: str) -> ResponseReturnValue:
     person = fetch_person(person_id)
     store = get_store()
     report = analysis.assess_person(store, person_id, write=False)
-    circle = people.circle(store, person_id)
+    circle = [{**tie, "name": gettext(NOT_NAMED)} if tie["placeholder"] else tie
+              for tie in people.circle(store, person_id)]
     care = people_graph.carers_of(store, person_id)
     members = [{"person_id": t["person_id"], "name": t["name"], "circle": t["circle"],
                 "relation": t["relation"]} for t in circle]
