@@ -19,19 +19,52 @@ from typing import Any
 import click
 
 from assetmap import accounts, gazetteer
+from assetmap.analysis.reasons import in_language
 from assetmap.audit import ACTIONS, AuditLog
 from assetmap.config import Config, ConfigError
 from assetmap.graph.embedded import EmbeddedServer, EmbeddedServerError
 from assetmap.graph.errors import StoreError
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore, embedded_directory
+from assetmap.i18n import N_, say, translate
 from assetmap.interop import backup, exports, person_package
 from assetmap.model import AREA_LEVELS, InvalidRecord, now_iso
+from assetmap.names import CIRCLE_NAMES, RISK_NAMES, ROLE_NAMES, SUGGESTION_KINDS
 from assetmap.services import analysis, subject_access
 
 EXPECTED_ERRORS = (
     ConfigError, EmbeddedServerError, StoreError, InvalidRecord, NotFound, ValueError, OSError,
 )
+
+
+def _language() -> str:
+    """The command's language: ``ASSETMAP_LANGUAGE`` (cy or en), else the POSIX locale
+    (``LANG=cy_GB.UTF-8`` is Welsh)."""
+    for name in ("ASSETMAP_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := os.environ.get(name, ""):
+            return "cy" if value.lower().startswith("cy") else "en"
+    return "en"
+
+
+def _(message: str, **params: object) -> str:
+    """What the command says to staff, in their language."""
+    return translate(message, _language(), **params)
+
+
+def _named(table: dict[Any, str], code: Any) -> str:
+    """A code's name (``assetmap.names``) in the command's language."""
+    return translate(table[code], _language())
+
+
+def _problem_line(exc: Exception) -> str:
+    """A refusal in one line: each field and its problem, in the command's language."""
+    if isinstance(exc, InvalidRecord):
+        return "; ".join(f"{field}: {say(problem, _language())}" for field, problem in exc.errors)
+    return str(exc)
+
+
+def _reason(reason: dict[str, Any]) -> str:
+    return in_language(reason, _language())
 
 
 class AssetmapGroup(click.Group):
@@ -43,19 +76,20 @@ class AssetmapGroup(click.Group):
         except EXPECTED_ERRORS as exc:
             if os.environ.get("ASSETMAP_DEBUG"):
                 raise
-            click.echo(f"assetmap: error: {exc}", err=True)
+            click.echo(_("assetmap: error: %(problem)s", problem=_problem_line(exc)), err=True)
             ctx.exit(1)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         try:
             result = super().main(*args, **{**kwargs, "standalone_mode": False})
         except click.ClickException as exc:
-            click.echo(f"assetmap: error: {exc.format_message()}", err=True)
+            click.echo(_("assetmap: error: %(problem)s", problem=exc.format_message()),
+                       err=True)
             sys.exit(exc.exit_code)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.Abort:
-            click.echo("assetmap: aborted", err=True)
+            click.echo(_("assetmap: aborted"), err=True)
             sys.exit(1)
         # without standalone mode click returns the exit code of ``ctx.exit(code)``
         sys.exit(result if isinstance(result, int) else 0)
@@ -83,7 +117,8 @@ def init(ctx: click.Context) -> None:
     """Create the instance folder, start the database and set up the schema (idempotent)."""
     with _store(ctx) as store:
         applied = store.init_schema()
-    click.echo(f"schema ready ({applied} statements) in {ctx.obj.resolved_graph_url}")
+    click.echo(_("schema ready (%(count)s statements) in %(url)s", count=applied,
+                 url=ctx.obj.resolved_graph_url))
 
 
 @main.command()
@@ -102,10 +137,8 @@ def seed(ctx: click.Context, people: int, seed_value: int, replace: bool, sample
             from seed import sample as fixed_sample
 
             written = fixed_sample.load(store)
-            click.echo(
-                f"loaded the sample: {written['nodes']} nodes, "
-                f"{written['relationships']} relationships"
-            )
+            click.echo(_("loaded the sample: %(nodes)s nodes, %(relationships)s relationships",
+                         nodes=written["nodes"], relationships=written["relationships"]))
         else:
             _seed(store, people, seed_value)
 
@@ -147,12 +180,12 @@ def _seed(store: GraphStore, people: int, seed_value: int) -> None:
     elapsed = time.perf_counter() - started
     counts = community.counts()
     ties = counts["relationships"]["KNOWS"] + counts["relationships"]["CARES_FOR"]
-    click.echo(
-        f"seeded {people:,} people, {ties:,} ties, "
-        f"{sum(counts['nodes'].values()):,} nodes and "
-        f"{sum(counts['relationships'].values()):,} relationships "
-        f"in {elapsed:.1f} s (generated in {generated:.1f} s)"
-    )
+    click.echo(_("seeded %(people)s people, %(ties)s ties, %(nodes)s nodes and "
+                 "%(relationships)s relationships in %(seconds)s s (generated in "
+                 "%(generated)s s)", people=f"{people:,}", ties=f"{ties:,}",
+                 nodes=f"{sum(counts['nodes'].values()):,}",
+                 relationships=f"{sum(counts['relationships'].values()):,}",
+                 seconds=f"{elapsed:.1f}", generated=f"{generated:.1f}"))
 
 
 @main.command()
@@ -188,8 +221,9 @@ def users_create(
     """Create a user; the generated password is printed once."""
     with _store(ctx) as store:
         user, password = accounts.create_user(store, email, role, organisation_id, name)
-    click.echo(f"created {user['role']} {user['email']} (id {user['id']})")
-    click.echo(f"password (shown once): {password}")
+    click.echo(_("created %(role)s %(email)s (id %(id)s)", role=_named(ROLE_NAMES, user["role"]),
+                 email=user["email"], id=user["id"]))
+    click.echo(_("password (shown once): %(password)s", password=password))
 
 
 @main.group()
@@ -205,8 +239,9 @@ def tokens_create(ctx: click.Context, email: str, name: str | None) -> None:
     """Create a token and print it once (only its hash is kept)."""
     with _store(ctx) as store:
         record, token = accounts.create_token(store, email, name)
-    click.echo(f"token {record['id']} for {email}: {token}")
-    click.echo("Use it as 'Authorization: Bearer <token>'. It is not shown again.")
+    click.echo(_("token %(id)s for %(email)s: %(token)s", id=record["id"], email=email,
+                 token=token))
+    click.echo(_("Use it as 'Authorization: Bearer <token>'. It is not shown again."))
 
 
 @tokens.command("list")
@@ -216,7 +251,8 @@ def tokens_list(ctx: click.Context, email: str) -> None:
     """A user's tokens (ids, names, when made, when revoked)."""
     with _store(ctx) as store:
         for token in accounts.tokens_of(store, email):
-            state = f"revoked {token['revoked_at']}" if token.get("revoked_at") else "live"
+            state = (_("revoked %(when)s", when=token["revoked_at"]) if token.get("revoked_at")
+                     else _("live"))
             click.echo(f"{token['id']}  {token['created_at']}  {state}  {token['name']}")
 
 
@@ -227,7 +263,7 @@ def tokens_revoke(ctx: click.Context, token_id: str) -> None:
     """Revoke a token by its id: it stops working at once."""
     with _store(ctx) as store:
         accounts.revoke_token(store, token_id)
-    click.echo(f"token {token_id} revoked")
+    click.echo(_("token %(id)s revoked", id=token_id))
 
 
 def _passphrase(passphrase_file: str | None) -> str | None:
@@ -247,8 +283,9 @@ def backup_command(ctx: click.Context, backup_file: str, passphrase_file: str | 
     """Write a logical backup of the whole graph (compressed, checksummed, mode 0600)."""
     with _store(ctx) as store, _progress_bar("backing up") as progress:
         counts = backup.write(store, Path(backup_file), _passphrase(passphrase_file), progress)
-    click.echo(f"backed up {counts['nodes']:,} nodes and {counts['relationships']:,} "
-               f"relationships to {backup_file}")
+    click.echo(_("backed up %(nodes)s nodes and %(relationships)s relationships to %(file)s",
+                 nodes=f"{counts['nodes']:,}", relationships=f"{counts['relationships']:,}",
+                 file=backup_file))
 
 
 @main.command("restore")
@@ -261,8 +298,8 @@ def restore_command(ctx: click.Context, backup_file: str, passphrase_file: str |
     with _store(ctx) as store, _progress_bar("restoring") as progress:
         counts = backup.restore(store, Path(backup_file), _passphrase(passphrase_file),
                                 progress)
-    click.echo(f"restored {counts['nodes']:,} nodes and {counts['relationships']:,} "
-               "relationships")
+    click.echo(_("restored %(nodes)s nodes and %(relationships)s relationships",
+                 nodes=f"{counts['nodes']:,}", relationships=f"{counts['relationships']:,}"))
 
 
 @main.group("export")
@@ -282,8 +319,9 @@ def export_graphml(ctx: click.Context, graphml_file: str, organisation_id: str) 
         graph = exports.organisation_network(store, organisation_id,
                                              ctx.obj.load_secret_key(), now_iso()[:10])
     exports.write_graphml(graph, Path(graphml_file))
-    click.echo(f"{graph.number_of_nodes():,} people and {graph.number_of_edges():,} ties "
-               f"to {graphml_file}")
+    click.echo(_("%(people)s people and %(ties)s ties to %(file)s",
+                 people=f"{graph.number_of_nodes():,}", ties=f"{graph.number_of_edges():,}",
+                 file=graphml_file))
 
 
 @export_group.command("geojson")
@@ -299,7 +337,8 @@ def export_geojson(ctx: click.Context, directory: str) -> None:
         for level in AREA_LEVELS:
             exports.write_json(exports.hotspots_geojson(store, level),
                                folder / f"hotspots-{level}.geojson")
-    click.echo(f"wrote places.geojson and {len(AREA_LEVELS)} hotspot files to {directory}")
+    click.echo(_("wrote places.geojson and %(count)s hotspot files to %(folder)s",
+                 count=len(AREA_LEVELS), folder=directory))
 
 
 @export_group.command("hsds")
@@ -313,8 +352,8 @@ def export_hsds(ctx: click.Context, directory: str, lang: str) -> None:
     the tabular datapackage in DIRECTORY/tabular."""
     with _store(ctx) as store:
         counts = exports.hsds_directory(store, Path(directory), lang)
-    click.echo(", ".join(f"{n:,} {name}" for name, n in counts.items())
-               + f" to {directory} (and {directory}/tabular)")
+    click.echo(_("%(counts)s to %(folder)s (and %(folder)s/tabular)", counts=", ".join(
+        f"{n:,} {name}" for name, n in counts.items()), folder=directory))
 
 
 @main.group("import")
@@ -334,12 +373,14 @@ def _write_rejects(path: Path, rows: list[Any]) -> None:
 
 
 def _finish_import(summary: str, rejected: list[Any], rejects_file: str, dry_run: bool) -> None:
-    click.echo(("dry run, nothing written: " if dry_run else "") + summary)
+    click.echo(_("dry run, nothing written: %(summary)s", summary=summary) if dry_run
+               else summary)
     if rejected:
         _write_rejects(Path(rejects_file), rejected)
         first = rejected[0]
-        click.echo(f"{len(rejected)} problems, listed in {rejects_file}; the first: "
-                   f"{' '.join(str(v) for v in vars(first).values() if v)}", err=True)
+        click.echo(_("%(count)s problems, listed in %(file)s; the first: %(first)s",
+                     count=len(rejected), file=rejects_file,
+                     first=" ".join(str(v) for v in vars(first).values() if v)), err=True)
         sys.exit(1)
 
 
@@ -394,10 +435,13 @@ def import_csv(ctx: click.Context, kind: str, csv_file: Path, organisation_id: s
             "create", f"cli:{getpass.getuser()}", record_type="Person",
             record_ids=result.written, detail=f"assetmap import csv people {csv_file.name}")
     rate = result.rows / result.seconds if result.seconds else 0
-    held = " (none written: --all-or-nothing)" if all_or_nothing and result.rejected else ""
-    summary = (f"{result.rows:,} rows: {len(result.written):,} {kind} written, "
-               f"{result.rows - len({r.row for r in result.rejected}):,} rows passed"
-               f"{held} in {result.seconds:.1f} s ({rate:,.0f} rows/s)")
+    summary = _("%(rows)s rows: %(written)s %(kind)s written, %(passed)s rows passed in "
+                "%(seconds)s s (%(rate)s rows/s)", rows=f"{result.rows:,}",
+                written=f"{len(result.written):,}", kind=kind,
+                passed=f"{result.rows - len({r.row for r in result.rejected}):,}",
+                seconds=f"{result.seconds:.1f}", rate=f"{rate:,.0f}")
+    if all_or_nothing and result.rejected:
+        summary += " " + _("(none written: --all-or-nothing)")
     _finish_import(summary, result.rejected,
                    rejects_file or str(csv_file.with_suffix(".rejects.csv")), dry_run)
 
@@ -414,9 +458,11 @@ def audit_verify(ctx: click.Context) -> None:
     log = AuditLog(ctx.obj.instance_path)
     count, broken = log.verify()
     if broken:
-        raise click.ClickException(
-            f"audit: line {broken.line} {broken.problem} ({count} entries before it are intact)")
-    click.echo(f"{count:,} entries, chain intact ({log.path})")
+        raise click.ClickException(_(
+            "audit: line %(line)s %(problem)s (%(count)s entries before it are intact)",
+            line=broken.line, problem=broken.problem, count=count))
+    click.echo(_("%(count)s entries, chain intact (%(path)s)", count=f"{count:,}",
+                 path=log.path))
 
 
 @audit.command("show")
@@ -451,7 +497,8 @@ def geo_import_onspd(ctx: click.Context, csv_file: Any) -> None:
     count = gazetteer.import_onspd(ctx.obj.instance_path, csv_file)
     if count == 0:
         raise click.ClickException("csv_file: no live postcode with a location in the file")
-    click.echo(f"loaded {count:,} postcodes into {gazetteer.onspd_path(ctx.obj.instance_path)}")
+    click.echo(_("loaded %(count)s postcodes into %(path)s", count=f"{count:,}",
+                 path=gazetteer.onspd_path(ctx.obj.instance_path)))
 
 
 @main.group()
@@ -475,7 +522,7 @@ def _embedded(ctx: click.Context) -> EmbeddedServer:
 def db_start(ctx: click.Context) -> None:
     """Start the embedded server (or find it running)."""
     pid = _embedded(ctx).ensure_running()
-    click.echo(f"running, pid {pid}")
+    click.echo(_("running, pid %(pid)s", pid=pid))
 
 
 @db.command("stop")
@@ -483,7 +530,7 @@ def db_start(ctx: click.Context) -> None:
 def db_stop(ctx: click.Context) -> None:
     """Stop the embedded server cleanly."""
     stopped = _embedded(ctx).stop()
-    click.echo("stopped" if stopped else "not running")
+    click.echo(_("stopped") if stopped else _("not running"))
 
 
 @db.command("status")
@@ -521,7 +568,7 @@ def _serve(config: Config, host: str, port: int, threads: int) -> None:
     from assetmap.web import create_app
 
     app = create_app(config)
-    click.echo(f"serving on http://{host}:{port} (Ctrl+C to stop)")
+    click.echo(_("serving on %(url)s (Ctrl+C to stop)", url=f"http://{host}:{port}"))
     waitress.serve(app, host=host, port=port, threads=threads, ident="assetmap")
 
 
@@ -546,13 +593,11 @@ def analyse(ctx: click.Context, as_json: bool) -> None:
 def _print_analysis(summary: dict[str, Any]) -> None:
     figures = {key: _cell(summary[key]) for key in
                ("people", "at_risk", "fragile", "carers", "carers_at_risk")}
-    click.echo(
-        f"analysed {figures['people']} people in {summary['duration']:.1f} s: "
-        f"{figures['at_risk']} at risk of isolation, "
-        f"{figures['fragile']} with a fragile circle, "
-        f"{figures['carers_at_risk']} of {figures['carers']} carers at risk "
-        f"(run {summary['run_id']}; withheld: fewer than 5, or would reveal such a figure)"
-    )
+    click.echo(_("analysed %(people)s people in %(seconds)s s: %(at_risk)s at risk of "
+                 "isolation, %(fragile)s with a fragile circle, %(carers_at_risk)s of "
+                 "%(carers)s carers at risk (run %(run)s; withheld: fewer than 5, or would "
+                 "reveal such a figure)", seconds=f"{summary['duration']:.1f}",
+                 run=summary["run_id"], **figures))
 
 
 class DefaultCommandGroup(AssetmapGroup):
@@ -587,22 +632,23 @@ def person_show(ctx: click.Context, person_id: str, as_json: bool, no_save: bool
     if as_json:
         click.echo(json.dumps(report, indent=2, sort_keys=True))
         return
-    names = {1: "intimacy", 2: "friendship", 3: "participation", 4: "exchange (paid)"}
     click.echo(f"{report['name']} ({report['id']})")
     for level, members in report["circles"].items():
         listed = ", ".join(m["name"] for m in members) or "-"
-        click.echo(f"  circle {level} {names[int(level)]}: {listed}")
+        click.echo(_("  circle %(level)s %(name)s: %(members)s", level=level,
+                     name=_named(CIRCLE_NAMES, int(level)), members=listed))
     score = report["lsns6"]
-    click.echo(f"  LSNS-6 ({score['source']}): {score['total']}/30 "
-               f"(family {score['family']}/15, friends {score['friends']}/15)"
-               f"{' - at risk of isolation' if report['isolation_risk'] else ''}")
+    click.echo(_("  LSNS-6 (%(source)s): %(total)s/30 (family %(family)s/15, friends "
+                 "%(friends)s/15)", **score)
+               + (_(" - at risk of isolation") if report["isolation_risk"] else ""))
     for reason in report["reasons"]:
-        click.echo(f"  - {reason['text']}")
+        click.echo(f"  - {_reason(reason)}")
     if "carer" in report:
         carer = report["carer"]
-        click.echo(f"  carer: {carer['hours_per_week']} hours a week, risk {carer['risk']}")
+        click.echo(_("  carer: %(hours)s hours a week, risk %(risk)s",
+                     hours=carer["hours_per_week"], risk=_named(RISK_NAMES, carer["risk"])))
         for reason in carer["reasons"]:
-            click.echo(f"  - {reason['text']}")
+            click.echo(f"  - {_reason(reason)}")
 
 
 @person.command("export")
@@ -620,7 +666,7 @@ def person_export(ctx: click.Context, person_id: str, html_file: str | None) -> 
     if html_file:
         from assetmap.web.reports import subject_access_html
 
-        _private_write(html_file, subject_access_html(held))
+        _private_write(html_file, subject_access_html(held, _language()))
     click.echo(json.dumps(held, indent=2, sort_keys=True, ensure_ascii=False))
 
 
@@ -634,14 +680,14 @@ def person_erase(ctx: click.Context, person_id: str, yes: bool, no_recompute: bo
     """Erasure: delete the person, every tie to them and every record about them; keep only
     an audit entry that an erasure happened. Others' assessments are recomputed."""
     if not yes:
-        click.confirm(f"Erase {person_id} and everything about them? This cannot be undone",
+        click.confirm(_("Erase %(id)s and everything about them? This cannot be undone",
+                        id=person_id),
                       abort=True)
     with _store(ctx) as store:
         summary = subject_access.erase(store, person_id, recompute=not no_recompute)
     _audit(ctx, "erase", person_id, "assetmap person erase")
-    click.echo(f"erased {person_id}: {summary['records']} records and "
-               f"{summary['relationships']} relationships; {summary['reassessed']} people "
-               "reassessed")
+    click.echo(_("erased %(id)s: %(records)s records and %(relationships)s relationships; "
+                 "%(reassessed)s people reassessed", id=person_id, **summary))
 
 
 @person.command("review")
@@ -655,8 +701,8 @@ def person_review(ctx: click.Context, organisation_id: str, days: int | None) ->
     with _store(ctx) as store:
         due = subject_access.due_for_review(store, organisation_id, days)
     for row in due:
-        click.echo(f"{row['id']}  last changed {row['updated_at']}")
-    click.echo(f"{len(due)} records not changed for {days} days")
+        click.echo(_("%(id)s  last changed %(when)s", id=row["id"], when=row["updated_at"]))
+    click.echo(_("%(count)s records not changed for %(days)s days", count=len(due), days=days))
 
 
 @person.command("package")
@@ -679,10 +725,11 @@ def person_package_command(ctx: click.Context, person_id: str, organisation_id: 
     counts = person_package.summary(package)
     _audit(ctx, "package", person_id, f"assetmap person package {package['id']}: "
            f"{counts['ties']} ties, {counts['placeholders']} placeholders")
-    click.echo(f"packaged {person_id} to {package_file}: {counts['ties']} ties "
-               f"({counts['named']} people named, {counts['placeholders']} placeholders), "
-               f"{counts['what_matters']} what-matters and {counts['lsns6']} LSNS-6 records")
-    click.echo("signed by key " + person_package.fingerprint(person_package.public_key_text(key)))
+    click.echo(_("packaged %(id)s to %(file)s: %(ties)s ties (%(named)s people named, "
+                 "%(placeholders)s placeholders), %(what_matters)s what-matters and %(lsns6)s "
+                 "LSNS-6 records", id=person_id, file=package_file, **counts))
+    click.echo(_("signed by key %(fingerprint)s", fingerprint=person_package.fingerprint(
+        person_package.public_key_text(key))))
 
 
 @person.command("receive")
@@ -707,11 +754,13 @@ def person_receive(ctx: click.Context, package_file: str, organisation_id: str,
         _audit(ctx, "receive", received["person_id"],
                f"assetmap person receive {verified.package['id']} from "
                f"{verified.package['from']['organisation']['name']}, key {verified.fingerprint}")
-    click.echo(f"{'would receive' if dry_run else 'received'} {received['name']} as "
-               f"{received['person_id']}: {received['ties']} ties ({received['named']} people "
-               f"named, {received['placeholders']} placeholders), {received['what_matters']} "
-               f"what-matters and {received['lsns6']} LSNS-6 records; signed by key "
-               f"{verified.fingerprint}")
+    said = (N_("would receive %(name)s as %(person_id)s: %(ties)s ties (%(named)s people "
+               "named, %(placeholders)s placeholders), %(what_matters)s what-matters and "
+               "%(lsns6)s LSNS-6 records; signed by key %(fingerprint)s") if dry_run else
+            N_("received %(name)s as %(person_id)s: %(ties)s ties (%(named)s people named, "
+               "%(placeholders)s placeholders), %(what_matters)s what-matters and %(lsns6)s "
+               "LSNS-6 records; signed by key %(fingerprint)s"))
+    click.echo(translate(said, _language(), fingerprint=verified.fingerprint, **received))
 
 
 @person.command("key")
@@ -720,7 +769,8 @@ def person_key(ctx: click.Context) -> None:
     """This instance's public key for person packages, and its fingerprint: tell a
     receiving organisation these (by a channel other than the package)."""
     public = person_package.public_key_text(person_package.signing_key(ctx.obj))
-    click.echo(f"public key:  {public}\nfingerprint: {person_package.fingerprint(public)}")
+    click.echo(_("public key:  %(key)s", key=public))
+    click.echo(_("fingerprint: %(fingerprint)s", fingerprint=person_package.fingerprint(public)))
 
 
 def _audit(ctx: click.Context, action: str, person_id: str, detail: str) -> None:
@@ -761,7 +811,8 @@ def person_lsns6(
         })
         report = analysis.assess_person(store, person_id)
     _audit(ctx, "update", person_id, "assetmap person lsns6")
-    click.echo(f"recorded: LSNS-6 {report['lsns6']['total']}/30 for {report['name']}")
+    click.echo(_("recorded: LSNS-6 %(total)s/30 for %(name)s", total=report["lsns6"]["total"],
+                 name=report["name"]))
 
 
 @main.command()
@@ -782,8 +833,9 @@ def suggest(
         click.echo(json.dumps(found, indent=2, sort_keys=True))
         return
     for rank, item in enumerate(found, 1):
-        click.echo(f"{rank:>2}. {item['kind']:<9} {item['name']}  (score {item['score']:.2f})")
-        click.echo(f"      {'; '.join(r['text'] for r in item['reasons'])}")
+        click.echo(f"{rank:>2}. {_named(SUGGESTION_KINDS, item['kind']):<11} {item['name']}  "
+                   + _("(score %(score)s)", score=f"{item['score']:.2f}"))
+        click.echo(f"      {'; '.join(_reason(r) for r in item['reasons'])}")
 
 
 @main.command()
@@ -802,21 +854,21 @@ def hotspots(ctx: click.Context, level: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2, sort_keys=True))
         return
-    columns = (("people", "people"), ("at_risk", "at risk"), ("at_risk_rate", "%"),
-               ("fragile", "fragile"), ("carers_at_risk", "carers at risk"),
-               ("access_per_1000", "access/1000"), ("asset_desert", "desert"))
-    click.echo(f"{'area':<28}" + "".join(f"{title:>15}" for _, title in columns))
+    columns = (("people", _("people")), ("at_risk", _("at risk")), ("at_risk_rate", "%"),
+               ("fragile", _("fragile")), ("carers_at_risk", _("carers at risk")),
+               ("access_per_1000", _("access/1000")), ("asset_desert", _("desert")))
+    click.echo(f"{_('area'):<28}" + "".join(f"{title:>15}" for _key, title in columns))
     for row in rows:
-        cells = "".join(f"{_cell(row[key]):>15}" for key, _ in columns)
+        cells = "".join(f"{_cell(row[key]):>15}" for key, _title in columns)
         click.echo(f"{row['name'][:27]:<28}{cells}")
-    click.echo("withheld: fewer than 5, or would let such a figure be worked out")
+    click.echo(_("withheld: fewer than 5, or would let such a figure be worked out"))
 
 
 def _cell(value: Any) -> str:
     if value is None:
-        return "withheld"
+        return _("withheld")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
@@ -838,15 +890,13 @@ def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) 
             _seed(store, people, 7)
             _print_analysis(analysis.run_analysis(store))
         else:
-            click.echo("using the community already in the graph")
+            click.echo(_("using the community already in the graph"))
         logins = accounts.demo_users(store)
-    click.echo("\nDemo logins (passwords are new each time the demo starts):")
+    click.echo("\n" + _("Demo logins (passwords are new each time the demo starts):"))
     for email, role, organisation_id, password in logins:
         click.echo(f"  {role:<12} {email:<34} {password}   ({organisation_id})")
-    click.echo(
-        "\nThe embedded database keeps running in the background after the web app stops;\n"
-        "`assetmap db stop` stops it.\n"
-    )
+    click.echo("\n" + _("The embedded database keeps running in the background after the web "
+                      "app stops; `assetmap db stop` stops it.") + "\n")
     if not no_serve:
         _serve(config, host, port, threads=8)
 

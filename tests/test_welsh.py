@@ -252,3 +252,18 @@ def test_a_placeholder_from_a_moved_record_reads_in_welsh(client, sign_in,  # no
     client.set_cookie("assetmap_lang", "cy")
     page = client.get(f"/people/{person}").get_data(as_text=True)
     assert "Heb ei enwi (heb roi caniatâd)" in page and NOT_NAMED not in page
+
+
+def test_the_command_speaks_welsh_to_staff(cli_env, sample_store: GraphStore) -> None:  # noqa: ANN001
+    from click.testing import CliRunner
+
+    from assetmap.cli import main
+    welsh = CliRunner(env={**cli_env, "ASSETMAP_LANGUAGE": "cy"})
+    refused = welsh.invoke(main, ["users", "create", "--email", "not-an-email",
+                                  "--role", "connector", "--org", "org-carers"])
+    assert refused.exit_code == 1
+    assert "assetmap: gwall: email: nid yw 'not-an-email' yn gyfeiriad e-bost" in refused.output
+    analysed = welsh.invoke(main, ["analyse"])
+    assert analysed.exit_code == 0 and analysed.output.strip().startswith("dadansoddwyd")
+    english = CliRunner(env={**cli_env, "ASSETMAP_LANGUAGE": "en"}).invoke(main, ["analyse"])
+    assert english.output.strip().startswith("analysed")

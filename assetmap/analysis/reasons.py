@@ -6,12 +6,13 @@ and the figures that fill its text. :func:`describe` renders the English text.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assetmap.i18n import N_
+from assetmap.i18n import N_, translate
 
-__all__ = ["REASON_TEXTS", "Reason", "describe"]
+__all__ = ["REASON_TEXTS", "Reason", "describe", "in_language"]
 
 #: code -> English text; ``{name}`` fields come from the reason's params
 REASON_TEXTS: dict[str, str] = {
@@ -104,3 +105,26 @@ def describe(reason: Reason, names: dict[str, str] | None = None) -> str:
 class _Missing(dict):
     def __missing__(self, key: str) -> str:
         return f"{{{key}}}"
+
+
+#: parameters that are themselves words from ``assetmap.names`` (translated with the text)
+WORD_PARAMS = ("weekday", "part", "language")
+
+
+def in_language(item: Mapping[str, Any], language: str) -> str:
+    """A reason as stored or sent (``{"code", "params", "text"}``) in ``language``;
+    an unknown code keeps its stored text.
+
+    >>> in_language({"code": "lives_alone", "params": {}}, "en")
+    'lives alone'
+    """
+    code, params = item.get("code"), dict(item.get("params") or {})
+    if code not in REASON_TEXTS:
+        return str(item.get("text", ""))
+    for key in WORD_PARAMS:
+        if isinstance(params.get(key), str):
+            params[key] = translate(params[key], language)
+    try:
+        return translate(REASON_TEXTS[code], language).format(**params)
+    except (KeyError, IndexError, ValueError):
+        return str(item.get("text", ""))

@@ -13,11 +13,8 @@ from flask import Flask
 from flask_babel import gettext
 
 from assetmap import names
-from assetmap.analysis.reasons import REASON_TEXTS
+from assetmap.analysis.reasons import in_language
 from assetmap.web.i18n import language
-
-#: reason parameters that are themselves words from ``names`` (translated with the text)
-_WORD_PARAMS = ("weekday", "part", "language")
 
 
 def translated(mapping: Mapping[Any, str]) -> dict[Any, str]:
@@ -81,16 +78,7 @@ def local(english: str | None, welsh: str | None) -> str:
 
 def reason(item: Mapping[str, Any]) -> str:
     """An analysis reason (``{"code", "params", "text"}``) in the page's language."""
-    code, params = item.get("code"), dict(item.get("params") or {})
-    if code not in REASON_TEXTS:
-        return str(item.get("text", ""))
-    for key in _WORD_PARAMS:
-        if isinstance(params.get(key), str):
-            params[key] = gettext(params[key])
-    try:
-        return gettext(REASON_TEXTS[code]).format(**params)
-    except (KeyError, IndexError, ValueError):
-        return str(item.get("text", ""))
+    return in_language(item, language())
 
 
 def field_label(name: str) -> str:
