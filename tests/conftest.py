@@ -147,6 +147,7 @@ def cli_env(config: Config) -> dict[str, str]:
         "ASSETMAP_INSTANCE": str(config.instance_path),
         "ASSETMAP_GRAPH_NAME": config.graph_name,
         "ASSETMAP_GRAPH_URL": "",
+        "ASSETMAP_LANGUAGE": "en",  # whatever LANG the machine has
     }
 
 
