@@ -105,14 +105,16 @@ def _visible_text(page: str) -> str:
 
 
 def _english_phrases() -> list[str]:
-    """Catalogue messages whose Welsh differs, long enough not to be a name in the data."""
+    """Catalogue messages (and the text between their placeholders) whose Welsh differs,
+    of two words or more, so as not to be a name in the data."""
     phrases = []
     for message in _catalogue():
         if not message.id or isinstance(message.id, tuple) or message.string == message.id:
             continue
         for part in PLACEHOLDER.split(message.id):
             part = part.strip(" .,:;()“”'")
-            if len(part.split()) >= 2 or len(part) >= 12:
+            # two words or more: a lone word ("Community", "connector") may be data
+            if len(part.split()) >= 2:
                 phrases.append(part)
     return sorted(set(phrases))
 

@@ -33,6 +33,7 @@ from nacl.exceptions import CryptoError
 
 from assetmap import __version__
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import N_, Problem
 from assetmap.model import EXTRA_LABELS, NODE_TYPES, RELATIONSHIPS, InvalidRecord
 
 FORMAT = "assetmap-backup"
@@ -46,6 +47,7 @@ CHUNK = 1 << 20
 #: derived on restore from lat/lon: never written
 DERIVED = ("location",)
 Progress = Callable[[str, int, int], None]
+WRONG_PASSPHRASE = N_("is not the one this backup was made with, or the file is damaged")
 
 _FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
 _MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
@@ -57,8 +59,8 @@ def _key(passphrase: str, salt: bytes) -> bytes:
                           maxmem=64 * 1024 * 1024)
 
 
-def _damaged(why: str) -> InvalidRecord:
-    return InvalidRecord([("file", why)])
+def _damaged(why: str, **params: object) -> InvalidRecord:
+    return InvalidRecord([("file", Problem(why, **params))])
 
 
 class _SealingWriter(io.RawIOBase):
@@ -101,7 +103,7 @@ class _OpeningReader(io.RawIOBase):
         self._raw = raw
         start = raw.read(len(ENCRYPTED) + SALT_BYTES + _HEADER_BYTES)
         if len(start) < len(ENCRYPTED) + SALT_BYTES + _HEADER_BYTES:
-            raise _damaged("is cut short")
+            raise _damaged(N_("is cut short"))
         self._ad = start[:len(ENCRYPTED) + SALT_BYTES]
         self._state = sodium.crypto_secretstream_xchacha20poly1305_state()
         sodium.crypto_secretstream_xchacha20poly1305_init_pull(
@@ -123,20 +125,19 @@ class _OpeningReader(io.RawIOBase):
         length = self._raw.read(4)
         sealed = self._raw.read(int.from_bytes(length, "big")) if len(length) == 4 else b""
         if len(length) < 4 or len(sealed) < int.from_bytes(length, "big"):
-            raise _damaged("is cut short")
+            raise _damaged(N_("is cut short"))
         try:
             self._plain, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(
                 self._state, sealed, self._ad)
         except CryptoError:
             if self._chunks == 0:
-                raise InvalidRecord([("passphrase", "is not the one this backup was made "
-                                                    "with, or the file is damaged")]) from None
-            raise _damaged("was changed after it was written") from None
+                raise InvalidRecord([("passphrase", Problem(WRONG_PASSPHRASE))]) from None
+            raise _damaged(N_("was changed after it was written")) from None
         self._offset, self._chunks = 0, self._chunks + 1
         if tag == _FINAL:
             self._ended = True
             if self._raw.read(1):
-                raise _damaged("runs on past its end")
+                raise _damaged(N_("runs on past its end"))
 
 
 @contextmanager
@@ -145,13 +146,14 @@ def _plain(path: Path, passphrase: str | None) -> Iterator[IO[bytes]]:
     try:
         raw = open(path, "rb")  # noqa: SIM115 (closed below, after the stream)
     except OSError as exc:
-        raise _damaged(f"cannot be read: {exc.strerror}") from None
+        raise _damaged(N_("cannot be read: %(why)s"), why=exc.strerror) from None
     with raw:
         start = raw.read(len(ENCRYPTED))
         raw.seek(0)
         source: IO[bytes] = raw
         if start in (ENCRYPTED, ENCRYPTED_WHOLE) and not passphrase:
-            raise InvalidRecord([("passphrase", "the backup is encrypted: give its passphrase")])
+            raise InvalidRecord([("passphrase", Problem(
+                N_("the backup is encrypted: give its passphrase")))])
         if start == ENCRYPTED:
             source = io.BufferedReader(_OpeningReader(raw, passphrase or ""), CHUNK)
         elif start == ENCRYPTED_WHOLE:
@@ -166,8 +168,7 @@ def _open_whole(data: bytes, passphrase: str) -> bytes:
         return Fernet(base64.urlsafe_b64encode(_key(passphrase, salt))).decrypt(
             data[len(ENCRYPTED_WHOLE) + SALT_BYTES:])
     except InvalidToken:
-        raise InvalidRecord([("passphrase", "is not the one this backup was made with, "
-                                            "or the file is damaged")]) from None
+        raise InvalidRecord([("passphrase", Problem(WRONG_PASSPHRASE))]) from None
 
 
 def _primary(labels: list[str]) -> str:
@@ -253,14 +254,14 @@ def _read_lines(path: Path, passphrase: str | None) -> Iterator[bytes]:
         try:
             yield from plain
         except (OSError, EOFError, zlib.error):
-            raise _damaged("is not an assetmap backup") from None
+            raise _damaged(N_("is not an assetmap backup")) from None
 
 
 def _parsed(text: bytes | None) -> Any:
     try:
         return json.loads(text or b"")
     except (ValueError, UnicodeDecodeError):
-        raise _damaged("is not an assetmap backup") from None
+        raise _damaged(N_("is not an assetmap backup")) from None
 
 
 def _body(path: Path, passphrase: str | None) -> Iterator[bytes | dict]:
@@ -269,10 +270,10 @@ def _body(path: Path, passphrase: str | None) -> Iterator[bytes | dict]:
     lines = _read_lines(path, passphrase)
     header = _parsed(next(lines, None))
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise _damaged("is not an assetmap backup")
+        raise _damaged(N_("is not an assetmap backup"))
     if header.get("version") != VERSION:
-        raise _damaged(f"is backup format {header.get('version')}; "
-                       f"this assetmap reads format {VERSION}")
+        raise _damaged(N_("is backup format %(found)s; this assetmap reads format %(reads)s"),
+                       found=header.get("version"), reads=VERSION)
     previous = None
     for text in lines:
         if previous is not None:
@@ -280,24 +281,26 @@ def _body(path: Path, passphrase: str | None) -> Iterator[bytes | dict]:
         previous = text
     trailer = _parsed(previous)
     if not isinstance(trailer, dict):
-        raise _damaged("is not an assetmap backup")
+        raise _damaged(N_("is not an assetmap backup"))
     yield trailer
 
 
 def _check_line(record: Any, counts: dict[str, int]) -> None:
     if not isinstance(record, dict):
-        raise _damaged("is not an assetmap backup")
+        raise _damaged(N_("is not an assetmap backup"))
     if "n" in record:
         labels = record["n"]
         if not labels or not set(labels) <= set(NODE_TYPES) | set(EXTRA_LABELS):
-            raise InvalidRecord([("labels", f"{labels!r} are not assetmap labels")])
+            raise InvalidRecord([("labels", Problem(N_("%(labels)s are not assetmap labels"),
+                                                    labels=repr(labels)))])
         if counts["relationships"]:
-            raise _damaged("has a node after the relationships")
+            raise _damaged(N_("has a node after the relationships"))
         counts["nodes"] += 1
         return
     if record.get("r") not in RELATIONSHIPS or not {record.get("al"), record.get("bl")} <= set(
             NODE_TYPES):
-        raise InvalidRecord([("type", f"{record.get('r')!r} is not an assetmap relationship")])
+        raise InvalidRecord([("type", Problem(N_("%(type)s is not an assetmap relationship"),
+                                              type=repr(record.get("r"))))])
     counts["relationships"] += 1
 
 
@@ -314,10 +317,10 @@ def check(path: Path, passphrase: str | None = None) -> dict[str, int]:
         digest.update(item)
         _check_line(_parsed(item), counts)
     if digest.hexdigest() != trailer.get("sha256"):
-        raise _damaged("fails its checksum: it was changed or cut short")
+        raise _damaged(N_("fails its checksum: it was changed or cut short"))
     if (counts["nodes"], counts["relationships"]) != (trailer.get("nodes"),
                                                       trailer.get("relationships")):
-        raise _damaged("holds other counts than its trailer says")
+        raise _damaged(N_("holds other counts than its trailer says"))
     return counts
 
 
@@ -355,8 +358,9 @@ def restore(store: GraphStore, path: Path, passphrase: str | None = None,
     Nothing is written unless the whole file passes :func:`check`."""
     total = sum(check(path, passphrase).values())
     if sum(store.counts()["nodes"].values()):
-        raise InvalidRecord([("target", "the graph is not empty: restore needs an empty one "
-                                        "(a new ASSETMAP_INSTANCE or graph)")])
+        raise InvalidRecord([("target", Problem(N_(
+            "the graph is not empty: restore needs an empty one (a new ASSETMAP_INSTANCE "
+            "or graph)")))])
     store.init_schema()
     written = {"nodes": 0, "relationships": 0}
     for key, rows in _statements(path, passphrase, batch):

@@ -37,7 +37,7 @@ from assetmap import __version__
 from assetmap.config import Config
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
-from assetmap.i18n import N_
+from assetmap.i18n import N_, Problem
 from assetmap.model import (
     CaresFor,
     InvalidRecord,
@@ -138,13 +138,14 @@ def build(store: GraphStore, person_id: str, organisation_id: str) -> dict[str, 
     if not rows:
         raise NotFound("Person", person_id)
     if rows[0]["organisation"] is None:
-        raise InvalidRecord([("organisation_id", f"{organisation_id!r} did not record this "
-                                                 "person: only the recording organisation "
-                                                 "can package them")])
+        raise InvalidRecord([("organisation_id", Problem(N_(
+            "%(organisation)s did not record this person: only the recording organisation "
+            "can package them"), organisation=repr(organisation_id)))])
     consent = _consent(store, person_id, organisation_id)
     if consent is None:
-        raise InvalidRecord([("consent", "the person has no active 'move_record' consent "
-                                         "given to this organisation: record it first")])
+        raise InvalidRecord([("consent", Problem(N_(
+            "the person has no active 'move_record' consent given to this organisation: "
+            "record it first")))])
     ties = store.run_read(
         "MATCH (p:Person {id: $id})-[r:KNOWS|CARES_FOR]-(o:Person) "
         "RETURN type(r) AS type, startNode(r) = p AS out, properties(r) AS r, o.id AS other, "
@@ -209,16 +210,18 @@ def read(path: Path) -> dict[str, Any]:
         with Path(path).open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise InvalidRecord([("file", f"cannot be read: {exc.strerror}")]) from None
+        raise InvalidRecord([("file", Problem(N_("cannot be read: %(why)s"),
+                                              why=exc.strerror))]) from None
     if len(data) > MAX_BYTES:
-        raise InvalidRecord([("file", f"is larger than {MAX_BYTES // 1_000_000} MB: "
-                                      "not a person package")])
+        raise InvalidRecord([("file", Problem(
+            N_("is larger than %(size)s MB: not a person package"),
+            size=MAX_BYTES // 1_000_000))])
     try:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise InvalidRecord([("file", "is not UTF-8 text")]) from None
+        raise InvalidRecord([("file", Problem(N_("is not UTF-8 text")))]) from None
     except ValueError as exc:
-        raise InvalidRecord([("file", f"is not JSON ({exc})")]) from None
+        raise InvalidRecord([("file", Problem(N_("is not JSON (%(why)s)"), why=exc))]) from None
 
 
 @dataclass(frozen=True)
@@ -239,9 +242,9 @@ def verify(document: Any, sender_key: str) -> Verified:
             for error in errors[:20]])
     signature = document["signature"]
     if not _same_key(sender_key, signature["public_key"]):
-        raise InvalidRecord([("signature", "the package was signed by key "
-                                           f"{fingerprint(signature['public_key'])}, not by "
-                                           "the sender key given")])
+        raise InvalidRecord([("signature", Problem(
+            N_("the package was signed by key %(fingerprint)s, not by the sender key given"),
+            fingerprint=fingerprint(signature["public_key"])))])
     try:
         public = base64.b64decode(signature["public_key"], validate=True)
         from cryptography.hazmat.primitives.serialization import load_der_public_key
@@ -252,8 +255,8 @@ def verify(document: Any, sender_key: str) -> Verified:
         key.verify(base64.b64decode(signature["value"], validate=True),
                    _canonical(document["package"]))
     except (InvalidSignature, ValueError, binascii.Error):
-        raise InvalidRecord([("signature", "does not match: the package was changed after "
-                                           "it was signed")]) from None
+        raise InvalidRecord([("signature", Problem(N_(
+            "does not match: the package was changed after it was signed")))]) from None
     return Verified(document["package"], fingerprint(signature["public_key"]))
 
 
@@ -303,12 +306,13 @@ def receive(store: GraphStore, verified: Verified, organisation_id: str,
     parts = _checked(package, package["id"])
     if not store.run_read("MATCH (o:Organisation {id: $id}) RETURN o.id AS id",
                           id=organisation_id):
-        raise InvalidRecord([("organisation_id", f"no Organisation with id {organisation_id!r}")])
+        raise InvalidRecord([("organisation_id", Problem(
+            N_("no %(kind)s with id %(id)s"), kind="Organisation", id=repr(organisation_id)))])
     already = store.run_read("MATCH (p:Person {arrived_with: $id}) RETURN p.id AS id",
                              id=package["id"])
     if already:
-        raise InvalidRecord([("package", f"was already received: it is person "
-                                         f"{already[0]['id']}")])
+        raise InvalidRecord([("package", Problem(
+            N_("was already received: it is person %(id)s"), id=already[0]["id"]))])
     result = {"person_id": parts["person"].id, "name": parts["person"].name,
               **summary(package)}
     if dry_run:
