@@ -60,7 +60,7 @@ def _problem_line(exc: Exception) -> str:
     """A refusal in one line: each field and its problem, in the command's language."""
     if isinstance(exc, InvalidRecord):
         return "; ".join(f"{field}: {say(problem, _language())}" for field, problem in exc.errors)
-    return str(exc)
+    return say(exc.args[0], _language()) if exc.args and isinstance(exc.args[0], str) else str(exc)
 
 
 def _reason(reason: dict[str, Any]) -> str:
@@ -369,7 +369,8 @@ def _write_rejects(path: Path, rows: list[Any]) -> None:
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=[f.name for f in fields(rows[0])])
         writer.writeheader()
-        writer.writerows(asdict(row) for row in rows)
+        writer.writerows({key: say(value, _language()) if isinstance(value, str) else value
+                          for key, value in asdict(row).items()} for row in rows)
 
 
 def _finish_import(summary: str, rejected: list[Any], rejects_file: str, dry_run: bool) -> None:
@@ -380,7 +381,8 @@ def _finish_import(summary: str, rejected: list[Any], rejects_file: str, dry_run
         first = rejected[0]
         click.echo(_("%(count)s problems, listed in %(file)s; the first: %(first)s",
                      count=len(rejected), file=rejects_file,
-                     first=" ".join(str(v) for v in vars(first).values() if v)), err=True)
+                     first=" ".join(say(v, _language()) if isinstance(v, str) else str(v)
+                                    for v in vars(first).values() if v)), err=True)
         sys.exit(1)
 
 

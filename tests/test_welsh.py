@@ -269,3 +269,19 @@ def test_the_command_speaks_welsh_to_staff(cli_env, sample_store: GraphStore) ->
     assert analysed.exit_code == 0 and analysed.output.strip().startswith("dadansoddwyd")
     english = CliRunner(env={**cli_env, "ASSETMAP_LANGUAGE": "en"}).invoke(main, ["analyse"])
     assert english.output.strip().startswith("analysed")
+
+
+def test_import_rejects_are_reported_in_welsh(cli_env, falkor_store: GraphStore,  # noqa: ANN001
+                                              tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from assetmap.cli import main
+    template = (ROOT / "seed" / "templates" / "places.csv").read_text(encoding="utf-8")
+    header, first = template.splitlines()[:2]
+    sheet, rejects = tmp_path / "places.csv", tmp_path / "rejects.csv"
+    sheet.write_text(f"{header}\n{first}\n{first}\n", encoding="utf-8")
+    result = CliRunner(env={**cli_env, "ASSETMAP_LANGUAGE": "cy"}).invoke(
+        main, ["import", "csv", "places", str(sheet), "--rejects", str(rejects)])
+    assert result.exit_code == 1
+    assert "hefyd yw'r dynodydd ar res 2" in rejects.read_text(encoding="utf-8")
+    assert "problem, wedi'u rhestru yn" in result.output

@@ -25,7 +25,7 @@ from assetmap import gazetteer
 from assetmap.graph import activities, groups, people, places, ties
 from assetmap.graph.nodes import NodeRepository
 from assetmap.graph.store import GraphStore
-from assetmap.i18n import fold
+from assetmap.i18n import N_, Problem, fold
 from assetmap.model import RELATIONSHIPS, InvalidRecord, new_id, validate
 
 Progress = Callable[[str, int, int], None]
@@ -156,9 +156,10 @@ def _decode(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FileProblem(
-            f"{path.name}: not UTF-8 (byte {data[exc.start]:#04x} at offset {exc.start}); "
-            "save it as 'CSV UTF-8'") from None
+        raise FileProblem(Problem(
+            N_("%(file)s: not UTF-8 (byte %(byte)s at offset %(offset)s); save it as "
+               "'CSV UTF-8'"), file=path.name, byte=f"{data[exc.start]:#04x}",
+            offset=exc.start)) from None
 
 
 def _columns(kind: Kind, names: list[str], path: Path) -> list[str]:
@@ -169,15 +170,19 @@ def _columns(kind: Kind, names: list[str], path: Path) -> list[str]:
     for name in names:
         key = fold(name).replace(" ", "_").replace("-", "_")
         if key not in known:
-            raise FileProblem(f"{path.name}: column {name!r} is not a {kind.name} column "
-                              f"(expected: {', '.join(kind.columns)})")
+            raise FileProblem(Problem(
+                N_("%(file)s: column %(column)s is not a %(kind)s column (expected: "
+                   "%(expected)s)"), file=path.name, column=repr(name), kind=kind.name,
+                expected=", ".join(kind.columns)))
         columns.append(known[key])
     missing = [column for column in kind.required if column not in columns]
     if missing:
-        raise FileProblem(f"{path.name}: no {', '.join(missing)} column")
+        raise FileProblem(Problem(N_("%(file)s: no %(columns)s column"), file=path.name,
+                                  columns=", ".join(missing)))
     duplicated = {column for column in columns if columns.count(column) > 1}
     if duplicated:
-        raise FileProblem(f"{path.name}: column {sorted(duplicated)[0]!r} appears twice")
+        raise FileProblem(Problem(N_("%(file)s: column %(column)s appears twice"),
+                                  file=path.name, column=repr(sorted(duplicated)[0])))
     return columns
 
 
@@ -204,18 +209,21 @@ class CsvImport:
         self.progress = progress or (lambda stage, done, total: None)
         if kind in ("people", "ties"):
             if not organisation_id:
-                raise FileProblem(f"importing {kind} needs --org: the organisation that "
-                                  "records them")
+                raise FileProblem(Problem(N_(
+                    "importing %(kind)s needs --org: the organisation that records them"),
+                    kind=kind))
             if not store.run_read("MATCH (o:Organisation {id: $id}) RETURN o.id AS id",
                                   id=organisation_id):
-                raise FileProblem(f"--org: no organisation with id {organisation_id!r}")
+                raise FileProblem(Problem(N_("--org: no organisation with id %(id)s"),
+                                          id=repr(organisation_id)))
 
     def rows(self, path: Path) -> list[tuple[int, dict[str, str]]]:
         reader = csv.reader(io.StringIO(_decode(path), newline=""))
         try:
             names = next(reader)
         except StopIteration:
-            raise FileProblem(f"{path.name}: the file is empty") from None
+            raise FileProblem(Problem(N_("%(file)s: the file is empty"),
+                                      file=path.name)) from None
         columns = _columns(self.kind, names, path)
         self.headers = dict(zip(columns, names, strict=True))
         rows = []
@@ -250,7 +258,7 @@ class CsvImport:
 
     def _row(self, cells: dict[str, str]) -> tuple[Any, dict[str, str]]:
         if "_extra" in cells:
-            raise InvalidRecord([("record", "more cells than columns")])
+            raise InvalidRecord([("record", Problem(N_("more cells than columns")))])
         if self.kind.repo is None:
             return self._tie(cells), {}
         model = self.kind.repo.model
@@ -268,16 +276,17 @@ class CsvImport:
     def _tie(self, cells: dict[str, str]) -> tuple[str, str, str, dict[str, Any]]:
         type_name = cells.get("type", "KNOWS").upper()
         if type_name not in ("KNOWS", "CARES_FOR"):
-            raise InvalidRecord([("type", f"{cells.get('type')!r} is not KNOWS or CARES_FOR")])
+            raise InvalidRecord([("type", Problem(N_("%(type)s is not KNOWS or CARES_FOR"),
+                                                  type=repr(cells.get("type"))))])
         spec = RELATIONSHIPS[type_name]
         fields = spec.properties.model_fields
         wrong = [column for column in cells
                  if column not in fields and column not in ("source_id", "target_id", "type")]
         if wrong:
-            raise InvalidRecord([(column, f"is not a field of a {type_name} tie")
-                                 for column in wrong])
+            raise InvalidRecord([(column, Problem(N_("is not a field of a %(type)s tie"),
+                                                  type=type_name)) for column in wrong])
         if cells["source_id"] == cells["target_id"]:
-            raise InvalidRecord([("target_id", "is the same person as source_id")])
+            raise InvalidRecord([("target_id", Problem(N_("is the same person as source_id")))])
         props = validate(spec.properties, {column: _value(spec.properties, column, text)
                                            for column, text in cells.items() if column in fields})
         return type_name, cells["source_id"], cells["target_id"], props.properties()
@@ -309,14 +318,15 @@ class CsvImport:
                 key = tie[:3]
                 for column, person in (("source_id", tie[1]), ("target_id", tie[2])):
                     if person not in mine:
-                        result.rejected.append(Reject(number, self._header(column),
-                                                      f"no person with id {person!r} recorded "
-                                                      f"by {self.organisation_id}"))
+                        result.rejected.append(Reject(number, self._header(column), Problem(
+                            N_("no person with id %(id)s recorded by %(organisation)s"),
+                            id=repr(person), organisation=self.organisation_id)))
                         break
                 else:
                     if key in seen or key in existing:
-                        result.rejected.append(Reject(number, self._header("target_id"), (
-                            f"a {tie[0]} tie from {tie[1]!r} to {tie[2]!r} already exists")))
+                        result.rejected.append(Reject(number, self._header("target_id"), Problem(
+                            N_("a %(type)s tie from %(from)s to %(to)s already exists"),
+                            type=tie[0], **{"from": repr(tie[1]), "to": repr(tie[2])})))
                     else:
                         seen.add(key)
                         passed.append((number, tie, links))
@@ -329,20 +339,22 @@ class CsvImport:
         first_row: dict[str, int] = {}
         for number, record, links in good:
             if record.id in first_row:
-                result.rejected.append(Reject(number, self._header("id"), (
-                    f"{record.id!r} is also the id on row {first_row[record.id]}")))
+                result.rejected.append(Reject(number, self._header("id"), Problem(
+                    N_("%(id)s is also the id on row %(row)s"), id=repr(record.id),
+                    row=first_row[record.id])))
                 continue
             first_row[record.id] = number
             if record.id in used:
-                result.rejected.append(Reject(number, self._header("id"), (
-                    f"{record.id!r} is already used by another {label}")))
+                result.rejected.append(Reject(number, self._header("id"), Problem(
+                    N_("%(id)s is already used by another %(kind)s"), id=repr(record.id),
+                    kind=label)))
                 continue
             missing = [column for column in self.kind.links
                        if column in links and links[column] not in targets[column]]
             for column in missing:
                 target = self.kind.repo.links[column].target
-                result.rejected.append(Reject(number, self._header(column),
-                                              f"no {target} with id {links[column]!r}"))
+                result.rejected.append(Reject(number, self._header(column), Problem(
+                    N_("no %(kind)s with id %(id)s"), kind=target, id=repr(links[column]))))
             if not missing:
                 passed.append((number, record, links))
         return passed
@@ -376,8 +388,8 @@ class CsvImport:
             raise
         if len(result.written) != total:  # a link target went away while we wrote
             self.undo(result)
-            raise FileProblem("the directory changed while importing; nothing was kept, "
-                              "run the import again")
+            raise FileProblem(Problem(N_("the directory changed while importing; nothing was "
+                                         "kept, run the import again")))
 
     def _write_ties(self, rows: list[tuple[str, str, str, dict]], result: Result) -> None:
         for type_name in ("KNOWS", "CARES_FOR"):
