@@ -405,7 +405,8 @@ def import_hsds(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
     with _store(ctx) as store:
         report = hsds_import.import_paths(store, list(paths), config.instance_path, dry_run)
     elapsed = time.perf_counter() - started
-    _finish_import(f"{report.summary()} ({elapsed:.1f} s)", report.rejected, rejects_file,
+    _finish_import(f"{report.summary(_language())} ({elapsed:.1f} s)", report.rejected,
+                   rejects_file,
                    dry_run)
 
 

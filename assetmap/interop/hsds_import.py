@@ -26,6 +26,7 @@ from assetmap import gazetteer
 from assetmap.graph import activities, directory, groups, organisations, places
 from assetmap.graph.nodes import SYSTEM_FIELDS, NodeRepository
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import N_, Problem, translate
 from assetmap.interop import hsds, hsds_tabular
 from assetmap.model import (
     UK_LAT,
@@ -99,14 +100,19 @@ class Report:
         self.rejected.append(Reject(item.source, item.kind, str(record_id or ""), path,
                                     problem))
 
-    def summary(self) -> str:
+    def summary(self, language: str = "en") -> str:
         def counts(counter: Counter) -> str:
-            return ", ".join(f"{n} {kind}" for kind, n in sorted(counter.items())) or "none"
+            return (", ".join(f"{n} {kind}" for kind, n in sorted(counter.items()))
+                    or translate(N_("none"), language))
 
-        return (f"created: {counts(self.created)}; updated: {counts(self.updated)}; "
-                f"unchanged: {counts(self.unchanged)}; rejected: {len(self.rejected)}"
-                + (f"; not imported (assetmap keeps its own): {counts(self.not_imported)}"
-                   if self.not_imported else ""))
+        said = translate(N_("created: %(created)s; updated: %(updated)s; unchanged: "
+                            "%(unchanged)s; rejected: %(rejected)s"), language,
+                         created=counts(self.created), updated=counts(self.updated),
+                         unchanged=counts(self.unchanged), rejected=len(self.rejected))
+        if self.not_imported:
+            said += "; " + translate(N_("not imported (assetmap keeps its own): %(kinds)s"),
+                                     language, kinds=counts(self.not_imported))
+        return said
 
 
 # ---------------------------------------------------------------------------
@@ -394,8 +400,9 @@ class Importer:
         for name, (low, high) in (("latitude", UK_LAT), ("longitude", UK_LON)):
             value = item.record.get(name)
             if value is not None and not low <= value <= high:
-                self.report.reject(item, f"$.{name}", f"{value} is outside the UK "
-                                                      f"({low} to {high})")
+                self.report.reject(item, f"$.{name}", Problem(
+                    N_("%(value)s is outside the UK (%(low)s to %(high)s)"), value=value,
+                    low=low, high=high))
                 return None
         try:
             data = gazetteer.with_point_from_postcode(
@@ -425,8 +432,8 @@ class Importer:
             self.report.not_imported[item.kind] += 1
             return
         if item.kind not in KINDS:
-            self.report.reject(item, "$", "not an HSDS organization, location, service or "
-                                          "service_at_location")
+            self.report.reject(item, "$", Problem(N_(
+                "not an HSDS organization, location, service or service_at_location")))
             return
         problems = hsds.problems(item.record, item.kind)
         if problems:
@@ -434,13 +441,15 @@ class Importer:
                 self.report.reject(item, path, problem)
             return
         if item.kind == "service" and item.record.get("status") != "active":
-            self.report.reject(item, "$.status", f"{item.record.get('status')!r} services are "
-                                                 "not imported: the finder lists active ones")
+            self.report.reject(item, "$.status", Problem(
+                N_("%(status)s services are not imported: the finder lists active ones"),
+                status=repr(item.record.get("status"))))
             return
         seen = self.accepted[item.kind].get(item.record["id"])
         if seen is not None and not _same(seen.record, item.record, item.kind):
-            self.report.reject(item, "$.id", f"duplicate id: {seen.source} has a different "
-                                             f"{item.kind} with this id")
+            self.report.reject(item, "$.id", Problem(
+                N_("duplicate id: %(source)s has a different %(kind)s with this id"),
+                source=seen.source, kind=item.kind))
             return
         if seen is None or len(item.record) > len(seen.record):
             self.accepted[item.kind][item.record["id"]] = item
@@ -451,23 +460,23 @@ class Importer:
                      for sal in record.get("service_at_locations") or []]
         locations = [location for location in locations if location]
         if not locations:
-            self.report.reject(item, "$.service_at_locations", "no location: assetmap lists "
-                               "activities held at a place")
+            self.report.reject(item, "$.service_at_locations", Problem(
+                N_("no location: assetmap lists activities held at a place")))
             return None
         place = self._target(("Place",), locations[0])
         if place is None:
-            self.report.reject(item, "$.service_at_locations[0].location_id",
-                               f"location {locations[0]!r} is neither in this import (or it "
-                               "was rejected) nor in the directory")
+            self.report.reject(item, "$.service_at_locations[0].location_id", Problem(
+                N_("location %(id)s is neither in this import (or it was rejected) nor in the "
+                   "directory"), id=repr(locations[0])))
             return None
         links: dict[str, str | None] = {"place_id": place[1]}
         org_id = record.get("organization_id") or (record.get("organization") or {}).get("id")
         if org_id:
             runner = self._target(("Organisation", "Group"), org_id)
             if runner is None:
-                self.report.reject(item, "$.organization_id",
-                                   f"organization {org_id!r} is neither in this import (or it "
-                                   "was rejected) nor in the directory")
+                self.report.reject(item, "$.organization_id", Problem(
+                    N_("organization %(id)s is neither in this import (or it was rejected) "
+                       "nor in the directory"), id=repr(org_id)))
                 return None
             links["organisation_id" if runner[0] == "Organisation" else "group_id"] = runner[1]
         return links
