@@ -251,6 +251,9 @@ def test_a_placeholder_from_a_moved_record_reads_in_welsh(client, sign_in,  # no
                        organisation_id="org-carers")
     ties.create(sample_store, "KNOWS", ("Person", person), ("Person", "ph-1"),
                 {"relation": "friend", "circle": 2})
+    people.repo.create(sample_store, {"id": "ph-2", "name": NOT_NAMED, "placeholder": True},
+                       organisation_id="org-carers")
+    people.add_carer(sample_store, "ph-2", person, {"hours_per_week": 20})
     client.set_cookie("assetmap_lang", "cy")
     page = client.get(f"/people/{person}").get_data(as_text=True)
     assert "Heb ei enwi (heb roi caniatâd)" in page and NOT_NAMED not in page

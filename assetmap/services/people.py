@@ -79,8 +79,7 @@ def circle(store: GraphStore, person_id: str) -> list[dict[str, Any]]:
     rows = people.circle(store, person_id)
     return sorted(
         ({"id": tie_id(person_id, row["target"]["id"]), "person_id": row["target"]["id"],
-          "name": row["target"]["name"], "placeholder": row["target"].get("placeholder", False),
-          **row["tie"]} for row in rows),
+          "name": row["target"]["name"], **row["tie"]} for row in rows),
         key=lambda tie: (tie["circle"], tie["name"]),
     )
 

@@ -150,14 +150,22 @@ def _choices() -> dict[str, Any]:
             "ACCESS_NEEDS": ACCESS_NEEDS}
 
 
+def _shown(name: str | None) -> str | None:
+    """A name as the page shows it: a placeholder from a moved record (stored under the
+    catalogue's English) in the page's language."""
+    return gettext(NOT_NAMED) if name == NOT_NAMED else name
+
+
 @bp.get("/<person_id>")
 def show(person_id: str) -> ResponseReturnValue:
     person = fetch_person(person_id)
     store = get_store()
     report = analysis.assess_person(store, person_id, write=False)
-    circle = [{**tie, "name": gettext(NOT_NAMED)} if tie["placeholder"] else tie
-              for tie in people.circle(store, person_id)]
+    circle = [{**tie, "name": _shown(tie["name"])} for tie in people.circle(store, person_id)]
     care = people_graph.carers_of(store, person_id)
+    care["carers"] = [{**carer, "name": _shown(carer["name"])} for carer in care["carers"]]
+    if report["key_person"]:
+        report["key_person"]["name"] = _shown(report["key_person"]["name"])
     members = [{"person_id": t["person_id"], "name": t["name"], "circle": t["circle"],
                 "relation": t["relation"]} for t in circle]
     in_circle = {m["person_id"] for m in members}
