@@ -95,7 +95,7 @@ def _choices(names: dict[str, str]) -> tuple[tuple[str, Text], ...]:
     return tuple((code, lazy_gettext(name)) for code, name in names.items())
 
 
-_ = lazy_gettext
+_ = lazy_gettext  # the labels below are read in the page's language when a form is shown
 NAME_FIELDS = (
     Field("name", _("Name"), required=True),
     Field("name_cy", _("Name in Welsh")),
