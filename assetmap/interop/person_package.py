@@ -63,9 +63,8 @@ RECORD_FIELDS = {
     "Lsns6Response": ("date", "family_monthly", "family_private", "family_help",
                       "friends_monthly", "friends_private", "friends_help"),
 }
-#: how each kind of tie reads in a package, the relationship, and which end the person is
-TIES = {"knows": ("KNOWS", "out"), "cares_for": ("CARES_FOR", "out"),
-        "cared_for_by": ("CARES_FOR", "in")}
+#: each kind of tie in a package and the relationship it is (the kind says which way)
+TIES = {"knows": "KNOWS", "cares_for": "CARES_FOR", "cared_for_by": "CARES_FOR"}
 TIE_PROPERTIES = {"KNOWS": Knows, "CARES_FOR": CaresFor}
 _SCHEMA = json.loads(resources.files("assetmap.data").joinpath(
     "schemas/person-package-1.json").read_text(encoding="utf-8"))
@@ -276,8 +275,7 @@ def _checked(package: dict[str, Any], arrival: str) -> dict[str, Any]:
     carers = set()
     ties = []
     for number, tie in enumerate(package["circle"]):
-        kind, _ = TIES[tie["tie"]]
-        ties.append((tie, check(TIE_PROPERTIES[kind], tie["properties"],
+        ties.append((tie, check(TIE_PROPERTIES[TIES[tie["tie"]]], tie["properties"],
                                 f"circle/{number}/properties")))
         named.setdefault(tie["other"], tie.get("person") or {
             "name": NOT_NAMED, "placeholder": True})
