@@ -7,6 +7,7 @@ Bad input ends with a non-zero exit and one readable line naming the problem; se
 from __future__ import annotations
 
 import getpass
+import gettext as stdlib_gettext
 import json
 import os
 import sys
@@ -26,7 +27,7 @@ from assetmap.graph.embedded import EmbeddedServer, EmbeddedServerError
 from assetmap.graph.errors import StoreError
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore, embedded_directory
-from assetmap.i18n import N_, say, translate
+from assetmap.i18n import N_, TRANSLATIONS, say, translate
 from assetmap.interop import backup, exports, person_package
 from assetmap.model import AREA_LEVELS, InvalidRecord, now_iso
 from assetmap.names import CIRCLE_NAMES, RISK_NAMES, ROLE_NAMES, SUGGESTION_KINDS
@@ -44,6 +45,15 @@ def _language() -> str:
         if value := os.environ.get(name, ""):
             return "cy" if value.lower().startswith("cy") else "en"
     return "en"
+
+
+#: Click's own words (help screens, its errors), in the catalogue too: Click asks the
+#: standard library's gettext, which the command points at the catalogue
+CLICK_WORDS = (N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and exit."),
+               N_("Missing argument"), N_("Missing option"), N_("No such command {name!r}."),
+               N_("default: {default}"), N_("required"))
+stdlib_gettext.bindtextdomain("messages", str(TRANSLATIONS))
+stdlib_gettext.textdomain("messages")
 
 
 def _(message: str, **params: object) -> str:
@@ -80,6 +90,7 @@ class AssetmapGroup(click.Group):
             ctx.exit(1)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        os.environ["LANGUAGE"] = _language()  # what the standard library's gettext reads
         try:
             result = super().main(*args, **{**kwargs, "standalone_mode": False})
         except click.ClickException as exc:
@@ -95,10 +106,10 @@ class AssetmapGroup(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
 
-@click.group(cls=AssetmapGroup)
+@click.group(cls=AssetmapGroup, help=_(
+    "assetmap: community assets and circles of support."))
 @click.pass_context
 def main(ctx: click.Context) -> None:
-    """assetmap: community assets and circles of support."""
     ctx.obj = Config.from_env()
 
 
@@ -111,26 +122,26 @@ def _store(ctx: click.Context) -> Iterator[GraphStore]:
         store.close()
 
 
-@main.command()
+@main.command(help=_(
+    "Create the instance folder, start the database and set up the schema (idempotent)."))
 @click.pass_context
 def init(ctx: click.Context) -> None:
-    """Create the instance folder, start the database and set up the schema (idempotent)."""
     with _store(ctx) as store:
         applied = store.init_schema()
     click.echo(_("schema ready (%(count)s statements) in %(url)s", count=applied,
                  url=ctx.obj.resolved_graph_url))
 
 
-@main.command()
+@main.command(help=_(
+    "Build a deterministic synthetic community in Powys."))
 @click.option("--people", type=click.IntRange(1, 5_000_000), default=2000, show_default=True)
 @click.option("--seed", "seed_value", type=int, default=7, show_default=True,
-              help="The same seed gives the identical community.")
-@click.option("--replace", is_flag=True, help="Delete the existing graph first.")
+              help=_("The same seed gives the identical community."))
+@click.option("--replace", is_flag=True, help=_("Delete the existing graph first."))
 @click.option("--sample", is_flag=True,
-              help="Load the small fixed sample (seed/sample/) instead of generating.")
+              help=_("Load the small fixed sample (seed/sample/) instead of generating."))
 @click.pass_context
 def seed(ctx: click.Context, people: int, seed_value: int, replace: bool, sample: bool) -> None:
-    """Build a deterministic synthetic community in Powys."""
     with _store(ctx) as store:
         _prepare_empty(store, replace)
         if sample:
@@ -188,11 +199,11 @@ def _seed(store: GraphStore, people: int, seed_value: int) -> None:
                  seconds=f"{elapsed:.1f}", generated=f"{generated:.1f}"))
 
 
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@main.command(help=_(
+    "Count nodes per label and relationships per type."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
-    """Count nodes per label and relationships per type."""
     with _store(ctx) as store:
         counts = store.counts()
     if as_json:
@@ -204,21 +215,22 @@ def stats(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"  {name:<16} {count:>10,}")
 
 
-@main.group()
+@main.group(help=_(
+    "Manage login accounts."))
 def users() -> None:
-    """Manage login accounts."""
+    pass
 
 
-@users.command("create")
+@users.command("create", help=_(
+    "Create a user; the generated password is printed once."))
 @click.option("--email", required=True)
 @click.option("--role", type=click.Choice(["admin", "coordinator", "connector"]), required=True)
-@click.option("--org", "organisation_id", required=True, help="Organisation id.")
+@click.option("--org", "organisation_id", required=True, help=_("Organisation id."))
 @click.option("--name", default=None)
 @click.pass_context
 def users_create(
     ctx: click.Context, email: str, role: str, organisation_id: str, name: str | None
 ) -> None:
-    """Create a user; the generated password is printed once."""
     with _store(ctx) as store:
         user, password = accounts.create_user(store, email, role, organisation_id, name)
     click.echo(_("created %(role)s %(email)s (id %(id)s)", role=_named(ROLE_NAMES, user["role"]),
@@ -226,17 +238,18 @@ def users_create(
     click.echo(_("password (shown once): %(password)s", password=password))
 
 
-@main.group()
+@main.group(help=_(
+    "Bearer tokens for the JSON API (/api/v1)."))
 def tokens() -> None:
-    """Bearer tokens for the JSON API (/api/v1)."""
+    pass
 
 
-@tokens.command("create")
-@click.option("--email", required=True, help="The user the token acts as.")
-@click.option("--name", default=None, help="What the token is for.")
+@tokens.command("create", help=_(
+    "Create a token and print it once (only its hash is kept)."))
+@click.option("--email", required=True, help=_("The user the token acts as."))
+@click.option("--name", default=None, help=_("What the token is for."))
 @click.pass_context
 def tokens_create(ctx: click.Context, email: str, name: str | None) -> None:
-    """Create a token and print it once (only its hash is kept)."""
     with _store(ctx) as store:
         record, token = accounts.create_token(store, email, name)
     click.echo(_("token %(id)s for %(email)s: %(token)s", id=record["id"], email=email,
@@ -244,11 +257,11 @@ def tokens_create(ctx: click.Context, email: str, name: str | None) -> None:
     click.echo(_("Use it as 'Authorization: Bearer <token>'. It is not shown again."))
 
 
-@tokens.command("list")
+@tokens.command("list", help=_(
+    "A user's tokens (ids, names, when made, when revoked)."))
 @click.option("--email", required=True)
 @click.pass_context
 def tokens_list(ctx: click.Context, email: str) -> None:
-    """A user's tokens (ids, names, when made, when revoked)."""
     with _store(ctx) as store:
         for token in accounts.tokens_of(store, email):
             state = (_("revoked %(when)s", when=token["revoked_at"]) if token.get("revoked_at")
@@ -256,11 +269,11 @@ def tokens_list(ctx: click.Context, email: str) -> None:
             click.echo(f"{token['id']}  {token['created_at']}  {state}  {token['name']}")
 
 
-@tokens.command("revoke")
+@tokens.command("revoke", help=_(
+    "Revoke a token by its id: it stops working at once."))
 @click.argument("token_id")
 @click.pass_context
 def tokens_revoke(ctx: click.Context, token_id: str) -> None:
-    """Revoke a token by its id: it stops working at once."""
     with _store(ctx) as store:
         accounts.revoke_token(store, token_id)
     click.echo(_("token %(id)s revoked", id=token_id))
@@ -273,14 +286,14 @@ def _passphrase(passphrase_file: str | None) -> str | None:
     return os.environ.get("ASSETMAP_BACKUP_PASSPHRASE") or None
 
 
-@main.command("backup")
+@main.command("backup", help=_(
+    "Write a logical backup of the whole graph (compressed, checksummed, mode 0600)."))
 @click.argument("backup_file", type=click.Path(dir_okay=False))
 @click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Encrypt with the passphrase on this file's first line "
-                   "(or set ASSETMAP_BACKUP_PASSPHRASE).")
+              help=_("Encrypt with the passphrase on this file's first line "
+                   "(or set ASSETMAP_BACKUP_PASSPHRASE)."))
 @click.pass_context
 def backup_command(ctx: click.Context, backup_file: str, passphrase_file: str | None) -> None:
-    """Write a logical backup of the whole graph (compressed, checksummed, mode 0600)."""
     with _store(ctx) as store, _progress_bar("backing up") as progress:
         counts = backup.write(store, Path(backup_file), _passphrase(passphrase_file), progress)
     click.echo(_("backed up %(nodes)s nodes and %(relationships)s relationships to %(file)s",
@@ -288,13 +301,13 @@ def backup_command(ctx: click.Context, backup_file: str, passphrase_file: str | 
                  file=backup_file))
 
 
-@main.command("restore")
+@main.command("restore", help=_(
+    "Restore a backup into an empty graph, on whichever backend ASSETMAP_GRAPH_URL names (so "
+    "it also moves a community from the embedded database to Neo4j)."))
 @click.argument("backup_file", type=click.Path(dir_okay=False))
 @click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False), default=None)
 @click.pass_context
 def restore_command(ctx: click.Context, backup_file: str, passphrase_file: str | None) -> None:
-    """Restore a backup into an empty graph, on whichever backend ASSETMAP_GRAPH_URL names
-    (so it also moves a community from the embedded database to Neo4j)."""
     with _store(ctx) as store, _progress_bar("restoring") as progress:
         counts = backup.restore(store, Path(backup_file), _passphrase(passphrase_file),
                                 progress)
@@ -302,19 +315,20 @@ def restore_command(ctx: click.Context, backup_file: str, passphrase_file: str |
                  nodes=f"{counts['nodes']:,}", relationships=f"{counts['relationships']:,}"))
 
 
-@main.group("export")
+@main.group("export", help=_(
+    "Data for other tools: GraphML (Gephi, yEd, Kumu, NetworkX) and GeoJSON (QGIS)."))
 def export_group() -> None:
-    """Data for other tools: GraphML (Gephi, yEd, Kumu, NetworkX) and GeoJSON (QGIS)."""
+    pass
 
 
-@export_group.command("graphml")
+@export_group.command("graphml", help=_(
+    "The organisation's network, pseudonymised: stable pseudonyms, no names or places; each "
+    "person's risk band and fragile circle, each tie's relation, circle and contact."))
 @click.argument("graphml_file", type=click.Path(dir_okay=False))
 @click.option("--org", "organisation_id", required=True,
-              help="Whose view: the people this organisation may see.")
+              help=_("Whose view: the people this organisation may see."))
 @click.pass_context
 def export_graphml(ctx: click.Context, graphml_file: str, organisation_id: str) -> None:
-    """The organisation's network, pseudonymised: stable pseudonyms, no names or places;
-    each person's risk band and fragile circle, each tie's relation, circle and contact."""
     with _store(ctx) as store:
         graph = exports.organisation_network(store, organisation_id,
                                              ctx.obj.load_secret_key(), now_iso()[:10])
@@ -324,12 +338,12 @@ def export_graphml(ctx: click.Context, graphml_file: str, organisation_id: str) 
                  file=graphml_file))
 
 
-@export_group.command("geojson")
+@export_group.command("geojson", help=_(
+    "places.geojson (places and their activities) and hotspots-<level>.geojson (area figures, "
+    "small numbers withheld) into DIRECTORY."))
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.pass_context
 def export_geojson(ctx: click.Context, directory: str) -> None:
-    """places.geojson (places and their activities) and hotspots-<level>.geojson (area
-    figures, small numbers withheld) into DIRECTORY."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     with _store(ctx) as store:
@@ -341,24 +355,25 @@ def export_geojson(ctx: click.Context, directory: str) -> None:
                  count=len(AREA_LEVELS), folder=directory))
 
 
-@export_group.command("hsds")
+@export_group.command("hsds", help=_(
+    "The directory as Open Referral HSDS 3.0 / UK profile: services.json, organizations.json, "
+    "service_at_locations.json, taxonomies.json, taxonomy_terms.json and the tabular "
+    "datapackage in DIRECTORY/tabular."))
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--lang", type=click.Choice(["en", "cy"]), default="en", show_default=True,
-              help="The language of names and descriptions (the other is the alternate).")
+              help=_("The language of names and descriptions (the other is the alternate)."))
 @click.pass_context
 def export_hsds(ctx: click.Context, directory: str, lang: str) -> None:
-    """The directory as Open Referral HSDS 3.0 / UK profile: services.json,
-    organizations.json, service_at_locations.json, taxonomies.json, taxonomy_terms.json and
-    the tabular datapackage in DIRECTORY/tabular."""
     with _store(ctx) as store:
         counts = exports.hsds_directory(store, Path(directory), lang)
     click.echo(_("%(counts)s to %(folder)s (and %(folder)s/tabular)", counts=", ".join(
         f"{n:,} {name}" for name, n in counts.items()), folder=directory))
 
 
-@main.group("import")
+@main.group("import", help=_(
+    "Bring data in: Open Referral directories and spreadsheets."))
 def import_group() -> None:
-    """Bring data in: Open Referral directories and spreadsheets."""
+    pass
 
 
 def _write_rejects(path: Path, rows: list[Any]) -> None:
@@ -386,18 +401,17 @@ def _finish_import(summary: str, rejected: list[Any], rejects_file: str, dry_run
         sys.exit(1)
 
 
-@import_group.command("hsds")
+@import_group.command("hsds", help=_(
+    "Import Open Referral HSDS 3.0 / UK data from PATHS: JSON files (an object, a list, or "
+    "saved API pages) or folders (JSON files, or a tabular datapackage of CSVs). Re-importing "
+    "updates by id. Exits 1 if any record was rejected; the good ones are written."))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.option("--dry-run", is_flag=True, help=_("Check everything, write nothing."))
 @click.option("--rejects", "rejects_file", default="hsds-rejects.csv", show_default=True,
-              help="Where to write the reject report (CSV) when anything is rejected.")
+              help=_("Where to write the reject report (CSV) when anything is rejected."))
 @click.pass_context
 def import_hsds(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
                 rejects_file: str) -> None:
-    """Import Open Referral HSDS 3.0 / UK data from PATHS: JSON files (an object, a list,
-    or saved API pages) or folders (JSON files, or a tabular datapackage of CSVs).
-    Re-importing updates by id. Exits 1 if any record was rejected; the good ones are
-    written."""
     from assetmap.interop import hsds_import
 
     config: Config = ctx.obj
@@ -410,22 +424,22 @@ def import_hsds(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
                    dry_run)
 
 
-@import_group.command("csv")
+@import_group.command("csv", help=_(
+    "Import KIND rows from CSV_FILE (UTF-8; English or Welsh column names; templates in "
+    "seed/templates/). Rejected rows are listed by row, column and message; exits 1 if any "
+    "were rejected."))
 @click.argument("kind", type=click.Choice(["people", "ties", "groups", "places", "activities"]))
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--org", "organisation_id", default=None,
-              help="The organisation that records the people (people and ties).")
-@click.option("--dry-run", is_flag=True, help="Check every row, write nothing.")
+              help=_("The organisation that records the people (people and ties)."))
+@click.option("--dry-run", is_flag=True, help=_("Check every row, write nothing."))
 @click.option("--all-or-nothing", is_flag=True,
-              help="Write nothing if any row is rejected.")
+              help=_("Write nothing if any row is rejected."))
 @click.option("--rejects", "rejects_file", default=None,
-              help="Where to write the reject report (default: CSV_FILE with .rejects.csv).")
+              help=_("Where to write the reject report (default: CSV_FILE with .rejects.csv)."))
 @click.pass_context
 def import_csv(ctx: click.Context, kind: str, csv_file: Path, organisation_id: str | None,
                dry_run: bool, all_or_nothing: bool, rejects_file: str | None) -> None:
-    """Import KIND rows from CSV_FILE (UTF-8; English or Welsh column names; templates in
-    seed/templates/). Rejected rows are listed by row, column and message; exits 1 if any
-    were rejected."""
     from assetmap.interop import csv_import
 
     config: Config = ctx.obj
@@ -449,15 +463,16 @@ def import_csv(ctx: click.Context, kind: str, csv_file: Path, organisation_id: s
                    rejects_file or str(csv_file.with_suffix(".rejects.csv")), dry_run)
 
 
-@main.group()
+@main.group(help=_(
+    "The audit trail of access to person records and of sign-ins."))
 def audit() -> None:
-    """The audit trail of access to person records and of sign-ins."""
+    pass
 
 
-@audit.command("verify")
+@audit.command("verify", help=_(
+    "Check that no entry was changed, removed or reordered (exit 1 where one was)."))
 @click.pass_context
 def audit_verify(ctx: click.Context) -> None:
-    """Check that no entry was changed, removed or reordered (exit 1 where one was)."""
     log = AuditLog(ctx.obj.instance_path)
     count, broken = log.verify()
     if broken:
@@ -468,35 +483,34 @@ def audit_verify(ctx: click.Context) -> None:
                  path=log.path))
 
 
-@audit.command("show")
-@click.option("--person", "record_id", default=None, help="A record id (person or user).")
-@click.option("--actor", default=None, help="A user id, or the e-mail of a failed sign-in.")
+@audit.command("show", help=_(
+    "Entries matching the filters, newest first, as JSON lines."))
+@click.option("--person", "record_id", default=None, help=_("A record id (person or user)."))
+@click.option("--actor", default=None, help=_("A user id, or the e-mail of a failed sign-in."))
 @click.option("--action", type=click.Choice(ACTIONS), default=None)
-@click.option("--since", default=None, help="YYYY-MM-DD")
+@click.option("--since", default=None, help=_("YYYY-MM-DD"))
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.pass_context
 def audit_show(ctx: click.Context, record_id: str | None, actor: str | None,
                action: str | None, since: str | None, limit: int) -> None:
-    """Entries matching the filters, newest first, as JSON lines."""
     found = AuditLog(ctx.obj.instance_path).search(
         actor=actor, action=action, record_id=record_id, since=since)
     for entry in found[:limit]:
         click.echo(json.dumps(entry, sort_keys=True, ensure_ascii=False))
 
 
-@main.group()
+@main.group(help=_(
+    "Place lookups for the finder and for people's homes."))
 def geo() -> None:
-    """Place lookups for the finder and for people's homes."""
+    pass
 
 
-@geo.command("import-onspd")
+@geo.command("import-onspd", help=_(
+    "Load the ONS Postcode Directory CSV so full postcodes resolve to their own point. "
+    "Replaces any earlier table whole; without it, postcode districts and place names work."))
 @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
 @click.pass_context
 def geo_import_onspd(ctx: click.Context, csv_file: Any) -> None:
-    """Load the ONS Postcode Directory CSV so full postcodes resolve to their own point.
-
-    Replaces any earlier table whole; without it, postcode districts and place names work.
-    """
     count = gazetteer.import_onspd(ctx.obj.instance_path, csv_file)
     if count == 0:
         raise click.ClickException("csv_file: no live postcode with a location in the file")
@@ -504,9 +518,10 @@ def geo_import_onspd(ctx: click.Context, csv_file: Any) -> None:
                  path=gazetteer.onspd_path(ctx.obj.instance_path)))
 
 
-@main.group()
+@main.group(help=_(
+    "The embedded database server."))
 def db() -> None:
-    """The embedded database server."""
+    pass
 
 
 def _embedded(ctx: click.Context) -> EmbeddedServer:
@@ -520,27 +535,27 @@ def _embedded(ctx: click.Context) -> EmbeddedServer:
     return EmbeddedServer(directory, config.appendfsync)
 
 
-@db.command("start")
+@db.command("start", help=_(
+    "Start the embedded server (or find it running)."))
 @click.pass_context
 def db_start(ctx: click.Context) -> None:
-    """Start the embedded server (or find it running)."""
     pid = _embedded(ctx).ensure_running()
     click.echo(_("running, pid %(pid)s", pid=pid))
 
 
-@db.command("stop")
+@db.command("stop", help=_(
+    "Stop the embedded server cleanly."))
 @click.pass_context
 def db_stop(ctx: click.Context) -> None:
-    """Stop the embedded server cleanly."""
     stopped = _embedded(ctx).stop()
     click.echo(_("stopped") if stopped else _("not running"))
 
 
-@db.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@db.command("status", help=_(
+    "Socket, pid, memory and node/relationship counts."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @click.pass_context
 def db_status(ctx: click.Context, as_json: bool) -> None:
-    """Socket, pid, memory and node/relationship counts."""
     server = _embedded(ctx)
     status = server.status()
     if status["running"]:
@@ -555,13 +570,13 @@ def db_status(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{key:<14} {value}")
 
 
-@main.command()
+@main.command(help=_(
+    "Serve the web app with waitress (a production WSGI server)."))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
-    """Serve the web app with waitress (a production WSGI server)."""
     _serve(ctx.obj, host, port, threads)
 
 
@@ -579,12 +594,12 @@ def _serve(config: Config, host: str, port: int, threads: int) -> None:
 # analysis
 
 
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@main.command(help=_(
+    "Analyse the whole community and store the results (LSNS-6, fragile circles, carers, "
+    "hotspots); records an AnalysisRun."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the summary as JSON."))
 @click.pass_context
 def analyse(ctx: click.Context, as_json: bool) -> None:
-    """Analyse the whole community and store the results (LSNS-6, fragile circles, carers,
-    hotspots); records an AnalysisRun."""
     with _store(ctx) as store, _progress_bar("analysing", quiet=as_json) as report:
         summary = analysis.run_analysis(store, report)
     if as_json:
@@ -616,19 +631,20 @@ class DefaultCommandGroup(AssetmapGroup):
         return super().resolve_command(ctx, args)
 
 
-@main.group(cls=DefaultCommandGroup)
+@main.group(cls=DefaultCommandGroup, help=_(
+    "One person: `assetmap person PERSON_ID` shows their circles, LSNS-6 and risks."))
 def person() -> None:
-    """One person: `assetmap person PERSON_ID` shows their circles, LSNS-6 and risks."""
+    pass
 
 
-@person.command("show")
+@person.command("show", help=_(
+    "Recompute and show a person's circles by level, LSNS-6 and sub-scores, risk, reasons, "
+    "fragile circle and key person (and, for a carer, breakdown risk)."))
 @click.argument("person_id")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--no-save", is_flag=True, help="Do not store the recomputed result.")
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@click.option("--no-save", is_flag=True, help=_("Do not store the recomputed result."))
 @click.pass_context
 def person_show(ctx: click.Context, person_id: str, as_json: bool, no_save: bool) -> None:
-    """Recompute and show a person's circles by level, LSNS-6 and sub-scores, risk, reasons,
-    fragile circle and key person (and, for a carer, breakdown risk)."""
     with _store(ctx) as store:
         report = analysis.assess_person(store, person_id, write=not no_save)
     _audit(ctx, "view", person_id, "assetmap person show")
@@ -654,14 +670,14 @@ def person_show(ctx: click.Context, person_id: str, as_json: bool, no_save: bool
             click.echo(f"  - {_reason(reason)}")
 
 
-@person.command("export")
+@person.command("export", help=_(
+    "Subject access: everything held about the person, with their access history, as JSON "
+    "(and a readable HTML document). The export itself is audited."))
 @click.argument("person_id")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, writable=True),
-              default=None, help="Also write a readable HTML document here.")
+              default=None, help=_("Also write a readable HTML document here."))
 @click.pass_context
 def person_export(ctx: click.Context, person_id: str, html_file: str | None) -> None:
-    """Subject access: everything held about the person, with their access history, as
-    JSON (and a readable HTML document). The export itself is audited."""
     log = AuditLog(ctx.obj.instance_path)
     with _store(ctx) as store:
         held = subject_access.export(store, person_id, log)
@@ -673,15 +689,15 @@ def person_export(ctx: click.Context, person_id: str, html_file: str | None) -> 
     click.echo(json.dumps(held, indent=2, sort_keys=True, ensure_ascii=False))
 
 
-@person.command("erase")
+@person.command("erase", help=_(
+    "Erasure: delete the person, every tie to them and every record about them; keep only an "
+    "audit entry that an erasure happened. Others' assessments are recomputed."))
 @click.argument("person_id")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help=_("Do not ask for confirmation."))
 @click.option("--no-recompute", is_flag=True,
-              help="Do not rerun the community analysis afterwards.")
+              help=_("Do not rerun the community analysis afterwards."))
 @click.pass_context
 def person_erase(ctx: click.Context, person_id: str, yes: bool, no_recompute: bool) -> None:
-    """Erasure: delete the person, every tie to them and every record about them; keep only
-    an audit entry that an erasure happened. Others' assessments are recomputed."""
     if not yes:
         click.confirm(_("Erase %(id)s and everything about them? This cannot be undone",
                         id=person_id),
@@ -693,13 +709,13 @@ def person_erase(ctx: click.Context, person_id: str, yes: bool, no_recompute: bo
                  "%(reassessed)s people reassessed", id=person_id, **summary))
 
 
-@person.command("review")
-@click.option("--org", "organisation_id", required=True, help="Organisation id.")
+@person.command("review", help=_(
+    "Retention: the organisation's records not changed for a long time, oldest first."))
+@click.option("--org", "organisation_id", required=True, help=_("Organisation id."))
 @click.option("--days", type=click.IntRange(1, 36500), default=None,
-              help="Untouched for this many days (default ASSETMAP_RETENTION_DAYS).")
+              help=_("Untouched for this many days (default ASSETMAP_RETENTION_DAYS)."))
 @click.pass_context
 def person_review(ctx: click.Context, organisation_id: str, days: int | None) -> None:
-    """Retention: the organisation's records not changed for a long time, oldest first."""
     days = days or ctx.obj.retention_days
     with _store(ctx) as store:
         due = subject_access.due_for_review(store, organisation_id, days)
@@ -708,18 +724,18 @@ def person_review(ctx: click.Context, organisation_id: str, days: int | None) ->
     click.echo(_("%(count)s records not changed for %(days)s days", count=len(due), days=days))
 
 
-@person.command("package")
+@person.command("package", help=_(
+    "Package a person's record to follow them to another organisation: their circle (people "
+    "who did not consent become anonymous placeholders), \"what matters\" and LSNS-6 records, "
+    "signed with this instance's key. Needs their active move_record consent."))
 @click.argument("person_id")
 @click.option("--org", "organisation_id", required=True,
-              help="The organisation that recorded the person (and holds their consent).")
+              help=_("The organisation that recorded the person (and holds their consent)."))
 @click.option("--output", "-o", "package_file", required=True,
-              type=click.Path(dir_okay=False, writable=True), help="Write the package here.")
+              type=click.Path(dir_okay=False, writable=True), help=_("Write the package here."))
 @click.pass_context
 def person_package_command(ctx: click.Context, person_id: str, organisation_id: str,
                            package_file: str) -> None:
-    """Package a person's record to follow them to another organisation: their circle
-    (people who did not consent become anonymous placeholders), "what matters" and LSNS-6
-    records, signed with this instance's key. Needs their active move_record consent."""
     with _store(ctx) as store:
         package = person_package.build(store, person_id, organisation_id)
     key = person_package.signing_key(ctx.obj)
@@ -735,19 +751,19 @@ def person_package_command(ctx: click.Context, person_id: str, organisation_id: 
         person_package.public_key_text(key))))
 
 
-@person.command("receive")
+@person.command("receive", help=_(
+    "Take on a person from a package: check its schema and signature, then write the person, "
+    "their circle and records, recorded by --org, all at once or not at all."))
 @click.argument("package_file", type=click.Path(dir_okay=False))
 @click.option("--org", "organisation_id", required=True,
-              help="The organisation taking the person on.")
+              help=_("The organisation taking the person on."))
 @click.option("--sender-key", required=True,
-              help="The sending instance's public key or its fingerprint, as they told you "
-                   "(`assetmap person key` on their side).")
-@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+              help=_("The sending instance's public key or its fingerprint, as they told you "
+                   "(`assetmap person key` on their side)."))
+@click.option("--dry-run", is_flag=True, help=_("Check everything, write nothing."))
 @click.pass_context
 def person_receive(ctx: click.Context, package_file: str, organisation_id: str,
                    sender_key: str, dry_run: bool) -> None:
-    """Take on a person from a package: check its schema and signature, then write the
-    person, their circle and records, recorded by --org, all at once or not at all."""
     verified = person_package.verify(person_package.read(Path(package_file)), sender_key)
     with _store(ctx) as store:
         received = person_package.receive(store, verified, organisation_id, dry_run=dry_run)
@@ -766,11 +782,11 @@ def person_receive(ctx: click.Context, package_file: str, organisation_id: str,
     click.echo(translate(said, _language(), fingerprint=verified.fingerprint, **received))
 
 
-@person.command("key")
+@person.command("key", help=_(
+    "This instance's public key for person packages, and its fingerprint: tell a receiving "
+    "organisation these (by a channel other than the package)."))
 @click.pass_context
 def person_key(ctx: click.Context) -> None:
-    """This instance's public key for person packages, and its fingerprint: tell a
-    receiving organisation these (by a channel other than the package)."""
     public = person_package.public_key_text(person_package.signing_key(ctx.obj))
     click.echo(_("public key:  %(key)s", key=public))
     click.echo(_("fingerprint: %(fingerprint)s", fingerprint=person_package.fingerprint(public)))
@@ -789,18 +805,18 @@ def _private_write(path: str, text: str) -> None:
         handle.write(text)
 
 
-@person.command("lsns6")
+@person.command("lsns6", help=_(
+    "Record an LSNS-6 questionnaire; it takes precedence over the estimate from ties."))
 @click.argument("person_id")
 @click.option("--answers", required=True, metavar="F1,F2,F3,R1,R2,R3",
-              help="Six scored answers 0-5: family then friends - seen monthly, "
-                   "private matters, call on for help.")
-@click.option("--date", "answered_on", required=True, help="When it was answered (YYYY-MM-DD).")
-@click.option("--by", "recorded_by", required=True, help="Id of the staff member recording it.")
+              help=_("Six scored answers 0-5: family then friends - seen monthly, "
+                   "private matters, call on for help."))
+@click.option("--date", "answered_on", required=True, help=_("When it was answered (YYYY-MM-DD)."))
+@click.option("--by", "recorded_by", required=True, help=_("Id of the staff member recording it."))
 @click.pass_context
 def person_lsns6(
     ctx: click.Context, person_id: str, answers: str, answered_on: str, recorded_by: str
 ) -> None:
-    """Record an LSNS-6 questionnaire; it takes precedence over the estimate from ties."""
     from assetmap.analysis.lsns6 import ITEMS
     from assetmap.graph.analysis import record_questionnaire
 
@@ -818,17 +834,17 @@ def person_lsns6(
                  name=report["name"]))
 
 
-@main.command()
+@main.command(help=_(
+    "Who or what could join a person's circle, best first, with reasons."))
 @click.argument("person_id")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--max-cost", "max_cost_pence", type=click.IntRange(0, 100_000), default=None,
-              help="Leave out activities dearer than this many pence.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+              help=_("Leave out activities dearer than this many pence."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @click.pass_context
 def suggest(
     ctx: click.Context, person_id: str, limit: int, max_cost_pence: int | None, as_json: bool
 ) -> None:
-    """Who or what could join a person's circle, best first, with reasons."""
     with _store(ctx) as store:
         found = analysis.suggest(store, person_id, limit, max_cost_pence)
     _audit(ctx, "view", person_id, "assetmap suggest")
@@ -841,15 +857,13 @@ def suggest(
         click.echo(f"      {'; '.join(_reason(r) for r in item['reasons'])}")
 
 
-@main.command()
+@main.command(help=_(
+    "Isolation hotspots and asset deserts per area, from the last analysis run. Counts below "
+    "5, and figures that would let one be worked out, are withheld."))
 @click.option("--level", type=click.Choice(AREA_LEVELS), default="ward", show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @click.pass_context
 def hotspots(ctx: click.Context, level: str, as_json: bool) -> None:
-    """Isolation hotspots and asset deserts per area, from the last analysis run.
-
-    Counts below 5, and figures that would let one be worked out, are withheld.
-    """
     with _store(ctx) as store:
         rows = analysis.hotspots(store, level)
     if not rows:
@@ -878,14 +892,14 @@ def _cell(value: Any) -> str:
 # ---------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(help=_(
+    "Init, seed a community, create one user per role (new passwords printed), serve."))
 @click.option("--people", type=click.IntRange(1, 200_000), default=2000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
-@click.option("--no-serve", is_flag=True, help="Set up and print the logins, then exit.")
+@click.option("--no-serve", is_flag=True, help=_("Set up and print the logins, then exit."))
 @click.pass_context
 def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) -> None:
-    """Init, seed a community, create one user per role (new passwords printed), serve."""
     config: Config = ctx.obj
     with _store(ctx) as store:
         if store.is_empty():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 from pathlib import Path
 
@@ -288,3 +289,15 @@ def test_import_rejects_are_reported_in_welsh(cli_env, falkor_store: GraphStore,
     assert result.exit_code == 1
     assert "hefyd yw'r dynodydd ar res 2" in rejects.read_text(encoding="utf-8")
     assert "problem, wedi'u rhestru yn" in result.output
+
+
+def test_the_command_help_in_welsh(cli_env) -> None:  # noqa: ANN001
+    """Help is read when the command starts, so it is asked of a new process."""
+    import subprocess
+    import sys
+    shown = subprocess.run([sys.executable, "-m", "assetmap.cli", "backup", "--help"],
+                           env={**os.environ, **cli_env, "ASSETMAP_LANGUAGE": "cy"},
+                           capture_output=True, text=True, check=True).stdout
+    for welsh in ("Defnydd:", "Ysgrifennu copi wrth gefn rhesymegol", "Opsiynau:",
+                  "Amgryptio gyda'r cyfrinymadrodd", "Dangos y neges hon a gadael."):
+        assert welsh in shown, shown
