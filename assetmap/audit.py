@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assetmap.i18n import N_, Problem
 from assetmap.model import now_iso
 
 GENESIS = "0" * 64
@@ -127,13 +128,15 @@ class AuditLog:
                     entry = json.loads(line)
                     stated = entry.pop("hash")
                 except (ValueError, KeyError, AttributeError):
-                    return count, Broken(number, "not an audit entry")
+                    return count, Broken(number, Problem(N_("is not an audit entry")))
                 if entry.get("prev") != previous:
-                    return count, Broken(number, "does not follow the entry before it")
+                    return count, Broken(number, Problem(N_("does not follow the entry before it")))
                 if entry.get("seq") != number:
-                    return count, Broken(number, f"is numbered {entry.get('seq')}, not {number}")
+                    return count, Broken(number, Problem(N_("is numbered %(found)s, not %(line)s"),
+                                                        found=entry.get("seq"), line=number))
                 if _digest(previous, entry) != stated:
-                    return count, Broken(number, "has been changed since it was written")
+                    return count, Broken(number, Problem(
+                        N_("has been changed since it was written")))
                 previous, count = stated, count + 1
         return count, None
 

@@ -478,7 +478,7 @@ def audit_verify(ctx: click.Context) -> None:
     if broken:
         raise click.ClickException(_(
             "audit: line %(line)s %(problem)s (%(count)s entries before it are intact)",
-            line=broken.line, problem=broken.problem, count=count))
+            line=broken.line, problem=say(broken.problem, _language()), count=count))
     click.echo(_("%(count)s entries, chain intact (%(path)s)", count=f"{count:,}",
                  path=log.path))
 

@@ -102,6 +102,8 @@ def _problem_text(error: dict[str, Any]) -> str:
     if kind in PYDANTIC_PROBLEMS:
         limits = {key: f"{value:g}" if isinstance(value, float) else value
                   for key, value in error.get("ctx", {}).items()}
+        if "expected" in limits:  # pydantic's "'a', 'b' or 'c'": the "or" is English
+            limits["expected"] = str(limits["expected"]).replace(" or ", ", ")
         return Problem(PYDANTIC_PROBLEMS[kind], **limits)
     return error["msg"].removeprefix("Value error, ")
 

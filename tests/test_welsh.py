@@ -301,3 +301,20 @@ def test_the_command_help_in_welsh(cli_env) -> None:  # noqa: ANN001
     for welsh in ("Defnydd:", "Ysgrifennu copi wrth gefn rhesymegol", "Opsiynau:",
                   "Amgryptio gyda'r cyfrinymadrodd", "Dangos y neges hon a gadael."):
         assert welsh in shown, shown
+
+
+def test_a_broken_audit_trail_is_told_in_welsh(client, sign_in, config) -> None:  # noqa: ANN001
+    from assetmap.audit import AuditLog
+    sign_in("admin", "org-carers")
+    log = AuditLog(config.instance_path)
+    original = log.path.read_text(encoding="utf-8")
+    lines = original.splitlines()
+    lines[0] = lines[0].replace('"action": "', '"action": "x', 1).replace(
+        '"action":"', '"action":"x', 1)
+    log.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        client.set_cookie("assetmap_lang", "cy")
+        page = client.get("/admin/audit").get_data(as_text=True)
+        assert "Mae'r trywydd wedi torri ar linell 1: mae wedi'i newid" in html.unescape(page)
+    finally:
+        log.path.write_text(original, encoding="utf-8")

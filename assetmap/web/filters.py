@@ -14,6 +14,7 @@ from flask_babel import gettext
 
 from assetmap import names
 from assetmap.analysis.reasons import in_language
+from assetmap.i18n import say
 from assetmap.web.i18n import language
 
 
@@ -81,6 +82,12 @@ def reason(item: Mapping[str, Any]) -> str:
     return in_language(item, language())
 
 
+def say_problem(message: str) -> str:
+    """A message that may carry a catalogue template (``i18n.Problem``), in the page's
+    language."""
+    return say(message, language())
+
+
 def field_label(name: str) -> str:
     """A form field's name as the error summary shows it."""
     label = names.FIELD_LABELS.get(name)
@@ -91,7 +98,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, number=number, distance=distance, day=day, weekday=weekday,
         day_part=day_part_name, frequency=frequency, language_name=language_name,
-        local=local, reason=reason, field_label=field_label, zip=zip)
+        local=local, reason=reason, field_label=field_label, say=say_problem, zip=zip)
 
     @app.context_processor
     def vocabulary() -> dict[str, Any]:
