@@ -318,3 +318,14 @@ def test_a_broken_audit_trail_is_told_in_welsh(client, sign_in, config) -> None:
         assert "Mae'r trywydd wedi torri ar linell 1: mae wedi'i newid" in html.unescape(page)
     finally:
         log.path.write_text(original, encoding="utf-8")
+
+
+def test_api_refusals_in_the_language_asked_for(client) -> None:  # noqa: ANN001
+    for language, expected in (("cy", "mae angen tocyn cludwr dilys"),
+                               ("en", "a valid bearer token is needed")):
+        answer = client.get("/api/v1/people", headers={"Accept-Language": language})
+        assert answer.status_code == 401
+        assert expected in answer.get_json()["errors"][0]["message"]
+    missing = client.get("/api/v1/assets/no-such-place?lang=cy")
+    assert missing.status_code == 404
+    assert "does dim lle na gweithgaredd" in missing.get_json()["errors"][0]["message"]

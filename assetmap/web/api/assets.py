@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
 
@@ -41,4 +42,5 @@ def get_asset(path: AssetPath) -> Any:
     try:
         return finder.asset(get_store(), path.asset_id)
     except NotFound:
-        return error_response(404, f"no place or activity with id {path.asset_id!r}", "asset_id")
+        return error_response(404, gettext("no place or activity with id %(id)s",
+                                           id=repr(path.asset_id)), "asset_id")

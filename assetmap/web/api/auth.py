@@ -7,6 +7,7 @@ person asks :func:`person_for` first, which applies the same rule as the pages.
 from __future__ import annotations
 
 from flask import abort, g, request
+from flask_babel import gettext
 
 from assetmap import accounts
 from assetmap.graph import people as people_graph
@@ -24,9 +25,9 @@ def api_user(*roles: str) -> people.Viewer:
     scheme, _, token = header.partition(" ")
     user = accounts.user_for_token(get_store(), token.strip()) if scheme == "Bearer" else None
     if user is None:
-        abort(401, "a valid bearer token is needed: Authorization: Bearer <token>")
+        abort(401, gettext("a valid bearer token is needed: Authorization: Bearer <token>"))
     if user["role"] not in roles:
-        abort(403, f"the {user['role']} role cannot use this")
+        abort(403, gettext("the %(role)s role cannot use this", role=user["role"]))
     g.api_user = user
     return people.Viewer(user["id"], user["role"], user.get("organisation_id"))
 
@@ -43,8 +44,8 @@ def person_for(viewer: people.Viewer, person_id: str) -> dict:
     try:
         allowed = people.can_see(store, viewer, person_id)
     except NotFound:
-        abort(404, f"no person with id {person_id!r}")
+        abort(404, gettext("no person with id %(id)s", id=repr(person_id)))
     if not allowed:
-        abort(403, "this person's record is not shared with your organisation")
+        abort(403, gettext("this person's record is not shared with your organisation"))
     log_access(person_id)
     return people_graph.repo.get(store, person_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from flask import url_for
+from flask_babel import gettext
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -83,7 +84,8 @@ def _skip(query: HsdsQuery) -> int:
 
 
 def _not_found(kind: str, wanted: str) -> Any:
-    return error_response(404, f"no {kind} with id {wanted!r}", "id")
+    return error_response(404, gettext("no %(kind)s with id %(id)s", kind=kind,
+                                       id=repr(wanted)), "id")
 
 
 @api.get("/", responses={200: HsdsRoot})

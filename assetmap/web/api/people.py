@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import abort, current_app, g, request, url_for
+from flask_babel import gettext
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -125,7 +126,8 @@ def delete_person(path: PersonPath) -> Any:
     assessments and the area figures are recomputed. Only the recording organisation."""
     viewer = _viewer()
     if not people.is_recorder(get_store(), viewer, path.person_id):
-        abort(403, "only the organisation that recorded this person can erase the record")
+        abort(403, gettext(
+            "only the organisation that recorded this person can erase the record"))
     subject_access.erase(get_store(), path.person_id, recompute=False)
     auditing.log("erase", path.person_id)
     store = get_store()
