@@ -205,25 +205,23 @@ def _check_availability(value: str) -> str:
     return value
 
 
-def _check_raw_json(value: str) -> str:
+def _parsed_json(value: str) -> Any:
     import json
 
     try:
-        raw = json.loads(value)
+        return json.loads(value)
     except ValueError as exc:
         raise _invalid(N_("is not valid JSON")) from exc
-    if not isinstance(raw, dict):
+
+
+def _check_raw_json(value: str) -> str:
+    if not isinstance(_parsed_json(value), dict):
         raise _invalid(N_("must be a JSON object"))
     return value
 
 
 def _check_geojson(value: str) -> str:
-    import json
-
-    try:
-        shape = json.loads(value)
-    except ValueError as exc:
-        raise _invalid(N_("is not valid JSON")) from exc
+    shape = _parsed_json(value)
     if not isinstance(shape, dict) or shape.get("type") not in ("Polygon", "MultiPolygon"):
         raise _invalid(N_("must be a GeoJSON Polygon or MultiPolygon geometry"))
     return value
