@@ -7,10 +7,11 @@ import secrets
 from datetime import UTC, datetime
 
 import pyotp
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
+from assetmap.config import PasswordHashing
 from assetmap.graph import users
 from assetmap.graph.nodes import NodeRepository, NotFound
 from assetmap.graph.store import GraphStore
@@ -20,7 +21,7 @@ from assetmap.model import ApiToken, InvalidRecord, now_iso
 tokens = NodeRepository(ApiToken)
 TOKEN_PREFIX = "am_"  # noqa: S105 - a marker, not a secret
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # replaced by use_password_hashing() when the app or CLI starts
 #: the demo's logins: (name, role, organisation) - a carers' organisation is a connector too
 DEMO_LOGINS = (
     ("admin", "admin", "org-council"),
@@ -69,6 +70,14 @@ def change_password(store: GraphStore, user_id: str, current: str, new: str) -> 
         "session_version": user.get("session_version", 0) + 1})
 
 
+def use_password_hashing(cost: PasswordHashing) -> None:
+    """Hash new passwords at ``cost`` (argon2id) from now on, in this process; a hash made
+    at another cost still verifies, and is made again at this one at the next sign-in."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=cost.time_cost, memory_cost=cost.memory_kib,
+                             parallelism=cost.parallelism, type=Type.ID)
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
@@ -102,7 +111,11 @@ def authenticate(store: GraphStore, email: str, password: str) -> dict | None:
     if user is None or not user.get("active", True):
         _hasher.hash(password)  # same work either way: no timing hint that the e-mail exists
         return None
-    return user if check_password(user["password_hash"], password) else None
+    if not check_password(user["password_hash"], password):
+        return None
+    if _hasher.check_needs_rehash(user["password_hash"]):  # the cost setting has changed
+        users.repo.update(store, user["id"], {"password_hash": hash_password(password)})
+    return user
 
 
 def demo_users(store: GraphStore) -> list[tuple[str, str, str, str]]:

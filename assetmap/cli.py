@@ -27,7 +27,7 @@ from assetmap.graph.embedded import EmbeddedServer, EmbeddedServerError
 from assetmap.graph.errors import StoreError
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore, embedded_directory
-from assetmap.i18n import N_, TRANSLATIONS, say, translate
+from assetmap.i18n import N_, TRANSLATIONS, Problem, say, translate, translate_plural
 from assetmap.interop import backup, exports, person_package
 from assetmap.model import AREA_LEVELS, InvalidRecord, now_iso
 from assetmap.names import CIRCLE_NAMES, RISK_NAMES, ROLE_NAMES, SUGGESTION_KINDS
@@ -111,6 +111,7 @@ class AssetmapGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context) -> None:
     ctx.obj = Config.from_env()
+    accounts.use_password_hashing(ctx.obj.password_hashing)
 
 
 @contextmanager
@@ -170,7 +171,8 @@ def _progress_bar(verb: str, quiet: bool = False) -> Iterator[Callable[[str, int
 
     with Progress(
         "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), transient=not sys.stderr.isatty(), disable=quiet,
+        # only on a terminal: redirected, rich would still leave a blank line before errors
+        TimeElapsedColumn(), disable=quiet or not sys.stderr.isatty(),
         console=Console(stderr=True),
     ) as progress:
         task = progress.add_task(verb, total=None)
@@ -282,7 +284,14 @@ def tokens_revoke(ctx: click.Context, token_id: str) -> None:
 def _passphrase(passphrase_file: str | None) -> str | None:
     """A backup passphrase from a file (first line) or ``ASSETMAP_BACKUP_PASSPHRASE``."""
     if passphrase_file:
-        return Path(passphrase_file).read_text(encoding="utf-8").splitlines()[0].strip() or None
+        try:
+            lines = Path(passphrase_file).read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError:
+            raise InvalidRecord([("passphrase_file", Problem(N_("is not UTF-8 text")))]) from None
+        if not lines or not lines[0].strip():  # never fall back to no encryption
+            raise InvalidRecord([("passphrase_file", Problem(N_(
+                "has no passphrase on its first line")))])
+        return lines[0].strip()
     return os.environ.get("ASSETMAP_BACKUP_PASSPHRASE") or None
 
 
@@ -388,6 +397,13 @@ def _write_rejects(path: Path, rows: list[Any]) -> None:
                           for key, value in asdict(row).items()} for row in rows)
 
 
+def _rejects_beside(path: Path) -> Path:
+    """The default reject report: beside the input, never inside a folder being imported
+    (where the next import would read it) nor wherever the command was run."""
+    path = path.absolute()
+    return path.parent / f"{path.stem if path.is_file() else path.name}.rejects.csv"
+
+
 def _finish_import(summary: str, rejected: list[Any], rejects_file: str, dry_run: bool) -> None:
     click.echo(_("dry run, nothing written: %(summary)s", summary=summary) if dry_run
                else summary)
@@ -407,11 +423,12 @@ def _finish_import(summary: str, rejected: list[Any], rejects_file: str, dry_run
     "updates by id. Exits 1 if any record was rejected; the good ones are written."))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--dry-run", is_flag=True, help=_("Check everything, write nothing."))
-@click.option("--rejects", "rejects_file", default="hsds-rejects.csv", show_default=True,
-              help=_("Where to write the reject report (CSV) when anything is rejected."))
+@click.option("--rejects", "rejects_file", default=None,
+              help=_("Where to write the reject report (CSV) when anything is rejected "
+                     "(default: beside the first path, named after it, .rejects.csv)."))
 @click.pass_context
 def import_hsds(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
-                rejects_file: str) -> None:
+                rejects_file: str | None) -> None:
     from assetmap.interop import hsds_import
 
     config: Config = ctx.obj
@@ -420,8 +437,7 @@ def import_hsds(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
         report = hsds_import.import_paths(store, list(paths), config.instance_path, dry_run)
     elapsed = time.perf_counter() - started
     _finish_import(f"{report.summary(_language())} ({elapsed:.1f} s)", report.rejected,
-                   rejects_file,
-                   dry_run)
+                   rejects_file or str(_rejects_beside(paths[0])), dry_run)
 
 
 @import_group.command("csv", help=_(
@@ -460,7 +476,7 @@ def import_csv(ctx: click.Context, kind: str, csv_file: Path, organisation_id: s
     if all_or_nothing and result.rejected:
         summary += " " + _("(none written: --all-or-nothing)")
     _finish_import(summary, result.rejected,
-                   rejects_file or str(csv_file.with_suffix(".rejects.csv")), dry_run)
+                   rejects_file or str(_rejects_beside(csv_file)), dry_run)
 
 
 @main.group(help=_(
@@ -705,8 +721,9 @@ def person_erase(ctx: click.Context, person_id: str, yes: bool, no_recompute: bo
     with _store(ctx) as store:
         summary = subject_access.erase(store, person_id, recompute=not no_recompute)
     _audit(ctx, "erase", person_id, "assetmap person erase")
-    click.echo(_("erased %(id)s: %(records)s records and %(relationships)s relationships; "
-                 "%(reassessed)s people reassessed", id=person_id, **summary))
+    click.echo(_("erased %(id)s, with %(removed)s; people reassessed: %(reassessed)s",
+                 id=person_id, removed=subject_access.erasure_words(summary, _language()),
+                 reassessed=summary["reassessed"]))
 
 
 @person.command("review", help=_(
@@ -721,7 +738,9 @@ def person_review(ctx: click.Context, organisation_id: str, days: int | None) ->
         due = subject_access.due_for_review(store, organisation_id, days)
     for row in due:
         click.echo(_("%(id)s  last changed %(when)s", id=row["id"], when=row["updated_at"]))
-    click.echo(_("%(count)s records not changed for %(days)s days", count=len(due), days=days))
+    click.echo(translate_plural("%(num)s record not changed for %(days)s days",
+                                "%(num)s records not changed for %(days)s days",
+                                len(due), _language(), days=days))
 
 
 @person.command("package", help=_(

@@ -28,6 +28,48 @@ def _number(env: dict[str, str] | os._Environ, name: str, default: float) -> flo
     return value
 
 
+#: OWASP's argon2id settings (Password Storage Cheat Sheet), equal in strength:
+#: (memory in KiB, passes), one lane; anything at least one of these is strong enough
+OWASP_ARGON2ID = ((47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5))
+
+
+@dataclass(frozen=True)
+class PasswordHashing:
+    """argon2id's cost: memory in KiB, passes and lanes. The default is OWASP's minimum
+    (m=19456, t=2, p=1: 19 MiB, about 80 ms to hash on a 2-core machine)."""
+
+    memory_kib: int = 19456
+    time_cost: int = 2
+    parallelism: int = 1
+
+    @classmethod
+    def parse(cls, text: str) -> PasswordHashing:
+        """``m=65536,t=3,p=4`` (the PHC string's own spelling) into a setting.
+
+        >>> PasswordHashing.parse("m=65536,t=3,p=4")
+        PasswordHashing(memory_kib=65536, time_cost=3, parallelism=4)
+        """
+        names = {"m": "memory_kib", "t": "time_cost", "p": "parallelism"}
+        try:
+            given = dict(part.strip().split("=", 1) for part in text.split(",") if part.strip())
+            values = {names[key.strip()]: int(value) for key, value in given.items()}
+        except (KeyError, ValueError):
+            raise ConfigError(
+                f"ASSETMAP_ARGON2: write it as m=KiB,t=passes,p=lanes, not {text!r}") from None
+        hashing = cls(**values)
+        if min(hashing.time_cost, hashing.parallelism) < 1 or (
+                hashing.memory_kib < 8 * hashing.parallelism):
+            raise ConfigError("ASSETMAP_ARGON2: t and p must be at least 1, m at least 8 * p")
+        return hashing
+
+    def meets_owasp_minimum(self) -> bool:
+        return any(self.memory_kib >= memory and self.time_cost >= passes
+                   for memory, passes in OWASP_ARGON2ID)
+
+    def __str__(self) -> str:
+        return f"m={self.memory_kib},t={self.time_cost},p={self.parallelism}"
+
+
 @dataclass(frozen=True)
 class Config:
     instance_path: Path = Path("instance")
@@ -51,6 +93,8 @@ class Config:
     ratelimit_storage: str = ""
     #: sign-in attempts allowed from one address a minute
     signin_per_minute: int = 30
+    #: argon2id's cost for staff passwords (never below OWASP's minimum outside tests)
+    password_hashing: PasswordHashing = field(default_factory=PasswordHashing)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -71,6 +115,8 @@ class Config:
             session_hours=_number(env, "ASSETMAP_SESSION_HOURS", 12.0),
             ratelimit_storage=env.get("ASSETMAP_RATELIMIT_STORAGE", ""),
             signin_per_minute=max(1, int(_number(env, "ASSETMAP_SIGNIN_PER_MINUTE", 30))),
+            password_hashing=PasswordHashing.parse(env.get("ASSETMAP_ARGON2", "")
+                                                   or str(PasswordHashing())),
         )
         config.check()
         return config
@@ -86,6 +132,11 @@ class Config:
                 f"ASSETMAP_APPENDFSYNC: must be one of {', '.join(APPENDFSYNC_CHOICES)}, "
                 f"not {self.appendfsync!r}"
             )
+        if not (self.testing or self.password_hashing.meets_owasp_minimum()):
+            raise ConfigError(
+                f"ASSETMAP_ARGON2: {self.password_hashing} is weaker than OWASP's minimum "
+                "for argon2id (m=19456,t=2,p=1, or m=47104,t=1 / m=12288,t=3 / m=9216,t=4 / "
+                "m=7168,t=5)")
         if not self.graph_name.replace("_", "").replace("-", "").isalnum():
             raise ConfigError(
                 "ASSETMAP_GRAPH_NAME: use only letters, digits, '-' and '_'"

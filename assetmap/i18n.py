@@ -49,6 +49,17 @@ def translate(message: str, language: str, **params: object) -> str:
     return text % params if params else text
 
 
+def translate_plural(singular: str, plural: str, num: int, language: str,
+                     **params: object) -> str:
+    """The form of a message for ``num`` in ``language`` (Welsh has five), with
+    ``%(num)s`` and the other fields filled.
+
+    >>> translate_plural("%(num)s tie", "%(num)s ties", 1, "en")
+    '1 tie'
+    """
+    return catalogue(language).ngettext(singular, plural, num) % {"num": num, **params}
+
+
 class Problem(str):
     """A message in English that keeps its catalogue template and values, so a page or an
     API answer can give it in Welsh. It is a ``str``: everything else reads it as text.

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -20,36 +19,40 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assetmap.config import Config
+from assetmap import accounts
+from assetmap.config import Config, PasswordHashing
 from assetmap.graph import store as graph_store
 from assetmap.graph.embedded import EmbeddedServer
 from assetmap.graph.store import GraphStore
+from tests import neo4j_lint
 
 NEO4J_URL = os.environ.get("ASSETMAP_TEST_NEO4J_URL")
 BACKENDS = ["falkordb"] + (["neo4j"] if NEO4J_URL else [])
 
-#: every query template the project's code sent to a store during the session (Neo4j lint)
-RECORDED_STATEMENTS: set[str] = set()
-_PROJECT_CODE = tuple(str(Path(__file__).parent.parent / part) for part in ("assetmap", "seed"))
-_STORE_MODULE = graph_store.__file__
-
-
-def _record_project_statement(template: str) -> None:
-    """Keep statements written in assetmap/ or seed/, not the tests' own probes."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename == _STORE_MODULE:
-        frame = frame.f_back
-    if frame is not None and frame.f_code.co_filename.startswith(_PROJECT_CODE):
-        RECORDED_STATEMENTS.add(template)
+#: argon2id at its cheapest: a test signs in hundreds of times (production's cost is
+#: OWASP's minimum or more, checked by Config; tests/test_security.py measures nothing)
+TEST_HASHING = PasswordHashing(memory_kib=8, time_cost=1, parallelism=1)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    graph_store.statement_listeners.append(_record_project_statement)
+    graph_store.statement_listeners.append(neo4j_lint.record_project_statement)
+    accounts.use_password_hashing(TEST_HASHING)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the Neo4j lint last, so it checks what the whole session sent."""
-    items.sort(key=lambda item: "test_neo4j_lint" in item.nodeid)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if hasattr(session.config, "workerinput"):  # a pytest-xdist worker
+        neo4j_lint.worker_done(session.config, session.items)
+    else:
+        neo4j_lint.session_done(session)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # noqa: ANN001 - pytest-xdist's controller
+    neo4j_lint.node_down(getattr(node, "workeroutput", {}))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    neo4j_lint.summary(terminalreporter)
 
 
 def short_tempdir(prefix: str) -> Path:
@@ -78,6 +81,7 @@ def config(instance_dir: Path) -> Config:
         graph_name=f"test_{uuid.uuid4().hex[:12]}",
         secret_key="test-secret-key",
         testing=True,
+        password_hashing=TEST_HASHING,
     )
 
 
@@ -117,12 +121,29 @@ def falkor_store(config: Config) -> Iterator[GraphStore]:
         yield graph
 
 
-@pytest.fixture
-def sample_store(falkor_store: GraphStore) -> GraphStore:
+@pytest.fixture(scope="session")
+def sample_template(instance_dir: Path) -> Iterator[GraphStore]:
+    """The sample community, loaded once per session into a graph no test writes to."""
     from seed import sample
 
-    sample.load(falkor_store)
-    return falkor_store
+    template = Config(instance_path=instance_dir, graph_name=f"sample_{uuid.uuid4().hex[:8]}",
+                      testing=True)
+    with _empty_graph(template) as graph:
+        sample.load(graph)
+        yield graph
+
+
+@pytest.fixture
+def sample_store(config: Config, sample_template: GraphStore) -> Iterator[GraphStore]:
+    """A fresh copy of the sample community (FalkorDB's GRAPH.COPY, indexes and
+    constraints included) for this test alone."""
+    sample_template.backend.copy_to(config.graph_name)
+    graph = GraphStore.open(config)
+    try:
+        yield graph
+    finally:
+        graph.clear()
+        graph.close()
 
 
 @pytest.fixture
@@ -157,6 +178,7 @@ def runner(cli_env: dict[str, str]) -> Iterator[CliRunner]:
     store = GraphStore.open(Config.from_env(cli_env))
     store.clear()
     store.close()
+    accounts.use_password_hashing(TEST_HASHING)  # the command set the production cost
 
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'

@@ -12,6 +12,8 @@ from assetmap.graph.store import GraphStore
 from tests import site
 from tests.test_browser import _local_tab, browser, live_server  # noqa: F401 (fixtures)
 
+pytestmark = pytest.mark.browser
+
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 OPTIONS = {"runOnly": {"type": "tag", "values": TAGS}}
 #: pages in other states each kind of user meets: results, errors, refusals

@@ -295,6 +295,7 @@ def test_suggestion_reads_do_not_grow_with_the_graph(town: Community) -> None:
     assert after == before
 
 
+@pytest.mark.slow
 def test_batch_and_per_person_paths_agree_for_everyone(falkor_store: GraphStore) -> None:
     """The batch counts ties with numpy; the on-demand path reads one neighbourhood and
     uses the per-person functions. Every person must come out the same both ways."""

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
+from datetime import datetime
 
 import pytest
+from babel.dates import get_month_names
 
 from assetmap.graph.store import GraphStore
 from assetmap.services import analysis
+from assetmap.services.finder import WALES_TIME
 from tests.conftest import csrf_token, form_errors
 
 
@@ -74,6 +78,12 @@ class TestAreas:
                 break
             time.sleep(0.2)
         assert state["state"] == "finished" and state["run_id"]
+        for language in ("en", "cy"):  # times in words in the page's language, not ISO
+            page = client.get(f"{status_url}?lang={language}").get_data(as_text=True)
+            finished = datetime.fromisoformat(state["finished_at"])
+            month = get_month_names(locale=language)[finished.astimezone(WALES_TIME).month]
+            assert not re.search(r"\d{4}-\d\d-\d\dT", page), "no raw ISO timestamp"
+            assert f"{month} {finished.year}" in page
         rows = analysed.run_read("MATCH (a:Area {level: 'ward'}) "
                                  "RETURN a.previous_figures IS NOT NULL AS kept")
         assert all(row["kept"] for row in rows), "the last run's figures kept for changes"

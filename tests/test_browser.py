@@ -18,6 +18,8 @@ from waitress.server import create_server
 from assetmap import accounts
 from assetmap.graph.store import GraphStore
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -51,7 +53,8 @@ def browser() -> Iterator[Browser]:
 def _local_tab(browser: Browser, live_server: str, **options: object):  # noqa: ANN202
     """A new browser context and tab that reach only our own server (map tiles and CDN
     scripts are not reachable from here)."""
-    context = browser.new_context(**options)
+    # no animations (Leaflet's fades and zooms honour it): tests see the page as it settles
+    context = browser.new_context(**{"reduced_motion": "reduce", **options})
     tab = context.new_page()
     tab.route("**/*", lambda route: route.continue_()
               if route.request.url.startswith(live_server) else route.abort())

@@ -88,6 +88,7 @@ def test_bad_input_is_one_readable_line(runner, arguments, message) -> None:  # 
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_bad_setting_is_one_readable_line(cli_env) -> None:  # noqa: ANN001
     env = {**os.environ, **cli_env, "ASSETMAP_APPENDFSYNC": "sometimes"}
     result = subprocess.run([*ASSETMAP, "stats"], capture_output=True, text=True, env=env,
@@ -99,6 +100,7 @@ def test_bad_setting_is_one_readable_line(cli_env) -> None:  # noqa: ANN001
     ]
 
 
+@pytest.mark.slow
 def test_db_commands_manage_the_embedded_server() -> None:
     directory = short_tempdir("am-cli-")
     env = {**os.environ, "ASSETMAP_INSTANCE": str(directory), "ASSETMAP_GRAPH_URL": ""}
@@ -122,6 +124,7 @@ def test_db_commands_manage_the_embedded_server() -> None:
         subprocess.run(["rm", "-rf", str(directory)], check=False)
 
 
+@pytest.mark.slow
 def test_same_seed_in_two_fresh_instances_gives_identical_stats() -> None:
     """The issue's check: ``seed --people 2000 --seed 7`` twice, ``stats --json`` equal."""
     outputs = []
@@ -142,6 +145,7 @@ def test_same_seed_in_two_fresh_instances_gives_identical_stats() -> None:
     assert outputs[0]["nodes"]["Person"] == 2000
 
 
+@pytest.mark.slow
 def test_demo_sets_up_and_prints_new_logins(cli_env) -> None:  # noqa: ANN001
     env = {**os.environ, **cli_env}
     result = subprocess.run([*ASSETMAP, "demo", "--people", "200", "--no-serve"],
@@ -165,6 +169,7 @@ def test_demo_sets_up_and_prints_new_logins(cli_env) -> None:  # noqa: ANN001
         store.close()
 
 
+@pytest.mark.slow
 def test_serve_runs_a_wsgi_server(cli_env) -> None:  # noqa: ANN001
     import socket
     import time
@@ -193,6 +198,7 @@ def test_serve_runs_a_wsgi_server(cli_env) -> None:  # noqa: ANN001
         server.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_wsgi_module_builds_the_app(cli_env) -> None:  # noqa: ANN001
     env = {**os.environ, **cli_env}
     code = "import wsgi; print(wsgi.app.name, sorted(wsgi.app.blueprints))"
@@ -221,3 +227,49 @@ def test_geo_import_onspd(runner, cli_env, tmp_path) -> None:  # noqa: ANN001
     result = runner.invoke(main, ["geo", "import-onspd", str(bad)])
     assert result.exit_code == 1 and "not an ONSPD CSV" in result.output
     gazetteer.onspd_path(_Path(cli_env["ASSETMAP_INSTANCE"])).unlink()  # shared instance
+
+
+#: every command that reads a file the user names, with FILE where the file goes
+FILE_COMMANDS = {
+    "restore": ["restore", "FILE"],
+    "restore --passphrase-file": ["restore", "NEVER.bak", "--passphrase-file", "FILE"],
+    "backup --passphrase-file": ["backup", "OUT.bak", "--passphrase-file", "FILE"],
+    "import hsds": ["import", "hsds", "FILE", "--rejects", "REJECTS"],
+    "import csv": ["import", "csv", "people", "FILE", "--org", "org-carers",
+                   "--rejects", "REJECTS"],
+    "geo import-onspd": ["geo", "import-onspd", "FILE"],
+    "person receive": ["person", "receive", "FILE", "--org", "org-carers",
+                       "--sender-key", "SHA256:00"],
+}
+
+
+def _file(kind: str, folder: Path) -> Path:
+    """A missing file, one that cannot be read as text (a folder or bytes that are not
+    UTF-8, since root reads any file whatever its mode), or an empty one."""
+    path = folder / f"input-{kind}"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "binary":
+        path.write_bytes(b"\xff\xfe\x00\x9c garbage \x00\xc3")
+    elif kind == "empty":
+        path.write_bytes(b"")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "binary", "empty"])
+@pytest.mark.parametrize("command", FILE_COMMANDS)
+def test_a_bad_file_gets_one_line_never_a_traceback(runner, tmp_path, command,  # noqa: ANN001
+                                                     kind) -> None:
+    path = _file(kind, tmp_path)
+    arguments = [{"FILE": str(path), "REJECTS": str(tmp_path / "rejects.csv"),
+                  "OUT.bak": str(tmp_path / "out.bak"),
+                  "NEVER.bak": str(tmp_path / "never.bak")}.get(a, a)
+                 for a in FILE_COMMANDS[command]]
+    result = runner.invoke(main, arguments)
+    assert isinstance(result.exception, SystemExit), result.exc_info
+    assert result.exit_code in (1, 2), result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("assetmap: error: "), result.output
+    assert result.stderr.startswith("assetmap: error: "), "no blank line before it"
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out.bak").exists(), "nothing written from a bad passphrase file"

@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 
+import pytest
 import requests
 from waitress.server import create_server
 
@@ -20,6 +21,8 @@ from assetmap.config import Config
 from assetmap.graph.embedded import EmbeddedServer
 from assetmap.graph.store import GraphStore
 from tests.conftest import short_tempdir
+
+pytestmark = pytest.mark.slow
 
 WRITERS = 4
 SECONDS = 6.0

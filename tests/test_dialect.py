@@ -50,6 +50,7 @@ def test_schema_covers_every_label() -> None:
     assert len(constraints) == len(NODE_TYPES)
 
 
+@pytest.mark.slow
 def test_neo4j_backend_unreachable_is_a_clear_error() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

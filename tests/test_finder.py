@@ -114,6 +114,19 @@ class TestPages:
         assert html.count("L.marker(") == len(places)
         assert "markerClusterGroup" in html and "L.circle(" in html
 
+    def test_a_search_in_welsh_from_the_switch(self, client, sample_store: GraphStore) -> None:  # noqa: ANN001
+        """``lang`` chooses the page's language and is never taken for a search field."""
+        found = finder.find(sample_store, finder.parse({"near": "SY18", "radius_km": "10"}))
+        for url in ("/find?near=SY18&radius_km=10&lang=cy",
+                    "/find/print?near=SY18&radius_km=10&lang=cy"):
+            page = client.get(url)
+            html = page.get_data(as_text=True)
+            assert page.status_code == 200 and '<html lang="cy">' in html, url
+            for row in found.results:
+                assert escape(row["activity"]["name_cy"] or row["activity"]["name"]) in html
+        switch = client.get("/find?near=SY18&radius_km=10&lang=cy").get_data(as_text=True)
+        assert escape("/find?near=SY18&radius_km=10&lang=en") in switch, "the switch keeps it"
+
     def test_empty_finder_shows_only_the_form(self, client) -> None:  # noqa: ANN001
         html = client.get("/find").get_data(as_text=True)
         assert 'id="finder-form"' in html and "results-heading" not in html
@@ -158,6 +171,14 @@ class TestApi:
         response = client.get(f"/api/v1/assets?{query}")
         assert response.status_code == 422
         assert response.get_json()["errors"][0]["field"] == field
+
+    def test_lang_is_taken_and_errors_follow_it(self, client) -> None:  # noqa: ANN001
+        english = client.get("/api/v1/assets?radius_km=-1&lang=en").get_json()["errors"]
+        welsh = client.get("/api/v1/assets?radius_km=-1&lang=cy").get_json()["errors"]
+        assert [e["field"] for e in welsh] == [e["field"] for e in english] == ["radius_km"]
+        assert welsh[0]["message"] != english[0]["message"]
+        assert client.get("/api/v1/assets?near=SY18&lang=cy").status_code == 200
+        assert client.get("/api/v1/assets?lang=fr").status_code == 422
 
     def test_one_asset_and_404(self, client, sample_store: GraphStore) -> None:  # noqa: ANN001
         place = sample_store.run_read("MATCH (p:Place) RETURN p.id AS id LIMIT 1")[0]["id"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -13,6 +14,8 @@ from schemathesis import GenerationMode
 
 from assetmap import accounts
 from assetmap.graph.store import GraphStore
+
+pytestmark = pytest.mark.slow
 
 EXAMPLES = 25
 

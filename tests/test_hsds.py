@@ -210,6 +210,25 @@ def test_import_example_rejects_what_is_not_in_the_uk(runner, cli_env, tmp_path)
     assert _node_counts(store) == {"Activity": 0, "Place": 0, "Group": 1, "Organisation": 0}
 
 
+def test_reject_report_goes_beside_the_input_by_default(runner, cli_env, tmp_path,  # noqa: ANN001
+                                                       monkeypatch) -> None:
+    """Never into the folder the command runs in (a repository, say), nor into a folder
+    being imported, where the next import would read it as data."""
+    folder = tmp_path / "their-directory"
+    folder.mkdir()
+    (folder / "service.json").write_text(json.dumps({"id": "x", "name": "No status"}))
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert _import(runner, str(folder)).exit_code == 1
+    assert _import(runner, str(folder / "service.json")).exit_code == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cwd", "their-directory",
+                                                          "their-directory.rejects.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == ["service.json",
+                                                        "service.rejects.csv"]
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_import_round_trip_and_idempotence(runner, cli_env, tmp_path) -> None:  # noqa: ANN001
     store = _store(cli_env)
     original = _welsh_example()
@@ -316,7 +335,7 @@ def test_bad_input_is_reported_per_record(runner, cli_env, tmp_path) -> None:  #
     assert "organization" in problems[(dangling["id"], "$.organization_id")]
     assert "'status' is a required property" in problems[(old_version["id"], "$")]
     files = {r["source"]: r["problem"] for r in rows if r["record_type"] == "file"}
-    assert "malformed JSON" in files["broken.json"]
+    assert "is not JSON" in files["broken.json"]
     assert "not UTF-8" in files["tabular"]
     # the good service and what it needs were written
     assert _node_counts(store) == {"Activity": 1, "Place": 1, "Group": 1, "Organisation": 0}
@@ -330,7 +349,8 @@ def test_too_large_file_is_refused(runner, cli_env, tmp_path, monkeypatch) -> No
     big.write_text(json.dumps([_welsh_example()] * 3))
     result = _import(runner, str(big), "--rejects", str(tmp_path / "r.csv"))
     assert result.exit_code == 1
-    assert "split it into pages" in (tmp_path / "r.csv").read_text()
+    assert "services.json: is larger than 0 MB; split it into pages" in result.output
+    assert not (tmp_path / "r.csv").exists(), "nothing read: one line, no report"
 
 
 def test_saved_api_pages_import(client, runner, cli_env, tmp_path) -> None:  # noqa: ANN001

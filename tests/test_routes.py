@@ -20,9 +20,12 @@ def test_every_get_route_has_an_expectation(app) -> None:  # noqa: ANN001
     assert missing == [], "say who may see these routes in tests/test_routes.py"
 
 
+@pytest.mark.parametrize("language", [None, "cy"])
 @pytest.mark.parametrize("role", ROLES)
 def test_get_routes_by_role(app, client, sign_in, sample_store: GraphStore,  # noqa: ANN001
-                            role: str | None) -> None:
+                            role: str | None, language: str | None) -> None:
+    """Each route answers the same whether or not ``lang`` (the language switch) is in the
+    query: it is never taken for one of the route's own parameters."""
     from assetmap import accounts
     headers = {}
     if role:
@@ -32,6 +35,8 @@ def test_get_routes_by_role(app, client, sign_in, sample_store: GraphStore,  # n
         headers = {"Authorization": f"Bearer {accounts.create_token(sample_store, email)[1]}"}
     arguments = site.arguments(sample_store)
     column = ROLES.index(role)
+    pages = {endpoint for endpoint, _ in get_rules(app) if not endpoint.startswith(
+        site.NOT_PAGES)}
     wrong = []
     for endpoint, rule in get_rules(app):
         if endpoint.startswith("static") or "filename" in rule and endpoint != "static":
@@ -47,11 +52,16 @@ def test_get_routes_by_role(app, client, sign_in, sample_store: GraphStore,  # n
             continue
         expected = EXCEPTIONS.get(endpoint, EXPECTED[endpoint.split(".")[0]])[column]
         is_api = url.startswith("/api/v1/") and not endpoint.startswith(("openapi", "swagger"))
+        if language:
+            url += ("&" if "?" in url else "?") + f"lang={language}"
         response = client.get(url, headers=headers if is_api else {})
         if endpoint in ("openapi.static", "swagger.static") and response.status_code == 404:
             continue  # the docs packages' static folders hold other file names
         if response.status_code != expected:
             wrong.append((endpoint, url, response.status_code, expected))
+        elif (language and response.status_code == 200 and endpoint in pages
+              and f'<html lang="{language}">' not in response.get_data(as_text=True)):
+            wrong.append((endpoint, url, "not in the language asked for"))
     assert wrong == [], "\n".join(map(str, wrong))
 
 

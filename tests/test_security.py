@@ -78,6 +78,7 @@ def _signed_in_client(app, store: GraphStore, email: str):  # noqa: ANN001, ANN2
     return client
 
 
+@pytest.mark.slow
 def test_idle_and_absolute_timeouts(config, sample_store: GraphStore) -> None:  # noqa: ANN001
     from assetmap.web import create_app
     idle = create_app(config.with_changes(idle_minutes=0.5 / 60))
@@ -215,3 +216,44 @@ def test_two_step_sign_in(app, sample_store: GraphStore) -> None:  # noqa: ANN00
     log = [e for e in AuditLog(app.config["ASSETMAP"].instance_path).entries()
            if e["record_id"] == stored["id"] or e["actor"] == stored["id"]]
     assert {"login_failed", "login"} <= {e["action"] for e in log}
+
+
+@pytest.mark.parametrize(("setting", "allowed"), [
+    ("m=19456,t=2,p=1", True), ("m=47104,t=1,p=1", True), ("m=65536,t=3,p=4", True),
+    ("m=7168,t=5,p=1", True), ("m=19455,t=2,p=1", False), ("m=47103,t=1,p=1", False),
+    ("m=1024,t=1,p=1", False),
+])
+def test_password_hashing_below_owasp_minimum_is_refused(setting: str, allowed: bool) -> None:
+    from assetmap.config import Config, ConfigError, PasswordHashing
+    if allowed:
+        assert str(Config.from_env({"ASSETMAP_ARGON2": setting}).password_hashing) == setting
+    else:
+        with pytest.raises(ConfigError, match="weaker than OWASP's minimum"):
+            Config.from_env({"ASSETMAP_ARGON2": setting})
+        assert Config(testing=True, password_hashing=PasswordHashing.parse(setting))
+    assert str(Config.from_env({}).password_hashing) == "m=19456,t=2,p=1"
+
+
+def test_passwords_are_hashed_at_the_set_cost_and_made_again_when_it_changes(
+        sample_store: GraphStore) -> None:
+    from assetmap import accounts
+    from assetmap.config import PasswordHashing
+    from assetmap.graph import users
+    from tests.conftest import TEST_HASHING
+
+    cost = PasswordHashing(memory_kib=64, time_cost=2, parallelism=1)
+    accounts.use_password_hashing(cost)
+    try:
+        user, password = accounts.create_user(sample_store, "cost@example.cymru", "admin",
+                                              "org-council")
+        stored = users.by_id(sample_store, user["id"])["password_hash"]
+        assert stored.startswith("$argon2id$v=19$m=64,t=2,p=1$")
+        accounts.use_password_hashing(PasswordHashing(memory_kib=128, time_cost=3,
+                                                      parallelism=1))
+        assert accounts.authenticate(sample_store, "cost@example.cymru", password)
+        again = users.by_id(sample_store, user["id"])["password_hash"]
+        assert again.startswith("$argon2id$v=19$m=128,t=3,p=1$"), "made again at sign-in"
+        assert accounts.authenticate(sample_store, "cost@example.cymru", password)
+        assert not accounts.authenticate(sample_store, "cost@example.cymru", "wrong" * 4)
+    finally:
+        accounts.use_password_hashing(TEST_HASHING)

@@ -29,11 +29,13 @@ def _fingerprint(c) -> str:  # noqa: ANN001
     return json.dumps({"nodes": nodes, "relationships": rels}, sort_keys=True, default=str)
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_community(community) -> None:  # noqa: ANN001
     assert _fingerprint(generate(3000, seed=11)) == _fingerprint(community)
     assert _fingerprint(generate(3000, seed=12)) != _fingerprint(community)
 
 
+@pytest.mark.slow
 def test_same_seed_in_another_process_gives_identical_community(community) -> None:  # noqa: ANN001
     """String hashing differs per process: the generator must not depend on it."""
     code = ("import hashlib, sys; from seed.generator import generate; "
@@ -119,6 +121,7 @@ def test_seed_writes_everything_it_generated(falkor_store: GraphStore) -> None:
     assert written["KNOWS"] == counts["relationships"]["KNOWS"] > 0
 
 
+@pytest.mark.slow
 def test_sample_file_is_what_the_generator_makes() -> None:
     assert json.loads(sample.SAMPLE_FILE.read_text()) == json.loads(
         json.dumps(sample.build(), ensure_ascii=False))

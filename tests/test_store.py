@@ -193,6 +193,7 @@ def test_stale_pid_file_and_socket_are_recovered(private_instance) -> None:  # n
     assert server.is_answering()
 
 
+@pytest.mark.slow
 def test_durability_after_kill_9(private_instance) -> None:  # noqa: ANN001
     """2,000 acknowledged single writes survive ``kill -9``; the store restarts the server."""
     directory, server = private_instance
@@ -318,6 +319,7 @@ def test_processes_starting_together_share_one_server() -> None:
         subprocess.run(["rm", "-rf", str(directory)], check=False)
 
 
+@pytest.mark.slow
 def test_embedded_server_needs_its_generated_password(instance_dir) -> None:  # noqa: ANN001
     import redis as redis_client
 

@@ -96,6 +96,12 @@ def test_erasure_leaves_nothing(megan: dict, sample_store: GraphStore) -> None:
         subject_access.erase(sample_store, megan["id"])
 
 
+def _ties(store: GraphStore, person_id: str) -> int:
+    """The person's ties to other people either way (not their link to an organisation)."""
+    return store.run_read("MATCH (:Person {id: $id})-[t]-(:Person) RETURN count(t) AS n",
+                          id=person_id)[0]["n"]
+
+
 def test_web_export_and_erase(client, sign_in, megan: dict, sample_store: GraphStore,  # noqa: ANN001
                               app) -> None:  # noqa: ANN001
     sign_in("connector", "org-cvc")  # shared with, not recorded by
@@ -113,9 +119,12 @@ def test_web_export_and_erase(client, sign_in, megan: dict, sample_store: GraphS
                         data={"confirm_name": "Megan", "csrf_token": csrf_token(page)})
     assert wrong.status_code == 400 and "confirm_name" in form_errors(wrong.get_data(
         as_text=True))
+    ties = _ties(sample_store, megan["id"])
     done = client.post(f"/people/{megan['id']}/erase",
                        data={"confirm_name": megan["name"], "csrf_token": csrf_token(page)})
     assert done.status_code == 302
+    assert (f"The record is erased, with {ties} ties to other people and 3 records about "
+            "them;") in client.get(done.location).get_data(as_text=True)
     assert client.get(f"/people/{megan['id']}").status_code == 404
     erased = [e for e in AuditLog(app.config["ASSETMAP"].instance_path).entries()
               if e["action"] == "erase" and e["record_id"] == megan["id"]]
@@ -155,10 +164,13 @@ def test_cli_export_erase_and_review(runner, cli_env, tmp_path) -> None:  # noqa
     org = store.run_read("MATCH (:Person {id: $id})-[:RECORDED_BY]->(o) RETURN o.id AS o",
                          id=person["id"])[0]["o"]
     review = runner.invoke(main, ["person", "review", "--org", org, "--days", "365"])
-    assert person["id"] in review.output and "1 records not changed for 365 days" in review.output
+    assert person["id"] in review.output and "1 record not changed for 365 days" in review.output
 
+    ties = _ties(store, person["id"])
     result = runner.invoke(main, ["person", "erase", person["id"], "--yes", "--no-recompute"])
-    assert result.exit_code == 0 and "erased" in result.output
+    assert result.exit_code == 0
+    assert (f"erased {person['id']}, with {ties} ties to other people and 0 records about "
+            "them;") in result.output
     assert store.run_read("MATCH (p:Person {id: $id}) RETURN p", id=person["id"]) == []
     missing = runner.invoke(main, ["person", "erase", person["id"], "--yes"])
     assert missing.exit_code == 1 and "no Person" in missing.output

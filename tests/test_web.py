@@ -32,6 +32,28 @@ def test_home_map_has_a_marker_per_place(client, sample_store: GraphStore) -> No
         assert f"<strong>{escape(place['name'])}</strong>" in html
 
 
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2's relative luminance of ``#rrggbb``."""
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_cluster_counts_meet_wcag_contrast(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+    """Our CSS, not Leaflet.markercluster's defaults, colours the clusters: each count is
+    written on an opaque disc at 4.5:1 or more (WCAG 1.4.3)."""
+    html = client.get("/").get_data(as_text=True)
+    assert "/static/map-clusters.css" in html and "MarkerCluster.Default.css" not in html
+    css = client.get("/static/map-clusters.css").get_data(as_text=True)
+    for size in ("small", "medium", "large"):
+        rule = re.search(rf"\.marker-cluster-{size} div \{{([^}}]*)\}}", css).group(1)
+        background = re.search(r"background-color: (#[0-9a-f]{6});", rule).group(1)
+        text = re.search(r"(?<!-)color: (#[0-9a-f]{6});", rule).group(1)
+        lighter, darker = sorted((_luminance(background), _luminance(text)), reverse=True)
+        ratio = (lighter + 0.05) / (darker + 0.05)
+        assert ratio >= 4.5, f"{size}: {ratio:.2f}:1"
+
+
 def test_place_names_are_escaped_in_the_map(client, sample_store: GraphStore) -> None:  # noqa: ANN001
     sample_store.run_write(
         "CREATE (p:Place {id: 'evil', name: $name, lat: 52.4, lon: -3.5, town: 'x'})",

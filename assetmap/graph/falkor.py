@@ -144,13 +144,18 @@ class FalkorBackend:
         """A consistent copy of the graph (``GRAPH.COPY`` is one atomic command) to read
         at leisure while writes go on; dropped afterwards."""
         name = f"{self.graph_name}__snapshot_{uuid.uuid4().hex[:8]}"
-        self._with_server(lambda: self._db.connection.execute_command(
-            "GRAPH.COPY", self.graph_name, name))
-        copy = FalkorBackend(self._db, name, self.server)
+        copy = self.copy_to(name)
         try:
             yield copy
         finally:
             copy.clear()
+
+    def copy_to(self, name: str) -> FalkorBackend:
+        """Copy the whole graph, with its indexes and constraints, to a new graph ``name``
+        on the same server (``GRAPH.COPY``: one atomic command); returns its backend."""
+        self._with_server(lambda: self._db.connection.execute_command(
+            "GRAPH.COPY", self.graph_name, name))
+        return FalkorBackend(self._db, name, self.server)
 
     def info(self) -> dict[str, Any]:
         if self.server is not None:

@@ -46,16 +46,18 @@ def neighbours(store: GraphStore, person_id: str) -> list[str]:
 def erase(store: GraphStore, person_id: str) -> dict[str, int]:
     """Delete the person, every relationship to them, and every record about them, in one
     statement; others' stored results that named them as their key person are cleared.
-    Returns how many records and relationships went."""
+    Returns how many ties to other people (``ties``), records about them (``records``)
+    and relationships of any kind (``relationships``) went."""
     rows = store.run_write(
         "MATCH (p:Person {id: $id}) "
-        "OPTIONAL MATCH (p)-[r]-() WITH p, count(r) AS relationships "
-        "OPTIONAL MATCH (d)-[:ABOUT]->(p) WITH p, relationships, collect(d) AS records "
+        "OPTIONAL MATCH (p)-[t:KNOWS|CARES_FOR]-(:Person) WITH p, count(t) AS ties "
+        "OPTIONAL MATCH (p)-[r]-() WITH p, ties, count(r) AS relationships "
+        "OPTIONAL MATCH (d)-[:ABOUT]->(p) WITH p, ties, relationships, collect(d) AS records "
         "OPTIONAL MATCH (o:Person {key_person_id: $id}) "
         "SET o.key_person_id = null, o.fragile_circle = null, o.support_lost = null "
-        "WITH p, relationships, records, count(o) AS others "
+        "WITH p, ties, relationships, records, count(o) AS others "
         "FOREACH (d IN records | DETACH DELETE d) DETACH DELETE p "
-        "RETURN relationships, size(records) AS records, others",
+        "RETURN ties, relationships, size(records) AS records, others",
         id=person_id)
     if not rows:
         raise NotFound("Person", person_id)

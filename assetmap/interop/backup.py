@@ -59,8 +59,8 @@ def _key(passphrase: str, salt: bytes) -> bytes:
                           maxmem=64 * 1024 * 1024)
 
 
-def _damaged(why: str, **params: object) -> InvalidRecord:
-    return InvalidRecord([("file", Problem(why, **params))])
+def _damaged(template: str, **params: object) -> InvalidRecord:
+    return InvalidRecord([("file", Problem(template, **params))])
 
 
 class _SealingWriter(io.RawIOBase):

@@ -187,18 +187,18 @@ def _json_items(path: Path) -> Iterator[Item]:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
-        yield _unreadable(path.name, "not UTF-8 text; save it as UTF-8")
+        yield _unreadable(path.name, Problem(N_("is not UTF-8 text; save it as UTF-8")))
         return
     except ValueError as exc:
-        yield _unreadable(path.name, f"malformed JSON ({exc})")
+        yield _unreadable(path.name, Problem(N_("is not JSON (%(why)s)"), why=exc))
         return
     hint = _hint(path)
     records = data.get("contents") if isinstance(data, dict) and "contents" in data else data
     if isinstance(records, dict):
         records = [records]
     if not isinstance(records, list):
-        yield _unreadable(path.name, "expected an HSDS object, a list of them or a page "
-                                     "with 'contents'")
+        yield _unreadable(path.name, Problem(N_(
+            "is not an HSDS object, a list of them or a page with 'contents'")))
         return
     for i, record in enumerate(records):
         source = f"{path.name}$[{i}]" if isinstance(data, list) else (
@@ -229,8 +229,9 @@ def read(paths: list[Path]) -> Iterator[Item]:
         if path.name == "datapackage.json":
             continue
         if path.stat().st_size > MAX_FILE_BYTES:
-            yield _unreadable(path.name, f"larger than {MAX_FILE_BYTES // 2**20} MB; split "
-                                         "it into pages")
+            yield _unreadable(path.name, Problem(N_(
+                "is larger than %(size)s MB; split it into pages"),
+                size=MAX_FILE_BYTES // 2**20))
             continue
         yield from _json_items(path)
 
@@ -535,7 +536,12 @@ def import_paths(store: GraphStore, paths: list[Path], instance_path: Path,
                  dry_run: bool = False) -> Report:
     """Check everything in ``paths`` and (unless ``dry_run``) write what passed."""
     importer = Importer(store, instance_path)
-    writes = importer.plan(list(read(paths)))
+    items = list(read(paths))
+    if all(item.kind == "file" for item in items):  # nothing readable: say so, write nothing
+        raise InvalidRecord([(item.source, item.record["problem"]) for item in items] or [
+            ("paths", Problem(N_("hold no Open Referral records: %(paths)s"),
+                              paths=", ".join(str(path) for path in paths)))])
+    writes = importer.plan(items)
     if dry_run:
         for write in writes:
             counter = importer.report.updated if write.exists else importer.report.created

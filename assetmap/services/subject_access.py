@@ -8,6 +8,7 @@ from typing import Any
 from assetmap.audit import AuditLog
 from assetmap.graph import subject
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import N_, translate, translate_plural
 from assetmap.model import ANALYSIS_FIELDS, now_iso
 from assetmap.services import analysis
 from assetmap.services.people import today
@@ -62,6 +63,18 @@ def erase(store: GraphStore, person_id: str, recompute: bool = True) -> dict[str
     if recompute:
         summary["analysis_run"] = analysis.run_analysis(store)["run_id"]
     return summary
+
+
+def erasure_words(summary: dict[str, Any], language: str) -> str:
+    """What an erasure removed, in words: "3 ties to other people and 1 record about
+    them" (the person's link to their organisation is no tie)."""
+    return translate(
+        N_("%(ties)s and %(records)s"), language,
+        ties=translate_plural("%(num)s tie to another person",
+                              "%(num)s ties to other people", summary["ties"], language),
+        records=translate_plural("%(num)s record about them",
+                                 "%(num)s records about them", summary["records"],
+                                 language))
 
 
 def due_for_review(store: GraphStore, organisation_id: str, days: int) -> list[dict]:

@@ -12,7 +12,7 @@ from flask_login import LoginManager
 from flask_openapi3 import Info, OpenAPI
 from flask_wtf.csrf import CSRFProtect
 
-from assetmap import __version__
+from assetmap import __version__, accounts
 from assetmap.config import Config
 from assetmap.graph.store import counter_storage_uri
 
@@ -52,6 +52,8 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     )
 
     from assetmap.web import db, filters, i18n, security
+
+    accounts.use_password_hashing(config.password_hashing)
 
     db.init_app(app)
     i18n.init_app(app)

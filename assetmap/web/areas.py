@@ -122,5 +122,6 @@ def run_status(job_id: str) -> ResponseReturnValue:
         abort(404, gettext("There is no such analysis run in this server's memory."))
     if request.accept_mimetypes.best == "application/json":
         return {"state": job.state, "stage": job.stage, "done": job.done, "total": job.total,
-                "error": job.error, "run_id": (job.result or {}).get("run_id")}
+                "error": job.error, "run_id": (job.result or {}).get("run_id"),
+                "started_at": job.started_at, "finished_at": job.finished_at}
     return render_template("areas/run.html", job=job)

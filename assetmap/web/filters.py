@@ -4,10 +4,10 @@ numbers, distances, the model's codes, analysis reasons, bilingual names)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import gettext
@@ -15,6 +15,7 @@ from flask_babel import gettext
 from assetmap import names
 from assetmap.analysis.reasons import in_language
 from assetmap.i18n import say
+from assetmap.services.finder import WALES_TIME
 from assetmap.web.i18n import language
 
 
@@ -53,6 +54,21 @@ def day(value: str | date | None) -> str:
         except ValueError:
             return value
     return format_date(value, format="long", locale=language())
+
+
+def moment(value: str | datetime | None) -> str:
+    """A timestamp (stored in UTC) as the page's language writes it, in Wales's own time:
+    '2 Rhagfyr 2026, 14:05:09'."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return format_datetime(value, "d MMMM y, HH:mm:ss", tzinfo=WALES_TIME, locale=language())
 
 
 def weekday(code: str) -> str:
@@ -96,7 +112,7 @@ def field_label(name: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        money=money, number=number, distance=distance, day=day, weekday=weekday,
+        money=money, number=number, distance=distance, day=day, moment=moment, weekday=weekday,
         day_part=day_part_name, frequency=frequency, language_name=language_name,
         local=local, reason=reason, field_label=field_label, say=say_problem, zip=zip)
 

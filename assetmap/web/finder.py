@@ -13,13 +13,15 @@ from assetmap.services import finder
 from assetmap.web import maps
 from assetmap.web.db import get_store
 from assetmap.web.forms import field_errors
+from assetmap.web.i18n import LANGUAGE_PARAMETER
 
 bp = Blueprint("finder", __name__)
 
 
 def _search() -> tuple[finder.Found | None, dict[str, str]]:
     """The search the query string asks for; nothing until a search is made."""
-    params = request.args.to_dict()
+    params = {key: value for key, value in request.args.items()
+              if key != LANGUAGE_PARAMETER}
     if not params:
         return None, {}
     try:

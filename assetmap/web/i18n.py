@@ -18,6 +18,9 @@ from assetmap.graph import users
 from assetmap.i18n import LANGUAGES, TRANSLATIONS
 from assetmap.web.db import get_store
 
+#: the query parameter that chooses a page's language (the switch), taken on every page
+#: and API route beside the route's own parameters
+LANGUAGE_PARAMETER = "lang"
 COOKIE = "assetmap_lang"
 COOKIE_DAYS = 365
 
@@ -25,7 +28,7 @@ babel = Babel()
 
 
 def _asked() -> str | None:
-    asked = request.args.get("lang")
+    asked = request.args.get(LANGUAGE_PARAMETER)
     return asked if asked in LANGUAGES else None
 
 
@@ -50,8 +53,9 @@ def language() -> str:
 
 def switch_url(code: str) -> str:
     """This page in another language: the same address with ``lang`` set."""
-    args = {key: value for key, value in request.args.items(multi=True) if key != "lang"}
-    query = urlencode([*args.items(), ("lang", code)])
+    kept = [(key, value) for key, value in request.args.items(multi=True)
+            if key != LANGUAGE_PARAMETER]
+    query = urlencode([*kept, (LANGUAGE_PARAMETER, code)])
     return f"{request.path}?{query}"
 
 

@@ -26,7 +26,7 @@ ASSETS = {
     "cluster_js": (("markerclusterjs", "vendor/leaflet.markercluster/leaflet.markercluster.js"),),
     "cluster_css": (
         ("markerclustercss", "vendor/leaflet.markercluster/MarkerCluster.css"),
-        ("markerclusterdefaultcss", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
+        ("markerclusterdefaultcss", "map-clusters.css"),  # our colours: WCAG contrast
     ),
 }
 
@@ -62,6 +62,13 @@ _NO_ZOOM = re.compile(r'<meta name="viewport"[^>]*>')
 #: markers leave the tab order: a keyboard (or screen reader) user has the list or table
 #: beside every map, and does not have to tab through dozens of pins to get past it
 _MARKERS_OUT_OF_TAB_ORDER = "L.Marker.prototype.options.keyboard = false;\n"
+#: a reader who asks for less motion (prefers-reduced-motion) gets maps that do not fade,
+#: zoom or spread clusters with animations
+_REDUCED_MOTION = """if (window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
+  L.Map.mergeOptions({fadeAnimation: false, zoomAnimation: false, markerZoomAnimation: false});
+  if (L.MarkerClusterGroup) { L.MarkerClusterGroup.mergeOptions({animate: false}); }
+}
+"""
 
 
 def render(folium_map: folium.Map) -> RenderedMap:
@@ -73,7 +80,8 @@ def render(folium_map: folium.Map) -> RenderedMap:
         header=Markup(_NO_ZOOM.sub("", root.header.render()).replace(  # noqa: S704
             "<script>", tagged)),
         body=Markup(root.html.render().replace("<script>", tagged)),  # noqa: S704
-        script=Markup(_MARKERS_OUT_OF_TAB_ORDER + root.script.render()),  # noqa: S704
+        script=Markup(_MARKERS_OUT_OF_TAB_ORDER + _REDUCED_MOTION  # noqa: S704
+                      + root.script.render()),
     )
 
 

@@ -339,9 +339,9 @@ def erase(person_id: str) -> ResponseReturnValue:
             summary = subject_access.erase(store, person_id, recompute=False)
             auditing.log("erase", person_id, detail=None)
             jobs.start("analysis", lambda progress: analysis.run_analysis(store, progress))
-            flash(gettext("The record is erased (%(records)s records and %(ties)s ties "
-                          "removed); the area figures are being recomputed.",
-                          records=summary["records"], ties=summary["relationships"]), "info")
+            flash(gettext("The record is erased, with %(removed)s; the area figures are "
+                          "being recomputed.",
+                          removed=subject_access.erasure_words(summary, language())), "info")
             return redirect(url_for("people.index"))
     return render_template("people/erase.html", person=person,
                            errors={"confirm_name": error} if error else {},

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict
 
 from assetmap.graph import areas
 from assetmap.model import AreaLevel
 from assetmap.services import analysis
 from assetmap.web.api.auth import BEARER, api_user
 from assetmap.web.api.errors import ErrorList
+from assetmap.web.api.schemas import LanguageQuery
 from assetmap.web.db import get_store
 
 api = APIBlueprint("api_areas", __name__, url_prefix="/api/v1",
@@ -25,9 +25,7 @@ def staff_only() -> None:
     api_user(*STAFF)
 
 
-class LevelQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LevelQuery(LanguageQuery):
     level: AreaLevel = "ward"
 
 

@@ -10,11 +10,11 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
 
 from assetmap.graph.nodes import NotFound
-from assetmap.model import AssetSearch, Id, InvalidRecord
+from assetmap.model import Id, InvalidRecord
 from assetmap.services import finder
 from assetmap.web.api.collections import collection
 from assetmap.web.api.errors import ErrorList, error_response, invalid
-from assetmap.web.api.schemas import AssetDetail, AssetPage
+from assetmap.web.api.schemas import AssetDetail, AssetPage, AssetQuery
 from assetmap.web.db import get_store
 
 api = APIBlueprint("api_assets", __name__, url_prefix="/api/v1",
@@ -26,7 +26,7 @@ class AssetPath(BaseModel):
 
 
 @api.get("/assets", responses={200: AssetPage, 422: ErrorList})
-def list_assets(query: AssetSearch) -> Any:
+def list_assets(query: AssetQuery) -> Any:
     """Activities and where they are held, filtered as the finder does; nearest first."""
     try:
         found = finder.find(get_store(), query, current_app.config["ASSETMAP"].instance_path)

@@ -5,7 +5,7 @@ pagination envelope. Names are in Welsh when ``lang=cy`` or ``Accept-Language: c
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from flask import url_for
 from flask_babel import gettext
@@ -17,6 +17,7 @@ from assetmap.graph.nodes import NotFound
 from assetmap.interop import hsds
 from assetmap.model import Id
 from assetmap.web.api.errors import ErrorList, error_response
+from assetmap.web.api.schemas import LanguageQuery
 from assetmap.web.db import get_store
 from assetmap.web.i18n import language
 
@@ -31,10 +32,12 @@ def _weekday(value: str) -> str:
     return day
 
 
-class HsdsQuery(BaseModel):
+class HsdsQuery(LanguageQuery):
+    # Open Referral clients send parameters of their own (ORUK's postcode, proximity...)
+    model_config = ConfigDict(extra="ignore")
+
     page: Annotated[int, Field(ge=1, le=100_000)] = 1
     per_page: Annotated[int, Field(ge=1, le=100)] = 50
-    lang: Literal["en", "cy"] | None = None
 
 
 class ServiceQuery(HsdsQuery):

@@ -19,7 +19,7 @@ from assetmap.web import auditing, jobs
 from assetmap.web.api.auth import BEARER, api_user, caller, person_for
 from assetmap.web.api.collections import collection
 from assetmap.web.api.errors import ErrorList
-from assetmap.web.api.schemas import Collection, PageQuery, only, partial
+from assetmap.web.api.schemas import Collection, LanguageQuery, PageQuery, only, partial
 from assetmap.web.db import get_store
 
 api = APIBlueprint("api_people", __name__, url_prefix="/api/v1",
@@ -54,9 +54,7 @@ class ReferralCreate(BaseModel):
     status: ReferralStatus = "suggested"
 
 
-class SuggestionQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SuggestionQuery(LanguageQuery):
     limit: int = Field(10, ge=1, le=100)
     max_cost_pence: int | None = Field(None, ge=0, le=100_000)
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from assetmap.model import Activity, Place
+from assetmap.model import Activity, AssetSearch, Place
 
 
 class Runner(BaseModel):
@@ -72,9 +72,17 @@ def only(model: type[BaseModel], name: str, exclude: tuple[str, ...]) -> type[Ba
     return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
 
 
-class PageQuery(BaseModel):
+class LanguageQuery(BaseModel):
+    """What every query takes: ``lang``, the language of the answer's names and messages
+    (without it, Accept-Language)."""
+
     model_config = ConfigDict(extra="forbid")
 
+    lang: Literal["en", "cy"] | None = Field(
+        None, description="the answer's language (else Accept-Language)")
+
+
+class PageQuery(LanguageQuery):
     q: str | None = Field(None, max_length=100, description="part of the name")
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(50, ge=1, le=200)
@@ -96,3 +104,7 @@ class Collection(BaseModel):
 class AssetPage(Collection):
     items: list[AssetRow]  # type: ignore[assignment]
     location: Located | None = None
+
+
+class AssetQuery(AssetSearch, LanguageQuery):
+    """The finder's search, and ``lang``."""
