@@ -2,15 +2,20 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    ASSETMAP_INSTANCE=/var/lib/assetmap
+    ASSETMAP_INSTANCE=/var/lib/assetmap \
+    UV_PROJECT_ENVIRONMENT=/opt/assetmap UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy \
+    PATH=/opt/assetmap/bin:$PATH
 
 RUN useradd --system --home /var/lib/assetmap --create-home assetmap
 WORKDIR /app
-COPY pyproject.toml README.md ./
+# exactly the versions (and hashes) in uv.lock, installed by the uv requirements/uv.txt pins
+COPY requirements/uv.txt requirements/uv.txt
+RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements/uv.txt
+COPY pyproject.toml uv.lock README.md ./
 COPY assetmap ./assetmap
 COPY seed ./seed
 COPY wsgi.py ./
-RUN pip install --no-cache-dir . && rm -rf /root/.cache
+RUN uv sync --locked --no-editable --no-cache && pip uninstall --yes uv
 
 USER assetmap
 EXPOSE 5000
