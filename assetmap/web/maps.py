@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
-from html import escape
 
 import folium
+from branca.element import MacroElement
 from flask import url_for
 from flask_babel import gettext, ngettext
 from folium.plugins import MarkerCluster
-from markupsafe import Markup
+from jinja2 import Template
+from markupsafe import Markup, escape
 
 from assetmap.web.filters import local
 from assetmap.web.security import nonce
@@ -48,6 +50,50 @@ def marker_cluster(name: str) -> MarkerCluster:
     cluster.default_js = _local("cluster_js")
     cluster.default_css = _local("cluster_css")
     return cluster
+
+
+#: what could end a script or a string around a JSON value in an HTML page
+_JS_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+               ord("'"): "\\u0027", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def js_value(value: object) -> Markup:
+    """``value`` as a JavaScript literal: JSON, with ``<``, ``>``, ``&``, ``'`` and the
+    line separators escaped. The one way data reaches a map's script.
+
+    >>> print(js_value("`${x}` </script>"))
+    "`${x}` \\u003c/script\\u003e"
+    """
+    return Markup(json.dumps(value, ensure_ascii=False).translate(_JS_ESCAPES))  # noqa: S704
+
+
+class _Bound(MacroElement):
+    """A tooltip or popup bound to its parent layer, its HTML given to Leaflet as a JSON
+    string. (Folium's own Tooltip and Popup write text into a JavaScript template
+    literal, where a backtick ends it and ``${...}`` runs.)"""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.{{ this.method }}({{ this.content }}, {{ this.options }});"
+        "{% endmacro %}")
+
+    def __init__(self, method: str, html: Markup, **options: object) -> None:
+        super().__init__()
+        self._name = method
+        self.method = method
+        self.content = js_value(str(html))
+        self.options = js_value(options)
+
+
+def labelled(layer: folium.map.Layer, tooltip: Markup | None = None,
+             popup: Markup | None = None, popup_width: int = 300) -> folium.map.Layer:
+    """``layer`` with a tooltip and a popup: HTML made with ``escape()`` and passed as
+    JSON, so a name is shown as text whatever it holds."""
+    if tooltip is not None:
+        layer.add_child(_Bound("bindTooltip", tooltip, sticky=True))
+    if popup is not None:
+        layer.add_child(_Bound("bindPopup", popup, maxWidth=popup_width))
+    return layer
 
 
 @dataclass(frozen=True)
@@ -91,16 +137,12 @@ def places_map(places: list[dict]) -> RenderedMap:
     cluster = marker_cluster(gettext("Places")).add_to(folium_map)
     for place in places:
         count = int(place.get("activities") or 0)
-        popup = (
-            f"<strong>{escape(local(place['name'], place.get('name_cy')))}</strong><br>"
-            f"{escape(place.get('town') or '')}<br>"
-            f"{escape(ngettext('%(num)s activity', '%(num)s activities', count))}"
-        )
-        folium.Marker(
-            (place["lat"], place["lon"]),
-            popup=folium.Popup(popup, max_width=260),
-            tooltip=escape(local(place["name"], place.get("name_cy"))),
-        ).add_to(cluster)
+        name = local(place["name"], place.get("name_cy"))
+        popup = Markup("<strong>{}</strong><br>{}<br>{}").format(
+            name, place.get("town") or "",
+            ngettext("%(num)s activity", "%(num)s activities", count))
+        labelled(folium.Marker((place["lat"], place["lon"])), tooltip=escape(name),
+                 popup=popup, popup_width=260).add_to(cluster)
     if places:
         lats = [p["lat"] for p in places]
         lons = [p["lon"] for p in places]
@@ -122,12 +164,11 @@ def assets_map(found: object) -> RenderedMap:
     centre = (location.lat, location.lon) if location else WALES_CENTRE
     folium_map = new_map(location=centre, zoom_start=11, control_scale=True)
     if location:
-        folium.Circle(centre, radius=found.search.radius_km * 1000,  # type: ignore[attr-defined]
-                      color="#00594f", fill=False, weight=2,
-                      tooltip=escape(gettext(
-                          "Within %(km)s km of %(place)s",
-                          km=f"{found.search.radius_km:g}",  # type: ignore[attr-defined]
-                          place=location.label))).add_to(folium_map)
+        radius_km = found.search.radius_km  # type: ignore[attr-defined]
+        labelled(folium.Circle(centre, radius=radius_km * 1000, color="#00594f", fill=False,
+                               weight=2),
+                 tooltip=escape(gettext("Within %(km)s km of %(place)s", km=f"{radius_km:g}",
+                                        place=location.label))).add_to(folium_map)
     cluster = marker_cluster(gettext("Activities")).add_to(folium_map)
     by_place: dict[str, list[dict]] = {}
     for row in results:
@@ -135,15 +176,15 @@ def assets_map(found: object) -> RenderedMap:
     points = []
     for rows in by_place.values():
         place = rows[0]["place"]
-        items = "".join(
-            f"<li>{escape(local(r['activity']['name'], r['activity'].get('name_cy')))}</li>"
+        items = Markup("").join(
+            Markup("<li>{}</li>").format(local(r["activity"]["name"],
+                                               r["activity"].get("name_cy")))
             for r in rows)
-        link = url_for("finder.asset", asset_id=place["id"])
         name = local(place["name"], place.get("name_cy"))
-        popup = (f'<a href="{escape(link)}"><strong>{escape(name)}</strong></a>'
-                 f"<ul>{items}</ul>")
-        folium.Marker((place["lat"], place["lon"]), popup=folium.Popup(popup, max_width=300),
-                      tooltip=escape(name)).add_to(cluster)
+        popup = Markup('<a href="{}"><strong>{}</strong></a><ul>{}</ul>').format(
+            url_for("finder.asset", asset_id=place["id"]), name, items)
+        labelled(folium.Marker((place["lat"], place["lon"])), tooltip=escape(name),
+                 popup=popup).add_to(cluster)
         points.append((place["lat"], place["lon"]))
     if location:
         _fit(folium_map, _circle_corners(centre, found.search.radius_km))  # type: ignore[attr-defined]
@@ -163,8 +204,8 @@ def place_map(place: dict) -> RenderedMap:
     """One place, for its asset page."""
     where = (place["lat"], place["lon"])
     folium_map = new_map(location=where, zoom_start=15, control_scale=True)
-    folium.Marker(where, tooltip=escape(local(place["name"], place.get("name_cy")))).add_to(
-        folium_map)
+    labelled(folium.Marker(where), tooltip=escape(local(place["name"], place.get("name_cy")))
+             ).add_to(folium_map)
     return render(folium_map)
 
 
@@ -181,9 +222,10 @@ def _around_home(person: dict, home: tuple[float, float]) -> tuple[folium.Map, t
     """A map centred on the person's rounded home, with it marked."""
     centre = rounded_home(*home)
     folium_map = new_map(location=centre, zoom_start=11, control_scale=True)
-    folium.CircleMarker(centre, radius=10, color="#00594f", fill=True, fill_opacity=0.9,
-                        tooltip=escape(gettext("%(name)s (home, rounded)",
-                                               name=person["name"]))).add_to(folium_map)
+    labelled(folium.CircleMarker(centre, radius=10, color="#00594f", fill=True,
+                                 fill_opacity=0.9),
+             tooltip=escape(gettext("%(name)s (home, rounded)", name=person["name"]))
+             ).add_to(folium_map)
     return folium_map, centre
 
 
@@ -200,11 +242,11 @@ def circle_map(person: dict, members: list[dict],
             continue
         where = rounded_home(*homes[member["person_id"]])
         folium.PolyLine([centre, where], color="#555", weight=1).add_to(folium_map)
-        folium.CircleMarker(
-            where, radius=6, color="#8a4b00", fill=True, fill_opacity=0.8,
-            tooltip=escape(gettext("%(name)s · circle %(circle)s (home, rounded)",
-                                   name=member["name"], circle=member["circle"])),
-        ).add_to(folium_map)
+        labelled(folium.CircleMarker(where, radius=6, color="#8a4b00", fill=True,
+                                     fill_opacity=0.8),
+                 tooltip=escape(gettext("%(name)s · circle %(circle)s (home, rounded)",
+                                        name=member["name"], circle=member["circle"]))
+                 ).add_to(folium_map)
         points.append(where)
     _fit(folium_map, points)
     return render(folium_map)
@@ -253,15 +295,17 @@ def choropleth(rows: list[dict], shapes: dict[str, dict], measure: str,
             shown = f"{value:g}"
         features.append({
             "type": "Feature", "geometry": shapes[row["id"]],
-            "properties": {"name": f"{row['name']} ({row['id']})", "value": shown,
-                           "colour": band_colour(value, bounds)},
+            # the tooltip writes properties into the page as HTML: escaped here
+            "properties": {"name": str(escape(f"{row['name']} ({row['id']})")),
+                           "value": str(escape(shown)), "colour": band_colour(value, bounds)},
         })
     if features:
         layer = folium.GeoJson(
             {"type": "FeatureCollection", "features": features},
             style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#333",
                                       "weight": 1, "fillOpacity": 0.7},
-            tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=[gettext("Area"), label]),
+            tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=[
+                str(escape(gettext("Area"))), str(escape(label))]),
         ).add_to(folium_map)
         folium_map.fit_bounds(layer.get_bounds())
     return render(folium_map)
@@ -289,8 +333,9 @@ def suggestions_map(person: dict, suggestions: list[dict], places: dict[str, dic
             label = gettext("%(rank)s. %(name)s (home, rounded)", rank=rank, name=s["name"])
         else:
             continue
-        folium.CircleMarker(where, radius=7, color=SUGGESTION_COLOURS.get(s["kind"], "#333"),
-                            fill=True, fill_opacity=0.8, tooltip=escape(label)).add_to(folium_map)
+        labelled(folium.CircleMarker(where, radius=7, fill=True, fill_opacity=0.8,
+                                     color=SUGGESTION_COLOURS.get(s["kind"], "#333")),
+                 tooltip=escape(label)).add_to(folium_map)
         points.append(where)
     _fit(folium_map, points)
     return render(folium_map)
