@@ -55,15 +55,68 @@ def test_share_then_withdraw(two_connectors, sample_store: GraphStore, app) -> N
     assert "representative: Rhys (son, LPA)" in page and "Active" in page
 
     consent = consents.about(sample_store, person)[0]
-    response = _post(carers, f"/people/{person}/consents/{consent['id']}/withdraw", {},
+    # the organisation it is shared with reads it, and can neither withdraw nor share on
+    refused = _post(carers, f"/people/{person}/consents/{consent['id']}/withdraw", {},
+                    f"/people/{person}")
+    assert refused.status_code == 403
+    assert "Record consent" not in carers.get(f"/people/{person}").get_data(as_text=True)
+    assert carers.get(form).status_code == 403
+    response = _post(council, f"/people/{person}/consents/{consent['id']}/withdraw", {},
                      f"/people/{person}")
-    assert response.status_code == 302 and response.headers["Location"] == "/people/"
+    assert response.status_code == 302 and response.headers["Location"].startswith(
+        f"/people/{person}")
     assert carers.get(f"/people/{person}").status_code == 403, "access ends at once"
     assert sample_store.run_read("MATCH (:Person {id: $id})-[s:SHARED_WITH]->() "
                                  "RETURN count(s) AS n", id=person)[0]["n"] == 0
     actions = [e["action"] for e in list(log.entries())[seen:]
                if e["record_id"] == person and e["action"] != "view"]
-    assert actions == ["update", "consent", "share", "update", "withdraw_consent", "unshare"]
+    # the carers' refused try is in the trail too, as an access with POST
+    assert actions == ["update", "consent", "share", "update", "update", "withdraw_consent",
+                       "unshare"]
+
+
+def test_a_shared_record_cannot_be_passed_on_or_kept(app, two_connectors,  # noqa: ANN001
+                                                     sample_store: GraphStore) -> None:
+    """The outside probe's case: while a carers' organisation's person is shared with the
+    CVC, the CVC tries to share it with the council and to withdraw the carers' own
+    consents, by page and API; once the carers withdraw, nobody else reads it."""
+    from assetmap import accounts
+    cvc = two_connectors["org-cvc"]
+    person = _person_of(sample_store, "org-carers")
+    share = consents.record(sample_store, {
+        "person_id": person, "organisation_id": "org-cvc", "given_by": "person",
+        "purpose": "share_with_organisation", "given_at": "2026-01-01"})
+    keeping = consents.record(sample_store, {
+        "person_id": person, "organisation_id": "org-carers", "given_by": "person",
+        "purpose": "record_keeping", "given_at": "2026-01-01"})
+    assert cvc.get(f"/people/{person}").status_code == 200
+    accounts.create_user(sample_store, "cvc-api@example.cymru", "connector", "org-cvc")
+    _, token = accounts.create_token(sample_store, "cvc-api@example.cymru")
+    bearer = {"Authorization": f"Bearer {token}"}
+    on_to_council = {"purpose": "share_with_organisation", "organisation_id": "org-council",
+                     "given_by": "person", "given_at": "2026-02-01"}
+    before = consents.about(sample_store, person)
+
+    page = f"/people/{person}"
+    assert _post(cvc, f"{page}/consents/new", on_to_council, page).status_code == 403
+    api = cvc.post(f"/api/v1{page}/consents", headers=bearer, json=on_to_council)
+    assert api.status_code == 403 and api.get_json()["errors"][0]["message"].startswith(
+        "only the organisation that recorded this person")
+    for consent in (share, keeping):
+        assert _post(cvc, f"{page}/consents/{consent['id']}/withdraw", {}, page
+                     ).status_code == 403
+        assert cvc.post(f"/api/v1{page}/consents/{consent['id']}/withdraw",
+                        headers=bearer).status_code == 403
+    assert consents.about(sample_store, person) == before, "nothing changed"
+
+    consents.withdraw(sample_store, share["id"], "2026-03-01")
+    assert cvc.get(page).status_code == 403
+    assert cvc.get(f"/api/v1{page}", headers=bearer).status_code == 403
+    council = app.test_client()
+    _, password = accounts.create_user(sample_store, "council@example.cymru", "connector",
+                                       "org-council")
+    assert AuthActions(council).login("council@example.cymru", password).status_code == 302
+    assert council.get(page).status_code == 403
 
 
 def test_an_expired_or_future_consent_grants_nothing(two_connectors,  # noqa: ANN001

@@ -27,6 +27,11 @@ INVITED_TIES = {
 }
 
 
+class NotAllowed(Exception):
+    """The caller's organisation may not do this to the record (a 403 on pages and the
+    API); ``args[0]`` is a :class:`Problem` saying why."""
+
+
 @dataclass(frozen=True)
 class Viewer:
     """Who is asking: a signed-in user's id, role and organisation."""
@@ -161,15 +166,30 @@ def update_referral(store: GraphStore, person_id: str, target_id: str,
     return ties.update(store, "REFERRED_TO", ("Person", person_id), (label, target_id), changes)
 
 
-def record_consent(store: GraphStore, person_id: str, data: dict[str, Any],
-                   recorded_by: str) -> dict:
-    """Record a consent about the person (by the user ``recorded_by``); a consent to share
-    with an organisation gives that organisation access from then on."""
-    return consents.record(store, {**data, "person_id": person_id, "recorded_by": recorded_by})
+def check_consents_belong_to(store: GraphStore, viewer: Viewer, person_id: str) -> None:
+    """Sharing belongs to the recording organisation: only its connectors give, change or
+    withdraw consents about the person. An organisation the record is shared with reads it
+    while the share lasts, and can neither share it on nor touch any consent."""
+    if not is_recorder(store, viewer, person_id):
+        raise NotAllowed(Problem(N_("only the organisation that recorded this person can "
+                                    "give or withdraw consents about them")))
 
 
-def withdraw_consent(store: GraphStore, person_id: str, consent_id: str) -> dict:
-    """Withdraw today: sharing that rested on the consent ends at once."""
+def record_consent(store: GraphStore, viewer: Viewer, person_id: str,
+                   data: dict[str, Any]) -> dict:
+    """Record a consent about the person (by the recording organisation, see
+    :func:`check_consents_belong_to`); a consent to share with an organisation gives that
+    organisation access from then on."""
+    check_consents_belong_to(store, viewer, person_id)
+    return consents.record(store, {**data, "person_id": person_id,
+                                   "recorded_by": viewer.user_id})
+
+
+def withdraw_consent(store: GraphStore, viewer: Viewer, person_id: str,
+                     consent_id: str) -> dict:
+    """Withdraw today (the recording organisation only): sharing that rested on the
+    consent ends at once."""
+    check_consents_belong_to(store, viewer, person_id)
     if consents.get(store, consent_id).get("person_id") != person_id:
         raise NotFound("Consent", consent_id)
     return consents.withdraw(store, consent_id, today().isoformat())

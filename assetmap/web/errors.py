@@ -9,9 +9,11 @@ from werkzeug.exceptions import HTTPException
 
 from assetmap.graph.errors import StoreUnavailable
 from assetmap.graph.nodes import NotFound
-from assetmap.i18n import N_
+from assetmap.i18n import N_, say
 from assetmap.model import InvalidRecord
+from assetmap.services.people import NotAllowed
 from assetmap.web.api.errors import error_response, invalid
+from assetmap.web.i18n import language
 
 #: each status's page title, and what it says when the code that raised it said nothing
 TITLES = {
@@ -74,6 +76,10 @@ def init_app(app: Flask) -> None:
         if _is_api():
             return invalid(error)
         return _respond(400, "Bad Request", str(error))
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(error: NotAllowed) -> ResponseReturnValue:
+        return _respond(403, "Forbidden", say(error.args[0], language()))
 
     @app.errorhandler(NotFound)
     def not_found(error: NotFound) -> ResponseReturnValue:

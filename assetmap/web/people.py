@@ -177,6 +177,7 @@ def show(person_id: str) -> ResponseReturnValue:
         placed=ecomap.layout(members, key), ecomap=ecomap,
         conversations=people_graph.conversations(store, person_id),
         consents=consents.about(store, person_id), today=people.today().isoformat(),
+        recorder=people.is_recorder(store, current_user.viewer, person_id),
         referrals=people_graph.referrals(store, person_id),
         map=maps.circle_map(person, members, people_graph.homes(
             store, [person_id, *[m["person_id"] for m in members]])),
@@ -355,6 +356,7 @@ def erase(person_id: str) -> ResponseReturnValue:
 def consent(person_id: str) -> ResponseReturnValue:
     person = fetch_person(person_id)
     store = get_store()
+    people.check_consents_belong_to(store, current_user.viewer, person_id)
     errors: dict[str, str] = {}
     shown: dict[str, Any] = {"given_at": people.today().isoformat(), "given_by": "person",
                              "organisation_id": current_user.organisation_id}
@@ -364,8 +366,8 @@ def consent(person_id: str) -> ResponseReturnValue:
                                           "purpose", "given_at", "until"))
         try:
             recorded = people.record_consent(
-                store, person_id, {k: v for k, v in data.items() if v is not None},
-                current_user.id)
+                store, current_user.viewer, person_id,
+                {k: v for k, v in data.items() if v is not None})
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
@@ -382,7 +384,8 @@ def consent(person_id: str) -> ResponseReturnValue:
 def withdraw_consent(person_id: str, consent_id: str) -> ResponseReturnValue:
     fetch_person(person_id)
     try:
-        withdrawn = people.withdraw_consent(get_store(), person_id, consent_id)
+        withdrawn = people.withdraw_consent(get_store(), current_user.viewer, person_id,
+                                            consent_id)
     except NotFound:
         abort(404, gettext("There is no such consent for this person."))
     except InvalidRecord as exc:

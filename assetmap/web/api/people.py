@@ -59,6 +59,10 @@ class SuggestionQuery(LanguageQuery):
     max_cost_pence: int | None = Field(None, ge=0, le=100_000)
 
 
+#: routes only the recording organisation may use (see people.check_consents_belong_to)
+CONSENT_CHANGES = ("api_people.record_consent", "api_people.withdraw_consent")
+
+
 @api.before_request
 def connectors_only() -> None:
     """Checked before the body is read: without a token the answer is 401, and a person
@@ -70,6 +74,8 @@ def connectors_only() -> None:
         person_id = people.split_tie_id(arguments["tie_id"])[0]
     if person_id:
         g.person = person_for(viewer, person_id)
+        if request.endpoint in CONSENT_CHANGES:  # before the body too: 403, never 422
+            people.check_consents_belong_to(get_store(), viewer, person_id)
 
 
 def _viewer() -> people.Viewer:
@@ -232,19 +238,21 @@ def list_consents(path: PersonPath) -> Any:
     return {"items": consents.about(get_store(), path.person_id)}
 
 
-@api.post("/people/<person_id>/consents", responses={201: None, 422: ErrorList})
+@api.post("/people/<person_id>/consents",
+          responses={201: None, 403: ErrorList, 422: ErrorList})
 def record_consent(path: PersonPath, body: ConsentCreate) -> Any:  # type: ignore[valid-type]
     """Record a consent; one to share with an organisation gives it access from then."""
     given = body.model_dump(mode="json", exclude_none=True)  # type: ignore[attr-defined]
-    recorded = people.record_consent(get_store(), path.person_id, given, _viewer().user_id)
+    recorded = people.record_consent(get_store(), _viewer(), path.person_id, given)
     auditing.log_consent(path.person_id, recorded)
     return recorded, 201
 
 
 @api.post("/people/<person_id>/consents/<consent_id>/withdraw",
-          responses={200: None, 404: ErrorList, 422: ErrorList})
+          responses={200: None, 403: ErrorList, 404: ErrorList, 422: ErrorList})
 def withdraw_consent(path: ConsentPath) -> Any:
     """Withdraw today: what rested on the consent (sharing, being suggested) ends at once."""
-    withdrawn = people.withdraw_consent(get_store(), path.person_id, path.consent_id)
+    withdrawn = people.withdraw_consent(get_store(), _viewer(), path.person_id,
+                                        path.consent_id)
     auditing.log_consent(path.person_id, withdrawn, withdrawn=True)
     return withdrawn
