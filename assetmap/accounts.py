@@ -58,16 +58,16 @@ def check_new_password(password: str, email: str = "", name: str = "") -> None:
 
 
 def change_password(store: GraphStore, user_id: str, current: str, new: str) -> dict:
-    """Change a user's own password; every other session of theirs ends."""
+    """Change a user's own password; every session of theirs ends (the caller starts a
+    new one for the device the change was made on)."""
     user = users.by_id(store, user_id)
     if user is None:
         raise NotFound("User", user_id)
     if not check_password(user["password_hash"], current):
         raise InvalidRecord([("current_password", Problem(N_("is not right")))])
     check_new_password(new, user["email"], user.get("name") or "")
-    return users.repo.update(store, user_id, {
-        "password_hash": hash_password(new),
-        "session_version": user.get("session_version", 0) + 1})
+    return users.repo.update(store, user_id, {"password_hash": hash_password(new),
+                                              "live_sessions": []})
 
 
 def use_password_hashing(cost: PasswordHashing) -> None:

@@ -467,8 +467,10 @@ class User(Record):
     role: Role
     password_hash: Annotated[str, StringConstraints(min_length=20, max_length=500)]
     active: bool = True
-    #: raised by "sign out everywhere": sessions made before it end
-    session_version: Annotated[int, Field(ge=0)] = 0
+    #: SHA-256 of each live session's id, newest last: signing out ends one, signing out
+    #: everywhere (or a new password) the others; a session not listed here is over
+    live_sessions: Annotated[list[Annotated[str, StringConstraints(
+        pattern=r"^[0-9a-f]{64}$")]], Field(max_length=20)] = []
     #: two-step sign-in: the TOTP secret (base32), the last time step used (no replays),
     #: and SHA-256 hashes of the unused recovery codes
     totp_secret: Annotated[str, StringConstraints(pattern=r"^[A-Z2-7]{32}$")] | None = None

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from assetmap.graph import users
 from assetmap.graph.store import GraphStore
 from tests.conftest import AuthActions, csrf_token
 
@@ -102,6 +103,25 @@ def test_sign_out_everywhere(app, sample_store: GraphStore) -> None:  # noqa: AN
     assert laptop.get("/account").status_code == 302
     again = _signed_in_client(app, sample_store, "two@example.cymru")
     assert again.get("/account").status_code == 200, "a new sign-in works"
+
+
+def test_signing_out_ends_the_session_on_the_server(app, sample_store: GraphStore) -> None:  # noqa: ANN001
+    """A copy of the session cookie taken before signing out opens nothing afterwards;
+    the user's other sessions go on."""
+    laptop = _signed_in_client(app, sample_store, "copied@example.cymru")
+    phone = _signed_in_client(app, sample_store, "copied@example.cymru")
+    name = app.config["SESSION_COOKIE_NAME"]
+    copy = app.test_client()
+    copy.set_cookie(name, laptop.get_cookie(name).value)
+    assert copy.get("/account").status_code == 200, "the copy works while the session lives"
+    page = laptop.get("/account").get_data(as_text=True)
+    laptop.post("/logout", data={"csrf_token": csrf_token(page)})
+    assert copy.get("/account").status_code == 302, "ended on the server"
+    assert laptop.get("/account").status_code == 302
+    assert phone.get("/account").status_code == 200, "other sessions go on"
+    user = users.by_email(sample_store, "copied@example.cymru")
+    assert len(user["live_sessions"]) == 1, "the phone's"
+    assert "live_sessions" not in str(users.everyone(sample_store)), "never listed"
 
 
 def test_an_account_locks_after_repeated_failures(config, sample_store: GraphStore) -> None:  # noqa: ANN001

@@ -43,4 +43,27 @@ def everyone(store: GraphStore, limit: int = 1000) -> list[dict]:
 
 
 #: what a list of users never shows
-SECRETS = ("password_hash", "totp_secret", "recovery_codes", "totp_last_step")
+SECRETS = ("password_hash", "totp_secret", "recovery_codes", "totp_last_step",
+           "live_sessions")
+#: sessions kept live for one user at once (the oldest ends when another starts)
+LIVE_SESSIONS = 20
+
+
+def add_session(store: GraphStore, user_id: str, session_hash: str) -> None:
+    """Record a new live session (in one statement, so two sign-ins at once both count)."""
+    store.run_write(
+        "MATCH (u:User {id: $id}) WITH u, coalesce(u.live_sessions, []) + [$hash] AS live "
+        "SET u.live_sessions = live[-$keep..]", id=user_id, hash=session_hash,
+        keep=LIVE_SESSIONS)
+
+
+def end_session(store: GraphStore, user_id: str, session_hash: str) -> None:
+    store.run_write(
+        "MATCH (u:User {id: $id}) "
+        "SET u.live_sessions = [s IN coalesce(u.live_sessions, []) WHERE s <> $hash]",
+        id=user_id, hash=session_hash)
+
+
+def end_sessions(store: GraphStore, user_id: str) -> None:
+    """End every session of the user, on every device."""
+    store.run_write("MATCH (u:User {id: $id}) SET u.live_sessions = []", id=user_id)

@@ -67,7 +67,7 @@ def load_user(user_id: str) -> SignedInUser | None:
     record = users.by_id(get_store(), user_id)
     config = current_app.config["ASSETMAP"]
     if record is None or not record.get("active", True) or not security.session_is_live(
-            record.get("session_version", 0), config.idle_minutes, config.session_hours):
+            record, config.idle_minutes, config.session_hours):
         session.clear()
         return None
     return SignedInUser(record)
@@ -117,7 +117,7 @@ PENDING_SECONDS = 300
 
 
 def _signed_in(record: dict, how: str) -> None:
-    security.start_session(record.get("session_version", 0))
+    security.start_session(get_store(), record["id"])
     login_user(SignedInUser(record))
     auditing.log("login", record["id"], record_type="User", detail=how)
 
@@ -201,6 +201,7 @@ def login() -> ResponseReturnValue:
 @login_required
 def logout() -> ResponseReturnValue:
     auditing.log("logout", current_user.id, record_type="User")
+    security.end_session(get_store(), current_user.id)
     logout_user()
     session.clear()
     flash(gettext("You are signed out."), "info")
@@ -247,9 +248,7 @@ def two_step_off() -> ResponseReturnValue:
 @login_required
 def sign_out_everywhere() -> ResponseReturnValue:
     """End every session of this user, on every device, including this one."""
-    record = users.by_id(get_store(), current_user.id) or {}
-    users.repo.update(get_store(), current_user.id,
-                      {"session_version": record.get("session_version", 0) + 1})
+    users.end_sessions(get_store(), current_user.id)
     auditing.log("logout", current_user.id, record_type="User", detail="everywhere")
     logout_user()
     session.clear()
@@ -276,7 +275,7 @@ def account() -> ResponseReturnValue:
                 errors["new_password"] = errors.pop("password")
         else:
             auditing.log("update", current_user.id, record_type="User", detail="password")
-            security.start_session(changed["session_version"])
+            security.start_session(get_store(), current_user.id)
             login_user(SignedInUser({**changed, "organisation_id": current_user.organisation_id}))
             flash(gettext("Your password is changed; you are signed out everywhere else."), "info")
             return redirect(url_for("auth.account"))
