@@ -93,6 +93,9 @@ class Config:
     ratelimit_storage: str = ""
     #: sign-in attempts allowed from one address a minute
     signin_per_minute: int = 30
+    #: how many proxies in front of the app to believe about the client's address and
+    #: scheme (X-Forwarded-For, X-Forwarded-Proto): 1 behind one TLS proxy, 0 when none
+    trusted_proxies: int = 0
     #: argon2id's cost for staff passwords (never below OWASP's minimum outside tests)
     password_hashing: PasswordHashing = field(default_factory=PasswordHashing)
 
@@ -115,6 +118,7 @@ class Config:
             session_hours=_number(env, "ASSETMAP_SESSION_HOURS", 12.0),
             ratelimit_storage=env.get("ASSETMAP_RATELIMIT_STORAGE", ""),
             signin_per_minute=max(1, int(_number(env, "ASSETMAP_SIGNIN_PER_MINUTE", 30))),
+            trusted_proxies=int(_number(env, "ASSETMAP_TRUSTED_PROXIES", 0)),
             password_hashing=PasswordHashing.parse(env.get("ASSETMAP_ARGON2", "")
                                                    or str(PasswordHashing())),
         )

@@ -124,6 +124,13 @@ def test_signing_out_ends_the_session_on_the_server(app, sample_store: GraphStor
     assert "live_sessions" not in str(users.everyone(sample_store)), "never listed"
 
 
+def _from(app, address: str, **headers: str):  # noqa: ANN001, ANN202
+    """A test client whose requests come from ``address`` (with these WSGI headers)."""
+    client = app.test_client()
+    client.environ_base.update(REMOTE_ADDR=address, **headers)
+    return client
+
+
 def test_an_account_locks_after_repeated_failures(config, sample_store: GraphStore) -> None:  # noqa: ANN001
     from assetmap import accounts
     from assetmap.audit import AuditLog
@@ -143,6 +150,47 @@ def test_an_account_locks_after_repeated_failures(config, sample_store: GraphSto
     assert AuthActions(second).login("fine@example.cymru", other).status_code == 302
     assert any(e["action"] == "lockout" and e["actor"] == "lock@example.cymru"
                for e in AuditLog(config.instance_path).entries())
+    # the lock is per account and address: the owner elsewhere still signs in
+    elsewhere = _from(create_app(config), "10.0.0.2")
+    assert AuthActions(elsewhere).login("lock@example.cymru", password).status_code == 302
+
+
+def test_tries_refused_for_speed_never_lock_the_account(config, sample_store: GraphStore) -> None:  # noqa: ANN001
+    """The probe's case: sign-ins with the right password, refused because the address
+    tried too often, locked the account. Only wrong passwords count towards a lock."""
+    from assetmap import accounts
+    from assetmap.web import create_app
+    _, password = accounts.create_user(sample_store, "busy@example.cymru", "connector",
+                                       "org-cvc")
+    slow = create_app(config.with_changes(signin_per_minute=1)).test_client()
+    assert AuthActions(slow).login("busy@example.cymru", "wrong password").status_code == 200
+    for _ in range(6):
+        refused = AuthActions(slow).login("busy@example.cymru", password)
+        assert refused.status_code == 429
+        assert "Too many sign-in attempts from here" in refused.get_data(as_text=True)
+    usual = create_app(config).test_client()  # the address's minute is over
+    assert AuthActions(usual).login("busy@example.cymru", password).status_code == 302
+
+
+@pytest.mark.parametrize("trusted", [0, 1])
+def test_behind_a_trusted_proxy_each_client_has_its_own_address(
+        config, sample_store: GraphStore, trusted: int) -> None:  # noqa: ANN001
+    """Behind the TLS proxy README recommends, every request comes from the proxy's
+    address: with ASSETMAP_TRUSTED_PROXIES=1 the limits see each client's own."""
+    from assetmap.audit import AuditLog
+    from assetmap.web import create_app
+    app = create_app(config.with_changes(signin_per_minute=2, trusted_proxies=trusted))
+    email = f"nobody-{trusted}@example.cymru"
+
+    def tries(client_address: str) -> list[int]:
+        client = _from(app, "10.9.9.9", HTTP_X_FORWARDED_FOR=client_address)
+        return [AuthActions(client).login(email, "x").status_code for _ in range(3)]
+
+    assert tries("203.0.113.5") == [200, 200, 429]
+    assert tries("198.51.100.7") == ([200, 200, 429] if trusted else [429, 429, 429])
+    addresses = {e["address"] for e in AuditLog(config.instance_path).entries()
+                 if e["action"] == "login_failed" and e["actor"] == email}
+    assert addresses == ({"203.0.113.5", "198.51.100.7"} if trusted else {"10.9.9.9"})
 
 
 def test_one_address_cannot_hammer_the_sign_in(client, sample_store: GraphStore) -> None:  # noqa: ANN001

@@ -11,6 +11,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_openapi3 import Info, OpenAPI
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assetmap import __version__, accounts
 from assetmap.config import Config
@@ -54,6 +55,9 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     from assetmap.web import db, filters, i18n, security
 
     accounts.use_password_hashing(config.password_hashing)
+    if config.trusted_proxies:  # the client's own address, as the proxies in front saw it
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies,  # type: ignore[method-assign]
+                                x_proto=config.trusted_proxies)
 
     db.init_app(app)
     i18n.init_app(app)

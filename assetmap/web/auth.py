@@ -12,9 +12,11 @@ import segno
 from flask import (
     Blueprint,
     Flask,
+    Response,
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -98,18 +100,35 @@ def _safe_next(target: str | None) -> str:
     return url_for("public.home")
 
 
-#: failures allowed for one account before it is locked for the rest of the window
-#: (counted in the graph's server, for every worker); attempts per address are a setting
+#: The lock-out policy. Wrong passwords (or codes) for one account from one address: 5
+#: in 15 minutes, then that account is locked from that address for the rest of the 15
+#: minutes; from any other address it still signs in. Attempts from one address, right
+#: or wrong: ASSETMAP_SIGNIN_PER_MINUTE a minute. Only a wrong password or code counts
+#: towards a lock: tries refused for coming too fast never do, so nobody can lock a
+#: colleague out by hammering the form. Counts live in the graph's server, for every worker.
 FAILURES_PER_ACCOUNT = "5 per 15 minutes"
 
 
+def _email() -> str:
+    return request.form.get("email", "").strip().lower()[:254]
+
+
 def _account_key() -> str:
-    return "account:" + request.form.get("email", "").strip().lower()[:254]
+    return f"account:{_email()}:{request.remote_addr}"
+
+
+def _failed_here() -> None:
+    """This request checked a password or code and it was wrong: it counts to a lock."""
+    g.sign_in_failed = True
+
+
+def _counts_to_lock(response: Response) -> bool:
+    return bool(g.get("sign_in_failed"))
 
 
 def _locked_out(limit: object) -> None:
-    auditing.log("lockout", None, record_type="User", actor=_account_key()[8:],
-                 detail=str(getattr(limit, "limit", "")))
+    auditing.log("lockout", None, record_type="User", actor=_email() or None,
+                 detail=f"{getattr(limit, 'limit', '')} from {request.remote_addr}")
 
 
 #: how long the code step may wait after the password step, in seconds
@@ -148,6 +167,7 @@ def second_step() -> ResponseReturnValue:
             if record and record.get("active", True):
                 _signed_in(record, "password and code")
                 return redirect(_safe_next(request.args.get("next")))
+        _failed_here()
         auditing.log("login_failed", user_id, record_type="User", actor=user_id,
                      detail="wrong code")
         flash(gettext("That code is not right."), "error")
@@ -155,7 +175,7 @@ def second_step() -> ResponseReturnValue:
 
 
 def _pending_key() -> str:
-    return "pending:" + str((session.get("pending") or {}).get("user"))
+    return f"pending:{(session.get('pending') or {}).get('user')}:{request.remote_addr}"
 
 
 def limit_sign_in(app: Flask, limiter: Limiter) -> None:
@@ -163,7 +183,7 @@ def limit_sign_in(app: Flask, limiter: Limiter) -> None:
     view = app.view_functions["auth.login"]
     view = limiter.limit(
         FAILURES_PER_ACCOUNT, methods=["POST"], key_func=_account_key,
-        deduct_when=lambda response: response.status_code != 302, on_breach=_locked_out,
+        deduct_when=_counts_to_lock, on_breach=_locked_out,
         error_message=lambda: gettext("This account is locked after too many failed "
                                       "sign-ins: try again in 15 minutes."))(view)
     view = limiter.limit(
@@ -173,7 +193,7 @@ def limit_sign_in(app: Flask, limiter: Limiter) -> None:
     app.view_functions["auth.login"] = view
     app.view_functions["auth.second_step"] = limiter.limit(
         FAILURES_PER_ACCOUNT, methods=["POST"], key_func=_pending_key,
-        deduct_when=lambda response: response.status_code != 302, on_breach=_locked_out,
+        deduct_when=_counts_to_lock, on_breach=_locked_out,
         error_message=lambda: gettext("Too many wrong codes: try again in 15 minutes."),
     )(app.view_functions["auth.second_step"])
 
@@ -184,6 +204,7 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         record = accounts.authenticate(get_store(), form.email.data, form.password.data)
         if record is None:
+            _failed_here()
             auditing.log("login_failed", None, record_type="User",
                          actor=form.email.data.strip().lower()[:254])
             flash(gettext("E-mail or password is not right."), "error")
