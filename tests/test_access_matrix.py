@@ -137,6 +137,8 @@ def _refused(response, url: str, subject: str) -> bool:  # noqa: ANN001
         if url.startswith("/api/"):
             return response.status_code == 401
         return response.status_code == 302 and "/login" in response.headers["Location"]
+    if subject in ("other_org", "consent_withdrawn"):  # as if there were no such person
+        return response.status_code == 404
     return response.status_code == 403
 
 

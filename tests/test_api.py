@@ -147,8 +147,9 @@ class TestPeople:
         person = _own_person(sample_store)
         assert client.get(f"/api/v1/people/{person}", headers=headers).status_code == status
 
-    def test_other_organisations_people_are_403_everywhere(self, client, token_for,  # noqa: ANN001
+    def test_other_organisations_people_are_404_everywhere(self, client, token_for,  # noqa: ANN001
                                                            sample_store: GraphStore) -> None:
+        """The same answer as for an id that does not exist: an id tells nothing."""
         headers = token_for("connector")
         other = _other_person(sample_store)
         for method, path in (("get", ""), ("patch", ""), ("delete", ""), ("get", "/ties"),
@@ -157,10 +158,14 @@ class TestPeople:
             kwargs = {"json": {}} if method == "patch" else {}
             response = getattr(client, method)(f"/api/v1/people/{other}{path}",
                                                headers=headers, **kwargs)
-            assert response.status_code == 403, (method, path)
+            assert response.status_code == 404, (method, path)
             _errors_shape(response)
-        assert client.delete(f"/api/v1/ties/{other}~x", headers=headers).status_code == 403
-        assert client.get("/api/v1/people/nobody", headers=headers).status_code == 404
+        assert client.delete(f"/api/v1/ties/{other}~x", headers=headers).status_code == 404
+        missing = client.get("/api/v1/people/nobody", headers=headers)
+        hidden = client.get(f"/api/v1/people/{other}", headers=headers)
+        assert missing.status_code == hidden.status_code == 404
+        assert missing.get_json()["errors"][0]["message"].replace("nobody", "?") == \
+            hidden.get_json()["errors"][0]["message"].replace(other, "?")
 
 
 class TestCircle:

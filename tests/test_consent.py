@@ -39,7 +39,7 @@ def two_connectors(app, sample_store: GraphStore):  # noqa: ANN001, ANN201
 def test_share_then_withdraw(two_connectors, sample_store: GraphStore, app) -> None:  # noqa: ANN001
     council, carers = two_connectors["org-cvc"], two_connectors["org-carers"]
     person = _person_of(sample_store, "org-cvc")
-    assert carers.get(f"/people/{person}").status_code == 403
+    assert carers.get(f"/people/{person}").status_code == 404
     log = AuditLog(app.config["ASSETMAP"].instance_path)
     seen = sum(1 for _ in log.entries())
 
@@ -65,7 +65,7 @@ def test_share_then_withdraw(two_connectors, sample_store: GraphStore, app) -> N
                      f"/people/{person}")
     assert response.status_code == 302 and response.headers["Location"].startswith(
         f"/people/{person}")
-    assert carers.get(f"/people/{person}").status_code == 403, "access ends at once"
+    assert carers.get(f"/people/{person}").status_code == 404, "access ends at once"
     assert sample_store.run_read("MATCH (:Person {id: $id})-[s:SHARED_WITH]->() "
                                  "RETURN count(s) AS n", id=person)[0]["n"] == 0
     actions = [e["action"] for e in list(log.entries())[seen:]
@@ -110,13 +110,13 @@ def test_a_shared_record_cannot_be_passed_on_or_kept(app, two_connectors,  # noq
     assert consents.about(sample_store, person) == before, "nothing changed"
 
     consents.withdraw(sample_store, share["id"], "2026-03-01")
-    assert cvc.get(page).status_code == 403
-    assert cvc.get(f"/api/v1{page}", headers=bearer).status_code == 403
+    assert cvc.get(page).status_code == 404
+    assert cvc.get(f"/api/v1{page}", headers=bearer).status_code == 404
     council = app.test_client()
     _, password = accounts.create_user(sample_store, "council@example.cymru", "connector",
                                        "org-council")
     assert AuthActions(council).login("council@example.cymru", password).status_code == 302
-    assert council.get(page).status_code == 403
+    assert council.get(page).status_code == 404
 
 
 def test_an_expired_or_future_consent_grants_nothing(two_connectors,  # noqa: ANN001
@@ -129,7 +129,7 @@ def test_an_expired_or_future_consent_grants_nothing(two_connectors,  # noqa: AN
         "person_id": person, "organisation_id": "org-carers", "given_by": "person",
         "purpose": "share_with_organisation", "given_at": "2099-01-01"})
     carers = two_connectors["org-carers"]
-    assert carers.get(f"/people/{person}").status_code == 403
+    assert carers.get(f"/people/{person}").status_code == 404
     assert person not in carers.get("/people/").get_data(as_text=True)
 
 
@@ -217,7 +217,7 @@ def test_consent_through_the_api(client, sample_store: GraphStore) -> None:  # n
             sample_store, f"api-{org}@example.cymru")[1]}
     person = _person_of(sample_store, "org-cvc")
     base = f"/api/v1/people/{person}"
-    assert client.get(base, headers=headers["org-carers"]).status_code == 403
+    assert client.get(base, headers=headers["org-carers"]).status_code == 404
     bad = client.post(f"{base}/consents", headers=headers["org-cvc"], json={
         "organisation_id": "org-carers", "given_by": "representative",
         "purpose": "share_with_organisation", "given_at": "2026-01-05"})
@@ -233,4 +233,4 @@ def test_consent_through_the_api(client, sample_store: GraphStore) -> None:  # n
     gone = client.post(f"{base}/consents/{made.get_json()['id']}/withdraw",
                        headers=headers["org-cvc"])
     assert gone.status_code == 200 and gone.get_json()["withdrawn_at"]
-    assert client.get(base, headers=headers["org-carers"]).status_code == 403
+    assert client.get(base, headers=headers["org-carers"]).status_code == 404

@@ -56,8 +56,8 @@ class TestWhoSeesWhom:
         sign_in("connector", "org-carers")
         assert client.get(f"/people/{_own_person(sample_store)}").status_code == 200
         other = _other_orgs_person(sample_store)
-        assert client.get(f"/people/{other}").status_code == 403
-        assert client.get(f"/people/{other}/suggestions").status_code == 403
+        assert client.get(f"/people/{other}").status_code == 404
+        assert client.get(f"/people/{other}/suggestions").status_code == 404
         assert client.get("/people/no-such-person").status_code == 404
 
     def test_shared_with_the_organisation_is_visible(self, client, sign_in,  # noqa: ANN001
@@ -68,7 +68,7 @@ class TestWhoSeesWhom:
             "MATCH (p:Person {id: $id}), (o:Organisation {id: 'org-carers'}) "
             "CREATE (p)-[:SHARED_WITH {consent_id: 'c-1'}]->(o)", id=other)
         sign_in("connector", "org-carers")
-        assert client.get(f"/people/{other}").status_code == 403
+        assert client.get(f"/people/{other}").status_code == 404
         consents.record(sample_store, {
             "person_id": other, "organisation_id": "org-carers", "given_by": "person",
             "purpose": "share_with_organisation", "given_at": "2026-01-01"})
@@ -192,7 +192,7 @@ class TestCircle:
         stranger = _other_orgs_person(sample_store)
         refused = _post(client, f"/people/{megan}/ties/new", {**tie, "other_id": stranger},
                         f"/people/{megan}/ties/new")
-        assert refused.status_code == 403
+        assert refused.status_code == 404
 
     def test_what_matters(self, client, megan: str) -> None:  # noqa: ANN001
         path = f"/people/{megan}/what-matters/new"
@@ -242,7 +242,7 @@ class TestSuggestionsAndReferrals:
         stranger = _post(client, f"/people/{megan}/invite",
                          {"candidate_id": hidden, "kind": raw[0]["kind"]},
                          f"/people/{megan}/suggestions")
-        assert stranger.status_code == 403, "not shared with us: cannot be invited"
+        assert stranger.status_code == 404, "not shared with us: cannot be invited"
         consents.record(sample_store, {  # the volunteer agrees to share with us
             "person_id": hidden, "organisation_id": "org-carers", "given_by": "person",
             "purpose": "share_with_organisation", "given_at": "2026-01-01"})

@@ -63,15 +63,15 @@ def connectors_only() -> None:
 
 
 def fetch_person(person_id: str) -> dict:
-    """The person, if the signed-in connector may see them: 404 if there is no such person,
-    403 if their organisation may not."""
+    """The person, if the signed-in connector may see them; else 404, the same whether
+    there is no such person or their organisation may not see them (an id tells nothing)."""
     store = get_store()
     try:
         allowed = people.can_see(store, current_user.viewer, person_id)
     except NotFound:
-        abort(404, gettext("There is no such person."))
+        allowed = False
     if not allowed:
-        abort(403, gettext("This person's record is not shared with your organisation."))
+        abort(404, gettext("There is no such person."))
     log_access(person_id)
     return people_graph.repo.get(store, person_id)
 

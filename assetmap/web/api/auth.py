@@ -39,13 +39,14 @@ def caller() -> people.Viewer:
 
 
 def person_for(viewer: people.Viewer, person_id: str) -> dict:
-    """The person, if the caller's organisation may see them (404, then 403)."""
+    """The person, if the caller's organisation may see them; else 404, the same whether
+    there is no such person or the caller may not see them."""
     store = get_store()
     try:
         allowed = people.can_see(store, viewer, person_id)
     except NotFound:
-        abort(404, gettext("no person with id %(id)s", id=repr(person_id)))
+        allowed = False
     if not allowed:
-        abort(403, gettext("this person's record is not shared with your organisation"))
+        abort(404, gettext("no person with id %(id)s", id=repr(person_id)))
     log_access(person_id)
     return people_graph.repo.get(store, person_id)
