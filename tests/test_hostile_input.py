@@ -74,6 +74,31 @@ def test_refused_with_the_field_named(client, bearer, sample_store: GraphStore, 
     assert sample_store.counts() == before
 
 
+@pytest.mark.parametrize("body", [
+    "[" * 50_000 + "]" * 50_000,  # nested past Python's recursion limit
+    '{"name": "x"', "{bad json", '{"name": "\\ud800"}' + "x",
+])
+def test_malformed_json_is_400_naming_the_body(client, bearer, sample_store: GraphStore,  # noqa: ANN001
+                                               body: str) -> None:
+    before = sample_store.counts()
+    response = client.post("/api/v1/people", headers={**bearer, "Content-Type":
+                                                       "application/json"}, data=body)
+    assert response.status_code == 400
+    assert response.get_json() == {"errors": [{"field": "body", "message":
+                                                "is not valid JSON"}]}
+    assert sample_store.counts() == before
+
+
+def test_a_body_over_the_limit_is_413_before_it_is_read(client, bearer) -> None:  # noqa: ANN001
+    from assetmap.web import MAX_REQUEST_BYTES
+    body = '{"name": "' + "x" * MAX_REQUEST_BYTES + '"}'
+    response = client.post("/api/v1/people", headers={**bearer, "Content-Type":
+                                                       "application/json"}, data=body)
+    assert response.status_code == 413 and response.get_json()["errors"]
+    page = client.post("/login", data={"email": "x" * MAX_REQUEST_BYTES})
+    assert page.status_code == 413
+
+
 def test_search_text_is_only_ever_a_value(client, sample_store: GraphStore) -> None:  # noqa: ANN001
     for text in HOSTILE + ["a\x00b"]:
         response = client.get("/api/v1/groups", query_string={"q": text})

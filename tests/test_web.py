@@ -6,6 +6,7 @@ import json
 import re
 
 import markupsafe
+import pytest
 
 from assetmap import accounts
 from assetmap.graph.store import GraphStore
@@ -122,6 +123,30 @@ def test_login_redirect_never_leaves_the_site(client, sample_store: GraphStore) 
         "csrf_token": csrf_token(page.get_data(as_text=True))})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/"])
+def test_login_redirect_refuses_other_hosts_in_disguise(client, sample_store: GraphStore,  # noqa: ANN001
+                                                        target: str) -> None:
+    _, password = accounts.create_user(sample_store, "hid@example.cymru", "connector",
+                                       "org-carers")
+    page = client.get("/login")
+    response = client.post(f"/login?next={target}", data={
+        "email": "hid@example.cymru", "password": password,
+        "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_a_next_with_a_line_break_is_refused_not_a_crash(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+    _, password = accounts.create_user(sample_store, "crlf@example.cymru", "connector",
+                                       "org-carers")
+    bad = "/login?next=/people/%0d%0aSet-Cookie:%20x=1"
+    assert client.get(bad).status_code == 400
+    page = client.get("/login")
+    response = client.post(bad, data={"email": "crlf@example.cymru", "password": password,
+                                      "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.status_code == 400 and "Set-Cookie" not in str(response.headers)
+    assert client.get("/account").status_code == 302, "no one was signed in"
 
 
 def test_generated_secret_key_is_private_and_kept(tmp_path) -> None:  # noqa: ANN001

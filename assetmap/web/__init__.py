@@ -21,6 +21,10 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 
 
+#: requests larger than this are refused (413) before they are read
+MAX_REQUEST_BYTES = 1024 * 1024
+
+
 def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` is a :class:`Config`, a mapping of changes to the
     environment's settings (tests), or None for the environment alone."""
@@ -50,6 +54,8 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         TESTING=config.testing,
         ASSETMAP=config,
+        # the largest thing anyone sends is a record with its Open Referral original
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
 
     from assetmap.web import db, filters, i18n, security

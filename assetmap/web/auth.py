@@ -95,9 +95,18 @@ class LoginForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and not urlsplit(target).netloc and target.startswith("/"):
+    """Where to go after signing in: a path on this site, else the home page."""
+    if target and not urlsplit(target).netloc and target.startswith("/") and (
+            not target.startswith(("//", "/\\"))):
         return target
     return url_for("public.home")
+
+
+def _refuse_control_characters_in_next() -> None:
+    """A ``next`` holding a line break or another control character is no address: 400,
+    before it can reach a header."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in request.args.get("next", "")):
+        abort(400, gettext("The address to go to after signing in is not valid."))
 
 
 #: The lock-out policy. Wrong passwords (or codes) for one account from one address: 5
@@ -155,6 +164,7 @@ class CodeForm(FlaskForm):
 @bp.route("/login/code", methods=["GET", "POST"])
 def second_step() -> ResponseReturnValue:
     """The second step of signing in: a code from the user's app, or a recovery code."""
+    _refuse_control_characters_in_next()
     user_id = _pending_user()
     if user_id is None:
         session.pop("pending", None)
@@ -200,6 +210,7 @@ def limit_sign_in(app: Flask, limiter: Limiter) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
+    _refuse_control_characters_in_next()
     form = LoginForm()
     if form.validate_on_submit():
         record = accounts.authenticate(get_store(), form.email.data, form.password.data)
