@@ -312,3 +312,27 @@ def test_maps_never_show_an_exact_home(client, sign_in, sample_store: GraphStore
         for lat in [person["lat"], *person["others"]]:
             assert str(lat) not in html or lat == round(lat, 2), (path, lat)
         assert str(round(person["lat"], 2)) in html
+
+
+def test_circle_map_draws_no_home_the_viewer_may_not_see(client, sign_in,  # noqa: ANN001
+                                                          sample_store: GraphStore) -> None:
+    """A member recorded by another organisation, not shared with the viewer's, is in the
+    circle but their home, even rounded, is not on the map (until it is shared)."""
+    from assetmap.graph import consents
+    from assetmap.graph import people as people_graph
+    from assetmap.services import people as people_service
+    sign_in("connector", "org-carers")
+    person = people_graph.repo.create(sample_store, {"name": "Elin", "lat": 52.449,
+                                                     "lon": -3.54}, organisation_id="org-carers")
+    far = people_graph.repo.create(sample_store, {"name": "Cousin in Cardiff", "lat": 51.4816,
+                                                  "lon": -3.1791}, organisation_id="org-cvc")
+    people_service.add_tie(sample_store, person["id"], {"relation": "family", "circle": 1,
+                                                        "contact": "weekly"},
+                           other_id=far["id"], organisation_id="org-carers")
+    html = client.get(f"/people/{person['id']}").get_data(as_text=True)
+    assert "Cousin in Cardiff" in html, "in the circle"
+    assert "51.48" not in html and "-3.18" not in html, "but no home drawn"
+    consents.record(sample_store, {"person_id": far["id"], "organisation_id": "org-carers",
+                                   "given_by": "person", "purpose": "share_with_organisation",
+                                   "given_at": "2026-01-01"})
+    assert "51.48" in client.get(f"/people/{person['id']}").get_data(as_text=True)

@@ -59,6 +59,14 @@ def is_recorder(store: GraphStore, viewer: Viewer, person_id: str) -> bool:
         store, person_id, today().isoformat())["recorded_by"]
 
 
+def homes_for_map(store: GraphStore, viewer: Viewer, ids: list[str]) -> dict[str, tuple]:
+    """The homes (to be rounded on a map) of those of ``ids`` whose record the viewer's
+    organisation may see: nobody else's home is ever drawn, not even roughly."""
+    visible = people.visible_to(store, viewer.organisation_id or "", ids,
+                                today().isoformat())
+    return people.homes(store, [i for i in ids if i in visible])
+
+
 def today() -> date:
     return datetime.now(UTC).date()
 

@@ -179,8 +179,8 @@ def show(person_id: str) -> ResponseReturnValue:
         consents=consents.about(store, person_id), today=people.today().isoformat(),
         recorder=people.is_recorder(store, current_user.viewer, person_id),
         referrals=people_graph.referrals(store, person_id),
-        map=maps.circle_map(person, members, people_graph.homes(
-            store, [person_id, *[m["person_id"] for m in members]])),
+        map=maps.circle_map(person, members, people.homes_for_map(
+            store, current_user.viewer, [person_id, *[m["person_id"] for m in members]])),
     )
 
 
@@ -433,7 +433,7 @@ def suggestions(person_id: str) -> ResponseReturnValue:
     ids = [s["id"] for s in found if s["id"]]
     suggestion_map = maps.suggestions_map(
         person, found, assets.where_held(store, ids),
-        people_graph.homes(store, [person_id, *ids]))
+        people.homes_for_map(store, current_user.viewer, [person_id, *ids]))
     return render_template("people/suggestions.html", person=person, suggestions=found,
                            follow_up=people.default_follow_up(), map=suggestion_map)
 
