@@ -67,13 +67,22 @@ def test_place_names_are_escaped_in_the_map(client, sample_store: GraphStore) ->
     assert "<script>alert(1)</script>" not in html
 
 
-def test_healthz_reports_database_and_counts(client, sample_store: GraphStore) -> None:  # noqa: ANN001
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    body = response.get_json()
-    assert body["status"] == "ok" and body["database"] is True
-    assert body["counts"] == sample_store.counts()
-    assert body["nodes"] == sum(body["counts"]["nodes"].values())
+def test_healthz_tells_anyone_it_is_up_and_only_admins_the_counts(
+        client, sign_in, sample_store: GraphStore) -> None:  # noqa: ANN001
+    def health(token: str | None = None) -> dict:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return client.get("/healthz", headers=headers).get_json()
+
+    tokens = {}
+    for role in ("connector", "admin"):
+        accounts.create_user(sample_store, f"{role}@ops.cymru", role, "org-council")
+        tokens[role] = accounts.create_token(sample_store, f"{role}@ops.cymru")[1]
+    assert health() == health(tokens["connector"]) == {"status": "ok", "database": True}
+    sign_in("admin", "org-council")
+    for body in (health(tokens["admin"]), health()):
+        assert body["status"] == "ok" and body["database"] is True
+        assert body["counts"] == sample_store.counts()
+        assert body["nodes"] == sum(body["counts"]["nodes"].values())
 
 
 def test_security_headers(client) -> None:  # noqa: ANN001

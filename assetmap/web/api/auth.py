@@ -19,11 +19,15 @@ from assetmap.web.db import get_store
 BEARER = [{"bearer": []}]
 
 
+def token_user() -> dict | None:
+    """The active user whose live bearer token this request carries, or None."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return accounts.user_for_token(get_store(), token.strip()) if scheme == "Bearer" else None
+
+
 def api_user(*roles: str) -> people.Viewer:
     """The caller, who must hold one of ``roles``: 401 without a live token, 403 otherwise."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    user = accounts.user_for_token(get_store(), token.strip()) if scheme == "Bearer" else None
+    user = token_user()
     if user is None:
         abort(401, gettext("a valid bearer token is needed: Authorization: Bearer <token>"))
     if user["role"] not in roles:
