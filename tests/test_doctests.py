@@ -14,7 +14,8 @@ import assetmap.analysis
 MODULES = [
     f"assetmap.analysis.{info.name}"
     for info in pkgutil.iter_modules(assetmap.analysis.__path__)
-] + ["assetmap.interop.person_package", "assetmap.i18n"]
+] + ["assetmap.interop.person_package", "assetmap.interop.spreadsheet", "assetmap.i18n",
+     "assetmap.config", "assetmap.web.maps"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -210,6 +210,16 @@ def test_import_example_rejects_what_is_not_in_the_uk(runner, cli_env, tmp_path)
     assert _node_counts(store) == {"Activity": 0, "Place": 0, "Group": 1, "Organisation": 0}
 
 
+def test_reject_report_cells_never_run_in_a_spreadsheet(runner, cli_env, tmp_path) -> None:  # noqa: ANN001
+    source = tmp_path / "services.json"
+    source.write_text(json.dumps({"id": "=1+2", "name": "@SUM(A1)"}))
+    assert _import(runner, str(source)).exit_code == 1
+    rows = list(csv.DictReader((tmp_path / "services.rejects.csv").open()))
+    assert rows and rows[0]["record_id"] == "'=1+2"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows
+                   for cell in row.values())
+
+
 def test_reject_report_goes_beside_the_input_by_default(runner, cli_env, tmp_path,  # noqa: ANN001
                                                        monkeypatch) -> None:
     """Never into the folder the command runs in (a repository, say), nor into a folder

@@ -25,6 +25,7 @@ from assetmap.graph import areas as area_graph
 from assetmap.graph.analysis import latest_run
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_
+from assetmap.interop.spreadsheet import safe_dict
 from assetmap.model import AREA_LEVELS
 from assetmap.services import analysis
 from assetmap.web import jobs, maps
@@ -99,8 +100,8 @@ def download() -> ResponseReturnValue:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: "withheld" if key in row and row[key] is None else row.get(key, "")
-                         for key in COLUMNS})
+        writer.writerow(safe_dict({key: "withheld" if key in row and row[key] is None
+                                   else row.get(key, "") for key in COLUMNS}))
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=hotspots-{level}.csv"})
 
