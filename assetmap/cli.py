@@ -110,6 +110,9 @@ class AssetmapGroup(click.Group):
     "assetmap: community assets and circles of support."))
 @click.pass_context
 def main(ctx: click.Context) -> None:
+    # every file the command writes (exports, reports, packages, the instance's own) is
+    # the user's alone, whichever code path writes it: 0600 files, 0700 folders
+    os.umask(0o077)
     ctx.obj = Config.from_env()
     accounts.use_password_hashing(ctx.obj.password_hashing)
 
@@ -127,6 +130,7 @@ def _store(ctx: click.Context) -> Iterator[GraphStore]:
     "Create the instance folder, start the database and set up the schema (idempotent)."))
 @click.pass_context
 def init(ctx: click.Context) -> None:
+    ctx.obj.private_instance()
     with _store(ctx) as store:
         applied = store.init_schema()
     click.echo(_("schema ready (%(count)s statements) in %(url)s", count=applied,
@@ -923,6 +927,7 @@ def _cell(value: Any) -> str:
 @click.pass_context
 def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) -> None:
     config: Config = ctx.obj
+    config.private_instance()
     with _store(ctx) as store:
         if store.is_empty():
             store.init_schema()

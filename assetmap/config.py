@@ -151,6 +151,13 @@ class Config:
         """The graph URL, defaulting to the embedded server in the instance folder."""
         return self.graph_url or f"falkordb+embedded://{self.instance_path / 'graph'}"
 
+    def private_instance(self) -> Path:
+        """The instance folder, made if need be and readable by this user alone (0700),
+        also when an earlier version made it open to others."""
+        self.instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.instance_path.chmod(0o700)
+        return self.instance_path
+
     def load_secret_key(self) -> str:
         """The Flask secret key: from the environment, else a random one kept in the instance.
 
@@ -162,8 +169,7 @@ class Config:
     def instance_secret(self, name: str) -> str:
         """A random 256-bit secret (hex) kept in the instance folder as ``name``: made once,
         mode 0600, the same for every process from then on."""
-        self.instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        key_file = self.instance_path / name
+        key_file = self.private_instance() / name
         try:
             fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

@@ -174,7 +174,10 @@ def cli_env(config: Config) -> dict[str, str]:
 
 @pytest.fixture
 def runner(cli_env: dict[str, str]) -> Iterator[CliRunner]:
+    umask = os.umask(0o022)  # the command sets its own (0077), in this process
+    os.umask(umask)
     yield CliRunner(env=cli_env)
+    os.umask(umask)
     store = GraphStore.open(Config.from_env(cli_env))
     store.clear()
     store.close()

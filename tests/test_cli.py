@@ -273,3 +273,28 @@ def test_a_bad_file_gets_one_line_never_a_traceback(runner, tmp_path, command,  
     assert result.stderr.startswith("assetmap: error: "), "no blank line before it"
     assert "Traceback" not in result.output
     assert not (tmp_path / "out.bak").exists(), "nothing written from a bad passphrase file"
+
+
+def test_every_file_a_command_writes_is_private(runner, tmp_path) -> None:  # noqa: ANN001
+    """Exports, reports and backups hold personal data or what leads to it: files 0600,
+    folders 0700, whichever command writes them (the command's own umask)."""
+    import stat
+
+    assert runner.invoke(main, ["seed", "--sample"]).exit_code == 0
+    out = tmp_path / "out"
+    out.mkdir(mode=0o700)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"id": "x"}')
+    for arguments in (["export", "graphml", str(out / "net.graphml"), "--org", "org-carers"],
+                      ["export", "geojson", str(out / "geo")],
+                      ["export", "hsds", str(out / "hsds")],
+                      ["import", "hsds", str(bad), "--rejects", str(out / "rejects.csv")],
+                      ["backup", str(out / "all.bak")]):
+        result = runner.invoke(main, arguments)
+        assert result.exit_code in (0, 1), (arguments, result.output)
+    made = list(out.rglob("*"))
+    assert {p.name for p in made} >= {"net.graphml", "geo", "hsds", "tabular",
+                                      "rejects.csv", "all.bak"}
+    wrong = [(str(p), oct(stat.S_IMODE(p.stat().st_mode))) for p in made
+             if stat.S_IMODE(p.stat().st_mode) != (0o700 if p.is_dir() else 0o600)]
+    assert wrong == []
