@@ -318,6 +318,9 @@ class Person(Record):
     located = True
     indexed = ("area", "postcode", "open_to_connect", "name")
     extra_indexed = {"Volunteer": ("location",)}
+    #: fields only a consent sets (and its withdrawal ends): no form, API body or import
+    #: sets them directly
+    set_by_consent: ClassVar[tuple[str, ...]] = ("open_to_connect",)
 
     name: Name
     birth_year: BirthYear | None = None

@@ -154,6 +154,36 @@ def test_opting_in_and_out_of_suggestions(two_connectors, sample_store: GraphSto
     assert "already withdrawn" in council.get(again.headers["Location"]).get_data(as_text=True)
 
 
+def test_open_to_connect_is_set_by_a_consent_and_nothing_else(app, two_connectors,  # noqa: ANN001
+                                                                sample_store: GraphStore) -> None:
+    """No tick on the form and no field in the API sets it: only a consent record does."""
+    from assetmap import accounts
+    council = two_connectors["org-cvc"]
+    person = _person_of(sample_store, "org-cvc")
+    sample_store.run_write("MATCH (p:Person {id: $id}) SET p.open_to_connect = false", id=person)
+
+    def flag() -> bool:
+        return sample_store.run_read("MATCH (p:Person {id: $id}) RETURN p.open_to_connect AS f",
+                                     id=person)[0]["f"]
+
+    page = f"/people/{person}/edit"
+    assert "open_to_connect" not in council.get(page).get_data(as_text=True)
+    _post(council, page, {"name": "Open Ticked", "open_to_connect": "on"}, page)
+    assert flag() is False
+    accounts.create_user(sample_store, "otc@example.cymru", "connector", "org-cvc")
+    token = accounts.create_token(sample_store, "otc@example.cymru")[1]
+    bearer = {"Authorization": f"Bearer {token}"}
+    changed = council.patch(f"/api/v1/people/{person}", headers=bearer,
+                            json={"open_to_connect": True})
+    made = council.post("/api/v1/people", headers=bearer,
+                        json={"name": "New and open", "open_to_connect": True})
+    for response in (changed, made):
+        assert response.status_code == 422
+        assert response.get_json()["errors"][0]["field"] == "open_to_connect"
+    assert flag() is False
+    assert not sample_store.run_read("MATCH (p:Person {name: 'New and open'}) RETURN p")
+
+
 @pytest.mark.parametrize("data,field", [
     ({"given_by": "representative"}, "representative_name"),
     ({"until": "2020-01-01"}, "until"),

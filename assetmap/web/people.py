@@ -51,7 +51,8 @@ PER_PAGE = 50
 PERSON_TEXT = ("name", "birth_year", "postcode", "radius_km", "capacity")
 PERSON_LISTS = ("interests", "gifts", "needs", "skills")
 PERSON_CHOICES = ("languages", "availability", "access_needs")
-PERSON_TICKS = ("lives_alone", "open_to_connect", "volunteer", "carer")
+#: (being suggested to others is not a tick: only a consent recorded on the page sets it)
+PERSON_TICKS = ("lives_alone", "volunteer", "carer")
 TIE_TEXT = ("relation", "contact", "since", "last_contact")
 TIE_NUMBERS = ("circle", "strength")
 

@@ -27,7 +27,8 @@ api = APIBlueprint("api_people", __name__, url_prefix="/api/v1",
                    abp_security=BEARER,
                    abp_responses={401: ErrorList, 403: ErrorList})
 
-PersonChanges = partial(Person, "PersonChanges")
+PersonCreate = only(Person, "PersonCreate", exclude=Person.set_by_consent)
+PersonChanges = partial(Person, "PersonChanges", exclude=Person.set_by_consent)
 TieChanges = partial(Knows, "TieChanges")
 
 
@@ -98,11 +99,11 @@ def list_people(query: PageQuery) -> Any:
 
 
 @api.post("/people", responses={201: Person, 422: ErrorList})
-def create_person(body: Person) -> Any:
+def create_person(body: PersonCreate) -> Any:  # type: ignore[valid-type]
     """Record a person (recorded by the caller's organisation). Without lat/lon, the home
     point comes from the postcode."""
     viewer = _viewer()
-    data = _located(body.model_dump(exclude_none=True))
+    data = _located(body.model_dump(exclude_none=True))  # type: ignore[attr-defined]
     created = people_graph.repo.create(get_store(), data,
                                        organisation_id=viewer.organisation_id)
     auditing.log("create", created["id"])

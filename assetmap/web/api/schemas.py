@@ -50,14 +50,16 @@ class AssetDetail(BaseModel):
     activity_id: str | None = None
 
 
-def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
-    """A model of the same fields, all optional and none set by default: a PATCH body.
+def partial(model: type[BaseModel], name: str, exclude: tuple[str, ...] = ()) -> type[BaseModel]:
+    """A model of the same fields but ``exclude``, all optional and none set by default: a
+    PATCH body.
 
     The full model still checks the record as it will be after the change.
     """
     fields: dict[str, Any] = {
         field_name: (info.annotation | None, None)
-        for field_name, info in model.model_fields.items() if field_name != "id"
+        for field_name, info in model.model_fields.items()
+        if field_name != "id" and field_name not in exclude
     }
     return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
 
