@@ -140,3 +140,10 @@ ORGANISATION_KIND_NAMES = {
     "council": N_("Council"), "health": N_("Health"), "charity": N_("Charity"),
     "other": N_("Other"),
 }
+
+
+#: how far away someone not named is, in bands (never the exact distance)
+DISTANCE_BAND_NAMES = {
+    "under_2": N_("under 2 km away"), "2_to_5": N_("2 to 5 km away"),
+    "5_to_10": N_("5 to 10 km away"), "10_plus": N_("10 km or more away"),
+}

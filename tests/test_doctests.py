@@ -15,7 +15,7 @@ MODULES = [
     f"assetmap.analysis.{info.name}"
     for info in pkgutil.iter_modules(assetmap.analysis.__path__)
 ] + ["assetmap.interop.person_package", "assetmap.interop.spreadsheet", "assetmap.i18n",
-     "assetmap.config", "assetmap.web.maps"]
+     "assetmap.config", "assetmap.web.maps", "assetmap.services.people"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -261,6 +261,32 @@ class TestSuggestionsAndReferrals:
         assert tie == [{"c": 3}]
 
 
+    def test_someone_not_shared_is_suggested_without_a_word_about_them(
+            self, client, megan: str, sample_store: GraphStore) -> None:  # noqa: ANN001
+        """No name, group, interest, skill, time or exact distance of a person whose record
+        is not shared with the viewer's organisation: a band and plain reasons."""
+        from assetmap.names import DISTANCE_BAND_NAMES
+        from assetmap.services import analysis
+        from assetmap.services import people as people_service
+        raw = {s["id"]: s for s in analysis.suggest(sample_store, megan, 15)
+               if s["kind"] in ("volunteer", "person")}
+        viewer = people_service.Viewer("someone", "connector", "org-carers")
+        shown = people_service.suggestions_for(sample_store, viewer, megan, 15)
+        hidden = [s for s in shown if s["kind"] in ("volunteer", "person") and not s["id"]]
+        assert hidden, "the sample has people in other organisations to suggest"
+        for suggestion in hidden:
+            assert suggestion["name"] in (people_service.UNNAMED_VOLUNTEER,
+                                          people_service.UNNAMED_PERSON)
+            assert suggestion["distance_km"] is None
+            assert suggestion["distance_band"] in DISTANCE_BAND_NAMES
+            assert suggestion["reasons"] and all(not r["params"] for r in suggestion["reasons"])
+        html = client.get(f"/people/{megan}/suggestions?lang=cy").get_data(as_text=True)
+        shown_ids = {s["id"] for s in shown if s["id"]}
+        for person_id, suggestion in raw.items():
+            if person_id not in shown_ids:
+                assert suggestion["name"] not in html
+        assert "Gwirfoddolwr" in html or "Rhywun gerllaw" in html, "in Welsh too"
+
 class TestCarers:
     def test_record_a_carer_and_see_their_page(self, client, megan: str,  # noqa: ANN001
                                                sample_store: GraphStore) -> None:

@@ -67,6 +67,14 @@ REASON_TEXTS: dict[str, str] = {
     "distance": N_("{distance_km} km from home"),
     "accessible": N_("meets access needs: {needs}"),
     "runs_activity": N_("runs {activity}"),
+    # suggestions of someone whose record the viewer may not see: nothing about them
+    "shares_an_interest": N_("shares an interest with them"),
+    "could_help": N_("could help with something they need"),
+    "free_at_the_same_times": N_("free at the same times"),
+    "within_travel_radius": N_("lives within their travel radius"),
+    "has_room": N_("has room to support someone more"),
+    "knows_people_they_know": N_("knows people they know"),
+    "in_a_shared_group": N_("goes to a group or activity they go to"),
 }
 
 

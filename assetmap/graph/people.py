@@ -126,14 +126,12 @@ def visible_to(store: GraphStore, organisation_id: str, ids: list[str], today: s
 
 
 def introducers(store: GraphStore, ids: list[str]) -> dict[str, dict]:
-    """For each person: a group they volunteer with and the organisation that recorded
-    them - who could make an introduction without the person being named."""
+    """For each person: the organisation that recorded them, which could make an
+    introduction without the person being named."""
     rows = store.run_read(
         "MATCH (p:Person) WHERE p.id IN $ids "
-        "OPTIONAL MATCH (p)-[:VOLUNTEERS_WITH]->(g:Group) "
         "OPTIONAL MATCH (p)-[:RECORDED_BY]->(o:Organisation) "
-        "RETURN p.id AS id, min(g.name) AS group_name, min(o.name) AS organisation",
-        ids=ids)
+        "RETURN p.id AS id, min(o.name) AS organisation", ids=ids)
     return {row["id"]: row for row in rows}
 
 

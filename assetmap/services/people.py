@@ -14,7 +14,7 @@ from assetmap.analysis.reasons import Reason, describe
 from assetmap.graph import consents, people, ties
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
-from assetmap.i18n import N_, Problem
+from assetmap.i18n import N_, Problem, translate
 from assetmap.model import InvalidRecord
 from assetmap.services import analysis
 
@@ -203,13 +203,41 @@ def withdraw_consent(store: GraphStore, viewer: Viewer, person_id: str,
     return consents.withdraw(store, consent_id, today().isoformat())
 
 
+#: what a suggestion of someone the viewer may not see says about them: each reason
+#: becomes one that names nothing (no interests, skills, times, groups, distances)
+UNNAMED_REASONS = {
+    "shares_interests": "shares_an_interest", "skills_meet_needs": "could_help",
+    "gift_meets_need": "could_help", "available_when_free": "free_at_the_same_times",
+    "within_radius": "within_travel_radius", "has_capacity": "has_room",
+    "mutual_friends": "knows_people_they_know", "shared_groups": "in_a_shared_group",
+    "exchange_both_ways": "exchange_both_ways",
+}
+UNNAMED_VOLUNTEER = N_("A volunteer")
+UNNAMED_PERSON = N_("Someone nearby who is open to connect")
+
+
+def distance_band(distance_km: float | None) -> str | None:
+    """How far, in a band (``assetmap.names.DISTANCE_BAND_NAMES``), not to the metre.
+
+    >>> distance_band(1.2), distance_band(4.9), distance_band(7), distance_band(30)
+    ('under_2', '2_to_5', '5_to_10', '10_plus')
+    """
+    if distance_km is None:
+        return None
+    for top, band in ((2, "under_2"), (5, "2_to_5"), (10, "5_to_10")):
+        if distance_km < top:
+            return band
+    return "10_plus"
+
+
 def suggestions_for(
     store: GraphStore, viewer: Viewer, person_id: str, limit: int = 10,
     max_cost_pence: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Suggestions as the viewer may see them: a person whose record the viewer's
-    organisation may not see is not named ("a volunteer from <group>"), carries no id to
-    invite by, and says who could introduce them."""
+    """Suggestions as the viewer may see them. A person whose record the viewer's
+    organisation may not see is not named ("A volunteer"), carries no id to invite by,
+    says how far away only in a band and why only in words that name nothing about them,
+    and says which organisation could introduce them."""
     found = analysis.suggest(store, person_id, limit, max_cost_pence)
     people_ids = [s["id"] for s in found if s["kind"] in ("person", "volunteer")]
     if not people_ids:
@@ -221,21 +249,15 @@ def suggestions_for(
     for suggestion in found:
         if suggestion["id"] not in hidden:
             continue
-        known = who.get(suggestion["id"], {})
-        if suggestion["kind"] == "volunteer" and known.get("group_name"):
-            label = f"a volunteer from {known['group_name']}"
-        elif suggestion["kind"] == "volunteer":
-            label = "a volunteer"
-        else:
-            label = "someone nearby who is open to connect"
-        names = {suggestion["id"]: label}
+        name = UNNAMED_VOLUNTEER if suggestion["kind"] == "volunteer" else UNNAMED_PERSON
+        codes = dict.fromkeys(UNNAMED_REASONS[r["code"]] for r in suggestion["reasons"]
+                              if r["code"] in UNNAMED_REASONS)
         suggestion.update(
-            name=label[0].upper() + label[1:], id=None,
-            introduced_by=known.get("organisation"),
-            reasons=[{"code": r["code"],
-                      "params": {k: None if v == suggestion["id"] else v
-                                 for k, v in r["params"].items()},
-                      "text": describe(Reason(r["code"], r["params"]), names)}
-                     for r in suggestion["reasons"]],
+            name=name, name_cy=translate(name, "cy"), id=None,
+            introduced_by=who.get(suggestion["id"], {}).get("organisation"),
+            distance_band=distance_band(suggestion.pop("distance_km", None)),
+            distance_km=None,
+            reasons=[{"code": code, "params": {}, "text": describe(Reason(code))}
+                     for code in codes],
         )
     return found
