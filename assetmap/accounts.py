@@ -215,9 +215,19 @@ def _code_step(secret: str, code: str, after: int | None) -> int | None:
     return None
 
 
-def enable_totp(store: GraphStore, user_id: str, secret: str, code: str) -> list[str]:
-    """Turn on two-step sign-in once the user shows a code from their app; returns new
-    recovery codes (shown once; only their hashes are kept)."""
+def check_own_password(store: GraphStore, user_id: str, password: str) -> None:
+    """The signed-in user typed their own password again (before a change to how they
+    sign in): :class:`InvalidRecord` naming ``password`` if not."""
+    user = users.by_id(store, user_id)
+    if user is None or not check_password(user["password_hash"], password):
+        raise InvalidRecord([("password", Problem(N_("is not right")))])
+
+
+def enable_totp(store: GraphStore, user_id: str, secret: str, code: str,
+                password: str) -> list[str]:
+    """Turn on two-step sign-in once the user types their password again and shows a code
+    from their app; returns new recovery codes (shown once; only their hashes are kept)."""
+    check_own_password(store, user_id, password)
     step = _code_step(secret, code, None)
     if step is None:
         raise InvalidRecord([("code", Problem(N_("is not the code your app shows now")))])
@@ -227,7 +237,9 @@ def enable_totp(store: GraphStore, user_id: str, secret: str, code: str) -> list
     return codes
 
 
-def disable_totp(store: GraphStore, user_id: str, code: str) -> None:
+def disable_totp(store: GraphStore, user_id: str, code: str, password: str) -> None:
+    """Turn two-step sign-in off: the password again, and a current or recovery code."""
+    check_own_password(store, user_id, password)
     if not verify_second_step(store, user_id, code):
         raise InvalidRecord([("code", Problem(N_(
             "is not a current code or an unused recovery code")))])

@@ -256,11 +256,18 @@ def test_two_step_sign_in(app, sample_store: GraphStore) -> None:  # noqa: ANN00
     setup = client.get("/account/two-step").get_data(as_text=True)
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', setup).group(1)
     assert "<svg" in setup, "a QR code to scan"
-    wrong = client.post("/account/two-step", data={"code": "000000",
-                                                   "csrf_token": csrf_token(setup)})
+    wrong = client.post("/account/two-step", data={
+        "code": "000000", "password": client.password, "csrf_token": csrf_token(setup)})
     assert "is not the code your app shows now" in wrong.get_data(as_text=True)
-    done = client.post("/account/two-step", data={"code": pyotp.TOTP(secret).now(),
-                                                  "csrf_token": csrf_token(setup)})
+    for password in ("", "not the password"):  # an open session alone cannot turn it on
+        refused = client.post("/account/two-step", data={
+            "code": pyotp.TOTP(secret).now(), "password": password,
+            "csrf_token": csrf_token(setup)})
+        assert 'id="password-error"' in refused.get_data(as_text=True)
+        assert not accounts.users.by_email(sample_store, email).get("totp_secret")
+    done = client.post("/account/two-step", data={
+        "code": pyotp.TOTP(secret).now(), "password": client.password,
+        "csrf_token": csrf_token(setup)})
     codes = re.findall(r"<li><code>([0-9a-f]{10})</code></li>", done.get_data(as_text=True))
     assert len(codes) == 10
     stored = accounts.users.by_email(sample_store, email)
@@ -284,6 +291,15 @@ def test_two_step_sign_in(app, sample_store: GraphStore) -> None:  # noqa: ANN00
     log = [e for e in AuditLog(app.config["ASSETMAP"].instance_path).entries()
            if e["record_id"] == stored["id"] or e["actor"] == stored["id"]]
     assert {"login_failed", "login"} <= {e["action"] for e in log}
+
+    # turning it off asks for the password again too
+    page = fresh.get("/account").get_data(as_text=True)
+    fresh.post("/account/two-step/off", data={"code": codes[1], "password": "wrong",
+                                              "csrf_token": csrf_token(page)})
+    assert accounts.users.by_email(sample_store, email)["totp_secret"] == secret
+    fresh.post("/account/two-step/off", data={"code": codes[1], "password": client.password,
+                                              "csrf_token": csrf_token(page)})
+    assert accounts.users.by_email(sample_store, email).get("totp_secret") is None
 
 
 @pytest.mark.parametrize(("setting", "allowed"), [

@@ -39,6 +39,7 @@ from assetmap.model import InvalidRecord
 from assetmap.services.people import Viewer
 from assetmap.web import auditing, login_manager, security
 from assetmap.web.db import get_store
+from assetmap.web.filters import field_label, say_problem
 from assetmap.web.forms import field_errors
 
 bp = Blueprint("auth", __name__)
@@ -161,6 +162,14 @@ class CodeForm(FlaskForm):
     code = StringField(lazy_gettext("Code"), validators=[DataRequired(), Length(max=40)])
 
 
+class TwoStepForm(CodeForm):
+    """Turning two-step sign-in on asks for the password again: a session left open on a
+    shared computer cannot change how its owner signs in."""
+
+    password = PasswordField(lazy_gettext("Your password"),
+                             validators=[DataRequired(), Length(max=200)])
+
+
 @bp.route("/login/code", methods=["GET", "POST"])
 def second_step() -> ResponseReturnValue:
     """The second step of signing in: a code from the user's app, or a recovery code."""
@@ -246,13 +255,14 @@ def two_step() -> ResponseReturnValue:
     """Set up two-step sign-in: scan the code, then type what the app shows."""
     secret = session.get("totp_setup") or accounts.new_totp_secret()
     session["totp_setup"] = secret
-    form = CodeForm()
+    form = TwoStepForm()
     codes = None
     if form.validate_on_submit():
         try:
-            codes = accounts.enable_totp(get_store(), current_user.id, secret, form.code.data)
+            codes = accounts.enable_totp(get_store(), current_user.id, secret, form.code.data,
+                                         form.password.data)
         except InvalidRecord as exc:
-            form.code.errors = [exc.problem]
+            getattr(form, exc.field).errors = [say_problem(exc.problem)]
         else:
             session.pop("totp_setup", None)
             auditing.log("update", current_user.id, record_type="User", detail="two-step on")
@@ -266,10 +276,11 @@ def two_step() -> ResponseReturnValue:
 @login_required
 def two_step_off() -> ResponseReturnValue:
     try:
-        accounts.disable_totp(get_store(), current_user.id, request.form.get("code", ""))
+        accounts.disable_totp(get_store(), current_user.id, request.form.get("code", ""),
+                              request.form.get("password", ""))
     except InvalidRecord as exc:
-        flash(gettext("Two-step sign-in stays on: the code %(problem)s.",
-                      problem=exc.problem), "error")
+        flash(gettext("Two-step sign-in stays on: %(field)s %(problem)s.",
+                      field=field_label(exc.field), problem=say_problem(exc.problem)), "error")
     else:
         auditing.log("update", current_user.id, record_type="User", detail="two-step off")
         flash(gettext("Two-step sign-in is off."), "info")
