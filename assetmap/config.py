@@ -93,6 +93,9 @@ class Config:
     ratelimit_storage: str = ""
     #: sign-in attempts allowed from one address a minute
     signin_per_minute: int = 30
+    #: where the app is published (``https://assetmap.example.org``): the API's links
+    #: start with it; unset, they are paths on the same site (never the request's Host)
+    base_url: str = ""
     #: how many proxies in front of the app to believe about the client's address and
     #: scheme (X-Forwarded-For, X-Forwarded-Proto): 1 behind one TLS proxy, 0 when none
     trusted_proxies: int = 0
@@ -119,6 +122,7 @@ class Config:
             ratelimit_storage=env.get("ASSETMAP_RATELIMIT_STORAGE", ""),
             signin_per_minute=max(1, int(_number(env, "ASSETMAP_SIGNIN_PER_MINUTE", 30))),
             trusted_proxies=int(_number(env, "ASSETMAP_TRUSTED_PROXIES", 0)),
+            base_url=env.get("ASSETMAP_BASE_URL", "").rstrip("/"),
             password_hashing=PasswordHashing.parse(env.get("ASSETMAP_ARGON2", "")
                                                    or str(PasswordHashing())),
         )
@@ -141,6 +145,10 @@ class Config:
                 f"ASSETMAP_ARGON2: {self.password_hashing} is weaker than OWASP's minimum "
                 "for argon2id (m=19456,t=2,p=1, or m=47104,t=1 / m=12288,t=3 / m=9216,t=4 / "
                 "m=7168,t=5)")
+        if self.base_url and not (self.base_url.startswith(("https://", "http://"))
+                                  and "?" not in self.base_url and "#" not in self.base_url):
+            raise ConfigError(f"ASSETMAP_BASE_URL: an address like https://assetmap.example"
+                              f".org, not {self.base_url!r}")
         if not self.graph_name.replace("_", "").replace("-", "").isalnum():
             raise ConfigError(
                 "ASSETMAP_GRAPH_NAME: use only letters, digits, '-' and '_'"

@@ -164,6 +164,19 @@ class TestApi:
         assert "page=2" in body["_links"]["next"] and body["_links"]["prev"] is None
         assert body["location"]["label"] == "SY18 (Llanidloes)"
 
+    def test_links_never_come_from_the_host_header(self, config, sample_store: GraphStore) -> None:  # noqa: ANN001
+        from assetmap.web import create_app
+        forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+        for base, start in (("", "/api/v1/assets?"),
+                            ("https://assetmap.example.cymru",
+                             "https://assetmap.example.cymru/api/v1/assets?")):
+            client = create_app(config.with_changes(base_url=base)).test_client()
+            links = client.get("/api/v1/assets?near=SY18&per_page=2",
+                               headers=forged).get_json()["_links"]
+            assert links["self"].startswith(start) and links["next"].startswith(start)
+            root = client.get("/api/v1/hsds/", headers=forged).get_json()
+            assert root["openapi_url"] == start.split("/api/")[0] + "/api/v1/openapi.json"
+
     @pytest.mark.parametrize("query,field", [
         ("radius_km=-1", "radius_km"), ("near=Atlantis", "near"), ("day=funday", "day"),
     ])

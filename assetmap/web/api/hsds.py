@@ -16,6 +16,7 @@ from assetmap.graph import directory
 from assetmap.graph.nodes import NotFound
 from assetmap.interop import hsds
 from assetmap.model import Id
+from assetmap.web.api.collections import public_url
 from assetmap.web.api.errors import ErrorList, error_response
 from assetmap.web.api.schemas import LanguageQuery
 from assetmap.web.db import get_store
@@ -94,7 +95,7 @@ def _not_found(kind: str, wanted: str) -> Any:
 @api.get("/", responses={200: HsdsRoot})
 def root() -> Any:
     """Which version and profile of the standard this API speaks."""
-    return hsds.api_root(url_for("openapi.doc_url", _external=True))
+    return hsds.api_root(public_url(url_for("openapi.doc_url")))
 
 
 @api.get("/services", responses={200: HsdsPage, 422: ErrorList})
