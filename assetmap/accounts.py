@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 from argon2 import PasswordHasher, Type
@@ -103,6 +103,65 @@ def create_user(
         organisation_id=organisation_id,
     )
     return user, password
+
+
+#: how long an invitation's link works
+INVITATION_DAYS = 7
+
+
+def invite_user(store: GraphStore, email: str, role: str, organisation_id: str,
+                name: str | None = None) -> tuple[dict, str]:
+    """Create a user who sets their own password through a one-time link (an admin's way
+    in: the admin never knows the password). Returns the user and the link's token (shown
+    once; only its hash is kept). Until the link is used nobody can sign in as them."""
+    if users.by_email(store, email) is not None:
+        raise InvalidRecord([("email", Problem(N_("a user with e-mail %(email)s exists"),
+                                              email=repr(email.strip().lower())))])
+    token = secrets.token_urlsafe(32)
+    user = users.repo.create(store, {
+        "email": email, "role": role, "name": name,
+        "password_hash": hash_password(secrets.token_urlsafe(32)),  # known to nobody
+        "invitation_hash": _token_hash(token), "invitation_expires": _days_on(INVITATION_DAYS),
+    }, organisation_id=organisation_id)
+    return user, token
+
+
+def renew_invitation(store: GraphStore, user_id: str) -> str:
+    """A new link for an invitation not taken up (the old link stops working)."""
+    user = users.by_id(store, user_id)
+    if user is None:
+        raise NotFound("User", user_id)
+    if not user.get("invitation_hash"):
+        raise InvalidRecord([("user_id", Problem(N_("has already set their password")))])
+    token = secrets.token_urlsafe(32)
+    users.repo.update(store, user_id, {"invitation_hash": _token_hash(token),
+                                       "invitation_expires": _days_on(INVITATION_DAYS)})
+    return token
+
+
+def invitation(store: GraphStore, token: str) -> dict | None:
+    """The user a live invitation link is for, or None (unknown, used or expired)."""
+    if len(token) > 100:
+        return None
+    user = users.by_invitation(store, _token_hash(token))
+    if user is None or (user.get("invitation_expires") or "") < now_iso():
+        return None
+    return user if user.get("active", True) else None
+
+
+def accept_invitation(store: GraphStore, token: str, password: str) -> dict:
+    """The invited user sets their own password; the link is spent."""
+    user = invitation(store, token)
+    if user is None:
+        raise NotFound("Invitation", "this link")
+    check_new_password(password, user["email"], user.get("name") or "")
+    return users.repo.update(store, user["id"], {
+        "password_hash": hash_password(password), "invitation_hash": None,
+        "invitation_expires": None, "live_sessions": []})
+
+
+def _days_on(days: int) -> str:
+    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
 
 
 def authenticate(store: GraphStore, email: str, password: str) -> dict | None:

@@ -482,6 +482,10 @@ class User(Record):
         pattern=r"^[0-9a-f]{64}$")]], Field(max_length=20)] = []
     #: the language pages are shown in (``cy`` or ``en``), set by the language switch
     language: InterfaceLanguage | None = None
+    #: an invitation not yet taken up: SHA-256 of its one-time link's token, and until when
+    #: it works; the user sets their own password through it (nobody else ever knows it)
+    invitation_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
+    invitation_expires: Annotated[str, StringConstraints(max_length=40)] | None = None
 
 
 class WhatMatters(Record):

@@ -32,6 +32,7 @@ EXCEPTIONS = {
     "areas.run_status": (302, 403, 404, 403),  # no such job in this process
     "finder.print_list": (400, 400, 400, 400),  # nothing searched for
     "auth.second_step": (302, 302, 302, 302),  # no password step waiting
+    "auth.welcome": (404, 404, 404, 404),  # no such invitation
 }
 
 
@@ -45,7 +46,7 @@ def arguments(store: GraphStore) -> dict[str, str]:
             "slug": "places", "job_id": "no-such-job", "filename": "site.css",
             "/groups/<node_id>": f"/groups/{first['Group']}",
             "/activities/<node_id>": f"/activities/{first['Activity']}",
-            "node_id": first["Place"], "template_kind": "people",
+            "node_id": first["Place"], "template_kind": "people", "token": "no-such-link",
             **_hsds_arguments(store, first)}
 
 

@@ -54,8 +54,14 @@ def test_every_page_has_no_axe_violations(app, browser: Browser, live_server: st
         tab.press("#password", "Enter")
         tab.wait_for_url(lambda url: "/login" not in url)
     urls = [*site.html_pages(app, sample_store, role), *STATES[role]]
+    forms = list(FORMS[role])
+    if role is None:  # an invitation's page, where a new user chooses their password
+        _, token = accounts.invite_user(sample_store, f"axe-new-{language}@example.cymru",
+                                        "connector", "org-carers")
+        urls.append(f"/welcome/{token}")
+        forms.append(f"/welcome/{token}")
     problems, rules = [], set()
-    for url in [*urls, *(f"{form}#send" for form in FORMS[role])]:
+    for url in [*urls, *(f"{form}#send" for form in forms)]:
         tab.goto(live_server + url)
         if url.endswith("#send"):
             tab.locator("main form[method=post] button[type=submit]").first.click()
@@ -65,7 +71,7 @@ def test_every_page_has_no_axe_violations(app, browser: Browser, live_server: st
                   for rule in result.get(kind, [])}
         problems += [f"{url}: {_summary(v)}" for v in result["violations"]]
     context.close()
-    print(f"\naxe {role or 'anonymous'}/{language}: {len(urls) + len(FORMS[role])} pages, "
+    print(f"\naxe {role or 'anonymous'}/{language}: {len(urls) + len(forms)} pages, "
           f"{len(rules)} rules "
           f"applied ({', '.join(TAGS)}), {len(problems)} violations")
     assert problems == [], "\n".join(problems)

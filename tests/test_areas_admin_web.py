@@ -107,18 +107,58 @@ class TestAdmin:
         sign_in("connector")
         assert client.get("/admin/users").status_code == 403
 
-    def test_create_user_shows_password_once_and_it_works(self, client, sign_in,  # noqa: ANN001
+    def test_an_admin_invites_and_never_knows_the_password(self, app, client, sign_in,  # noqa: ANN001
                                                           sample_store: GraphStore) -> None:
+        """An admin cannot read people's records through an account they make: the new
+        user chooses their own password through a one-time link; until then nobody can
+        sign in as them."""
         from assetmap import accounts
+        from tests.conftest import AuthActions
         sign_in("admin", "org-council")
         page = client.get("/admin/users")
         response = client.post("/admin/users", data={
             "email": "Dewi@Example.Cymru", "name": "Dewi", "role": "connector",
             "organisation_id": "org-cvc", "csrf_token": csrf_token(page.get_data(as_text=True))})
-        import re
-        password = re.search(r"<code>([^<]+)</code>", response.get_data(as_text=True)).group(1)
-        assert accounts.authenticate(sample_store, "dewi@example.cymru", password)
-        assert "<code>" not in client.get("/admin/users").get_data(as_text=True)
+        html = response.get_data(as_text=True)
+        link = re.search(r"<code>(http://[^<]+/welcome/[^<]+)</code>", html).group(1)
+        assert "Password" not in re.search(r'id="invitation-link">(.*?)</div>', html,
+                                            re.S).group(1)
+        assert "has not chosen a password yet" in client.get("/admin/users").get_data(
+            as_text=True) and "<code>" not in client.get("/admin/users").get_data(as_text=True)
+
+        dewi = app.test_client()
+        path = link.split("localhost", 1)[1]
+        form = dewi.get(path)
+        assert form.status_code == 200 and "dewi@example.cymru" in form.get_data(as_text=True)
+        weak = dewi.post(path, data={"new_password": "password123456",
+                                     "repeat_password": "password123456",
+                                     "csrf_token": csrf_token(form.get_data(as_text=True))})
+        assert weak.status_code == 400 and "new_password" in form_errors(
+            weak.get_data(as_text=True))
+        chosen = "mae'r gwartheg yn pori ar y ffridd"
+        done = dewi.post(path, data={"new_password": chosen, "repeat_password": chosen,
+                                     "csrf_token": csrf_token(form.get_data(as_text=True))})
+        assert done.status_code == 302 and done.headers["Location"] == "/login"
+        assert dewi.get(path).status_code == 404, "the link works once"
+        assert AuthActions(dewi).login("dewi@example.cymru", chosen).status_code == 302
+        assert accounts.users.by_email(sample_store, "dewi@example.cymru").get(
+            "invitation_hash") is None
+
+    def test_an_invitation_expires_and_can_be_renewed(self, client, sign_in,  # noqa: ANN001
+                                                      sample_store: GraphStore) -> None:
+        from assetmap import accounts
+        user, token = accounts.invite_user(sample_store, "late@example.cymru", "connector",
+                                           "org-cvc")
+        assert accounts.authenticate(sample_store, "late@example.cymru", token) is None
+        sample_store.run_write("MATCH (u:User {id: $id}) SET u.invitation_expires = "
+                               "'2020-01-01T00:00:00+00:00'", id=user["id"])
+        assert client.get(f"/welcome/{token}").status_code == 404, "expired"
+        sign_in("admin", "org-council")
+        page = client.get("/admin/users").get_data(as_text=True)
+        renewed = client.post(f"/admin/users/{user['id']}/invitation",
+                              data={"csrf_token": csrf_token(page)}).get_data(as_text=True)
+        fresh = re.search(r"/welcome/([^<]+)</code>", renewed).group(1)
+        assert fresh != token and client.get(f"/welcome/{fresh}").status_code == 200
 
     @pytest.mark.parametrize("data,field", [
         ({"email": "not-an-email", "role": "connector", "organisation_id": "org-cvc"}, "email"),

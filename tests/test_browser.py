@@ -266,10 +266,17 @@ def test_admin_creates_a_user(page: Page, live_server: str, sample_store: GraphS
     page.get_by_label("Role", exact=True).select_option("connector")
     page.get_by_label("Organisation").select_option("org-carers")
     page.get_by_role("button", name="Add the user").click()
-    password = page.locator("#new-password code").inner_text()
-    assert accounts.authenticate(sample_store, "eleri@example.cymru", password)
+    link = page.locator("#invitation-link code").inner_text()
     expect(page.locator("#users-table")).to_contain_text("eleri@example.cymru")
     page.screenshot(path=str(SCREENSHOTS / "admin.png"), full_page=True)
+    page.locator("form[action$='/logout'] button").click()
+    page.goto(link)  # Eleri, with the link she was given
+    chosen = "mae'r llanw'n uchel yn Aberdyfi heno"
+    page.get_by_label("New password", exact=True).fill(chosen)
+    page.get_by_label("New password again").fill(chosen)
+    page.get_by_role("button", name="Set my password").click()
+    expect(page.get_by_role("status")).to_contain_text("Your password is set")
+    assert accounts.authenticate(sample_store, "eleri@example.cymru", chosen)
 
 
 def test_carers_organisation_maps_a_carer(page: Page, live_server: str,

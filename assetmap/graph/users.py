@@ -39,12 +39,19 @@ def everyone(store: GraphStore, limit: int = 1000) -> list[dict]:
     rows = store.run_read(
         f"MATCH (u:User) {_WITH_ORGANISATION} ORDER BY u.email LIMIT $limit", limit=limit)
     return [{**{k: v for k, v in user.items() if k not in SECRETS},
-             "two_step": bool(user.get("totp_secret"))} for user in _joined(rows)]
+             "two_step": bool(user.get("totp_secret")),
+             "invited": bool(user.get("invitation_hash"))} for user in _joined(rows)]
+
+
+def by_invitation(store: GraphStore, invitation_hash: str) -> dict | None:
+    rows = store.run_read(f"MATCH (u:User {{invitation_hash: $hash}}) {_WITH_ORGANISATION}",
+                          hash=invitation_hash)
+    return _joined(rows)[0] if rows else None
 
 
 #: what a list of users never shows
 SECRETS = ("password_hash", "totp_secret", "recovery_codes", "totp_last_step",
-           "live_sessions")
+           "live_sessions", "invitation_hash")
 #: sessions kept live for one user at once (the oldest ends when another starts)
 LIVE_SESSIONS = 20
 

@@ -1,9 +1,19 @@
-"""Admins: organisations and users (create with a generated password shown once, change
-role, deactivate). Admins do not read people's records."""
+"""Admins: organisations and users (invite with a one-time link through which the new user
+sets their own password, change role, deactivate). Admins do not read people's records,
+and never know anyone's password."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
@@ -56,22 +66,24 @@ def users() -> ResponseReturnValue:
     store = get_store()
     errors: dict[str, str] = {}
     shown = dict(request.form.items())
-    password = None
+    link = None
     if request.method == "POST":
         data = values(request.form, text=("email", "name", "role", "organisation_id"))
         try:
             if not data["organisation_id"]:
                 raise InvalidRecord([("organisation_id", Problem(N_("is required")))])
-            created, password = accounts.create_user(
+            created, token = accounts.invite_user(
                 store, data["email"] or "", data["role"] or "", data["organisation_id"],
                 data["name"])
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
-            shown = {}
-            flash(gettext("%(email)s can now sign in with the password below. It is shown "
-                          "this once: give it to them safely.", email=created["email"]), "info")
-    return render_template("admin/users.html", errors=errors, values=shown, password=password,
+            shown, link = {}, _invitation_link(token)
+            auditing.log("create", created["id"], record_type="User", detail="invited")
+            flash(gettext("%(email)s is invited. Give them the link below: it works once, "
+                          "for %(days)s days, and they choose their own password with it.",
+                          email=created["email"], days=accounts.INVITATION_DAYS), "info")
+    return render_template("admin/users.html", errors=errors, values=shown, link=link,
                            users=user_graph.everyone(store), ROLES=ROLES,
                            organisations=organisation_graph.repo.list(store, order_by="name"),
                            ), 400 if errors else 200
@@ -99,6 +111,30 @@ def change_user(user_id: str) -> ResponseReturnValue:
         flash(gettext("User updated."), "info")
     return redirect(url_for("admin.users"))
 
+
+
+def _invitation_link(token: str) -> str:
+    return (current_app.config["ASSETMAP"].base_url or request.host_url.rstrip("/")) + \
+        url_for("auth.welcome", token=token)
+
+
+@bp.post("/users/<user_id>/invitation")
+def renew_invitation(user_id: str) -> ResponseReturnValue:
+    """A new link for someone who has not used theirs (lost, or expired)."""
+    try:
+        token = accounts.renew_invitation(get_store(), user_id)
+    except NotFound:
+        abort(404, gettext("There is no such user."))
+    except InvalidRecord as exc:
+        flash(gettext("Not changed: %(problem)s", problem=exc), "error")
+        return redirect(url_for("admin.users"))
+    auditing.log("update", user_id, record_type="User", detail="invitation renewed")
+    flash(gettext("A new link: the old one no longer works."), "info")
+    store = get_store()
+    return render_template("admin/users.html", errors={}, values={},
+                           link=_invitation_link(token), users=user_graph.everyone(store),
+                           ROLES=ROLES, organisations=organisation_graph.repo.list(
+                               store, order_by="name"))
 
 
 AUDIT_PAGE = 100

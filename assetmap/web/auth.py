@@ -287,6 +287,36 @@ def two_step_off() -> ResponseReturnValue:
     return redirect(url_for("auth.account"))
 
 
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+def welcome(token: str) -> ResponseReturnValue:
+    """An invited user chooses their own password through their one-time link."""
+    store = get_store()
+    user = accounts.invitation(store, token)
+    if user is None:
+        abort(404, gettext("This link has been used or has expired: ask whoever invited you "
+                           "for a new one."))
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        new = request.form.get("new_password", "")
+        try:
+            if new != request.form.get("repeat_password", ""):
+                raise InvalidRecord([("repeat_password", Problem(N_(
+                    "does not match the new password")))])
+            accounts.accept_invitation(store, token, new)
+        except InvalidRecord as exc:
+            errors = field_errors(exc)
+            if "password" in errors:
+                errors["new_password"] = errors.pop("password")
+        else:
+            auditing.log("update", user["id"], record_type="User", actor=user["id"],
+                         detail="password chosen through the invitation")
+            session.clear()
+            flash(gettext("Your password is set: sign in with it."), "info")
+            return redirect(url_for("auth.login"))
+    return render_template("welcome.html", user=user, errors=errors,
+                           min_length=accounts.MIN_PASSWORD_LENGTH), 400 if errors else 200
+
+
 @bp.post("/account/sign-out-everywhere")
 @login_required
 def sign_out_everywhere() -> ResponseReturnValue:
