@@ -19,16 +19,19 @@ def _nonce(response) -> str:  # noqa: ANN001
     return match.group(1)
 
 
-@pytest.mark.parametrize("path", ["/", "/find?near=SY18", "/login"])
-def test_every_inline_script_carries_the_nonce(client, path: str) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("path", ["/", "/find?near=SY18", "/login", "/api/v1/swagger"])
+def test_every_inline_script_and_style_carries_the_nonce(client, path: str) -> None:  # noqa: ANN001
     response = client.get(path)
     nonce = _nonce(response)
     html = response.get_data(as_text=True)
-    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+    inline = re.findall(r"<(?:script(?![^>]*\bsrc=)|style)([^>]*)>", html)
     assert all(f'nonce="{nonce}"' in attributes for attributes in inline), inline
-    assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"].split(
-        "script-src")[1].split(";")[0]
+    assert not re.search(r"<[a-z]+[^>]*\sstyle=", html), "no style attributes"
     policy = response.headers["Content-Security-Policy"]
+    assert f"script-src 'self' 'nonce-{nonce}';" in policy
+    if "swagger" not in path:  # Swagger UI styles its icons inline: there alone
+        assert "'unsafe-inline'" not in policy
+        assert f"style-src 'self' 'nonce-{nonce}'" in policy
     assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
     assert client.get(path).headers["Content-Security-Policy"] != policy, "a new nonce each time"
 

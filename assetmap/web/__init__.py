@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -56,6 +57,9 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         ASSETMAP=config,
         # the largest thing anyone sends is a record with its Open Referral original
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        # the API documentation page, ours: its inline script carries the page's nonce
+        SWAGGER_HTML_STRING=(Path(__file__).parent / "templates" / "swagger.html").read_text(
+            encoding="utf-8"),
     )
 
     from assetmap.web import db, filters, i18n, security

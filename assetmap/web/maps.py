@@ -118,13 +118,14 @@ _REDUCED_MOTION = """if (window.matchMedia("(prefers-reduced-motion: reduce)").m
 
 
 def render(folium_map: folium.Map) -> RenderedMap:
-    """Folium's markup in three parts; its inline scripts carry this response's nonce."""
+    """Folium's markup in three parts; its inline scripts and styles carry this response's
+    nonce."""
     root = folium_map.get_root()
     root.render()
     tagged = f'<script nonce="{nonce()}">'
     return RenderedMap(
         header=Markup(_NO_ZOOM.sub("", root.header.render()).replace(  # noqa: S704
-            "<script>", tagged)),
+            "<script>", tagged).replace("<style>", f'<style nonce="{nonce()}">')),
         body=Markup(root.html.render().replace("<script>", tagged)),  # noqa: S704
         script=Markup(_MARKERS_OUT_OF_TAB_ORDER + _REDUCED_MOTION  # noqa: S704
                       + root.script.render()),

@@ -45,6 +45,7 @@ from assetmap.web.db import get_store
 from assetmap.web.filters import day_part_name, translated, weekday
 from assetmap.web.forms import as_form, field_errors, values
 from assetmap.web.i18n import language
+from assetmap.web.security import nonce
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 PER_PAGE = 50
@@ -323,7 +324,7 @@ def export(person_id: str) -> ResponseReturnValue:
         return Response(json.dumps(held, indent=2, sort_keys=True, ensure_ascii=False),
                         mimetype="application/json", headers={
                             "Content-Disposition": f"attachment; filename={person_id}.json"})
-    return reports.subject_access_html(held, language())
+    return reports.subject_access_html(held, language(), style_nonce=nonce())
 
 
 @bp.route("/<person_id>/erase", methods=["GET", "POST"])

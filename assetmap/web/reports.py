@@ -28,7 +28,9 @@ def _environment(language: str) -> Environment:
     return env
 
 
-def subject_access_html(held: dict[str, Any], language: str = "en") -> str:
-    """A standalone, printable HTML document of a subject access export."""
+def subject_access_html(held: dict[str, Any], language: str = "en",
+                        style_nonce: str | None = None) -> str:
+    """A standalone, printable HTML document of a subject access export; served as a
+    page, its style block carries the response's nonce (``style_nonce``)."""
     return _environment(language).get_template("reports/subject_access.html").render(
-        held=held, language=language)
+        held=held, language=language, style_nonce=style_nonce)
