@@ -29,7 +29,7 @@ from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore, embedded_directory
 from assetmap.i18n import N_, TRANSLATIONS, Problem, say, translate, translate_plural
 from assetmap.interop import backup, exports, person_package
-from assetmap.model import AREA_LEVELS, InvalidRecord, now_iso
+from assetmap.model import AREA_LEVELS, ORGANISATION_KINDS, InvalidRecord, now_iso
 from assetmap.names import CIRCLE_NAMES, RISK_NAMES, ROLE_NAMES, SUGGESTION_KINDS
 from assetmap.services import analysis, subject_access
 
@@ -242,6 +242,43 @@ def users_create(
     click.echo(_("created %(role)s %(email)s (id %(id)s)", role=_named(ROLE_NAMES, user["role"]),
                  email=user["email"], id=user["id"]))
     click.echo(_("password (shown once): %(password)s", password=password))
+
+
+@main.group("organisations", help=_(
+    "The organisations whose staff use assetmap (each person record belongs to one)."))
+def organisations_group() -> None:
+    pass
+
+
+@organisations_group.command("create", help=_(
+    "Add an organisation: the first one before the first user, on a new instance."))
+@click.option("--id", "organisation_id", required=True,
+              help=_("A short id of your choosing, e.g. org-gwynedd-carers."))
+@click.option("--name", required=True)
+@click.option("--name-cy", default=None, help=_("Its Welsh name."))
+@click.option("--kind", type=click.Choice(ORGANISATION_KINDS), default="other",
+              show_default=True)
+@click.pass_context
+def organisations_create(ctx: click.Context, organisation_id: str, name: str,
+                         name_cy: str | None, kind: str) -> None:
+    from assetmap.graph import organisations
+
+    with _store(ctx) as store:
+        created = organisations.repo.create(store, {
+            key: value for key, value in (("id", organisation_id), ("name", name),
+                                          ("name_cy", name_cy), ("kind", kind)) if value})
+    click.echo(_("created organisation %(id)s (%(name)s)", id=created["id"],
+                 name=created["name"]))
+
+
+@organisations_group.command("list", help=_("Every organisation, by name."))
+@click.pass_context
+def organisations_list(ctx: click.Context) -> None:
+    from assetmap.graph import organisations
+
+    with _store(ctx) as store:
+        for row in organisations.repo.list(store, order_by="name"):
+            click.echo(f"{row['id']}  {row['name']}")
 
 
 @main.group(help=_(

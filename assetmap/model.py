@@ -254,6 +254,7 @@ Role = Literal["admin", "coordinator", "connector"]
 InterfaceLanguage = Literal["cy", "en"]
 AreaLevel = Literal["small_area", "ward", "local_authority", "health_board"]
 OrganisationKind = Literal["cvc", "carers", "council", "health", "charity", "other"]
+ORGANISATION_KINDS: tuple[str, ...] = OrganisationKind.__args__  # type: ignore[attr-defined]
 PlaceKind = Literal[
     "hall", "library", "chapel", "church", "cafe", "park", "surgery", "leisure_centre",
     "pub", "school", "community_centre", "other",

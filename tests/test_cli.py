@@ -298,3 +298,19 @@ def test_every_file_a_command_writes_is_private(runner, tmp_path) -> None:  # no
     wrong = [(str(p), oct(stat.S_IMODE(p.stat().st_mode))) for p in made
              if stat.S_IMODE(p.stat().st_mode) != (0o700 if p.is_dir() else 0o600)]
     assert wrong == []
+
+
+def test_a_new_instance_gets_its_first_organisation_and_admin(runner) -> None:  # noqa: ANN001
+    """README's docker-compose steps: init, an organisation, then the first admin."""
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    made = runner.invoke(main, ["organisations", "create", "--id", "org-gwynedd-carers",
+                                "--name", "Gofalwyr Gwynedd", "--kind", "carers"])
+    assert made.exit_code == 0, made.output
+    assert "org-gwynedd-carers  Gofalwyr Gwynedd" in runner.invoke(
+        main, ["organisations", "list"]).output
+    admin = runner.invoke(main, ["users", "create", "--email", "you@example.org",
+                                 "--role", "admin", "--org", "org-gwynedd-carers"])
+    assert admin.exit_code == 0 and "password (shown once)" in admin.output
+    again = runner.invoke(main, ["organisations", "create", "--id", "org-gwynedd-carers",
+                                 "--name", "Again"])
+    assert again.exit_code == 1 and again.output.startswith("assetmap: error: ")

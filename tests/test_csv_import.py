@@ -56,6 +56,10 @@ def test_templates_are_current_and_import_as_they_are(runner, cli_env) -> None: 
         assert result.exit_code == 0, result.output
     result = _import(runner, "people", str(TEMPLATES / "people.cy.csv"), "--org", "org-cvc")
     assert result.exit_code == 0, result.output
+    result = _import(runner, "ties", str(TEMPLATES / "ties.csv"), "--org", "org-cvc")
+    assert result.exit_code == 0, result.output  # between the people template's two people
+    assert store.run_read("MATCH (:Person {id: 'p-0001'})-[k:KNOWS]->(:Person {id: 'p-0002'}) "
+                          "RETURN k.circle AS circle") == [{"circle": 2}]
     activity = store.run_read(
         "MATCH (a:Activity {id: 'a-choir'})-[:HELD_AT]->(p:Place {id: 'pl-hall'}) "
         "MATCH (a)-[:RUN_BY]->(g:Group {id: 'g-choir'}) RETURN a.welsh_language AS welsh")

@@ -192,6 +192,10 @@ class TestApi:
         assert welsh[0]["message"] != english[0]["message"]
         assert client.get("/api/v1/assets?near=SY18&lang=cy").status_code == 200
         assert client.get("/api/v1/assets?lang=fr").status_code == 422
+        missing = {lang: client.get(f"/api/v1/groups/nope?lang={lang}").get_json()
+                   for lang in ("en", "cy")}
+        assert missing["en"]["errors"][0]["message"] == "no group with id 'nope'"
+        assert missing["cy"]["errors"][0]["message"] == "does dim grŵp gyda'r dynodydd 'nope'"
 
     def test_one_asset_and_404(self, client, sample_store: GraphStore) -> None:  # noqa: ANN001
         place = sample_store.run_read("MATCH (p:Place) RETURN p.id AS id LIMIT 1")[0]["id"]

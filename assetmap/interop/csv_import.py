@@ -68,6 +68,8 @@ class Kind:
     example: dict[str, str]
     #: columns that name another node rather than set a field
     links: tuple[str, ...] = ()
+    #: further example rows (people: the other end of the ties template's tie)
+    more_examples: tuple[dict[str, str], ...] = ()
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
@@ -78,7 +80,11 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          ("name",),
          {"id": "p-0001", "name": "Megan Jones", "birth_year": "1941", "postcode": "SY18 6AB",
           "lives_alone": "yes", "languages": "cy;en", "interests": "singing;gardening",
-          "availability": "tue_am;thu_pm", "access_needs": "step_free"}),
+          "availability": "tue_am;thu_pm", "access_needs": "step_free"},
+         more_examples=({"id": "p-0002", "name": "Dai Evans", "birth_year": "1958",
+                         "postcode": "SY18 6HB", "languages": "en", "interests": "walking",
+                         "volunteer": "yes", "radius_km": "10", "capacity": "2",
+                         "skills": "driving"},)),
     Kind("ties", None,
          ("source_id", "target_id", "type", "relation", "circle", "strength", "contact",
           "last_contact", "since", "hours_per_week"),
@@ -117,14 +123,15 @@ def header(column: str, lang: str = "en") -> str:
 
 
 def template(kind: str, lang: str = "en") -> str:
-    """A CSV template: the header row and one example row."""
+    """A CSV template: the header row and example rows."""
     spec = KINDS[kind]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([header(column, lang) for column in spec.columns])
     yes = "ie" if lang == "cy" else "yes"
-    writer.writerow([yes if spec.example.get(column) == "yes" else spec.example.get(column, "")
-                     for column in spec.columns])
+    for example in (spec.example, *spec.more_examples):
+        writer.writerow([yes if example.get(column) == "yes" else example.get(column, "")
+                         for column in spec.columns])
     return out.getvalue()
 
 

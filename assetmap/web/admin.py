@@ -24,7 +24,7 @@ from assetmap.graph import organisations as organisation_graph
 from assetmap.graph import users as user_graph
 from assetmap.graph.nodes import NotFound
 from assetmap.i18n import N_, Problem
-from assetmap.model import InvalidRecord, Role
+from assetmap.model import ORGANISATION_KINDS, InvalidRecord, Role
 from assetmap.web import auditing
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store
@@ -32,7 +32,6 @@ from assetmap.web.forms import field_errors, values
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
-ORGANISATION_KINDS = ("cvc", "carers", "council", "health", "charity", "other")
 
 
 @bp.before_request

@@ -11,6 +11,7 @@ from assetmap.graph.errors import StoreUnavailable
 from assetmap.graph.nodes import NotFound
 from assetmap.i18n import N_, say
 from assetmap.model import InvalidRecord
+from assetmap.names import LABEL_NAMES
 from assetmap.services.people import NotAllowed
 from assetmap.web.api.errors import error_response, invalid
 from assetmap.web.i18n import language
@@ -83,7 +84,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(NotFound)
     def not_found(error: NotFound) -> ResponseReturnValue:
-        return _respond(404, "Not Found", str(error))
+        """No such record, in the page's (or the API caller's) language."""
+        label = LABEL_NAMES.get(error.label) or (N_("tie") if error.label.isupper() else None)
+        kind = gettext(label).lower() if label else error.label
+        return _respond(404, "Not Found", gettext("no %(kind)s with id %(id)s", kind=kind,
+                                                  id=repr(error.node_id)))
 
     @app.errorhandler(StoreUnavailable)
     def store_unavailable(error: StoreUnavailable) -> ResponseReturnValue:
