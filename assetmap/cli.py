@@ -83,6 +83,10 @@ class AssetmapGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # the reader stopped (``| head``): end quietly, as other tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
         except EXPECTED_ERRORS as exc:
             if os.environ.get("ASSETMAP_DEBUG"):
                 raise
@@ -417,7 +421,7 @@ def export_hsds(ctx: click.Context, directory: str, lang: str) -> None:
     with _store(ctx) as store:
         counts = exports.hsds_directory(store, Path(directory), lang)
     click.echo(_("%(counts)s to %(folder)s (and %(folder)s/tabular)", counts=", ".join(
-        f"{n:,} {name}" for name, n in counts.items()), folder=directory))
+        f"{n:,} {name}" for name, n in counts.items()), folder=Path(directory)))
 
 
 @main.group("import", help=_(
@@ -454,10 +458,12 @@ def _finish_import(summary: str, rejected: list[Any], rejects_file: str, dry_run
     if rejected:
         _write_rejects(Path(rejects_file), rejected)
         first = rejected[0]
-        click.echo(_("%(count)s problems, listed in %(file)s; the first: %(first)s",
-                     count=len(rejected), file=rejects_file,
-                     first=" ".join(say(v, _language()) if isinstance(v, str) else str(v)
-                                    for v in vars(first).values() if v)), err=True)
+        click.echo(translate_plural(
+            "%(num)s problem, listed in %(file)s: %(first)s",
+            "%(num)s problems, listed in %(file)s; the first: %(first)s",
+            len(rejected), _language(), file=rejects_file,
+            first=" ".join(say(v, _language()) if isinstance(v, str) else str(v)
+                           for v in vars(first).values() if v)), err=True)
         sys.exit(1)
 
 
@@ -574,8 +580,9 @@ def geo_import_onspd(ctx: click.Context, csv_file: Any) -> None:
     count = gazetteer.import_onspd(ctx.obj.instance_path, csv_file)
     if count == 0:
         raise click.ClickException("csv_file: no live postcode with a location in the file")
-    click.echo(_("loaded %(count)s postcodes into %(path)s", count=f"{count:,}",
-                 path=gazetteer.onspd_path(ctx.obj.instance_path)))
+    click.echo(translate_plural("loaded %(num)s postcode into %(path)s",
+                                "loaded %(num)s postcodes into %(path)s", count, _language(),
+                                path=gazetteer.onspd_path(ctx.obj.instance_path)))
 
 
 @main.group(help=_(

@@ -213,7 +213,8 @@ def test_import_example_rejects_what_is_not_in_the_uk(runner, cli_env, tmp_path)
 def test_reject_report_cells_never_run_in_a_spreadsheet(runner, cli_env, tmp_path) -> None:  # noqa: ANN001
     source = tmp_path / "services.json"
     source.write_text(json.dumps({"id": "=1+2", "name": "@SUM(A1)"}))
-    assert _import(runner, str(source)).exit_code == 1
+    result = _import(runner, str(source))
+    assert result.exit_code == 1 and "2 problems, listed in " in result.output
     rows = list(csv.DictReader((tmp_path / "services.rejects.csv").open()))
     assert rows and rows[0]["record_id"] == "'=1+2"
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows

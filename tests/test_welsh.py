@@ -312,7 +312,7 @@ def test_import_rejects_are_reported_in_welsh(cli_env, falkor_store: GraphStore,
         main, ["import", "csv", "places", str(sheet), "--rejects", str(rejects)])
     assert result.exit_code == 1
     assert "hefyd yw'r dynodydd ar res 2" in rejects.read_text(encoding="utf-8")
-    assert "problem, wedi'u rhestru yn" in result.output
+    assert "1 problem, wedi'i restru yn" in result.output
 
 
 @pytest.mark.slow
