@@ -82,10 +82,14 @@ def users() -> ResponseReturnValue:
             flash(gettext("%(email)s is invited. Give them the link below: it works once, "
                           "for %(days)s days, and they choose their own password with it.",
                           email=created["email"], days=accounts.INVITATION_DAYS), "info")
+    return _users_page(errors, shown, link), 400 if errors else 200
+
+
+def _users_page(errors: dict[str, str], shown: dict[str, str], link: str | None) -> str:
+    store = get_store()
     return render_template("admin/users.html", errors=errors, values=shown, link=link,
                            users=user_graph.everyone(store), ROLES=ROLES,
-                           organisations=organisation_graph.repo.list(store, order_by="name"),
-                           ), 400 if errors else 200
+                           organisations=organisation_graph.repo.list(store, order_by="name"))
 
 
 @bp.post("/users/<user_id>")
@@ -129,11 +133,7 @@ def renew_invitation(user_id: str) -> ResponseReturnValue:
         return redirect(url_for("admin.users"))
     auditing.log("update", user_id, record_type="User", detail="invitation renewed")
     flash(gettext("A new link: the old one no longer works."), "info")
-    store = get_store()
-    return render_template("admin/users.html", errors={}, values={},
-                           link=_invitation_link(token), users=user_graph.everyone(store),
-                           ROLES=ROLES, organisations=organisation_graph.repo.list(
-                               store, order_by="name"))
+    return _users_page({}, {}, _invitation_link(token))
 
 
 AUDIT_PAGE = 100

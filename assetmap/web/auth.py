@@ -287,6 +287,22 @@ def two_step_off() -> ResponseReturnValue:
     return redirect(url_for("auth.account"))
 
 
+def _choose_password(set_password: Callable[[str], dict]) -> tuple[dict | None, dict[str, str]]:
+    """The new password, typed twice, through ``set_password``: the changed user and no
+    errors, or None and the form's field messages."""
+    new = request.form.get("new_password", "")
+    try:
+        if new != request.form.get("repeat_password", ""):
+            raise InvalidRecord([("repeat_password", Problem(N_(
+                "does not match the new password")))])
+        return set_password(new), {}
+    except InvalidRecord as exc:
+        errors = field_errors(exc)
+        if "password" in errors:  # the model's name for what this form calls new_password
+            errors["new_password"] = errors.pop("password")
+        return None, errors
+
+
 @bp.route("/welcome/<token>", methods=["GET", "POST"])
 def welcome(token: str) -> ResponseReturnValue:
     """An invited user chooses their own password through their one-time link."""
@@ -297,17 +313,9 @@ def welcome(token: str) -> ResponseReturnValue:
                            "for a new one."))
     errors: dict[str, str] = {}
     if request.method == "POST":
-        new = request.form.get("new_password", "")
-        try:
-            if new != request.form.get("repeat_password", ""):
-                raise InvalidRecord([("repeat_password", Problem(N_(
-                    "does not match the new password")))])
-            accounts.accept_invitation(store, token, new)
-        except InvalidRecord as exc:
-            errors = field_errors(exc)
-            if "password" in errors:
-                errors["new_password"] = errors.pop("password")
-        else:
+        changed, errors = _choose_password(
+            lambda new: accounts.accept_invitation(store, token, new))
+        if changed:
             auditing.log("update", user["id"], record_type="User", actor=user["id"],
                          detail="password chosen through the invitation")
             session.clear()
@@ -335,18 +343,9 @@ def account() -> ResponseReturnValue:
     """The user's account; POST changes their password (other sessions then end)."""
     errors: dict[str, str] = {}
     if request.method == "POST":
-        new = request.form.get("new_password", "")
-        try:
-            if new != request.form.get("repeat_password", ""):
-                raise InvalidRecord([("repeat_password", Problem(N_(
-                    "does not match the new password")))])
-            changed = accounts.change_password(get_store(), current_user.id,
-                                               request.form.get("current_password", ""), new)
-        except InvalidRecord as exc:
-            errors = field_errors(exc)
-            if "password" in errors:
-                errors["new_password"] = errors.pop("password")
-        else:
+        changed, errors = _choose_password(lambda new: accounts.change_password(
+            get_store(), current_user.id, request.form.get("current_password", ""), new))
+        if changed:
             auditing.log("update", current_user.id, record_type="User", detail="password")
             security.start_session(get_store(), current_user.id)
             login_user(SignedInUser({**changed, "organisation_id": current_user.organisation_id}))
