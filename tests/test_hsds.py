@@ -258,6 +258,8 @@ def test_import_round_trip_and_idempotence(runner, cli_env, tmp_path) -> None:  
     assert place["location"]["latitude"] == pytest.approx(52.449, abs=1e-4)
     assert place["hearing_loop"] and place["step_free"]
 
+    dry = _import(runner, str(source), "--dry-run")  # says what the real run will do
+    assert "updated: none; unchanged: 1 Activity, 1 Group, 1 Place" in dry.output
     again = _import(runner, str(source))
     assert again.exit_code == 0 and "created: none" in again.output
     assert "unchanged: 1 Activity, 1 Group, 1 Place" in again.output

@@ -500,13 +500,14 @@ class Importer:
             return None
         return Write(item, repo, data, links, exists=local is not None)
 
-    def write(self, writes: list[Write]) -> None:
+    def write(self, writes: list[Write], dry_run: bool = False) -> None:
         """Each record in one statement (its links with it), organisations and places
-        first so the activities find them."""
+        first so the activities find them; a dry run counts the same, writing nothing."""
         for write in writes:
             label = write.repo.label
             if not write.exists:
-                write.repo.create(self.store, write.data, **write.links)
+                if not dry_run:
+                    write.repo.create(self.store, write.data, **write.links)
                 self.report.created[label] += 1
                 continue
             current = write.repo.get(self.store, write.data["id"])
@@ -517,12 +518,10 @@ class Importer:
             linked = write.repo.linked(self.store, write.data["id"])
             moved = {name: target for name, target in write.links.items()
                      if linked.get(name) != target}
-            if changes or moved:
+            if (changes or moved) and not dry_run:
                 write.repo.update(self.store, write.data["id"], changes, **moved)
-            if changes or moved:
-                self.report.updated[label] += 1
-            else:
-                self.report.unchanged[label] += 1
+            counter = self.report.updated if changes or moved else self.report.unchanged
+            counter[label] += 1
 
 
 def _same(a: dict[str, Any], b: dict[str, Any], kind: str) -> bool:
@@ -541,11 +540,5 @@ def import_paths(store: GraphStore, paths: list[Path], instance_path: Path,
         raise InvalidRecord([(item.source, item.record["problem"]) for item in items] or [
             ("paths", Problem(N_("hold no Open Referral records: %(paths)s"),
                               paths=", ".join(str(path) for path in paths)))])
-    writes = importer.plan(items)
-    if dry_run:
-        for write in writes:
-            counter = importer.report.updated if write.exists else importer.report.created
-            counter[write.repo.label] += 1
-    else:
-        importer.write(writes)
+    importer.write(importer.plan(items), dry_run)
     return importer.report
