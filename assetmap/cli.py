@@ -871,6 +871,7 @@ def _audit(ctx: click.Context, action: str, person_id: str, detail: str) -> None
 
 def _private_write(path: str, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a file that was there already keeps no wider mode
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
 

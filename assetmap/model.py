@@ -210,7 +210,7 @@ def _parsed_json(value: str) -> Any:
 
     try:
         return json.loads(value)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # nested past the recursion limit too
         raise _invalid(N_("is not valid JSON")) from exc
 
 

@@ -314,3 +314,19 @@ def test_a_new_instance_gets_its_first_organisation_and_admin(runner) -> None:  
     again = runner.invoke(main, ["organisations", "create", "--id", "org-gwynedd-carers",
                                  "--name", "Again"])
     assert again.exit_code == 1 and again.output.startswith("assetmap: error: ")
+
+
+def test_a_private_file_written_over_an_open_one_becomes_private(runner, tmp_path) -> None:  # noqa: ANN001
+    import stat
+
+    assert runner.invoke(main, ["seed", "--sample"]).exit_code == 0
+    store_env = runner.env
+    store = GraphStore.open(Config.from_env(store_env))
+    person = store.run_read("MATCH (p:Person) RETURN p.id AS id LIMIT 1")[0]["id"]
+    store.close()
+    report = tmp_path / "report.html"
+    report.write_text("old")
+    report.chmod(0o644)
+    assert runner.invoke(main, ["person", "export", person, "--html", str(report)]
+                         ).exit_code == 0
+    assert stat.S_IMODE(report.stat().st_mode) == 0o600

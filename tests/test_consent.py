@@ -53,6 +53,9 @@ def test_share_then_withdraw(two_connectors, sample_store: GraphStore, app) -> N
     assert person in carers.get("/people/?q=").get_data(as_text=True)
     page = council.get(f"/people/{person}").get_data(as_text=True)
     assert "representative: Rhys (son, LPA)" in page and "Active" in page
+    assert "5 January 2026" in page, "dates as written in Britain, not 'January 5, 2026'"
+    shared = carers.get(f"/people/{person}").get_data(as_text=True)
+    assert "/erase" not in shared, "erasing is for the recording organisation: not offered"
 
     consent = consents.about(sample_store, person)[0]
     # the organisation it is shared with reads it, and can neither withdraw nor share on
@@ -117,6 +120,22 @@ def test_a_shared_record_cannot_be_passed_on_or_kept(app, two_connectors,  # noq
                                        "org-council")
     assert AuthActions(council).login("council@example.cymru", password).status_code == 302
     assert council.get(page).status_code == 404
+
+
+def test_the_consent_form_chooses_nothing_for_the_person(two_connectors,  # noqa: ANN001
+                                                         sample_store: GraphStore) -> None:
+    """Sent as it opens, the form records nothing: what was agreed, to whom and by whom
+    are the person's answers, never defaults."""
+    council = two_connectors["org-cvc"]
+    person = _person_of(sample_store, "org-cvc")
+    form = f"/people/{person}/consents/new"
+    html = council.get(form).get_data(as_text=True)
+    assert " selected" not in html
+    sent = _post(council, form, {"given_at": "2026-01-05"}, form)
+    assert sent.status_code == 400
+    assert {"purpose", "organisation_id", "given_by"} <= set(form_errors(
+        sent.get_data(as_text=True)))
+    assert consents.about(sample_store, person) == []
 
 
 def test_an_expired_or_future_consent_grants_nothing(two_connectors,  # noqa: ANN001

@@ -89,6 +89,25 @@ def test_malformed_json_is_400_naming_the_body(client, bearer, sample_store: Gra
     assert sample_store.counts() == before
 
 
+def test_json_text_nested_too_deeply_is_a_field_problem(client, bearer) -> None:  # noqa: ANN001
+    deep = "[" * 40_000 + "]" * 40_000
+    response = client.post("/api/v1/places", headers=bearer, json={
+        "name": "Deep", "lat": 52.45, "lon": -3.54, "hsds_raw": '{"a": ' + deep + "}"})
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "hsds_raw"
+
+
+def test_a_new_person_id_is_never_chosen_by_the_caller(client, bearer,  # noqa: ANN001
+                                                       sample_store: GraphStore) -> None:
+    """A chosen id would tell whether another organisation's person has it."""
+    taken = sample_store.run_read("MATCH (p:Person) RETURN p.id AS id LIMIT 1")[0]["id"]
+    for wanted in (taken, "person-unused-id"):
+        response = client.post("/api/v1/people", headers=bearer,
+                               json={"id": wanted, "name": "Chooser"})
+        assert response.status_code == 422 and response.get_json()["errors"][0][
+            "field"] == "id"
+
+
 def test_a_body_over_the_limit_is_413_before_it_is_read(client, bearer) -> None:  # noqa: ANN001
     from assetmap.web import MAX_REQUEST_BYTES
     body = '{"name": "' + "x" * MAX_REQUEST_BYTES + '"}'

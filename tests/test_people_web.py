@@ -280,6 +280,9 @@ class TestSuggestionsAndReferrals:
             assert suggestion["distance_km"] is None
             assert suggestion["distance_band"] in DISTANCE_BAND_NAMES
             assert suggestion["reasons"] and all(not r["params"] for r in suggestion["reasons"])
+        ids = {megan, *(s["id"] for s in shown if s["id"])}
+        said = [value for s in shown for r in s["reasons"] for value in r["params"].values()]
+        assert not ids & {v for v in said if isinstance(v, str)}, "people named, not ids"
         html = client.get(f"/people/{megan}/suggestions?lang=cy").get_data(as_text=True)
         shown_ids = {s["id"] for s in shown if s["id"]}
         for person_id, suggestion in raw.items():

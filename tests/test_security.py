@@ -63,6 +63,8 @@ def test_https_deployment_flags(config, sample_store: GraphStore) -> None:  # no
 def test_people_pages_are_not_cached(client, sign_in, sample_store: GraphStore) -> None:  # noqa: ANN001
     sign_in("connector")
     assert client.get("/people/").headers["Cache-Control"] == "no-store"
+    for path in ("/account", "/account/two-step"):  # a two-step secret is shown there
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
     assert "Cache-Control" not in client.get("/find").headers
 
 

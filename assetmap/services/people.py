@@ -230,6 +230,21 @@ def distance_band(distance_km: float | None) -> str | None:
     return "10_plus"
 
 
+def _name_the_people_in_reasons(store: GraphStore, person_id: str,
+                                found: list[dict[str, Any]]) -> None:
+    """A reason that names someone by id ("{giver} can offer...") names them in words:
+    the person themselves, or the one suggested."""
+    own_name = people.repo.get(store, person_id)["name"]
+    for suggestion in found:
+        names = {person_id: own_name, suggestion["id"]: suggestion["name"]}
+        for reason in suggestion["reasons"]:
+            params = reason["params"]
+            if any(isinstance(v, str) and v in names for v in params.values()):
+                reason["params"] = {k: names.get(v, v) if isinstance(v, str) else v
+                                    for k, v in params.items()}
+                reason["text"] = describe(Reason(reason["code"], reason["params"]))
+
+
 def suggestions_for(
     store: GraphStore, viewer: Viewer, person_id: str, limit: int = 10,
     max_cost_pence: int | None = None,
@@ -239,6 +254,7 @@ def suggestions_for(
     says how far away only in a band and why only in words that name nothing about them,
     and says which organisation could introduce them."""
     found = analysis.suggest(store, person_id, limit, max_cost_pence)
+    _name_the_people_in_reasons(store, person_id, found)
     people_ids = [s["id"] for s in found if s["kind"] in ("person", "volunteer")]
     if not people_ids:
         return found

@@ -18,6 +18,14 @@ from assetmap.i18n import say
 from assetmap.services.finder import WALES_TIME
 from assetmap.web.i18n import language
 
+#: how each interface language writes dates and numbers: English as in Britain
+#: ("5 December 2026"), not Babel's American default ("December 5, 2026")
+LOCALES = {"en": "en_GB", "cy": "cy"}
+
+
+def _locale() -> str:
+    return LOCALES.get(language(), "en_GB")
+
 
 def translated(mapping: Mapping[Any, str]) -> dict[Any, str]:
     """A code -> name table in the page's language."""
@@ -33,14 +41,14 @@ def money(pence: int | None) -> str:
 
 def number(value: float | int | None) -> str:
     """A number as the page's language writes it (1,234.5)."""
-    return "" if value is None else format_decimal(value, locale=language())
+    return "" if value is None else format_decimal(value, locale=_locale())
 
 
 def distance(metres: float | None) -> str:
     if metres is None:
         return ""
     if metres >= 1000:
-        return f"{format_decimal(round(metres / 1000, 1), locale=language())} km"
+        return f"{format_decimal(round(metres / 1000, 1), locale=_locale())} km"
     return f"{round(metres, -1):.0f} m"
 
 
@@ -53,7 +61,7 @@ def day(value: str | date | None) -> str:
             value = datetime.fromisoformat(value).date()
         except ValueError:
             return value
-    return format_date(value, format="long", locale=language())
+    return format_date(value, format="long", locale=_locale())
 
 
 def moment(value: str | datetime | None) -> str:
@@ -68,7 +76,7 @@ def moment(value: str | datetime | None) -> str:
             return value
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return format_datetime(value, "d MMMM y, HH:mm:ss", tzinfo=WALES_TIME, locale=language())
+    return format_datetime(value, "d MMMM y, HH:mm:ss", tzinfo=WALES_TIME, locale=_locale())
 
 
 def weekday(code: str) -> str:

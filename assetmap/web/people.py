@@ -360,8 +360,7 @@ def consent(person_id: str) -> ResponseReturnValue:
     store = get_store()
     people.check_consents_belong_to(store, current_user.viewer, person_id)
     errors: dict[str, str] = {}
-    shown: dict[str, Any] = {"given_at": people.today().isoformat(), "given_by": "person",
-                             "organisation_id": current_user.organisation_id}
+    shown: dict[str, Any] = {"given_at": people.today().isoformat()}
     if request.method == "POST":
         shown = dict(request.form.items())
         data = values(request.form, text=("given_by", "representative_name", "organisation_id",

@@ -104,6 +104,8 @@ def init_app(app: Flask) -> None:
         if config.https:
             response.headers.setdefault("Strict-Transport-Security",
                                         "max-age=63072000; includeSubDomains")
-        if request.path.startswith(("/people", "/api/v1/people", "/admin")):
+        # personal data, and the account pages (a two-step secret, an invitation)
+        if request.path.startswith(("/people", "/api/v1/people", "/admin", "/account",
+                                    "/welcome", "/login")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -27,7 +27,9 @@ api = APIBlueprint("api_people", __name__, url_prefix="/api/v1",
                    abp_security=BEARER,
                    abp_responses={401: ErrorList, 403: ErrorList})
 
-PersonCreate = only(Person, "PersonCreate", exclude=Person.set_by_consent)
+# the id is always made here: a chosen one would tell whether another organisation's
+# person has it
+PersonCreate = only(Person, "PersonCreate", exclude=(*Person.set_by_consent, "id"))
 PersonChanges = partial(Person, "PersonChanges", exclude=Person.set_by_consent)
 TieChanges = partial(Knows, "TieChanges")
 
