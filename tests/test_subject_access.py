@@ -69,8 +69,11 @@ def test_export_holds_every_item(megan: dict, sample_store: GraphStore, tmp_path
     assert [t["to"]["id"] for t in held["relationships"]["SHARED_WITH"]] == ["org-cvc"]
     incoming = {(i["type"], i.get("relation"), i.get("hours_per_week"))
                 for i in held["named_in_others_records"]}
-    assert ("KNOWS", "friend", None) in incoming and ("CARES_FOR", None, 30.0) in incoming
-    assert "Carer Cara" not in json.dumps(held), "others who name her are not named"
+    assert ("KNOWS", "friend", None) in incoming, "others who name her: how, not who"
+    # her carer, recorded on her page, is part of her record: named, with the hours
+    assert [(c["id"], c["name"], c["hours_per_week"]) for c in held["carers"]] == [
+        (megan["carer"], "Carer Cara", 30.0)]
+    assert not any(i["type"] == "CARES_FOR" for i in held["named_in_others_records"])
     assert [w["id"] for w in held["what_matters"]] == [megan["conversation"]]
     assert [q["id"] for q in held["lsns6_questionnaires"]] == [megan["questionnaire"]]
     assert [c["id"] for c in held["consents"]] == [megan["consent"]]
@@ -110,6 +113,7 @@ def test_web_export_and_erase(client, sign_in, megan: dict, sample_store: GraphS
     sign_in("connector", "org-carers")
     html = client.get(f"/people/{megan['id']}/export").get_data(as_text=True)
     assert "What we hold about Megan Unique-Name" in html and "Siân Daughter" in html
+    assert "Carer Cara" in html, "her carer, with the hours, in the readable report too"
     as_json = client.get(f"/people/{megan['id']}/export?format=json").get_json()
     assert as_json["person"]["id"] == megan["id"]
     actions = [e["action"] for e in as_json["access_history"]]

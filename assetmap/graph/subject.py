@@ -11,8 +11,9 @@ from assetmap.graph.store import GraphStore
 def everything(store: GraphStore, person_id: str) -> dict[str, Any]:
     """The person's node and every relationship and record about them.
 
-    People in the person's own circle are named (the circle is the person's record);
-    people who list this person in theirs are not (that is their record): only how.
+    People in the person's own circle are named (the circle is the person's record), and
+    so are their carers (recorded on the person's page, in circle 1); people who list this
+    person in theirs are not (that is their record): only how.
     """
     rows = store.run_read(
         "MATCH (p:Person {id: $id}) RETURN properties(p) AS person, labels(p) AS labels",
@@ -25,15 +26,19 @@ def everything(store: GraphStore, person_id: str) -> dict[str, Any]:
         "t.id AS id, t.name AS name ORDER BY type, name", id=person_id)
     incoming = store.run_read(
         "MATCH (p:Person {id: $id})<-[r]-(s) WHERE NOT s:WhatMatters AND NOT s:Consent "
-        "AND NOT s:Lsns6Response "
+        "AND NOT s:Lsns6Response AND type(r) <> 'CARES_FOR' "
         "RETURN type(r) AS type, properties(r) AS properties, labels(s)[0] AS label "
         "ORDER BY type", id=person_id)
+    carers = store.run_read(
+        "MATCH (p:Person {id: $id})<-[r:CARES_FOR]-(c:Person) "
+        "RETURN c.id AS id, c.name AS name, properties(r) AS properties ORDER BY name",
+        id=person_id)
     records = store.run_read(
         "MATCH (d)-[:ABOUT]->(:Person {id: $id}) "
         "RETURN labels(d)[0] AS label, properties(d) AS record ORDER BY label, d.created_at",
         id=person_id)
     return {"person": rows[0]["person"], "labels": rows[0]["labels"],
-            "outgoing": outgoing, "incoming": incoming, "records": records}
+            "outgoing": outgoing, "incoming": incoming, "carers": carers, "records": records}
 
 
 def neighbours(store: GraphStore, person_id: str) -> list[str]:

@@ -35,6 +35,8 @@ def export(store: GraphStore, person_id: str, audit: AuditLog) -> dict[str, Any]
         "person": person,
         "kinds": [label for label in held["labels"] if label != "Person"],
         "relationships": relationships,
+        "carers": [{"id": row["id"], "name": row["name"], **row["properties"]}
+                   for row in held["carers"]],
         "named_in_others_records": [
             {"type": row["type"], "from": row["label"], **_without_ids(row["properties"])}
             for row in held["incoming"]
