@@ -378,6 +378,9 @@ class Organisation(Record):
     area: Id | None = None
     website: Annotated[str, StringConstraints(max_length=300)] | None = None
     hsds_raw: RawJson | None = None
+    #: ids of the person packages it has taken on: a package is received once, also after
+    #: the person it brought was erased (an id, nothing about the person)
+    received_packages: Annotated[list[Id], Field(max_length=1_000_000)] = []
 
 
 class Group(Record):

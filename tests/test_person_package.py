@@ -102,10 +102,13 @@ def test_package_and_receive_keeps_the_circle(moving: GraphStore, runner: CliRun
         assert absent not in text, f"{absent} must not travel"
     fingerprint = _key(runner)
 
-    received = CliRunner(env=target_env).invoke(
-        main, ["person", "receive", str(path), "--org", "org-gwynedd",
-               "--sender-key", fingerprint])
+    arguments = ["person", "receive", str(path), "--org", "org-gwynedd",
+                 "--sender-key", fingerprint]
+    dry = CliRunner(env=target_env).invoke(main, [*arguments, "--dry-run"])
+    received = CliRunner(env=target_env).invoke(main, arguments)
     assert received.exit_code == 0, received.output
+    assert dry.output.split(" as ")[1].split(":")[0] == \
+        received.output.split(" as ")[1].split(":")[0], "the dry run names the real id"
     person = target.run_read(
         "MATCH (p:Person {name: 'Megan Pryce'})-[:RECORDED_BY]->(:Organisation "
         "{id: 'org-gwynedd'}) RETURN properties(p) AS p")[0]["p"]
@@ -142,10 +145,15 @@ def test_package_and_receive_keeps_the_circle(moving: GraphStore, runner: CliRun
     actions = [(e["action"], e["record_id"]) for e in AuditLog(config.instance_path).search()]
     assert ("package", "megan") in actions and ("receive", person["id"]) in actions
 
-    again = CliRunner(env=target_env).invoke(
-        main, ["person", "receive", str(path), "--org", "org-gwynedd",
-               "--sender-key", fingerprint])
+    again = CliRunner(env=target_env).invoke(main, arguments)
     assert again.exit_code == 1 and "package: was already received" in again.output
+    # erased, the person cannot be brought back by the same package (no replay)
+    erased = CliRunner(env=target_env).invoke(main, ["person", "erase", person["id"], "--yes",
+                                                     "--no-recompute"])
+    assert erased.exit_code == 0, erased.output
+    replay = CliRunner(env=target_env).invoke(main, arguments)
+    assert replay.exit_code == 1 and "package: was already received" in replay.output
+    assert not target.run_read("MATCH (p:Person {name: 'Megan Pryce'}) RETURN p")
 
 
 def _counts(store: GraphStore) -> int:

@@ -259,6 +259,11 @@ def verify(document: Any, sender_key: str) -> Verified:
     return Verified(document["package"], fingerprint(signature["public_key"]))
 
 
+def _arrival_id(arrival: str, part: str) -> str:
+    """The id a part of a package is written under: the same on every run."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"assetmap:package:{arrival}:{part}"))
+
+
 def _checked(package: dict[str, Any], arrival: str) -> dict[str, Any]:
     """Every part through assetmap's model rules, with new ids; problems named by path."""
     problems: list[tuple[str, str]] = []
@@ -270,7 +275,9 @@ def _checked(package: dict[str, Any], arrival: str) -> dict[str, Any]:
             problems.extend((f"{where}/{field}", message) for field, message in exc.errors)
             return None
 
-    person = check(Person, {**package["person"], "arrived_with": arrival}, "person")
+    # ids made from the package's: a dry run names the ids the real run will write
+    person = check(Person, {**package["person"], "arrived_with": arrival,
+                            "id": _arrival_id(arrival, "person")}, "person")
     named: dict[str, dict[str, Any]] = {}
     carers = set()
     ties = []
@@ -281,7 +288,8 @@ def _checked(package: dict[str, Any], arrival: str) -> dict[str, Any]:
             "name": NOT_NAMED, "placeholder": True})
         if tie["tie"] == "cared_for_by":
             carers.add(tie["other"])
-    others = {key: check(Person, {**data, "carer": key in carers or data.get("carer", False)},
+    others = {key: check(Person, {**data, "carer": key in carers or data.get("carer", False),
+                                  "id": _arrival_id(arrival, f"circle/{key}")},
                          f"circle/{key}")
               for key, data in named.items()}
     made = {
@@ -306,11 +314,10 @@ def receive(store: GraphStore, verified: Verified, organisation_id: str,
                           id=organisation_id):
         raise InvalidRecord([("organisation_id", Problem(
             N_("no %(kind)s with id %(id)s"), kind="Organisation", id=repr(organisation_id)))])
-    already = store.run_read("MATCH (p:Person {arrived_with: $id}) RETURN p.id AS id",
-                             id=package["id"])
-    if already:
-        raise InvalidRecord([("package", Problem(
-            N_("was already received: it is person %(id)s"), id=already[0]["id"]))])
+    if store.run_read("MATCH (o:Organisation) WHERE $id IN coalesce(o.received_packages, []) "
+                      "RETURN o.id AS id", id=package["id"]):
+        raise InvalidRecord([("package", Problem(N_(
+            "was already received here (the person it brought may since have been erased)")))])
     result = {"person_id": parts["person"].id, "name": parts["person"].name,
               **summary(package)}
     if dry_run:
@@ -348,10 +355,11 @@ def _statement(parts: dict[str, Any], organisation_id: str) -> tuple[str, dict[s
         f" FOREACH (x IN ${label} | CREATE (d:{label}) SET d = x CREATE (d)-[:ABOUT]->(p))"
         for label in parts["records"])
     query = (f"MATCH (o:Organisation {{id: $org}}) "
+             "SET o.received_packages = coalesce(o.received_packages, []) + $package "
              f"CREATE (p:{':'.join(('Person', *person.extra_labels()))}) SET p = $person "
              f"CREATE (p)-[:RECORDED_BY]->(o){others}{records} RETURN p.id AS id")
     params: dict[str, Any] = {
-        "org": organisation_id, "person": props(person),
+        "org": organisation_id, "person": props(person), "package": person.arrived_with,
         **{f"others{i}": rows for i, rows in enumerate(groups.values())},
         **{label: [props(r) for r in rows] for label, rows in parts["records"].items()}}
     return query, params
