@@ -60,11 +60,7 @@ def check_new_password(password: str, email: str = "", name: str = "") -> None:
 def change_password(store: GraphStore, user_id: str, current: str, new: str) -> dict:
     """Change a user's own password; every session of theirs ends (the caller starts a
     new one for the device the change was made on)."""
-    user = users.by_id(store, user_id)
-    if user is None:
-        raise NotFound("User", user_id)
-    if not check_password(user["password_hash"], current):
-        raise InvalidRecord([("current_password", Problem(N_("is not right")))])
+    user = check_own_password(store, user_id, current, field="current_password")
     check_new_password(new, user["email"], user.get("name") or "")
     return users.repo.update(store, user_id, {"password_hash": hash_password(new),
                                               "live_sessions": []})
@@ -93,16 +89,19 @@ def create_user(
     store: GraphStore, email: str, role: str, organisation_id: str, name: str | None = None
 ) -> tuple[dict, str]:
     """Create a user with a generated password; return the user and the password (once)."""
+    password = generate_password()
+    return _new_account(store, email, role, organisation_id, name,
+                        password_hash=hash_password(password)), password
+
+
+def _new_account(store: GraphStore, email: str, role: str, organisation_id: str,
+                 name: str | None, **fields: object) -> dict:
+    """A new user (one e-mail, one account) with ``fields`` (how they will sign in)."""
     if users.by_email(store, email) is not None:
         raise InvalidRecord([("email", Problem(N_("a user with e-mail %(email)s exists"),
                                               email=repr(email.strip().lower())))])
-    password = generate_password()
-    user = users.repo.create(
-        store,
-        {"email": email, "role": role, "name": name, "password_hash": hash_password(password)},
-        organisation_id=organisation_id,
-    )
-    return user, password
+    return users.repo.create(store, {"email": email, "role": role, "name": name, **fields},
+                             organisation_id=organisation_id)
 
 
 #: how long an invitation's link works
@@ -114,15 +113,11 @@ def invite_user(store: GraphStore, email: str, role: str, organisation_id: str,
     """Create a user who sets their own password through a one-time link (an admin's way
     in: the admin never knows the password). Returns the user and the link's token (shown
     once; only its hash is kept). Until the link is used nobody can sign in as them."""
-    if users.by_email(store, email) is not None:
-        raise InvalidRecord([("email", Problem(N_("a user with e-mail %(email)s exists"),
-                                              email=repr(email.strip().lower())))])
     token = secrets.token_urlsafe(32)
-    user = users.repo.create(store, {
-        "email": email, "role": role, "name": name,
-        "password_hash": hash_password(secrets.token_urlsafe(32)),  # known to nobody
-        "invitation_hash": _token_hash(token), "invitation_expires": _days_on(INVITATION_DAYS),
-    }, organisation_id=organisation_id)
+    user = _new_account(
+        store, email, role, organisation_id, name,
+        password_hash=hash_password(secrets.token_urlsafe(32)),  # known to nobody
+        invitation_hash=_token_hash(token), invitation_expires=_days_on(INVITATION_DAYS))
     return user, token
 
 
@@ -274,12 +269,16 @@ def _code_step(secret: str, code: str, after: int | None) -> int | None:
     return None
 
 
-def check_own_password(store: GraphStore, user_id: str, password: str) -> None:
+def check_own_password(store: GraphStore, user_id: str, password: str,
+                       field: str = "password") -> dict:
     """The signed-in user typed their own password again (before a change to how they
-    sign in): :class:`InvalidRecord` naming ``password`` if not."""
+    sign in): the user, or :class:`InvalidRecord` naming ``field`` if not."""
     user = users.by_id(store, user_id)
-    if user is None or not check_password(user["password_hash"], password):
-        raise InvalidRecord([("password", Problem(N_("is not right")))])
+    if user is None:
+        raise NotFound("User", user_id)
+    if not check_password(user["password_hash"], password):
+        raise InvalidRecord([(field, Problem(N_("is not right")))])
+    return user
 
 
 def enable_totp(store: GraphStore, user_id: str, secret: str, code: str,

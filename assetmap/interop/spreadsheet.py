@@ -4,7 +4,7 @@ written with a leading apostrophe (OWASP's guidance on CSV injection), so a name
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 #: what makes a spreadsheet read a cell as a formula (OWASP: =, +, -, @, tab, return)
@@ -30,10 +30,6 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _is_number(value):
         return "'" + value
     return value
-
-
-def safe_row(row: Iterable[Any]) -> list[Any]:
-    return [safe_cell(value) for value in row]
 
 
 def safe_dict(row: Mapping[str, Any]) -> dict[str, Any]:
