@@ -117,7 +117,7 @@ def invite_user(store: GraphStore, email: str, role: str, organisation_id: str,
     user = _new_account(
         store, email, role, organisation_id, name,
         password_hash=hash_password(secrets.token_urlsafe(32)),  # known to nobody
-        invitation_hash=_token_hash(token), invitation_expires=_days_on(INVITATION_DAYS))
+        invitation_hash=token_hash(token), invitation_expires=_days_on(INVITATION_DAYS))
     return user, token
 
 
@@ -129,7 +129,7 @@ def renew_invitation(store: GraphStore, user_id: str) -> str:
     if not user.get("invitation_hash"):
         raise InvalidRecord([("user_id", Problem(N_("has already set their password")))])
     token = secrets.token_urlsafe(32)
-    users.repo.update(store, user_id, {"invitation_hash": _token_hash(token),
+    users.repo.update(store, user_id, {"invitation_hash": token_hash(token),
                                        "invitation_expires": _days_on(INVITATION_DAYS)})
     return token
 
@@ -138,7 +138,7 @@ def invitation(store: GraphStore, token: str) -> dict | None:
     """The user a live invitation link is for, or None (unknown, used or expired)."""
     if len(token) > 100:
         return None
-    user = users.by_invitation(store, _token_hash(token))
+    user = users.by_invitation(store, token_hash(token))
     if user is None or (user.get("invitation_expires") or "") < now_iso():
         return None
     return user if user.get("active", True) else None
@@ -195,8 +195,9 @@ def demo_users(store: GraphStore) -> list[tuple[str, str, str, str]]:
 # API tokens
 
 
-def _token_hash(token: str) -> str:
-    # a token carries 256 random bits, so a fast hash is enough to make a stolen table useless
+def token_hash(token: str) -> str:
+    """What is stored of a random secret (an API token, a session id, a link): a token
+    carries enough random bits that a fast hash makes a stolen table useless."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -208,7 +209,7 @@ def create_token(store: GraphStore, email: str, name: str | None = None) -> tupl
         raise InvalidRecord([("email", f"no active user with e-mail {email.strip().lower()!r}")])
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = tokens.create(store, {"user_id": user["id"], "name": name or "API token",
-                                   "token_hash": _token_hash(token)})
+                                   "token_hash": token_hash(token)})
     return record, token
 
 
@@ -218,7 +219,7 @@ def user_for_token(store: GraphStore, token: str) -> dict | None:
         return None
     rows = store.run_read(
         "MATCH (t:ApiToken {token_hash: $hash}) WHERE t.revoked_at IS NULL "
-        "RETURN t.id AS id, t.user_id AS user_id", hash=_token_hash(token))
+        "RETURN t.id AS id, t.user_id AS user_id", hash=token_hash(token))
     if not rows:
         return None
     user = users.by_id(store, rows[0]["user_id"])
@@ -291,7 +292,7 @@ def enable_totp(store: GraphStore, user_id: str, secret: str, code: str,
         raise InvalidRecord([("code", Problem(N_("is not the code your app shows now")))])
     codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
     users.repo.update(store, user_id, {"totp_secret": secret, "totp_last_step": step,
-                                       "recovery_codes": [_token_hash(c) for c in codes]})
+                                       "recovery_codes": [token_hash(c) for c in codes]})
     return codes
 
 
@@ -315,7 +316,7 @@ def verify_second_step(store: GraphStore, user_id: str, code: str) -> bool:
     if step is not None:
         users.repo.update(store, user_id, {"totp_last_step": step})
         return True
-    spent = _token_hash("".join(code.split()).lower())
+    spent = token_hash("".join(code.split()).lower())
     if spent in (user.get("recovery_codes") or []):
         users.repo.update(store, user_id, {"recovery_codes": [
             c for c in user["recovery_codes"] if c != spent]})

@@ -4,12 +4,12 @@ nonce for our own inline scripts, Folium's included), session timeouts and cooki
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 
 from flask import Flask, Response, g, request, session
 
+from assetmap import accounts
 from assetmap.graph import users
 from assetmap.graph.store import GraphStore
 
@@ -48,17 +48,13 @@ def content_security_policy(page_nonce: str, docs: bool = False) -> str:
     ))
 
 
-def _session_hash(session_id: str) -> str:
-    return hashlib.sha256(session_id.encode()).hexdigest()
-
-
 def start_session(store: GraphStore, user_id: str) -> None:
     """A fresh session for a user who has just signed in: a new random id in the (signed)
     cookie, and its hash among the user's live sessions in the database, so that signing
     out ends it on the server, whoever kept a copy of the cookie."""
     session.clear()
     session_id = secrets.token_urlsafe(32)
-    users.add_session(store, user_id, _session_hash(session_id))
+    users.add_session(store, user_id, accounts.token_hash(session_id))
     now = time.time()
     session.update(started_at=now, seen_at=now, sid=session_id)
     session.permanent = False
@@ -67,7 +63,7 @@ def start_session(store: GraphStore, user_id: str) -> None:
 def end_session(store: GraphStore, user_id: str) -> None:
     """Sign out: this session ends on the server too."""
     if session.get("sid"):
-        users.end_session(store, user_id, _session_hash(session["sid"]))
+        users.end_session(store, user_id, accounts.token_hash(session["sid"]))
     session.clear()
 
 
@@ -75,7 +71,7 @@ def session_is_live(user: dict, idle_minutes: float, session_hours: float) -> bo
     """One of the user's live sessions, within the idle and absolute limits."""
     now = time.time()
     started, seen = session.get("started_at", 0), session.get("seen_at", 0)
-    if _session_hash(session.get("sid") or "") not in (user.get("live_sessions") or []):
+    if accounts.token_hash(session.get("sid") or "") not in (user.get("live_sessions") or []):
         return False
     if now - seen > idle_minutes * 60 or now - started > session_hours * 3600:
         return False
