@@ -7,16 +7,23 @@ several processes (web workers, the CLI) take an exclusive lock to append, and e
 is flushed to disk before the action it records is answered.
 
 Entries hold ids, never names or other personal details, so the trail may be kept after
-a person's record is erased.
+a person's record is erased; a failed sign-in keeps a keyed hash of the address typed
+(:func:`address_hash`), not the address.
+
+The chain alone cannot show entries cut from its end, so every append also hands the
+head (the newest entry's number and hash) to an ``anchor``: the web app and the CLI keep
+it in the graph, where it also goes into every backup. ``verify`` then refuses a trail
+shorter than its recorded head, or one whose entry at that number is another.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import hmac
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,8 +37,22 @@ AUDIT_FILE = Path("audit") / "audit.log"
 ACTIONS = (
     "view", "create", "update", "delete", "export", "share", "unshare", "consent",
     "withdraw_consent", "erase", "login", "login_failed", "logout", "lockout", "package",
-    "receive",
+    "receive", "restore",
 )
+#: told the newest entry's number and hash after every append
+Anchor = Callable[[int, str], None]
+
+
+def address_hash(address: str, key: str) -> str:
+    """What the trail keeps of an e-mail address typed at a failed sign-in: a keyed hash
+    (HMAC-SHA256 under the instance's audit key), so the trail can be searched for an
+    address without holding it.
+
+    >>> address_hash(" Ann@Example.org", "k") == address_hash("ann@example.org", "k")
+    True
+    """
+    digest = hmac.new(key.encode(), address.strip().lower().encode(), hashlib.sha256)
+    return "address:" + digest.hexdigest()[:32]
 
 
 def _digest(previous: str, entry: dict[str, Any]) -> str:
@@ -47,9 +68,18 @@ class Broken:
     problem: str
 
 
+@dataclass(frozen=True)
+class Head:
+    """The newest entry as recorded outside the file: its number and hash."""
+
+    seq: int
+    hash: str
+
+
 class AuditLog:
-    def __init__(self, instance_path: Path) -> None:
+    def __init__(self, instance_path: Path, anchor: Anchor | None = None) -> None:
         self.path = instance_path / AUDIT_FILE
+        self.anchor = anchor
 
     def record(
         self, action: str, actor: str | None, *, record_type: str | None = None,
@@ -89,7 +119,20 @@ class AuditLog:
                                  for entry in entries))
             handle.flush()
             os.fsync(handle.fileno())
+        if self.anchor and entries:
+            self.anchor(entries[-1]["seq"], entries[-1]["hash"])
         return entries
+
+    def head(self) -> Head | None:
+        """The file's newest entry (number and hash), or None for an empty trail."""
+        if not self.path.exists():
+            return None
+        with open(self.path, encoding="utf-8") as handle:
+            last = _last_line(handle)
+        if not last:
+            return None
+        entry = json.loads(last)
+        return Head(entry["seq"], entry["hash"])
 
     def entries(self) -> Iterator[dict[str, Any]]:
         """Every entry, oldest first."""
@@ -117,28 +160,47 @@ class AuditLog:
         found.reverse()
         return found
 
-    def verify(self) -> tuple[int, Broken | None]:
-        """Check the whole chain: ``(entries read, None)`` or where it first breaks."""
-        previous, count = GENESIS, 0
+    def verify(self, head: Head | None = None) -> tuple[int, Broken | None]:
+        """Check the whole chain: ``(entries read, None)`` or where it first breaks. With
+        the ``head`` recorded outside the file, also that the file still reaches it."""
+        count, broken, at_head = self._chain(head.seq if head else 0)
+        if broken or head is None:
+            return count, broken
+        if count < head.seq:
+            return count, Broken(count + 1, Problem(N_(
+                "is missing: the trail ends at entry %(count)s, but entry %(seq)s was "
+                "recorded in the database (entries were cut from the end)"),
+                count=count, seq=head.seq))
+        if at_head != head.hash:
+            return count, Broken(head.seq, Problem(N_(
+                "is not the entry recorded in the database (the trail was replaced)")))
+        return count, None
+
+    def _chain(self, seq: int) -> tuple[int, Broken | None, str | None]:
+        """Entries read, where the chain breaks, and the hash of entry ``seq``."""
+        previous, count, at_seq = GENESIS, 0, None
         if not self.path.exists():
-            return 0, None
+            return 0, None, None
         with open(self.path, encoding="utf-8") as handle:
             for number, line in enumerate(handle, start=1):
                 try:
                     entry = json.loads(line)
                     stated = entry.pop("hash")
                 except (ValueError, KeyError, AttributeError):
-                    return count, Broken(number, Problem(N_("is not an audit entry")))
+                    return count, Broken(number, Problem(N_("is not an audit entry"))), None
                 if entry.get("prev") != previous:
-                    return count, Broken(number, Problem(N_("does not follow the entry before it")))
+                    return count, Broken(number, Problem(
+                        N_("does not follow the entry before it"))), None
                 if entry.get("seq") != number:
                     return count, Broken(number, Problem(N_("is numbered %(found)s, not %(line)s"),
-                                                        found=entry.get("seq"), line=number))
+                                                        found=entry.get("seq"), line=number)), None
                 if _digest(previous, entry) != stated:
                     return count, Broken(number, Problem(
-                        N_("has been changed since it was written")))
+                        N_("has been changed since it was written"))), None
                 previous, count = stated, count + 1
-        return count, None
+                if number == seq:
+                    at_seq = stated
+        return count, None, at_seq
 
 
 def _last_line(handle: Any) -> str | None:
@@ -157,3 +219,26 @@ def _last_line(handle: Any) -> str | None:
         if len(lines) > 1 or size == end:
             return lines[-1].decode("utf-8") or None
     return None
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who is acting, from where, and the trail their actions go to. The services that
+    create, send, receive or erase person records take one and write the entries
+    themselves, so every path that does these things (page, API, CLI, import) is
+    audited alike."""
+
+    log: AuditLog
+    actor: str | None
+    address: str | None = None
+
+    def record(self, action: str, record_ids: str | list[str] | None, *,
+               record_type: str | None = "Person", detail: str | None = None) -> None:
+        """One entry per record: ``record_ids`` one id, several (an empty list writes
+        nothing), or None for an action on no one record (a restore)."""
+        ids: list[str | None] = (
+            [record_ids] if record_ids is None or isinstance(record_ids, str)
+            else list(record_ids))
+        if ids:
+            self.log.record_many(action, self.actor, record_type=record_type,
+                                 record_ids=list(ids), address=self.address, detail=detail)

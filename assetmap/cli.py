@@ -19,10 +19,12 @@ from typing import Any
 
 import click
 
-from assetmap import accounts, gazetteer
+from assetmap import accounts, erasures, gazetteer
 from assetmap.analysis.reasons import in_language
-from assetmap.audit import ACTIONS, AuditLog
+from assetmap.audit import ACTIONS, Acting, AuditLog, address_hash
 from assetmap.config import Config, ConfigError
+from assetmap.graph import audit_head
+from assetmap.graph.audit_head import anchored_log
 from assetmap.graph.embedded import EmbeddedServer, EmbeddedServerError
 from assetmap.graph.errors import StoreError
 from assetmap.graph.nodes import NotFound
@@ -362,11 +364,18 @@ def backup_command(ctx: click.Context, backup_file: str, passphrase_file: str | 
 @click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False), default=None)
 @click.pass_context
 def restore_command(ctx: click.Context, backup_file: str, passphrase_file: str | None) -> None:
+    from assetmap.services import backups
+
     with _store(ctx) as store, _progress_bar("restoring") as progress:
-        counts = backup.restore(store, Path(backup_file), _passphrase(passphrase_file),
-                                progress)
+        counts = backups.restore(store, Path(backup_file), _passphrase(passphrase_file),
+                                 _acting(ctx, store), erasures.for_instance(ctx.obj), progress)
     click.echo(_("restored %(nodes)s nodes and %(relationships)s relationships",
                  nodes=f"{counts['nodes']:,}", relationships=f"{counts['relationships']:,}"))
+    if counts["erased_again"]:
+        click.echo(translate_plural(
+            "%(num)s person erased since this backup was made was erased again",
+            "%(num)s people erased since this backup was made were erased again",
+            len(counts["erased_again"]), _language()))
 
 
 @main.group("export", help=_(
@@ -514,9 +523,9 @@ def import_csv(ctx: click.Context, kind: str, csv_file: Path, organisation_id: s
             store, kind, csv_file, config.instance_path, organisation_id=organisation_id,
             dry_run=dry_run, all_or_nothing=all_or_nothing, progress=report)
     if kind == "people" and result.written:
-        AuditLog(config.instance_path).record_many(
-            "create", f"cli:{getpass.getuser()}", record_type="Person",
-            record_ids=result.written, detail=f"assetmap import csv people {csv_file.name}")
+        with _store(ctx) as store:
+            _acting(ctx, store).record("create", result.written,
+                                       detail=f"assetmap import csv people {csv_file.name}")
     rate = result.rows / result.seconds if result.seconds else 0
     summary = _("%(rows)s rows: %(written)s %(kind)s written, %(passed)s rows passed in "
                 "%(seconds)s s (%(rate)s rows/s)", rows=f"{result.rows:,}",
@@ -540,7 +549,8 @@ def audit() -> None:
 @click.pass_context
 def audit_verify(ctx: click.Context) -> None:
     log = AuditLog(ctx.obj.instance_path)
-    count, broken = log.verify()
+    with _store(ctx) as store:
+        count, broken = log.verify(audit_head.read(store))
     if broken:
         raise click.ClickException(_(
             "audit: line %(line)s %(problem)s (%(count)s entries before it are intact)",
@@ -552,13 +562,16 @@ def audit_verify(ctx: click.Context) -> None:
 @audit.command("show", help=_(
     "Entries matching the filters, newest first, as JSON lines."))
 @click.option("--person", "record_id", default=None, help=_("A record id (person or user)."))
-@click.option("--actor", default=None, help=_("A user id, or the e-mail of a failed sign-in."))
+@click.option("--actor", default=None, help=_(
+    "A user id, or an e-mail address typed at failed sign-ins (the trail keeps it hashed)."))
 @click.option("--action", type=click.Choice(ACTIONS), default=None)
 @click.option("--since", default=None, help=_("YYYY-MM-DD"))
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.pass_context
 def audit_show(ctx: click.Context, record_id: str | None, actor: str | None,
                action: str | None, since: str | None, limit: int) -> None:
+    if actor and "@" in actor:
+        actor = address_hash(actor, ctx.obj.instance_secret("audit_key"))
     found = AuditLog(ctx.obj.instance_path).search(
         actor=actor, action=action, record_id=record_id, since=since)
     for entry in found[:limit]:
@@ -770,8 +783,10 @@ def person_erase(ctx: click.Context, person_id: str, yes: bool, no_recompute: bo
                         id=person_id),
                       abort=True)
     with _store(ctx) as store:
-        summary = subject_access.erase(store, person_id, recompute=not no_recompute)
-    _audit(ctx, "erase", person_id, "assetmap person erase")
+        summary = subject_access.erase(store, person_id, _acting(ctx, store),
+                                       erasures.for_instance(ctx.obj),
+                                       recompute=not no_recompute,
+                                       detail="assetmap person erase")
     click.echo(_("erased %(id)s, with %(removed)s; people reassessed: %(reassessed)s",
                  id=person_id, removed=subject_access.erasure_words(summary, _language()),
                  reassessed=summary["reassessed"]))
@@ -780,11 +795,12 @@ def person_erase(ctx: click.Context, person_id: str, yes: bool, no_recompute: bo
 @person.command("review", help=_(
     "Retention: the organisation's records not changed for a long time, oldest first."))
 @click.option("--org", "organisation_id", required=True, help=_("Organisation id."))
-@click.option("--days", type=click.IntRange(1, 36500), default=None,
-              help=_("Untouched for this many days (default ASSETMAP_RETENTION_DAYS)."))
+@click.option("--days", type=click.IntRange(0, 36500), default=None,
+              help=_("Untouched for this many days (default ASSETMAP_RETENTION_DAYS; 0 lists "
+                   "every record)."))
 @click.pass_context
 def person_review(ctx: click.Context, organisation_id: str, days: int | None) -> None:
-    days = days or ctx.obj.retention_days
+    days = ctx.obj.retention_days if days is None else days
     with _store(ctx) as store:
         due = subject_access.due_for_review(store, organisation_id, days)
     for row in due:
@@ -807,13 +823,11 @@ def person_review(ctx: click.Context, organisation_id: str, days: int | None) ->
 def person_package_command(ctx: click.Context, person_id: str, organisation_id: str,
                            package_file: str) -> None:
     with _store(ctx) as store:
-        package = person_package.build(store, person_id, organisation_id)
+        package = person_package.build(store, person_id, organisation_id, _acting(ctx, store))
     key = person_package.signing_key(ctx.obj)
     _private_write(package_file, json.dumps(person_package.sign(package, key), indent=2,
                                             ensure_ascii=False))
     counts = person_package.summary(package)
-    _audit(ctx, "package", person_id, f"assetmap person package {package['id']}: "
-           f"{counts['ties']} ties, {counts['placeholders']} placeholders")
     click.echo(_("packaged %(id)s to %(file)s: %(ties)s ties (%(named)s people named, "
                  "%(placeholders)s placeholders), %(what_matters)s what-matters and %(lsns6)s "
                  "LSNS-6 records", id=person_id, file=package_file, **counts))
@@ -836,13 +850,11 @@ def person_receive(ctx: click.Context, package_file: str, organisation_id: str,
                    sender_key: str, dry_run: bool) -> None:
     verified = person_package.verify(person_package.read(Path(package_file)), sender_key)
     with _store(ctx) as store:
-        received = person_package.receive(store, verified, organisation_id, dry_run=dry_run)
+        received = person_package.receive(store, verified, organisation_id,
+                                          _acting(ctx, store), erasures.for_instance(ctx.obj),
+                                          dry_run=dry_run)
         if not dry_run:
             analysis.assess_person(store, received["person_id"])
-    if not dry_run:
-        _audit(ctx, "receive", received["person_id"],
-               f"assetmap person receive {verified.package['id']} from "
-               f"{verified.package['from']['organisation']['name']}, key {verified.fingerprint}")
     said = (N_("would receive %(name)s as %(person_id)s: %(ties)s ties (%(named)s people "
                "named, %(placeholders)s placeholders), %(what_matters)s what-matters and "
                "%(lsns6)s LSNS-6 records; signed by key %(fingerprint)s") if dry_run else
@@ -862,11 +874,16 @@ def person_key(ctx: click.Context) -> None:
     click.echo(_("fingerprint: %(fingerprint)s", fingerprint=person_package.fingerprint(public)))
 
 
+def _acting(ctx: click.Context, store: GraphStore) -> Acting:
+    """The CLI as an actor: the operating-system user who ran it; the trail's head is kept
+    in ``store``."""
+    return Acting(anchored_log(ctx.obj.instance_path, store), f"cli:{getpass.getuser()}")
+
+
 def _audit(ctx: click.Context, action: str, person_id: str, detail: str) -> None:
     """The CLI's access to a person record, under the operating-system user who ran it."""
-    AuditLog(ctx.obj.instance_path).record(
-        action, f"cli:{getpass.getuser()}", record_type="Person", record_id=person_id,
-        detail=detail)
+    with _store(ctx) as store:
+        _acting(ctx, store).record(action, person_id, detail=detail)
 
 
 def _private_write(path: str, text: str) -> None:

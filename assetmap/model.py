@@ -583,6 +583,16 @@ class AnalysisRun(Record):
     durations: Text = "{}"
 
 
+class AuditHead(Record):
+    """The audit trail's newest entry (number and hash), kept in the graph so a trail cut
+    from its end no longer verifies (see :mod:`assetmap.audit`)."""
+
+    label: ClassVar[str] = "AuditHead"
+
+    seq: int = Field(ge=0)
+    hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
 class AssetSearch(BaseModel):
     """What the public asset finder asks for (the page's form and ``GET /api/v1/assets``).
 
@@ -630,7 +640,7 @@ NODE_TYPES: dict[str, type[Record]] = {
     model.label: model
     for model in (
         Person, Organisation, Group, Place, Activity, Area, User, WhatMatters, Lsns6Response,
-        Consent, AnalysisRun, ApiToken,
+        Consent, AnalysisRun, ApiToken, AuditHead,
     )
 }
 EXTRA_LABELS = ("Volunteer", "Carer")

@@ -96,7 +96,7 @@ FIELD_LABELS = {
     "id": N_("Identifier"), "created_at": N_("Recorded on"), "updated_at": N_("Last changed"),
     "lives_alone": N_("Lives alone"), "open_to_connect": N_("Open to connect"),
     "profession": N_("Profession"), "volunteer": N_("Volunteer"), "carer": N_("Carer"),
-    "placeholder": N_("Not named (did not consent)"),
+    "placeholder": N_("Came unnamed in a moved record (placeholder)"),
     "arrived_with": N_("Arrived with package"), "person_id": N_("Person"),
     "recorded_by": N_("Recorded by"), "withdrawn_at": N_("Withdrawn on"),
     "by": N_("By"), "consent_id": N_("Consent"),

@@ -19,8 +19,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assetmap import accounts
+from assetmap import accounts, erasures
+from assetmap.audit import Acting, AuditLog
 from assetmap.config import Config, PasswordHashing
+from assetmap.erasures import ErasureRegister
 from assetmap.graph import store as graph_store
 from assetmap.graph.embedded import EmbeddedServer
 from assetmap.graph.store import GraphStore
@@ -74,10 +76,12 @@ def instance_dir() -> Iterator[Path]:
 
 
 @pytest.fixture
-def config(instance_dir: Path) -> Config:
-    """Settings for a fresh, uniquely named graph on the session's server."""
+def config(instance_dir: Path, tmp_path: Path) -> Config:
+    """Settings for a fresh, uniquely named graph on the session's server, and an
+    instance folder of the test's own (audit trail, erasure register, keys)."""
     return Config(
-        instance_path=instance_dir,
+        instance_path=tmp_path / "instance",
+        graph_url=f"falkordb+embedded://{instance_dir / 'graph'}",
         graph_name=f"test_{uuid.uuid4().hex[:12]}",
         secret_key="test-secret-key",
         testing=True,
@@ -105,6 +109,18 @@ def _empty_graph(config: Config) -> Iterator[GraphStore]:
     finally:
         graph.clear()
         graph.close()
+
+
+@pytest.fixture
+def acting(config: Config) -> Acting:
+    """A test acting on the test's own audit trail."""
+    return Acting(AuditLog(config.instance_path), "test:acting")
+
+
+@pytest.fixture
+def register(config: Config) -> ErasureRegister:
+    """The test instance's erasure register."""
+    return erasures.for_instance(config)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -167,7 +183,7 @@ def cli_env(config: Config) -> dict[str, str]:
     return {
         "ASSETMAP_INSTANCE": str(config.instance_path),
         "ASSETMAP_GRAPH_NAME": config.graph_name,
-        "ASSETMAP_GRAPH_URL": "",
+        "ASSETMAP_GRAPH_URL": config.graph_url,
         "ASSETMAP_LANGUAGE": "en",  # whatever LANG the machine has
     }
 

@@ -343,7 +343,7 @@ def test_maps_never_show_an_exact_home(client, sign_in, sample_store: GraphStore
         assert str(round(person["lat"], 2)) in html
 
 
-def test_circle_map_draws_no_home_the_viewer_may_not_see(client, sign_in,  # noqa: ANN001
+def test_circle_map_draws_no_home_the_viewer_may_not_see(client, sign_in, acting,  # noqa: ANN001
                                                           sample_store: GraphStore) -> None:
     """A member recorded by another organisation, not shared with the viewer's, is in the
     circle but their home, even rounded, is not on the map (until it is shared)."""
@@ -357,7 +357,7 @@ def test_circle_map_draws_no_home_the_viewer_may_not_see(client, sign_in,  # noq
                                                   "lon": -3.1791}, organisation_id="org-cvc")
     people_service.add_tie(sample_store, person["id"], {"relation": "family", "circle": 1,
                                                         "contact": "weekly"},
-                           other_id=far["id"], organisation_id="org-carers")
+                           other_id=far["id"], organisation_id="org-carers", acting=acting)
     html = client.get(f"/people/{person['id']}").get_data(as_text=True)
     assert "Cousin in Cardiff" in html, "in the circle"
     assert "51.48" not in html and "-3.18" not in html, "but no home drawn"

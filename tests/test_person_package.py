@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assetmap.audit import AuditLog
+from assetmap.audit import Acting, AuditLog
 from assetmap.cli import main
 from assetmap.config import Config
+from assetmap.erasures import ErasureRegister
 from assetmap.graph import consents, organisations, people, ties
 from assetmap.graph.analysis import record_questionnaire
 from assetmap.graph.store import GraphStore
@@ -30,7 +31,7 @@ def _consent(store: GraphStore, person_id: str, **extra: str) -> dict:
 
 
 @pytest.fixture
-def moving(falkor_store: GraphStore) -> GraphStore:
+def moving(falkor_store: GraphStore, acting: Acting) -> GraphStore:
     """Megan moves from Powys to Gwynedd. Her daughter Siân (who cares for her) consented
     to come along in her record; her neighbour Dai and her husband Huw (whom she cares
     for) did not. Dai also counts Megan in his own circle."""
@@ -43,14 +44,16 @@ def moving(falkor_store: GraphStore) -> GraphStore:
                    {"id": "dai", "name": "Dai Lewis", "lat": 52.45, "lon": -3.53},
                    {"id": "huw", "name": "Huw Pryce", "lat": 52.45, "lon": -3.54}):
         people.repo.create(store, person, organisation_id="org-powys")
-    people_service.add_carer(store, "megan", {"hours_per_week": 10}, carer_id="sian")
+    people_service.add_carer(store, "megan", {"hours_per_week": 10}, carer_id="sian",
+                            acting=acting)
     ties.create(store, "KNOWS", ("Person", "megan"), ("Person", "sian"),
                 {"relation": "family", "circle": 1, "contact": "weekly"})
     ties.create(store, "KNOWS", ("Person", "megan"), ("Person", "dai"),
                 {"relation": "neighbour", "circle": 3, "contact": "daily"})
     ties.create(store, "KNOWS", ("Person", "dai"), ("Person", "megan"),
                 {"relation": "neighbour", "circle": 2, "contact": "daily"})
-    people_service.add_carer(store, "huw", {"hours_per_week": 35}, carer_id="megan")
+    people_service.add_carer(store, "huw", {"hours_per_week": 35}, carer_id="megan",
+                            acting=acting)
     people_service.record_what_matters(store, "megan", {
         "date": TODAY, "can_do_myself": "Cook, garden", "need_a_little_help": "Shopping",
         "others_might_provide": "A lift to chapel"}, recorded_by="user-1")
@@ -72,7 +75,7 @@ def receiving(config: Config) -> tuple[GraphStore, dict[str, str]]:
     store.init_schema()
     organisations.repo.create(store, {"id": "org-gwynedd", "name": "Gofalwyr Gwynedd"})
     yield store, {"ASSETMAP_INSTANCE": str(other.instance_path),
-                  "ASSETMAP_GRAPH_NAME": other.graph_name, "ASSETMAP_GRAPH_URL": ""}
+                  "ASSETMAP_GRAPH_NAME": other.graph_name, "ASSETMAP_GRAPH_URL": other.graph_url}
     store.clear()
     store.close()
 
@@ -203,10 +206,11 @@ def test_receiver_must_name_the_sender_key(moving: GraphStore, runner: CliRunner
     assert bad.exit_code == 1 and "file: is not JSON" in bad.output
 
 
-def test_signed_package_still_meets_the_model_rules(moving: GraphStore, receiving,
-                                                    config: Config) -> None:  # noqa: ANN001
+def test_signed_package_still_meets_the_model_rules(
+        moving: GraphStore, receiving, config: Config, acting: Acting,  # noqa: ANN001
+        register: ErasureRegister) -> None:
     target, _ = receiving
-    package = person_package.build(moving, "megan", "org-powys")
+    package = person_package.build(moving, "megan", "org-powys", acting)
     package["circle"][0]["properties"]["circle"] = 9
     package["person"]["birth_year"] = 1066
     key = person_package.signing_key(config)
@@ -214,13 +218,14 @@ def test_signed_package_still_meets_the_model_rules(moving: GraphStore, receivin
                                      person_package.public_key_text(key))
     before = _counts(target)
     with pytest.raises(InvalidRecord) as problem:
-        person_package.receive(target, verified, "org-gwynedd")
+        person_package.receive(target, verified, "org-gwynedd", acting, register)
     fields = dict(problem.value.errors)
     assert "person/birth_year" in fields and "circle/0/properties/circle" in fields
     assert _counts(target) == before, "nothing half-written"
     assert person_package.receive(target, person_package.verify(
-        person_package.sign(person_package.build(moving, "megan", "org-powys"), key),
-        person_package.public_key_text(key)), "org-gwynedd", dry_run=True)["ties"] == 4
+        person_package.sign(person_package.build(moving, "megan", "org-powys", acting), key),
+        person_package.public_key_text(key)), "org-gwynedd", acting, register,
+        dry_run=True)["ties"] == 4
     assert _counts(target) == before, "a dry run writes nothing"
 
 

@@ -164,7 +164,7 @@ def test_a_second_process_shares_the_running_server(config: Config) -> None:
         "from assetmap.config import Config\n"
         "from assetmap.graph.store import GraphStore\n"
         f"s = GraphStore.open(Config(instance_path=Path({str(config.instance_path)!r}),"
-        f" graph_name={config.graph_name!r}))\n"
+        f" graph_url={config.graph_url!r}, graph_name={config.graph_name!r}))\n"
         "s.run_write(\"CREATE (:Organisation {id: 'o2', name: 'From the child'})\")\n"
         "print(json.dumps({'pid': s.info()['pid'], "
         "'ids': [r['id'] for r in s.run_read('MATCH (o:Organisation) RETURN o.id AS id "

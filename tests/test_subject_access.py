@@ -18,7 +18,7 @@ from tests.conftest import csrf_token, form_errors
 
 
 @pytest.fixture
-def megan(sample_store: GraphStore) -> dict:
+def megan(sample_store: GraphStore, acting) -> dict:  # noqa: ANN001
     """A person with one of everything a record can hold, and its ids."""
     store = sample_store
     person = people.repo.create(store, {"name": "Megan Unique-Name", "postcode": "SY18 6AB",
@@ -28,7 +28,7 @@ def megan(sample_store: GraphStore) -> dict:
     daughter = people_service.add_tie(store, pid, {"relation": "family", "circle": 1,
                                                    "contact": "daily"},
                                       new_person={"name": "Siân Daughter"},
-                                      organisation_id="org-carers")["person_id"]
+                                      organisation_id="org-carers", acting=acting)["person_id"]
     ties.create(store, "KNOWS", ("Person", daughter), ("Person", pid),
                 {"relation": "family", "circle": 1, "contact": "daily"})
     friend = store.run_read("MATCH (p:Person) WHERE p.id STARTS WITH 'person-' "
@@ -37,7 +37,7 @@ def megan(sample_store: GraphStore) -> dict:
                 {"relation": "friend", "circle": 2})
     carer = people_service.add_carer(store, pid, {"hours_per_week": 30},
                                      new_carer={"name": "Carer Cara"},
-                                     organisation_id="org-carers")
+                                     organisation_id="org-carers", acting=acting)
     conversation = people_service.record_what_matters(
         store, pid, {"date": "2026-11-01", "can_do_myself": "Cook"}, "user-1")
     questionnaire = record_questionnaire(store, {
@@ -81,10 +81,11 @@ def test_export_holds_every_item(megan: dict, sample_store: GraphStore, tmp_path
     assert [e["action"] for e in held["access_history"]] == ["view"]
 
 
-def test_erasure_leaves_nothing(megan: dict, sample_store: GraphStore) -> None:
+def test_erasure_leaves_nothing(megan: dict, sample_store: GraphStore, acting,  # noqa: ANN001
+                                register) -> None:  # noqa: ANN001
     daughter_before = sample_store.run_read(
         "MATCH (p:Person {id: $id}) RETURN p.key_person_id AS k", id=megan["daughter"])
-    summary = subject_access.erase(sample_store, megan["id"])
+    summary = subject_access.erase(sample_store, megan["id"], acting, register)
     assert summary["records"] == 3 and summary["reassessed"] == 3 and summary["analysis_run"]
     nodes = sample_store.run_read("MATCH (n) RETURN labels(n) AS l, properties(n) AS p")
     edges = sample_store.run_read("MATCH ()-[r]->() RETURN type(r) AS t, properties(r) AS p")
@@ -96,7 +97,7 @@ def test_erasure_leaves_nothing(megan: dict, sample_store: GraphStore) -> None:
     assert sample_store.run_read("MATCH (p:Person {id: $id}) RETURN p.key_person_id AS k",
                                  id=megan["daughter"]) == [{"k": None}]  # ...and is no more
     with pytest.raises(Exception, match="no Person"):
-        subject_access.erase(sample_store, megan["id"])
+        subject_access.erase(sample_store, megan["id"], acting, register)
 
 
 def _ties(store: GraphStore, person_id: str) -> int:

@@ -146,6 +146,13 @@ class EmbeddedServer:
 
     # -- internals -----------------------------------------------------------
 
+    def history_removed(self) -> bool:
+        """No file the last rewrite of the append-only file replaced is left (the server
+        deletes them in the background: the manifest lists them until then)."""
+        manifest = next((self.directory / "appendonlydir").glob("*.manifest"), None)
+        return manifest is None or not any(
+            " type h" in line for line in manifest.read_text().splitlines())
+
     def _make_private_directory(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         os.chmod(self.directory, 0o700)

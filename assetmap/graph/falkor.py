@@ -157,6 +157,35 @@ class FalkorBackend:
             "GRAPH.COPY", self.graph_name, name))
         return FalkorBackend(self._db, name, self.server)
 
+    def forget_deleted(self, timeout: float = 300.0) -> bool:
+        """Rewrite the server's append-only file from the data as it is now, so deleted
+        records are in no file on disk (the server itself rewrites only past 64 MB);
+        returns when the old files are gone. False if the server keeps no such file."""
+        connection = self._db.connection
+        before = self._with_server(lambda: connection.info("persistence"))
+        if not before.get("aof_enabled"):
+            return False
+        deadline = time.monotonic() + timeout
+        while True:  # a rewrite already running may have started before the deletion
+            try:
+                connection.execute_command("BGREWRITEAOF")
+                break
+            except redis.exceptions.ResponseError as exc:
+                if "in progress" not in str(exc) or time.monotonic() > deadline:
+                    raise StoreError(f"the database could not rewrite its file: {exc}") from None
+                time.sleep(0.05)
+        while time.monotonic() < deadline:
+            now = connection.info("persistence")
+            if (now["aof_rewrites"] > before["aof_rewrites"]
+                    and not now["aof_rewrite_in_progress"]
+                    and not now["aof_rewrite_scheduled"]
+                    and (self.server is None or self.server.history_removed())):
+                if now.get("aof_last_bgrewrite_status") != "ok":
+                    raise StoreError("the database failed to rewrite its file: see its log")
+                return True
+            time.sleep(0.05)
+        raise StoreError("the database did not finish rewriting its file in time")
+
     def info(self) -> dict[str, Any]:
         if self.server is not None:
             return {"backend": "falkordb+embedded", **self.server.status()}

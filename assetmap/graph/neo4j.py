@@ -81,6 +81,11 @@ class Neo4jBackend:
         self._driver.verify_connectivity()
         return {"backend": "neo4j", "url": self.url, "database": self._database or "default"}
 
+    def forget_deleted(self) -> bool:
+        """Not from a client: deleted records stay in Neo4j's transaction logs until they
+        rotate out, and in store files until reused (README "Erasure on disk")."""
+        return False
+
     def close(self) -> None:
         self._driver.close()
 

@@ -38,6 +38,7 @@ class Backend(Protocol):
     def await_schema(self) -> None: ...
     def clear(self) -> None: ...
     def info(self) -> dict[str, Any]: ...
+    def forget_deleted(self) -> bool: ...
     def close(self) -> None: ...
 
 
@@ -132,6 +133,12 @@ class GraphStore:
 
     def info(self) -> dict[str, Any]:
         return self.backend.info()
+
+    def forget_deleted(self) -> bool:
+        """Make deleted records unrecoverable from the database's own files where the
+        backend can (FalkorDB rewrites its append-only file); False where it cannot from
+        here (Neo4j: see README "Erasure on disk")."""
+        return self.backend.forget_deleted()
 
     def close(self) -> None:
         self.backend.close()

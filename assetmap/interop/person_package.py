@@ -34,7 +34,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from jsonschema import Draft202012Validator, FormatChecker
 
 from assetmap import __version__
+from assetmap.audit import Acting
 from assetmap.config import Config
+from assetmap.erasures import ErasureRegister
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem
@@ -56,7 +58,8 @@ CONSENT = "move_record"
 #: a placeholder's stored name; pages show it in their own language
 NOT_NAMED = N_("Not named (did not consent)")
 #: where a person lives stays behind: the old address is wrong after the move
-LEFT_BEHIND = ("id", "lat", "lon", "postcode", "area", "open_to_connect", "arrived_with")
+ADDRESS = ("lat", "lon", "postcode", "area")
+LEFT_BEHIND = ("id", *ADDRESS, "open_to_connect", "arrived_with")
 TRAVELS = tuple(name for name in Person.model_fields if name not in LEFT_BEHIND)
 RECORD_FIELDS = {
     "WhatMatters": ("date", "can_do_myself", "need_a_little_help", "others_might_provide"),
@@ -66,6 +69,8 @@ RECORD_FIELDS = {
 #: each kind of tie in a package and the relationship it is (the kind says which way)
 TIES = {"knows": "KNOWS", "cares_for": "CARES_FOR", "cared_for_by": "CARES_FOR"}
 TIE_PROPERTIES = {"KNOWS": Knows, "CARES_FOR": CaresFor}
+#: all a placeholder's tie keeps: how the person knows them, not when or how well
+PLACEHOLDER_TIE = {"KNOWS": ("relation", "circle", "contact"), "CARES_FOR": ("hours_per_week",)}
 _SCHEMA = json.loads(resources.files("assetmap.data").joinpath(
     "schemas/person-package-1.json").read_text(encoding="utf-8"))
 _VALIDATOR = Draft202012Validator(_SCHEMA, format_checker=FormatChecker())
@@ -128,9 +133,11 @@ def _travelling(person: dict[str, Any]) -> dict[str, Any]:
     return {key: person[key] for key in TRAVELS if key in person}
 
 
-def build(store: GraphStore, person_id: str, organisation_id: str) -> dict[str, Any]:
+def build(store: GraphStore, person_id: str, organisation_id: str,
+          acting: Acting) -> dict[str, Any]:
     """The package body for a person the organisation recorded and who consented to their
-    record moving. Raises :class:`InvalidRecord` naming what stops it."""
+    record moving; audited for the person and for each person named in it (their data
+    leaves too). Raises :class:`InvalidRecord` naming what stops it."""
     rows = store.run_read(
         "MATCH (p:Person {id: $id}) OPTIONAL MATCH (p)-[:RECORDED_BY]->(o:Organisation {id: $org})"
         " RETURN properties(p) AS p, o.name AS organisation", id=person_id, org=organisation_id)
@@ -150,7 +157,7 @@ def build(store: GraphStore, person_id: str, organisation_id: str) -> dict[str, 
         "RETURN type(r) AS type, startNode(r) = p AS out, properties(r) AS r, o.id AS other, "
         "properties(o) AS o ORDER BY other, type", id=person_id)
     keys: dict[str, str] = {}
-    circle = []
+    circle, named = [], []
     for tie in ties:
         if tie["type"] == "KNOWS" and not tie["out"]:
             continue  # they count the person in their circle: that is their record
@@ -161,13 +168,20 @@ def build(store: GraphStore, person_id: str, organisation_id: str) -> dict[str, 
                  "properties": tie["r"]}
         if _consent(store, tie["other"], organisation_id):
             entry["person"] = _travelling(tie["o"])
+            named.append(tie["other"])
+        else:
+            entry["properties"] = _placeholder_tie(tie["type"], tie["r"])
         circle.append(entry)
     records = store.run_read(
         "MATCH (d)-[:ABOUT]->(:Person {id: $id}) WHERE d:WhatMatters OR d:Lsns6Response "
         "RETURN labels(d)[0] AS label, properties(d) AS d ORDER BY d.date, d.created_at",
         id=person_id)
+    package_id = str(uuid.uuid4())
+    acting.record("package", person_id, detail=f"package {package_id}")
+    acting.record("package", sorted(set(named)),
+                  detail=f"named in package {package_id} of {person_id}")
     return {
-        "format": FORMAT, "version": VERSION, "id": str(uuid.uuid4()), "created_at": now_iso(),
+        "format": FORMAT, "version": VERSION, "id": package_id, "created_at": now_iso(),
         "app_version": __version__,
         "from": {"organisation": {"id": organisation_id, "name": rows[0]["organisation"]}},
         "consent": {key: consent[key] for key in (
@@ -179,6 +193,10 @@ def build(store: GraphStore, person_id: str, organisation_id: str) -> dict[str, 
         "lsns6": [_fields(r["d"], "Lsns6Response") for r in records
                   if r["label"] == "Lsns6Response"],
     }
+
+
+def _placeholder_tie(type_name: str, properties: dict[str, Any]) -> dict[str, Any]:
+    return {key: properties[key] for key in PLACEHOLDER_TIE[type_name] if key in properties}
 
 
 def _fields(record: dict[str, Any], label: str) -> dict[str, Any]:
@@ -275,6 +293,18 @@ def _checked(package: dict[str, Any], arrival: str) -> dict[str, Any]:
             problems.extend((f"{where}/{field}", message) for field, message in exc.errors)
             return None
 
+    for where, data in [("person", package["person"])] + [
+            (f"circle/{n}/person", tie["person"]) for n, tie in enumerate(package["circle"])
+            if "person" in tie]:
+        problems.extend((f"{where}/{key}", Problem(N_(
+            "a package never carries where someone lives: the sender must leave it out")))
+            for key in ADDRESS if key in data)
+    for number, tie in enumerate(package["circle"]):
+        if "person" not in tie:
+            problems.extend((f"circle/{number}/properties/{key}", Problem(N_(
+                "a placeholder's tie carries only %(kept)s"),
+                kept=", ".join(PLACEHOLDER_TIE[TIES[tie["tie"]]])))
+                for key in tie["properties"] if key not in PLACEHOLDER_TIE[TIES[tie["tie"]]])
     # ids made from the package's: a dry run names the ids the real run will write
     person = check(Person, {**package["person"], "arrived_with": arrival,
                             "id": _arrival_id(arrival, "person")}, "person")
@@ -303,11 +333,12 @@ def _checked(package: dict[str, Any], arrival: str) -> dict[str, Any]:
     return {"person": person, "others": others, "ties": ties, "records": made}
 
 
-def receive(store: GraphStore, verified: Verified, organisation_id: str,
-            dry_run: bool = False) -> dict[str, Any]:
+def receive(store: GraphStore, verified: Verified, organisation_id: str, acting: Acting,
+            register: ErasureRegister, dry_run: bool = False) -> dict[str, Any]:
     """Write a verified package as a person recorded by the organisation, with their
     circle (named people and placeholders, each recorded by it too) and records, in one
-    statement. A package is received once. Returns what was (or would be) written."""
+    statement, audited per person created. A package is received once, and never for a
+    person erased here. Returns what was (or would be) written."""
     package = verified.package
     parts = _checked(package, package["id"])
     if not store.run_read("MATCH (o:Organisation {id: $id}) RETURN o.id AS id",
@@ -318,12 +349,20 @@ def receive(store: GraphStore, verified: Verified, organisation_id: str,
                       "RETURN o.id AS id", id=package["id"]):
         raise InvalidRecord([("package", Problem(N_(
             "was already received here (the person it brought may since have been erased)")))])
+    if register.holds(parts["person"].id):  # also when a restore lost the line above
+        raise InvalidRecord([("package", Problem(N_(
+            "brought a person who was since erased here: it cannot be received again")))])
     result = {"person_id": parts["person"].id, "name": parts["person"].name,
               **summary(package)}
     if dry_run:
         return result
     query, params = _statement(parts, organisation_id)
     store.run_write(query, **params)
+    detail = (f"received in package {package['id']} from "
+              f"{package['from']['organisation']['name']}, key {verified.fingerprint}")
+    acting.record("receive", parts["person"].id, detail=detail)
+    acting.record("receive", [other.id for other in parts["others"].values()],
+                  detail=f"in the circle of {parts['person'].id}, {detail}")
     return result
 
 
@@ -338,7 +377,8 @@ def _statement(parts: dict[str, Any], organisation_id: str) -> tuple[str, dict[s
 
     groups: dict[str, list[dict[str, Any]]] = {}
     for key, other in parts["others"].items():
-        mine = [(tie, p.properties()) for tie, p in parts["ties"] if tie["other"] == key]
+        mine = [(tie, _placeholder_tie(TIES[tie["tie"]], p.properties()) if other.placeholder
+                 else p.properties()) for tie, p in parts["ties"] if tie["other"] == key]
         groups.setdefault(":".join(("Person", *other.extra_labels())), []).append({
             "props": props(other),
             "knows": [p for tie, p in mine if tie["tie"] == "knows"],

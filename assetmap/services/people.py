@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from assetmap.analysis.reasons import Reason, describe
+from assetmap.audit import Acting
 from assetmap.graph import consents, people, ties
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
@@ -97,25 +98,42 @@ def circle(store: GraphStore, person_id: str) -> list[dict[str, Any]]:
     )
 
 
+def create(store: GraphStore, values: dict[str, Any], organisation_id: str,
+           acting: Acting) -> dict[str, Any]:
+    """Record a person for the organisation (the form and the API), audited."""
+    person = people.repo.create(store, values, organisation_id=organisation_id)
+    acting.record("create", person["id"])
+    return person
+
+
 def add_tie(
-    store: GraphStore, person_id: str, tie: dict[str, Any], other_id: str | None = None,
-    new_person: dict[str, Any] | None = None, organisation_id: str | None = None,
+    store: GraphStore, person_id: str, tie: dict[str, Any], *, acting: Acting,
+    other_id: str | None = None, new_person: dict[str, Any] | None = None,
+    organisation_id: str | None = None,
 ) -> dict[str, Any]:
     """Add someone to the circle: a person already recorded (``other_id``) or someone new
-    (``new_person``, recorded by ``organisation_id``) - each one statement."""
+    (``new_person``, recorded by ``organisation_id``; ``acting`` audits the creation) -
+    each one statement."""
     if other_id:
         ties.create(store, "KNOWS", ("Person", person_id), ("Person", other_id), tie)
         return {"person_id": other_id, "id": tie_id(person_id, other_id)}
     if not new_person or not new_person.get("name"):
         raise InvalidRecord([("name", Problem(N_(
             "give the name of the person, or choose someone recorded")))])
-    created = people.create_in_circle(store, person_id, new_person, tie, organisation_id or "")
+    created = _created(acting, people.create_in_circle(
+        store, person_id, new_person, tie, organisation_id or ""), f"in the circle of {person_id}")
     return {"person_id": created["id"], "id": tie_id(person_id, created["id"])}
 
 
+def _created(acting: Acting, person: dict[str, Any], where: str) -> dict[str, Any]:
+    acting.record("create", person["id"], detail=where)
+    return person
+
+
 def add_carer(
-    store: GraphStore, person_id: str, care: dict[str, Any], carer_id: str | None = None,
-    new_carer: dict[str, Any] | None = None, organisation_id: str | None = None,
+    store: GraphStore, person_id: str, care: dict[str, Any], *, acting: Acting,
+    carer_id: str | None = None, new_carer: dict[str, Any] | None = None,
+    organisation_id: str | None = None,
 ) -> str:
     """Record who cares for the person: someone already recorded (``carer_id``) or someone
     new (``new_carer``, recorded by ``organisation_id``); returns the carer's id."""
@@ -125,8 +143,9 @@ def add_carer(
     if not new_carer or not new_carer.get("name"):
         raise InvalidRecord([("name", Problem(N_(
             "give the name of the carer, or choose someone recorded")))])
-    return people.create_in_circle(store, person_id, new_carer, care, organisation_id or "",
-                                   "CARES_FOR")["id"]
+    return _created(acting, people.create_in_circle(
+        store, person_id, new_carer, care, organisation_id or "", "CARES_FOR"),
+        f"carer of {person_id}")["id"]
 
 
 def end_care(store: GraphStore, carer_id: str, person_id: str) -> None:
@@ -149,12 +168,13 @@ def record_what_matters(store: GraphStore, person_id: str, data: dict[str, Any],
         store, {**data, "person_id": person_id, "recorded_by": recorded_by}, about=person_id)
 
 
-def invite(store: GraphStore, person_id: str, candidate_id: str, kind: str) -> dict[str, Any]:
+def invite(store: GraphStore, person_id: str, candidate_id: str, kind: str,
+           acting: Acting) -> dict[str, Any]:
     """Bring a suggested volunteer or person into the circle (circle 3, to adjust later)."""
     if kind not in INVITED_TIES:
         raise InvalidRecord([("kind", f"must be one of {', '.join(INVITED_TIES)}")])
     tie = {**INVITED_TIES[kind], "since": today().isoformat()}
-    return add_tie(store, person_id, tie, other_id=candidate_id)
+    return add_tie(store, person_id, tie, other_id=candidate_id, acting=acting)
 
 
 def refer(store: GraphStore, person_id: str, target_id: str, by: str,

@@ -20,6 +20,7 @@ from flask_login import current_user
 
 from assetmap import accounts
 from assetmap.audit import ACTIONS
+from assetmap.graph import audit_head
 from assetmap.graph import organisations as organisation_graph
 from assetmap.graph import users as user_graph
 from assetmap.graph.nodes import NotFound
@@ -148,8 +149,8 @@ def audit() -> ResponseReturnValue:
         abort(400, gettext("action: must be one of %(choices)s", choices=", ".join(ACTIONS)))
     page = max(1, request.args.get("page", 1, type=int))
     log = auditing.audit_log()
-    found = log.search(**filters)
-    count, broken = log.verify()
+    found = log.search(**{**filters, "actor": auditing.searched_actor(filters["actor"])})
+    count, broken = log.verify(audit_head.read(get_store()))
     return render_template(
         "admin/audit.html", entries=found[(page - 1) * AUDIT_PAGE: page * AUDIT_PAGE],
         total=len(found), page=page, pages=max(1, -(-len(found) // AUDIT_PAGE)),

@@ -5,7 +5,11 @@ from __future__ import annotations
 from flask import current_app, g, request
 from flask_login import current_user
 
-from assetmap.audit import AuditLog
+from assetmap import erasures
+from assetmap.audit import Acting, AuditLog, address_hash
+from assetmap.erasures import ErasureRegister
+from assetmap.graph.audit_head import anchored_log
+from assetmap.web.db import get_store
 
 #: what reading or changing a record through each HTTP method counts as
 METHOD_ACTIONS = {"GET": "view", "HEAD": "view", "POST": "update", "PATCH": "update",
@@ -13,7 +17,21 @@ METHOD_ACTIONS = {"GET": "view", "HEAD": "view", "POST": "update", "PATCH": "upd
 
 
 def audit_log() -> AuditLog:
-    return AuditLog(current_app.config["ASSETMAP"].instance_path)
+    return anchored_log(current_app.config["ASSETMAP"].instance_path, get_store())
+
+
+def acting() -> Acting:
+    """Whoever is making this request, from where, for the services that audit."""
+    return Acting(audit_log(), _actor(), request.remote_addr)
+
+
+def erasure_register() -> ErasureRegister:
+    return erasures.for_instance(current_app.config["ASSETMAP"])
+
+
+def typed_address(email: str) -> str:
+    """What the trail keeps of an address typed at a failed sign-in (never the address)."""
+    return address_hash(email, current_app.config["ASSETMAP"].instance_secret("audit_key"))
 
 
 def _actor() -> str | None:
@@ -43,3 +61,8 @@ def log_consent(person_id: str, consent: dict, withdrawn: bool = False) -> None:
     if consent["purpose"] == "share_with_organisation":
         log("unshare" if withdrawn else "share", person_id,
             detail=f"with {consent['organisation_id']}")
+
+
+def searched_actor(actor: str | None) -> str | None:
+    """An actor to search for: an e-mail address is searched as the trail keeps it."""
+    return typed_address(actor) if actor and "@" in actor else actor

@@ -137,7 +137,8 @@ def _counts_to_lock(response: Response) -> bool:
 
 
 def _locked_out(limit: object) -> None:
-    auditing.log("lockout", None, record_type="User", actor=_email() or None,
+    auditing.log("lockout", None, record_type="User",
+                 actor=auditing.typed_address(_email()) if _email() else None,
                  detail=f"{getattr(limit, 'limit', '')} from {request.remote_addr}")
 
 
@@ -226,7 +227,7 @@ def login() -> ResponseReturnValue:
         if record is None:
             _failed_here()
             auditing.log("login_failed", None, record_type="User",
-                         actor=form.email.data.strip().lower()[:254])
+                         actor=auditing.typed_address(form.email.data))
             flash(gettext("E-mail or password is not right."), "error")
         elif record.get("totp_secret"):
             session.clear()  # nothing of the password step is kept but who is waiting

@@ -115,12 +115,11 @@ def create() -> ResponseReturnValue:
         shown = dict(request.form.lists())
         shown = {k: v if k in PERSON_CHOICES else v[0] for k, v in shown.items()}
         try:
-            person = people_graph.repo.create(get_store(), _person_values(),
-                                              organisation_id=current_user.organisation_id)
+            person = people.create(get_store(), _person_values(),
+                                   current_user.organisation_id, auditing.acting())
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
-            auditing.log("create", person["id"])
             flash(gettext("%(name)s is recorded.", name=person["name"]), "info")
             return redirect(url_for("people.show", person_id=person["id"]))
     return render_template("people/form.html", person=None, values=shown, errors=errors,
@@ -218,7 +217,8 @@ def add_tie(person_id: str) -> ResponseReturnValue:
         try:
             people.add_tie(get_store(), person_id, _tie_values(), other_id=_chosen(),
                            new_person={"name": request.form.get("name", "").strip()},
-                           organisation_id=current_user.organisation_id)
+                           organisation_id=current_user.organisation_id,
+                           acting=auditing.acting())
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
@@ -290,7 +290,7 @@ def add_carer(person_id: str) -> ResponseReturnValue:
             carer_id = people.add_carer(
                 get_store(), person_id, values(request.form, text=("hours_per_week", "since")),
                 carer_id=_chosen(), new_carer={"name": request.form.get("name", "").strip()},
-                organisation_id=current_user.organisation_id)
+                organisation_id=current_user.organisation_id, acting=auditing.acting())
         except InvalidRecord as exc:
             errors = field_errors(exc)
             if "carer_id" in errors:  # the form's chooser is "other_id"
@@ -339,8 +339,8 @@ def erase(person_id: str) -> ResponseReturnValue:
         if request.form.get("confirm_name", "").strip() != person["name"]:
             error = "type the person's name exactly as shown to confirm"
         else:
-            summary = subject_access.erase(store, person_id, recompute=False)
-            auditing.log("erase", person_id, detail=None)
+            summary = subject_access.erase(store, person_id, auditing.acting(),
+                                           auditing.erasure_register(), recompute=False)
             jobs.start("analysis", lambda progress: analysis.run_analysis(store, progress))
             flash(gettext("The record is erased, with %(removed)s; the area figures are "
                           "being recomputed.",
@@ -445,7 +445,8 @@ def invite(person_id: str) -> ResponseReturnValue:
     candidate = request.form.get("candidate_id", "")
     fetch_person(candidate)  # only someone the organisation may see can be invited
     try:
-        people.invite(get_store(), person_id, candidate, request.form.get("kind", ""))
+        people.invite(get_store(), person_id, candidate, request.form.get("kind", ""),
+                      auditing.acting())
     except InvalidRecord as exc:
         flash(gettext("Could not invite: %(problem)s", problem=exc), "error")
         return redirect(url_for("people.suggestions", person_id=person_id))

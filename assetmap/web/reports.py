@@ -8,6 +8,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from assetmap.i18n import catalogue
+from assetmap.interop.person_package import NOT_NAMED
 from assetmap.names import FIELD_LABELS, LABEL_NAMES, RELATIONSHIP_NAMES
 
 
@@ -24,8 +25,33 @@ def _environment(language: str) -> Environment:
         return lambda code: translations.gettext(table[code]) if code in table else code
 
     env.filters.update(field_label=named(FIELD_LABELS), label_name=named(LABEL_NAMES),
-                       relationship_name=named(RELATIONSHIP_NAMES))
+                       relationship_name=named(RELATIONSHIP_NAMES),
+                       shown=lambda value: shown_value(value, translations.gettext))
     return env
+
+
+def shown_value(value: Any, gettext: Any = lambda text: text) -> str:
+    """A stored value as a reader reads it: yes/no, a point as its coordinates, a list
+    joined, a placeholder's name in the reader's language.
+
+    >>> shown_value({"latitude": 52.45, "longitude": -3.54})
+    '52.45, -3.54'
+    >>> shown_value([True, "choirs"])
+    'Yes, choirs'
+    """
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, dict):
+        if {"latitude", "longitude"} <= value.keys():
+            return f"{value['latitude']}, {value['longitude']}"
+        return "; ".join(f"{key}: {shown_value(item, gettext)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(shown_value(item, gettext) for item in value)
+    if value is None:
+        return ""
+    if value == NOT_NAMED:
+        return gettext(NOT_NAMED)
+    return str(value)
 
 
 def subject_access_html(held: dict[str, Any], language: str = "en",

@@ -106,9 +106,8 @@ def create_person(body: PersonCreate) -> Any:  # type: ignore[valid-type]
     point comes from the postcode."""
     viewer = _viewer()
     data = _located(body.model_dump(exclude_none=True))  # type: ignore[attr-defined]
-    created = people_graph.repo.create(get_store(), data,
-                                       organisation_id=viewer.organisation_id)
-    auditing.log("create", created["id"])
+    created = people.create(get_store(), data, viewer.organisation_id or "",
+                            auditing.acting())
     return created, 201, {"Location": url_for(".get_person", person_id=created["id"])}
 
 
@@ -135,8 +134,8 @@ def delete_person(path: PersonPath) -> Any:
     if not people.is_recorder(get_store(), viewer, path.person_id):
         abort(403, gettext(
             "only the organisation that recorded this person can erase the record"))
-    subject_access.erase(get_store(), path.person_id, recompute=False)
-    auditing.log("erase", path.person_id)
+    subject_access.erase(get_store(), path.person_id, auditing.acting(),
+                         auditing.erasure_register(), recompute=False)
     store = get_store()
     jobs.start("analysis", lambda progress: analysis.run_analysis(store, progress))
     return "", 204
@@ -164,7 +163,8 @@ def create_tie(path: PersonPath, body: TieCreate) -> Any:
         person_for(viewer, body.other_id)
     created = people.add_tie(get_store(), path.person_id, tie, other_id=body.other_id,
                              new_person={"name": body.name} if body.name else None,
-                             organisation_id=viewer.organisation_id)
+                             organisation_id=viewer.organisation_id,
+                             acting=auditing.acting())
     analysis.assess_person(get_store(), path.person_id)
     return created, 201
 

@@ -1,0 +1,80 @@
+"""The erasure register: which people were erased here, and when, without saying who.
+
+Each erasure appends a line to ``<instance>/erasures/register.jsonl`` (folder 0700, file
+0600): the erased person's id as a keyed hash (HMAC-SHA256 under the instance's
+``erasure_key``) and the date. It lives beside the graph, not in it, so restoring a backup
+made before an erasure cannot roll it back: every restore erases the people the register
+names before the restored graph is used, and a received person package whose person was
+erased here is refused.
+
+>>> register = ErasureRegister(Path("/nonexistent"), "k")
+>>> register.key_of("p-1") == register.key_of("p-1") != register.key_of("p-2")
+True
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assetmap.model import now_iso
+
+if TYPE_CHECKING:
+    from assetmap.config import Config
+
+REGISTER_FILE = Path("erasures") / "register.jsonl"
+
+
+class ErasureRegister:
+    def __init__(self, instance_path: Path, key: str) -> None:
+        self.path = instance_path / REGISTER_FILE
+        self._key = key.encode()
+
+    def key_of(self, person_id: str) -> str:
+        """The keyed hash an erased id is kept as."""
+        return hmac.new(self._key, person_id.encode(), hashlib.sha256).hexdigest()
+
+    def add(self, person_ids: Iterable[str]) -> None:
+        """Register erasures, flushed to disk before the erasure is reported done."""
+        lines = "".join(json.dumps({"id_hmac": self.key_of(pid), "erased_at": now_iso()}) + "\n"
+                        for pid in person_ids)
+        if not lines:
+            return
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.write(lines)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def _hashes(self) -> set[str]:
+        if not self.path.exists():
+            return set()
+        with open(self.path, encoding="utf-8") as handle:
+            return {json.loads(line)["id_hmac"] for line in handle if line.strip()}
+
+    def erased_among(self, person_ids: Iterable[str]) -> list[str]:
+        """Those of ``person_ids`` that were erased here."""
+        hashes = self._hashes()
+        return [pid for pid in person_ids if self.key_of(pid) in hashes]
+
+    def holds(self, person_id: str) -> bool:
+        return bool(self.erased_among([person_id]))
+
+    def __len__(self) -> int:
+        if not self.path.exists():
+            return 0
+        with open(self.path, encoding="utf-8") as handle:
+            return sum(1 for line in handle if line.strip())
+
+
+def for_instance(config: Config) -> ErasureRegister:
+    """The register of the instance ``config`` names, under its own key."""
+    return ErasureRegister(config.instance_path, config.instance_secret("erasure_key"))
