@@ -578,6 +578,63 @@ def audit_show(ctx: click.Context, record_id: str | None, actor: str | None,
         click.echo(json.dumps(entry, sort_keys=True, ensure_ascii=False))
 
 
+@main.group("areas", help=_(
+    "Official area boundaries: load them, and place every person and place in them."))
+def areas_group() -> None:
+    pass
+
+
+@areas_group.command("import", help=_(
+    "Load area boundaries from a GeoJSON FILE at --level (new areas are added, areas with "
+    "the same code replaced), join each to its parent by containment, and place every "
+    "person and place again. --wales loads the shipped ONS boundaries instead: Wales's 22 "
+    "local authorities and 7 health boards, and Powys's LSOAs, MSOAs and wards."))
+@click.argument("geojson_file", required=False, type=click.Path(dir_okay=False))
+@click.option("--level", type=click.Choice(AREA_LEVELS), default=None)
+@click.option("--wales", is_flag=True, help=_("The boundaries shipped with assetmap."))
+@click.option("--code-field", default="code", show_default=True,
+              help=_("The feature property holding the area's code (e.g. LSOA21CD)."))
+@click.option("--name-field", default="name", show_default=True,
+              help=_("The feature property holding its English name (e.g. LSOA21NM)."))
+@click.option("--name-cy-field", default="name_cy", show_default=True,
+              help=_("The feature property holding its Welsh name, if any (e.g. LSOA21NMW)."))
+@click.pass_context
+def areas_import(ctx: click.Context, geojson_file: str | None, level: str | None, wales: bool,
+                 code_field: str, name_field: str, name_cy_field: str) -> None:
+    from assetmap import boundaries
+    from assetmap.services import areas
+
+    if wales == bool(geojson_file):
+        raise click.UsageError(_("give a GEOJSON_FILE with --level, or --wales"))
+    if geojson_file and not level:
+        raise click.UsageError(_("--level: say which level the file's areas are"))
+    found = (boundaries.bundled() if wales else boundaries.read_geojson(
+        geojson_file, level or "", code_field, name_field, name_cy_field))
+    with _store(ctx) as store:
+        counts = areas.import_areas(store, found)
+    click.echo(_("%(areas)s areas loaded; %(people)s people and %(places)s places placed "
+                 "(outside the areas loaded: %(people_out)s people, %(places_out)s places)",
+                 areas=f"{counts['areas']:,}", people=f"{counts['Person']:,}",
+                 places=f"{counts['Place']:,}", people_out=f"{counts['Person_outside']:,}",
+                 places_out=f"{counts['Place_outside']:,}"))
+
+
+@areas_group.command("place", help=_(
+    "Place every person and place in the areas loaded, from their points (after an import "
+    "from an older version, or to check)."))
+@click.pass_context
+def areas_place(ctx: click.Context) -> None:
+    from assetmap.services import areas
+
+    with _store(ctx) as store:
+        counts = areas.place_everything(store)
+    click.echo(_("%(people)s people and %(places)s places placed (outside the areas loaded: "
+                 "%(people_out)s people, %(places_out)s places)",
+                 people=f"{counts['Person']:,}", places=f"{counts['Place']:,}",
+                 people_out=f"{counts['Person_outside']:,}",
+                 places_out=f"{counts['Place_outside']:,}"))
+
+
 @main.group(help=_(
     "Place lookups for the finder and for people's homes."))
 def geo() -> None:
@@ -844,15 +901,23 @@ def person_package_command(ctx: click.Context, person_id: str, organisation_id: 
 @click.option("--sender-key", required=True,
               help=_("The sending instance's public key or its fingerprint, as they told you "
                    "(`assetmap person key` on their side)."))
+@click.option("--postcode", default=None, help=_(
+    "Where the person lives now (a package carries no address): their home point and areas "
+    "come from it."))
 @click.option("--dry-run", is_flag=True, help=_("Check everything, write nothing."))
 @click.pass_context
 def person_receive(ctx: click.Context, package_file: str, organisation_id: str,
-                   sender_key: str, dry_run: bool) -> None:
+                   sender_key: str, postcode: str | None, dry_run: bool) -> None:
+    from assetmap.model import Person
+    from assetmap.services import areas
+
     verified = person_package.verify(person_package.read(Path(package_file)), sender_key)
     with _store(ctx) as store:
+        home = (areas.locate(store, Person, {"postcode": postcode}, ctx.obj.instance_path)
+                if postcode else None)
         received = person_package.receive(store, verified, organisation_id,
                                           _acting(ctx, store), erasures.for_instance(ctx.obj),
-                                          dry_run=dry_run)
+                                          dry_run=dry_run, home=home)
         if not dry_run:
             analysis.assess_person(store, received["person_id"])
     said = (N_("would receive %(name)s as %(person_id)s: %(ties)s ties (%(named)s people "

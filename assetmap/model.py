@@ -252,7 +252,7 @@ Circle = Literal[1, 2, 3, 4]
 Contact = Literal["daily", "weekly", "monthly", "yearly", "rarely"]
 Role = Literal["admin", "coordinator", "connector"]
 InterfaceLanguage = Literal["cy", "en"]
-AreaLevel = Literal["small_area", "ward", "local_authority", "health_board"]
+AreaLevel = Literal["small_area", "middle_area", "ward", "local_authority", "health_board"]
 OrganisationKind = Literal["cvc", "carers", "council", "health", "charity", "other"]
 ORGANISATION_KINDS: tuple[str, ...] = OrganisationKind.__args__  # type: ignore[attr-defined]
 PlaceKind = Literal[
@@ -334,6 +334,7 @@ class Person(Record):
     lon: Longitude | None = None
     postcode: Postcode | None = None
     area: Id | None = None
+    ward: Id | None = None
     open_to_connect: bool = False
     profession: Name | None = None
     #: when the person can take part (or, for a volunteer, give time): e.g. "tue_am"
@@ -416,6 +417,7 @@ class Place(Record):
     lat: Latitude
     lon: Longitude
     area: Id | None = None
+    ward: Id | None = None
     step_free: bool = False
     hearing_loop: bool = False
     accessible_toilet: bool = False

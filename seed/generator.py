@@ -16,7 +16,6 @@ natural ties, because isolation must exist to be found.
 from __future__ import annotations
 
 import functools
-import json
 import math
 import random
 from collections.abc import Callable
@@ -24,7 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from assetmap import boundaries
 from assetmap.analysis.vocabulary import categories_for
+from assetmap.boundaries import AreaIndex
 from assetmap.graph import nodes as node_writes
 from assetmap.graph import ties as tie_writes
 from assetmap.graph.store import GraphStore
@@ -44,8 +45,6 @@ from seed import powys
 from seed.powys import Settlement
 
 THIS_YEAR = 2026
-SMALL_AREA_PEOPLE = 1500
-WARD_SMALL_AREAS = 3
 POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 KM_PER_DEGREE_LAT = 111.2
 
@@ -105,6 +104,7 @@ class _Resident:
     profession: str | None = None
     organisation: str = "org-cvc"
     area: str = ""
+    ward: str = ""
 
 
 class _PropertyCache:
@@ -147,6 +147,7 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 class _Builder:
     def __init__(self, people: int, seed: int) -> None:
         self.rng = random.Random(seed)
+        self.redraw_rng = random.Random(f"redraw-{seed}")
         self.target = people
         self.out = Community()
         self.props = _PropertyCache()
@@ -165,26 +166,29 @@ class _Builder:
     # -- people and households ---------------------------------------------------
 
     def place_household(self) -> tuple[int, float, float]:
-        """Where a household lives: (settlement index, lat, lon), in it or in the countryside."""
+        """Where a household lives: (settlement index, lat, lon), in it or in the
+        countryside around it, and inside the county (border towns are drawn again)."""
         rng = self.rng
         home = rng.choices(
             range(len(self.settlements)), weights=[s.population for s in self.settlements]
         )[0]
         town = self.settlements[home]
-        if rng.random() < powys.COUNTRYSIDE_SHARE:
-            bearing = rng.uniform(0, 2 * math.pi)
-            km = rng.uniform(2.0, 9.0)
-            lat = town.lat + km * math.cos(bearing) / KM_PER_DEGREE_LAT
-            lon = town.lon + km * math.sin(bearing) / (
-                KM_PER_DEGREE_LAT * math.cos(math.radians(town.lat))
-            )
-            return home, round(lat, 5), round(lon, 5)
-        spread_km = 0.35 * math.sqrt(town.population / 1000)
-        lat = town.lat + rng.gauss(0, spread_km) / KM_PER_DEGREE_LAT
-        lon = town.lon + rng.gauss(0, spread_km) / (
-            KM_PER_DEGREE_LAT * math.cos(math.radians(town.lat))
-        )
-        return home, round(lat, 5), round(lon, 5)
+        countryside = rng.random() < powys.COUNTRYSIDE_SHARE
+        for _ in range(20):  # draws again from its own generator: the rest stays as it was
+            if countryside:
+                bearing = rng.uniform(0, 2 * math.pi)
+                km = rng.uniform(2.0, 9.0)
+                north, east = km * math.cos(bearing), km * math.sin(bearing)
+            else:
+                spread_km = 0.35 * math.sqrt(town.population / 1000)
+                north, east = rng.gauss(0, spread_km), rng.gauss(0, spread_km)
+            lat = round(town.lat + north / KM_PER_DEGREE_LAT, 5)
+            lon = round(town.lon + east / (KM_PER_DEGREE_LAT * math.cos(math.radians(town.lat))),
+                        5)
+            if _in_county(lat, lon):
+                break
+            rng = self.redraw_rng
+        return home, lat, lon
 
     def new_resident(
         self, age: int, household: int, where: tuple[int, float, float], surname: str,
@@ -592,61 +596,43 @@ class _Builder:
     # -- areas -------------------------------------------------------------------
 
     def areas(self) -> None:
-        small_size = min(SMALL_AREA_PEOPLE, max(60, len(self.residents) // 12))
-        ward_size = small_size * WARD_SMALL_AREAS
-        points = [(r.lat, r.lon, i) for i, r in enumerate(self.residents)]
+        """The official areas (ONS boundaries shipped with assetmap: Powys's LSOAs, MSOAs
+        and wards, Wales's authorities and health boards), and every resident and place
+        placed in them by the rule every other path uses (:mod:`assetmap.boundaries`).
+        An area's population is the number of residents generated in it."""
+        found = boundaries.bundled()
+        index = AreaIndex(found)
         place_records = self.out.records.get("Place", [])
-        lats = [p[0] for p in points] + [p.lat for p in place_records]
-        lons = [p[1] for p in points] + [p.lon for p in place_records]
-        bbox = (min(lats) - 0.01, min(lons) - 0.01, max(lats) + 0.01, max(lons) + 0.01)
-
-        la_id, la_name, la_cy = powys.LOCAL_AUTHORITY
-        hb_id, hb_name, hb_cy = powys.HEALTH_BOARD
-        county_shape = _polygon(bbox)
-        self.out.add(Area(id=hb_id, name=hb_name, name_cy=hb_cy, level="health_board",
-                          population=len(points), geometry=county_shape))
-        self.out.add(Area(id=la_id, name=la_name, name_cy=la_cy, level="local_authority",
-                          population=len(points), geometry=county_shape))
-        self.out.relate("PART_OF", ("Area", la_id), ("Area", hb_id))
-
-        leaves: list[tuple[tuple[float, float, float, float], str]] = []
-        for w, (ward_box, ward_points) in enumerate(_kd_split(points, bbox, ward_size), 1):
-            ward_id = f"ward-{w:03d}"
-            ward_name = self._area_name(ward_points)
-            self.out.add(Area(id=ward_id, name=f"{ward_name} ward", level="ward",
-                              population=len(ward_points), geometry=_polygon(ward_box)))
-            self.out.relate("PART_OF", ("Area", ward_id), ("Area", la_id))
-            for s, (box, area_points) in enumerate(_kd_split(ward_points, ward_box, small_size), 1):
-                area_id = f"sa-{w:03d}-{s:02d}"
-                self.out.add(Area(id=area_id, name=f"{ward_name} {s}", level="small_area",
-                                  population=len(area_points), geometry=_polygon(box)))
-                self.out.relate("PART_OF", ("Area", area_id), ("Area", ward_id))
-                leaves.append((box, area_id))
-                for _, _, i in area_points:
-                    self.residents[i].area = area_id
-        place_area = {}
-        for place in place_records:
-            place_area[place.id] = next(
-                a for box, a in leaves
-                if box[0] <= place.lat <= box[2] and box[1] <= place.lon <= box[3]
-            )
-            self.out.relate("IN_AREA", ("Place", place.id), ("Area", place_area[place.id]))
+        homes = index.place_many([(r.lat, r.lon) for r in self.residents])
+        sites = index.place_many([(p.lat, p.lon) for p in place_records])
+        population: dict[str, int] = {}
+        for resident, where in zip(self.residents, homes, strict=True):
+            resident.area, resident.ward = (boundaries.areas_of(where)[k] or ""
+                                            for k in ("area", "ward"))
+            for code in where.values():
+                population[code] = population.get(code, 0) + 1
+        for area in found:
+            self.out.add(Area(id=area.code, name=area.name, name_cy=area.name_cy,
+                              level=area.level, population=population.get(area.code, 0),
+                              geometry=area.geojson))
+            parent = index.parent(area)
+            if parent:
+                self.out.relate("PART_OF", ("Area", area.code), ("Area", parent))
+        place_area: dict[str, dict[str, Any]] = {}
+        for place, where in zip(place_records, sites, strict=True):
+            place_area[place.id] = boundaries.areas_of(where)
+            for code in place_area[place.id].values():
+                if code:
+                    self.out.relate("IN_AREA", ("Place", place.id), ("Area", code))
         activity_area = {
-            activity_id: place_area[place_id]
+            activity_id: {"area": place_area[place_id]["area"]}
             for activity_id, place_id, _ in self.out.relationships[("HELD_AT", "Activity", "Place")]
         }
         for label, areas_by_id in (("Place", place_area), ("Activity", activity_area)):
             self.out.records[label] = [
-                record.model_copy(update={"area": areas_by_id[record.id]})
+                record.model_copy(update=areas_by_id[record.id])
                 for record in self.out.records[label]
             ]
-
-    def _area_name(self, points: list[tuple[float, float, int]]) -> str:
-        tally: dict[int, int] = {}
-        for _, _, i in points:
-            tally[self.residents[i].home] = tally.get(self.residents[i].home, 0) + 1
-        home = max(sorted(tally), key=lambda k: tally[k])
-        return self.settlements[home].name
 
     # -- people records ------------------------------------------------------------
 
@@ -667,7 +653,8 @@ class _Builder:
                 "lat": resident.lat,
                 "lon": resident.lon,
                 "postcode": _postcode(rng, town.district),
-                "area": resident.area,
+                "area": resident.area or None,
+                "ward": resident.ward or None,
                 "open_to_connect": resident.age >= 18 and rng.random() < 0.35,
                 "profession": resident.profession,
                 "volunteer": volunteer,
@@ -684,7 +671,9 @@ class _Builder:
             self.out.add(record)
             self.out.relate("RECORDED_BY", ("Person", resident.id),
                             ("Organisation", resident.organisation))
-            self.out.relate("IN_AREA", ("Person", resident.id), ("Area", resident.area))
+            for code in (resident.area, resident.ward):
+                if code:
+                    self.out.relate("IN_AREA", ("Person", resident.id), ("Area", code))
 
     def build(self) -> Community:
         self.organisations()
@@ -847,39 +836,22 @@ _HOURS = {
 }
 
 
+@functools.cache
+def _county() -> Any:
+    """Powys's boundary, prepared for many point tests."""
+    import shapely
+
+    county = next(a.shape for a in boundaries.bundled(["local_authority"])
+                  if a.code == powys.LOCAL_AUTHORITY[0])
+    shapely.prepare(county)
+    return county
+
+
+def _in_county(lat: float, lon: float) -> bool:
+    import shapely
+
+    return bool(shapely.intersects_xy(_county(), lon, lat))
+
+
 def _opening_hours(kind: str) -> list[str]:
     return list(_HOURS.get(kind, ()))
-
-
-def _kd_split(
-    points: list[tuple[float, float, int]], box: tuple[float, float, float, float], size: int
-) -> list[tuple[tuple[float, float, float, float], list[tuple[float, float, int]]]]:
-    """Split a box at medians, alternating to the longer side, until each part holds <= size.
-
-    The parts are rectangles that tile ``box``, so each point lies in exactly one part
-    and smaller areas nest inside larger ones.
-    """
-    if len(points) <= size:
-        return [(box, points)]
-    south, west, north, east = box
-    height_km = (north - south) * KM_PER_DEGREE_LAT
-    width_km = (east - west) * KM_PER_DEGREE_LAT * math.cos(math.radians((north + south) / 2))
-    axis = 0 if height_km >= width_km else 1
-    ordered = sorted(points, key=lambda p: (p[axis], p[2]))
-    middle = len(ordered) // 2
-    cut = (ordered[middle - 1][axis] + ordered[middle][axis]) / 2
-    low = [p for p in ordered if p[axis] <= cut]
-    high = [p for p in ordered if p[axis] > cut]
-    if not low or not high:
-        return [(box, points)]
-    if axis == 0:
-        boxes = ((south, west, cut, east), (cut, west, north, east))
-    else:
-        boxes = ((south, west, north, cut), (south, cut, north, east))
-    return _kd_split(low, boxes[0], size) + _kd_split(high, boxes[1], size)
-
-
-def _polygon(box: tuple[float, float, float, float]) -> str:
-    south, west, north, east = (round(v, 5) for v in box)
-    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
-    return json.dumps({"type": "Polygon", "coordinates": [ring]})

@@ -37,9 +37,10 @@ def build() -> dict:
             person_ids.append(person_id)
     person_ids = sorted(person_ids[:PEOPLE_IN_SAMPLE])
     people = [p for p in community.records["Person"] if p.id in set(person_ids)]
-    area_ids = {p.area for p in people} | {p.area for p in places}
+    area_ids = {code for record in people + places for code in (record.area, record.ward)
+                if code}
     part_of = community.relationships[("PART_OF", "Area", "Area")]
-    for _ in range(3):  # ward, local authority, health board above the small areas
+    for _ in range(3):  # middle area, local authority, health board above the small areas
         area_ids |= {parent for child, parent, _ in part_of if child in area_ids}
     keep = {
         "Person": set(person_ids), "Place": place_ids, "Activity": activity_ids,

@@ -41,11 +41,14 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install -y chromium"
+    home = tmp_path_factory.mktemp("chromium-home")  # its cache and config stay out of ~
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--headless", *CHROMIUM_FLAGS])
+            executable_path=CHROMIUM, headless=True, args=["--headless", *CHROMIUM_FLAGS],
+            env={**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / "cache"),
+                 "XDG_CONFIG_HOME": str(home / "config")})
         yield chromium
         chromium.close()
 

@@ -15,7 +15,8 @@ MODULES = [
     f"assetmap.analysis.{info.name}"
     for info in pkgutil.iter_modules(assetmap.analysis.__path__)
 ] + ["assetmap.interop.person_package", "assetmap.interop.spreadsheet", "assetmap.i18n",
-     "assetmap.config", "assetmap.web.maps", "assetmap.services.people"]
+     "assetmap.config", "assetmap.web.maps", "assetmap.services.people", "assetmap.boundaries",
+     "assetmap.erasures", "assetmap.audit", "assetmap.services.subject_access"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -75,21 +75,20 @@ def test_plain_round_trip(store: GraphStore, repo, data, changes, links) -> None
 
 
 def test_person_round_trip_with_links_labels_and_location(store: GraphStore, org: dict) -> None:
-    area = areas.repo.create(store, {"id": "sa-1", "name": "Llanidloes 1", "level": "small_area"})
     person = people.repo.create(
         store,
         {"name": "Mair Jones", "birth_year": 1941, "languages": ["cy", "en"], "lat": 52.45,
          "lon": -3.54, "postcode": "SY18 6AB", "volunteer": True, "radius_km": 5,
          "availability": ["tue_am"]},
-        organisation_id=org["id"], area_id=area["id"],
+        organisation_id=org["id"],
     )
     assert person["location"]["latitude"] == pytest.approx(52.45, abs=1e-5)
     labels = store.run_read("MATCH (p:Person {id: $id}) RETURN labels(p) AS l", id=person["id"])
     assert sorted(labels[0]["l"]) == ["Person", "Volunteer"]
     linked = store.run_read(
-        "MATCH (o:Organisation)<-[:RECORDED_BY]-(p:Person {id: $id})-[:IN_AREA]->(a:Area) "
-        "RETURN o.id AS org, a.id AS area", id=person["id"])
-    assert linked == [{"org": org["id"], "area": area["id"]}]
+        "MATCH (o:Organisation)<-[:RECORDED_BY]-(p:Person {id: $id}) RETURN o.id AS org",
+        id=person["id"])
+    assert linked == [{"org": org["id"]}]
 
     moved = people.repo.update(
         store, person["id"],
@@ -200,11 +199,10 @@ def test_activity_with_missing_place_writes_nothing(store: GraphStore) -> None:
     assert _relationship_count(store) == 0
 
 
-def test_person_with_missing_area_writes_nothing(store: GraphStore, org: dict) -> None:
+def test_person_with_missing_organisation_writes_nothing(store: GraphStore) -> None:
     with pytest.raises(InvalidRecord) as caught:
-        people.repo.create(store, {"name": "Mair"}, organisation_id=org["id"],
-                           area_id="no-such-area")
-    assert caught.value.field == "area_id"
+        people.repo.create(store, {"name": "Mair"}, organisation_id="no-such-organisation")
+    assert caught.value.field == "organisation_id"
     assert _node_count(store, "Person") == 0
     assert _relationship_count(store) == 0
 

@@ -12,6 +12,7 @@ import pytest
 from shapely.geometry import Point, shape
 
 from assetmap.graph.store import GraphStore
+from assetmap.model import AREA_LEVELS
 from seed import powys, sample
 from seed.generator import generate, write
 
@@ -91,24 +92,30 @@ def test_people_live_in_powys_around_real_places(community) -> None:  # noqa: AN
     assert {p.town for p in community.records["Place"]} == towns
 
 
-def test_areas_nest_and_contain_their_people(community) -> None:  # noqa: ANN001
+def test_areas_are_the_official_ones_and_contain_their_people(community) -> None:  # noqa: ANN001
+    """Powys's 79 LSOAs, 19 MSOAs and 73 wards, Wales's 22 authorities in 7 health boards,
+    nested by containment; every person in the small area and ward that contain them."""
     areas = {a.id: a for a in community.records["Area"]}
     parent = {c: p for c, p, _ in community.relationships[("PART_OF", "Area", "Area")]}
     levels = [a.level for a in areas.values()]
-    assert levels.count("health_board") == levels.count("local_authority") == 1
+    assert [levels.count(level) for level in AREA_LEVELS] == [79, 19, 73, 22, 7]
+    assert areas[powys.LOCAL_AUTHORITY[0]].name_cy == "Powys"
     for area in areas.values():
-        if area.level == "small_area":
-            ward = areas[parent[area.id]]
-            assert ward.level == "ward"
-            assert areas[parent[ward.id]].level == "local_authority"
-            assert shape(json.loads(ward.geometry)).contains(
+        expected = {"small_area": "middle_area", "middle_area": "local_authority",
+                    "ward": "local_authority", "local_authority": "health_board"}
+        if area.level in expected:
+            up = areas[parent[area.id]]
+            assert up.level == expected[area.level], area.id
+            assert shape(json.loads(up.geometry)).contains(
                 shape(json.loads(area.geometry)).representative_point())
+    assert parent[powys.LOCAL_AUTHORITY[0]] == powys.HEALTH_BOARD[0]
     polygons = {a.id: shape(json.loads(a.geometry)) for a in areas.values()}
+    populations: dict[str, int] = {}
     for person in community.records["Person"]:
-        assert polygons[person.area].covers(Point(person.lon, person.lat))
-    populations = {}
-    for person in community.records["Person"]:
-        populations[person.area] = populations.get(person.area, 0) + 1
+        assert areas[person.area].level == "small_area" and areas[person.ward].level == "ward"
+        for code in (person.area, person.ward):
+            assert polygons[code].covers(Point(person.lon, person.lat))
+            populations[code] = populations.get(code, 0) + 1
     for area_id, count in populations.items():
         assert areas[area_id].population == count
 

@@ -55,6 +55,7 @@ class PersonRow:
     birth_year: int | None = None
     area: str | None = None
     access_needs: tuple[str, ...] = ()
+    ward: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ class Results:
     structure: dict
     community: dict[str, tuple[int, float, bool]]  # person id -> (community, bridging, connector)
     durations: dict[str, float]
+    #: people in no area loaded (no home point, or outside every boundary)
+    outside_areas: int = 0
 
     def counts(self) -> dict[str, int]:
         return {
@@ -104,6 +107,7 @@ class Results:
             "questionnaires": sum(
                 a.lsns6.source == "questionnaire" for a in self.assessments.values()
             ),
+            "outside_areas": self.outside_areas,
         }
 
     def person_rows(self, analysed_at: str, run_id: str) -> Iterable[dict]:
@@ -229,6 +233,7 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
             assessments[person.id].fragility.fragile,
             person.id in carers_risk,
             person.id in carers_risk and carers_risk[person.id].at_risk,
+            ward=person.ward,
         )
         for person in people
     )
@@ -241,7 +246,10 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
         person.id: (int(shape.community[i]), float(shape.bridging[i]), bool(shape.connector[i]))
         for i, person in enumerate(people)
     }
-    return Results(assessments, carers_risk, area_rows, shape.summary, community, durations)
+    outside = sum(1 for person in people if person.area not in areas
+                  and person.ward not in areas)
+    return Results(assessments, carers_risk, area_rows, shape.summary, community, durations,
+                   outside)
 
 
 RELATIONS = ("family", "partner", "friend", "neighbour", "volunteer", "professional", "other")
@@ -415,7 +423,8 @@ def _area_access(
     """Activities open to adults within reach of each area's residents' centre.
 
     A small area's centre is the mean position of the people recorded there; a larger
-    area counts every activity within reach of any of its small areas.
+    area counts every activity within reach of any of its small areas, and a ward every
+    activity within reach of the small areas its residents live in.
     """
     open_to_adults = [a for a in activities if a.age_min <= ADULT_AGE <= a.age_max]
     if not open_to_adults:
@@ -423,9 +432,12 @@ def _area_access(
     tree = cKDTree(unit_vectors(np.array([a.lat for a in open_to_adults]),
                                  np.array([a.lon for a in open_to_adults])))
     positions: dict[str, list[tuple[float, float]]] = {}
+    wards_of: dict[str, set[str]] = {}
     for person in people:
         if person.area in reach_of_area and person.lat is not None:
             positions.setdefault(person.area, []).append((person.lat, person.lon))
+            if person.ward:
+                wards_of.setdefault(person.area, set()).add(person.ward)
     reachable: dict[str, set[int]] = {}
     reach_used: dict[str, float] = {}
     for area_id, points in positions.items():
@@ -434,12 +446,12 @@ def _area_access(
         reach = reach_of_area[area_id]
         found = set(tree.query_ball_point(centre, metres_to_chord(reach)))
         seen: set[str] = set()
-        area_id_up: str | None = area_id
-        while area_id_up in areas and area_id_up not in seen:
-            seen.add(area_id_up)
-            reachable.setdefault(area_id_up, set()).update(found)
-            reach_used[area_id_up] = max(reach_used.get(area_id_up, 0.0), reach)
-            area_id_up = areas[area_id_up].parent
+        for area_id_up in (area_id, *sorted(wards_of.get(area_id, ()))):
+            while area_id_up in areas and area_id_up not in seen:
+                seen.add(area_id_up)
+                reachable.setdefault(area_id_up, set()).update(found)
+                reach_used[area_id_up] = max(reach_used.get(area_id_up, 0.0), reach)
+                area_id_up = areas[area_id_up].parent
     return {a: (len(found), reach_used[a]) for a, found in reachable.items()}
 
 
@@ -448,6 +460,6 @@ def _ward_index(people: list[PersonRow], areas: dict[str, AreaNode]) -> list[int
     result = []
     for person in people:
         area = areas.get(person.area or "")
-        ward = area.parent if area and area.level == "small_area" else None
+        ward = person.ward or (area.parent if area and area.level == "small_area" else None)
         result.append(wards.setdefault(ward, len(wards)) if ward else -1)
     return result

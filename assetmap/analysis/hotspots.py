@@ -22,8 +22,10 @@ Suppression (:func:`suppress`)
        just as well.
     2. A numerator is withheld when its denominator is.
     3. Within every parent area, a withheld child figure must not be recoverable by
-       subtraction: if only one child is withheld, or the withheld children add up to less
-       than 5, more children are withheld (smallest first), or else the parent's figure;
+       subtraction from the parent's and its siblings' at its level (a county's wards,
+       and its middle areas, each add up to the county): if only one child is withheld,
+       or the withheld children add up to less than 5, more children are withheld
+       (smallest first), or else the parent's figure;
        a withheld parent whose children are all shown has its smallest child withheld.
     4. A rate, and the desert flag, are withheld when any figure they come from is.
 """
@@ -35,6 +37,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from assetmap.analysis.geo import polygon_area_km2
+from assetmap.model import AREA_LEVELS
 
 __all__ = [
     "MEASURES",
@@ -56,7 +59,7 @@ MIN_COUNT = 5
 URBAN_REACH_M = 1600.0
 RURAL_REACH_M = 8000.0
 URBAN_DENSITY = 400.0  # residents per km²
-LEVELS = ("small_area", "ward", "local_authority", "health_board")
+LEVELS = AREA_LEVELS
 
 #: measure -> its denominator (None: the people recorded are the base)
 MEASURES: dict[str, str | None] = {
@@ -86,6 +89,8 @@ class PersonFlags:
     fragile: bool
     carer: bool = False
     carer_at_risk: bool = False
+    #: the person's ward, which is not inside their small area's chain
+    ward: str | None = None
 
 
 @dataclass
@@ -123,16 +128,16 @@ def tally(areas: Mapping[str, AreaNode], people: Iterable[PersonFlags]) -> dict[
     """
     counts = {area_id: dict.fromkeys(MEASURES, 0) for area_id in areas}
     for person in people:
-        area_id: str | None = person.area
         flags = {"people": True, "at_risk": person.at_risk, "fragile": person.fragile,
                  "carers": person.carer, "carers_at_risk": person.carer_at_risk}
-        seen = set()
-        while area_id in areas and area_id not in seen:
-            seen.add(area_id)
-            row = counts[area_id]
-            for measure, flag in flags.items():
-                row[measure] += int(flag)
-            area_id = areas[area_id].parent
+        seen: set[str] = set()  # a ward's authority is their small area's: counted once
+        for area_id in (person.area, person.ward):
+            while area_id in areas and area_id not in seen:
+                seen.add(area_id)
+                row = counts[area_id]
+                for measure, flag in flags.items():
+                    row[measure] += int(flag)
+                area_id = areas[area_id].parent
     return counts
 
 
@@ -156,10 +161,10 @@ def suppress(
             complement = fig.counts.get(base, 0) - value if base else MIN_COUNT
             if value < MIN_COUNT or complement < MIN_COUNT:
                 fig.withheld.add(measure)
-    children: dict[str, list[str]] = {}
+    children: dict[tuple[str, str], list[str]] = {}  # the wards, the MSOAs of a county...
     for area in areas.values():
         if area.parent in areas:
-            children.setdefault(area.parent, []).append(area.id)
+            children.setdefault((area.parent, area.level), []).append(area.id)
     changed = True
     while changed:
         changed = False
@@ -168,7 +173,8 @@ def suppress(
                 if base and base in fig.withheld and measure not in fig.withheld:
                     fig.withheld.add(measure)
                     changed = True
-        for parent, kids in children.items():
+        for (parent, _), kids in sorted(children.items()):  # ties go by id, not load order
+            kids.sort()
             for measure in MEASURES:
                 changed |= _protect_siblings(figures[parent], [figures[k] for k in kids], measure)
     return {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assetmap.graph.nodes import Link, NodeRepository
 from assetmap.graph.store import GraphStore
-from assetmap.model import Area
+from assetmap.model import Area, now_iso
 
 repo = NodeRepository(Area, links={"parent_id": Link("PART_OF", "Area")})
 
@@ -35,3 +35,65 @@ def at_level(store: GraphStore, level: str) -> list[dict]:
         "RETURN a {.id, .name, .name_cy, .level, .population} AS a, p.id AS parent "
         "ORDER BY a.name, a.id", level=level)
     return [{**row["a"], "parent": row["parent"]} for row in rows]
+
+
+def stamp(store: GraphStore) -> tuple[int, str | None, str]:
+    """Changes whenever an area is added or changed (to know a cached index is stale):
+    how many, the latest change, and a digest of their ids and changes."""
+    import hashlib
+
+    rows = store.run_read_rows("MATCH (a:Area) RETURN a.id, a.updated_at ORDER BY a.id")
+    digest = hashlib.sha256("\n".join(f"{i}\t{at}" for i, at in rows).encode()).hexdigest()
+    return len(rows), max((at for _, at in rows if at), default=None), digest
+
+
+def with_boundaries(store: GraphStore) -> list[dict]:
+    """Every area that has a boundary: id, names, level and GeoJSON geometry."""
+    return [row["a"] for row in store.run_read(
+        "MATCH (a:Area) WHERE a.geometry IS NOT NULL "
+        "RETURN a {.id, .name, .name_cy, .level, .geometry} AS a ORDER BY a.level, a.id")]
+
+
+def upsert(store: GraphStore, rows: list[dict]) -> int:
+    """Write areas by id (``id, name, name_cy, level, geometry``): new ones created,
+    existing ones given the new names and boundary; one statement."""
+    now = now_iso()
+    return store.run_write(
+        "UNWIND $rows AS r MERGE (a:Area {id: r.id}) "
+        "ON CREATE SET a.created_at = $now, a.population = 0 "
+        "SET a.name = r.name, a.name_cy = r.name_cy, a.level = r.level, "
+        "a.geometry = r.geometry, a.updated_at = $now RETURN count(a) AS n",
+        rows=[{k: v for k, v in row.items() if k != "parent"} for row in rows],
+        now=now)[0]["n"]
+
+
+def link_parents(store: GraphStore, parents: dict[str, str | None]) -> None:
+    """Join each area to its parent (replacing the one it had), in one statement."""
+    store.run_write(
+        "UNWIND $rows AS r MATCH (a:Area {id: r.id}) "
+        "OPTIONAL MATCH (a)-[old:PART_OF]->(:Area) DELETE old "
+        "WITH a, r WHERE r.parent IS NOT NULL MATCH (p:Area {id: r.parent}) "
+        "CREATE (a)-[:PART_OF]->(p)",
+        rows=[{"id": code, "parent": parent} for code, parent in parents.items()])
+
+
+def points(store: GraphStore, label: str) -> list[dict]:
+    """Every ``label`` record's id and point (label from the placed whitelist)."""
+    if label not in ("Person", "Place"):
+        raise ValueError(f"{label!r} records are not placed in areas")
+    return [{"id": r[0], "lat": r[1], "lon": r[2]} for r in store.run_read_rows(
+        f"MATCH (n:{label}) RETURN n.id, n.lat, n.lon")]
+
+
+def set_areas(store: GraphStore, label: str, rows: list[dict]) -> None:
+    """Set each record's ``area`` and ``ward`` and its ``IN_AREA`` links to them (the old
+    links go), in one statement."""
+    if label not in ("Person", "Place"):
+        raise ValueError(f"{label!r} records are not placed in areas")
+    store.run_write(
+        f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}) "
+        "SET n.area = r.area, n.ward = r.ward "
+        "WITH n, r OPTIONAL MATCH (n)-[old:IN_AREA]->(:Area) DELETE old "
+        "WITH DISTINCT n, r UNWIND [x IN [r.area, r.ward] WHERE x IS NOT NULL] AS code "
+        "MATCH (a:Area {id: code}) CREATE (n)-[:IN_AREA]->(a)",
+        rows=[{"id": r["id"], "area": r["area"], "ward": r["ward"]} for r in rows])

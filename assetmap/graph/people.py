@@ -23,7 +23,6 @@ repo = NodeRepository(
     Person,
     links={
         "organisation_id": Link("RECORDED_BY", "Organisation", required=True),
-        "area_id": Link("IN_AREA", "Area"),
     },
 )
 what_matters = NodeRepository(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assetmap.graph.nodes import Link, NodeRepository
+from assetmap.graph.nodes import NodeRepository
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem
 from assetmap.model import InvalidRecord, Place
@@ -25,7 +25,7 @@ class PlaceRepository(NodeRepository):
                 count=held))])
 
 
-repo = PlaceRepository(Place, links={"area_id": Link("IN_AREA", "Area")})
+repo = PlaceRepository(Place)  # its areas come from its point (services.areas)
 
 MAX_NEAR = 500
 

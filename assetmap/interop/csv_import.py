@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assetmap import gazetteer
 from assetmap.graph import activities, groups, people, places, ties
 from assetmap.graph.nodes import NodeRepository
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem, fold
 from assetmap.model import RELATIONSHIPS, InvalidRecord, new_id, validate
+from assetmap.services import areas
 
 Progress = Callable[[str, int, int], None]
 BATCH = 5000
@@ -273,7 +273,7 @@ class CsvImport:
                 if column not in self.kind.links}
         data.setdefault("id", new_id())
         if model.located:
-            data = gazetteer.with_point_from_postcode(data, model, self.instance_path)
+            data = areas.point_for(model, data, self.instance_path)
         record = validate(model, data)
         links = {column: cells[column] for column in self.kind.links if column in cells}
         if self.kind.name == "people":
@@ -388,8 +388,11 @@ class CsvImport:
                 result.written.extend(ids)
                 self.progress("writing", len(result.written), total)
 
+            records = areas.placed_records(self.store, [record for _, record, _ in passed])
             self.kind.repo.create_many_linked(
-                self.store, [(record, links) for _, record, links in passed], BATCH, written)
+                self.store, [(record, links) for record, (_, _, links) in
+                             zip(records, passed, strict=True)], BATCH, written)
+            areas.link_many(self.store, records)
         except BaseException:
             self.undo(result)
             raise

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assetmap import gazetteer
 from assetmap.graph import activities, directory, groups, organisations, places
 from assetmap.graph.nodes import SYSTEM_FIELDS, NodeRepository
 from assetmap.graph.store import GraphStore
@@ -38,6 +37,7 @@ from assetmap.model import (
     Place,
     validate,
 )
+from assetmap.services import areas
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 KINDS = ("organization", "location", "service")
@@ -406,8 +406,8 @@ class Importer:
                     low=low, high=high))
                 return None
         try:
-            data = gazetteer.with_point_from_postcode(
-                {k: v for k, v in data.items() if v is not None}, Place, self.instance_path)
+            data = areas.locate(self.store, Place, {k: v for k, v in data.items()
+                                                    if v is not None}, self.instance_path)
         except InvalidRecord as exc:
             for path, problem in _problems_as_paths(exc):
                 self.report.reject(item, path, problem)
@@ -507,7 +507,8 @@ class Importer:
             label = write.repo.label
             if not write.exists:
                 if not dry_run:
-                    write.repo.create(self.store, write.data, **write.links)
+                    areas.link(self.store, label, write.repo.create(self.store, write.data,
+                                                                    **write.links))
                 self.report.created[label] += 1
                 continue
             current = write.repo.get(self.store, write.data["id"])
@@ -519,7 +520,9 @@ class Importer:
             moved = {name: target for name, target in write.links.items()
                      if linked.get(name) != target}
             if (changes or moved) and not dry_run:
-                write.repo.update(self.store, write.data["id"], changes, **moved)
+                updated = write.repo.update(self.store, write.data["id"], changes, **moved)
+                if "area" in changes or "ward" in changes:
+                    areas.link(self.store, label, updated)
             counter = self.report.updated if changes or moved else self.report.unchanged
             counter[label] += 1
 

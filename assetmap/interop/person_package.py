@@ -50,6 +50,7 @@ from assetmap.model import (
     now_iso,
     validate,
 )
+from assetmap.services import areas
 
 FORMAT = "assetmap-person-package"
 VERSION = 1
@@ -282,7 +283,7 @@ def _arrival_id(arrival: str, part: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"assetmap:package:{arrival}:{part}"))
 
 
-def _checked(package: dict[str, Any], arrival: str) -> dict[str, Any]:
+def _checked(package: dict[str, Any], arrival: str, home: dict[str, Any]) -> dict[str, Any]:
     """Every part through assetmap's model rules, with new ids; problems named by path."""
     problems: list[tuple[str, str]] = []
 
@@ -306,7 +307,7 @@ def _checked(package: dict[str, Any], arrival: str) -> dict[str, Any]:
                 kept=", ".join(PLACEHOLDER_TIE[TIES[tie["tie"]]])))
                 for key in tie["properties"] if key not in PLACEHOLDER_TIE[TIES[tie["tie"]]])
     # ids made from the package's: a dry run names the ids the real run will write
-    person = check(Person, {**package["person"], "arrived_with": arrival,
+    person = check(Person, {**package["person"], **home, "arrived_with": arrival,
                             "id": _arrival_id(arrival, "person")}, "person")
     named: dict[str, dict[str, Any]] = {}
     carers = set()
@@ -334,13 +335,16 @@ def _checked(package: dict[str, Any], arrival: str) -> dict[str, Any]:
 
 
 def receive(store: GraphStore, verified: Verified, organisation_id: str, acting: Acting,
-            register: ErasureRegister, dry_run: bool = False) -> dict[str, Any]:
+            register: ErasureRegister, dry_run: bool = False,
+            home: dict[str, Any] | None = None) -> dict[str, Any]:
     """Write a verified package as a person recorded by the organisation, with their
     circle (named people and placeholders, each recorded by it too) and records, in one
     statement, audited per person created. A package is received once, and never for a
-    person erased here. Returns what was (or would be) written."""
+    person erased here. ``home``: where they live now, as the receiver knows it
+    (``postcode``, ``lat``, ``lon``, ``area``, ``ward`` from
+    :func:`assetmap.services.areas.locate`). Returns what was (or would be) written."""
     package = verified.package
-    parts = _checked(package, package["id"])
+    parts = _checked(package, package["id"], home or {})
     if not store.run_read("MATCH (o:Organisation {id: $id}) RETURN o.id AS id",
                           id=organisation_id):
         raise InvalidRecord([("organisation_id", Problem(
@@ -358,6 +362,7 @@ def receive(store: GraphStore, verified: Verified, organisation_id: str, acting:
         return result
     query, params = _statement(parts, organisation_id)
     store.run_write(query, **params)
+    areas.link(store, "Person", parts["person"].properties())
     detail = (f"received in package {package['id']} from "
               f"{package['from']['organisation']['name']}, key {verified.fingerprint}")
     acting.record("receive", parts["person"].id, detail=detail)

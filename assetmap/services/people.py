@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from assetmap.analysis.reasons import Reason, describe
@@ -16,8 +17,8 @@ from assetmap.graph import consents, people, ties
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem, translate
-from assetmap.model import InvalidRecord
-from assetmap.services import analysis
+from assetmap.model import InvalidRecord, Person
+from assetmap.services import analysis, areas
 
 #: days from a referral to its follow-up, unless the connector says otherwise
 FOLLOW_UP_DAYS = 14
@@ -99,11 +100,26 @@ def circle(store: GraphStore, person_id: str) -> list[dict[str, Any]]:
 
 
 def create(store: GraphStore, values: dict[str, Any], organisation_id: str,
-           acting: Acting) -> dict[str, Any]:
-    """Record a person for the organisation (the form and the API), audited."""
+           acting: Acting, instance_path: Path) -> dict[str, Any]:
+    """Record a person for the organisation (the form and the API): their home point and
+    areas by the one rule (:func:`assetmap.services.areas.locate`), audited."""
+    values = areas.locate(store, Person, values, instance_path)
     person = people.repo.create(store, values, organisation_id=organisation_id)
+    areas.link(store, "Person", person)
     acting.record("create", person["id"])
     return person
+
+
+def update(store: GraphStore, person_id: str, changes: dict[str, Any],
+           instance_path: Path) -> dict[str, Any]:
+    """Change a person's fields (``None`` removes one); a new postcode or typed point
+    moves their home and areas. The caller has checked they may."""
+    changes = areas.locate(store, Person, changes, instance_path,
+                           current=people.repo.get(store, person_id))
+    updated = people.repo.update(store, person_id, changes)
+    if "area" in changes:
+        areas.link(store, "Person", updated)
+    return updated
 
 
 def add_tie(

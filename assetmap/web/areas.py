@@ -35,7 +35,8 @@ from assetmap.web.filters import translated
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
 
-LEVEL_NAMES = {"small_area": N_("Small areas"), "ward": N_("Wards"),
+LEVEL_NAMES = {"small_area": N_("Small areas"), "middle_area": N_("Middle areas"),
+               "ward": N_("Wards"),
                "local_authority": N_("Local authorities"), "health_board": N_("Health boards")}
 #: what the map can show: figure -> its name on the page
 MEASURES = {

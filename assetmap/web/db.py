@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import threading
+from pathlib import Path
 
 from flask import Flask, current_app
 
@@ -11,6 +12,11 @@ from assetmap.graph.store import GraphStore
 
 _KEY = "assetmap.store"
 _lock = threading.Lock()
+
+
+def instance_path() -> Path:
+    """The app's instance folder (audit trail, keys, the postcode directory)."""
+    return current_app.config["ASSETMAP"].instance_path
 
 
 def get_store() -> GraphStore:

@@ -11,7 +11,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,7 +20,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
 
-from assetmap import gazetteer
 from assetmap.graph import activities, groups, places
 from assetmap.graph.nodes import NodeRepository, NotFound
 from assetmap.graph.store import GraphStore
@@ -34,8 +32,9 @@ from assetmap.names import (
     PLACE_KIND_NAMES,
     WEEKDAY_NAMES,
 )
+from assetmap.services import directory
 from assetmap.web.auth import role_required
-from assetmap.web.db import get_store
+from assetmap.web.db import get_store, instance_path
 from assetmap.web.forms import as_form, field_errors, values
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -196,11 +195,8 @@ def _link_options(store: GraphStore, kind: Kind) -> dict[str, list[dict]]:
 
 
 def _submitted(kind: Kind) -> dict[str, Any]:
-    data = kind.form_values()
-    if kind.located:
-        data = gazetteer.with_point_from_postcode(data, kind.repo.model,
-                                        current_app.config["ASSETMAP"].instance_path)
-    return data
+    return kind.form_values()
+
 
 
 @bp.route("/<slug>/new", methods=["GET", "POST"])
@@ -212,7 +208,7 @@ def create(slug: str) -> ResponseReturnValue:
         shown = _shown(kind)
         try:
             data = {k: v for k, v in _submitted(kind).items() if v is not None}
-            created = kind.repo.create(get_store(), data,
+            created = directory.create(get_store(), kind.repo, data, instance_path(),
                                        **{k: v for k, v in kind.link_values().items() if v})
         except InvalidRecord as exc:
             errors = field_errors(exc)
@@ -236,7 +232,8 @@ def edit(slug: str, node_id: str) -> ResponseReturnValue:
     if request.method == "POST":
         shown = _shown(kind)
         try:
-            kind.repo.update(store, node_id, _submitted(kind), **kind.link_values())
+            directory.update(store, kind.repo, node_id, _submitted(kind), instance_path(),
+                             **kind.link_values())
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:

@@ -22,7 +22,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
-from assetmap import gazetteer
 from assetmap.graph import assets, consents
 from assetmap.graph import organisations as organisation_graph
 from assetmap.graph import people as people_graph
@@ -34,14 +33,13 @@ from assetmap.model import (
     DAY_PARTS,
     WEEKDAYS,
     InvalidRecord,
-    Person,
 )
 from assetmap.names import LANGUAGE_NAMES
 from assetmap.services import analysis, people, subject_access
 from assetmap.web import auditing, ecomap, jobs, maps, reports
 from assetmap.web.auditing import log_access
 from assetmap.web.auth import role_required
-from assetmap.web.db import get_store
+from assetmap.web.db import get_store, instance_path
 from assetmap.web.filters import day_part_name, translated, weekday
 from assetmap.web.forms import as_form, field_errors, values
 from assetmap.web.i18n import language
@@ -79,12 +77,11 @@ def fetch_person(person_id: str) -> dict:
 
 
 def _person_values() -> dict[str, Any]:
-    """The person form as model input; the home point always comes from the postcode."""
-    data = values(request.form, text=PERSON_TEXT, lists=PERSON_LISTS,
+    """The person form as model input (the form has no coordinates: the home point comes
+    from the postcode)."""
+    return values(request.form, text=PERSON_TEXT, lists=PERSON_LISTS,
                   choices=PERSON_CHOICES, ticks=PERSON_TICKS)
-    data["lat"] = data["lon"] = None
-    instance = current_app.config["ASSETMAP"].instance_path
-    return gazetteer.with_point_from_postcode(data, Person, instance)
+
 
 
 @bp.get("/review")
@@ -116,7 +113,7 @@ def create() -> ResponseReturnValue:
         shown = {k: v if k in PERSON_CHOICES else v[0] for k, v in shown.items()}
         try:
             person = people.create(get_store(), _person_values(),
-                                   current_user.organisation_id, auditing.acting())
+                                   current_user.organisation_id, auditing.acting(), instance_path())
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
@@ -134,7 +131,7 @@ def edit(person_id: str) -> ResponseReturnValue:
     if request.method == "POST":
         shown = {k: v if k in PERSON_CHOICES else v[0] for k, v in request.form.lists()}
         try:
-            people_graph.repo.update(get_store(), person_id, _person_values())
+            people.update(get_store(), person_id, _person_values(), instance_path())
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, create_model
 
-from assetmap import gazetteer
 from assetmap.graph import activities, groups, places
 from assetmap.graph.nodes import NodeRepository
 from assetmap.model import Activity, Group, Id, Place, Record
+from assetmap.services import directory
 from assetmap.web.api.auth import BEARER, api_user
 from assetmap.web.api.collections import collection
 from assetmap.web.api.errors import ErrorList
 from assetmap.web.api.schemas import Collection, PageQuery, partial
-from assetmap.web.db import get_store
+from assetmap.web.db import get_store, instance_path
 
 api = APIBlueprint("api_directory", __name__, url_prefix="/api/v1",
                    abp_tags=[Tag(name="directory", description="Groups, places, activities")])
@@ -53,12 +53,6 @@ def _routes(slug: str, model: type[Record], repo: NodeRepository) -> None:
                            f"{model.__name__}Changes")
     links = tuple(repo.links)
 
-    def located(data: dict[str, Any]) -> dict[str, Any]:
-        if not model.located:
-            return data
-        return gazetteer.with_point_from_postcode(
-            data, model, current_app.config["ASSETMAP"].instance_path)
-
     def list_nodes(query: PageQuery) -> Any:
         rows, total = repo.search(get_store(), query.q, (query.page - 1) * query.per_page,
                                   query.per_page)
@@ -68,18 +62,16 @@ def _routes(slug: str, model: type[Record], repo: NodeRepository) -> None:
         return repo.get(get_store(), path.node_id)
 
     def create_node(body: BaseModel) -> Any:
-        data = located(body.model_dump(exclude_none=True))
+        data = body.model_dump(exclude_none=True)
         link_ids = {name: data.pop(name) for name in links if name in data}
-        created = repo.create(get_store(), data, **link_ids)
+        created = directory.create(get_store(), repo, data, instance_path(), **link_ids)
         return created, 201, {"Location": url_for(f".get_{slug}", node_id=created["id"])}
 
     def update_node(path: NodePath, body: BaseModel) -> Any:
         changes = body.model_dump(exclude_unset=True)
         link_ids = {name: changes.pop(name) for name in links if name in changes}
-        if model.located and changes.get("postcode") and "lat" not in changes:
-            point = located({**repo.get(get_store(), path.node_id), **changes, "lat": None})
-            changes.update(lat=point["lat"], lon=point["lon"])
-        return repo.update(get_store(), path.node_id, changes, **link_ids)
+        return directory.update(get_store(), repo, path.node_id, changes, instance_path(),
+                                **link_ids)
 
     def delete_node(path: NodePath) -> Any:
         repo.delete(get_store(), path.node_id)

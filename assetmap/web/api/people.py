@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import abort, current_app, g, request, url_for
+from flask import abort, g, request, url_for
 from flask_babel import gettext
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
-from assetmap import gazetteer
 from assetmap.graph import consents
 from assetmap.graph import people as people_graph
 from assetmap.model import Consent, Id, Knows, Name, Person, ReferralStatus
@@ -20,7 +19,7 @@ from assetmap.web.api.auth import BEARER, api_user, caller, person_for
 from assetmap.web.api.collections import collection
 from assetmap.web.api.errors import ErrorList
 from assetmap.web.api.schemas import Collection, LanguageQuery, PageQuery, only, partial
-from assetmap.web.db import get_store
+from assetmap.web.db import get_store, instance_path
 
 api = APIBlueprint("api_people", __name__, url_prefix="/api/v1",
                    abp_tags=[Tag(name="people", description="People and circles (connectors)")],
@@ -85,10 +84,6 @@ def _viewer() -> people.Viewer:
     return caller()
 
 
-def _located(data: dict[str, Any]) -> dict[str, Any]:
-    return gazetteer.with_point_from_postcode(data, Person,
-                                              current_app.config["ASSETMAP"].instance_path)
-
 
 @api.get("/people", responses={200: Collection})
 def list_people(query: PageQuery) -> Any:
@@ -105,9 +100,8 @@ def create_person(body: PersonCreate) -> Any:  # type: ignore[valid-type]
     """Record a person (recorded by the caller's organisation). Without lat/lon, the home
     point comes from the postcode."""
     viewer = _viewer()
-    data = _located(body.model_dump(exclude_none=True))  # type: ignore[attr-defined]
-    created = people.create(get_store(), data, viewer.organisation_id or "",
-                            auditing.acting())
+    created = people.create(get_store(), body.model_dump(exclude_none=True),  # type: ignore[attr-defined]
+                            viewer.organisation_id or "", auditing.acting(), instance_path())
     return created, 201, {"Location": url_for(".get_person", person_id=created["id"])}
 
 
@@ -119,11 +113,9 @@ def get_person(path: PersonPath) -> Any:
 @api.patch("/people/<person_id>", responses={200: Person, 404: ErrorList, 422: ErrorList})
 def update_person(path: PersonPath, body: PersonChanges) -> Any:  # type: ignore[valid-type]
     """Change some fields; ``null`` removes one. A new postcode moves the home point."""
-    changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-    if changes.get("postcode") and "lat" not in changes:
-        changes = {**changes, **{k: v for k, v in _located(
-            {**changes, "lat": None}).items() if k in ("lat", "lon")}}
-    return people_graph.repo.update(get_store(), path.person_id, changes)
+    return people.update(get_store(), path.person_id,
+                         body.model_dump(exclude_unset=True),  # type: ignore[attr-defined]
+                         instance_path())
 
 
 @api.delete("/people/<person_id>", responses={204: None, 404: ErrorList})

@@ -1,0 +1,34 @@
+"""The asset directory's records (places, groups, activities, organisations): created and
+changed through here by the pages, the API and the importers, so each is located and
+placed in its areas by the one rule of :mod:`assetmap.services.areas`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from assetmap.graph.nodes import NodeRepository
+from assetmap.graph.store import GraphStore
+from assetmap.services import areas
+
+
+def create(store: GraphStore, repo: NodeRepository, data: dict[str, Any], instance_path: Path,
+           **link_ids: str | None) -> dict[str, Any]:
+    """Write a new record of ``repo``'s kind with its links; returns it."""
+    if repo.model.located:
+        data = areas.locate(store, repo.model, data, instance_path)
+    created = repo.create(store, data, **link_ids)
+    areas.link(store, repo.model.label, created)
+    return created
+
+
+def update(store: GraphStore, repo: NodeRepository, node_id: str, changes: dict[str, Any],
+           instance_path: Path, **link_ids: str | None) -> dict[str, Any]:
+    """Change a record's fields (``None`` removes one) and links; returns it."""
+    if repo.model.located:
+        changes = areas.locate(store, repo.model, changes, instance_path,
+                               current=repo.get(store, node_id))
+    updated = repo.update(store, node_id, changes, **link_ids)
+    if "area" in changes:
+        areas.link(store, repo.model.label, updated)
+    return updated
