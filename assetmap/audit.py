@@ -13,7 +13,9 @@ a person's record is erased; a failed sign-in keeps a keyed hash of the address 
 The chain alone cannot show entries cut from its end, so every append also hands the
 head (the newest entry's number and hash) to an ``anchor``: the web app and the CLI keep
 it in the graph, where it also goes into every backup. ``verify`` then refuses a trail
-shorter than its recorded head, or one whose entry at that number is another.
+shorter than its recorded head, or one whose entry at that number is another. An append
+to a file that no longer reaches the recorded head (its end was cut, or it was replaced)
+is written but does not move the head: the evidence stays until someone looks.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from assetmap.i18n import N_, Problem
 from assetmap.model import now_iso
@@ -39,8 +41,14 @@ ACTIONS = (
     "withdraw_consent", "erase", "login", "login_failed", "logout", "lockout", "package",
     "receive", "restore",
 )
-#: told the newest entry's number and hash after every append
-Anchor = Callable[[int, str], None]
+
+
+class Anchor(Protocol):
+    """Where the head is kept outside the file (the graph)."""
+
+    def read(self) -> Head | None: ...
+
+    def record(self, seq: int, digest: str) -> None: ...
 
 
 def address_hash(address: str, key: str) -> str:
@@ -105,6 +113,7 @@ class AuditLog:
             last = _last_line(handle)
             previous = json.loads(last)["hash"] if last else GENESIS
             seq = json.loads(last)["seq"] if last else 0
+            trusted = self.anchor is None or _reaches(handle, seq, previous, self.anchor.read())
             at = now_iso()
             for record_id in record_ids:
                 seq += 1
@@ -119,8 +128,8 @@ class AuditLog:
                                  for entry in entries))
             handle.flush()
             os.fsync(handle.fileno())
-        if self.anchor and entries:
-            self.anchor(entries[-1]["seq"], entries[-1]["hash"])
+            if self.anchor and trusted and entries:  # under the lock: heads keep their order
+                self.anchor.record(entries[-1]["seq"], entries[-1]["hash"])
         return entries
 
     def head(self) -> Head | None:
@@ -201,6 +210,41 @@ class AuditLog:
                 if number == seq:
                     at_seq = stated
         return count, None, at_seq
+
+
+def _reaches(handle: Any, last_seq: int, last_hash: str, head: Head | None) -> bool:
+    """Whether the file, whose newest entry is ``last_seq``/``last_hash``, still holds the
+    recorded ``head`` as it was (entries after it are fine: a head not yet recorded)."""
+    if head is None:
+        return True
+    if last_seq < head.seq:
+        return False
+    if last_seq == head.seq:
+        return last_hash == head.hash
+    for line in _lines_backwards(handle):
+        entry = json.loads(line)
+        if entry.get("seq", 0) <= head.seq:
+            return entry.get("seq") == head.seq and entry.get("hash") == head.hash
+    return False
+
+
+def _lines_backwards(handle: Any) -> Iterator[str]:
+    """The file's non-empty lines, newest first, read in blocks from the end."""
+    raw = handle.buffer
+    raw.seek(0, os.SEEK_END)
+    position, rest = raw.tell(), b""
+    while position > 0:
+        step = min(position, 65536)
+        position -= step
+        raw.seek(position)
+        block = raw.read(step) + rest
+        lines = block.split(b"\n")
+        rest = lines.pop(0)
+        for line in reversed(lines):
+            if line.strip():
+                yield line.decode("utf-8")
+    if rest.strip():
+        yield rest.decode("utf-8")
 
 
 def _last_line(handle: Any) -> str | None:

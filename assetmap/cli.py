@@ -362,13 +362,18 @@ def backup_command(ctx: click.Context, backup_file: str, passphrase_file: str | 
     "it also moves a community from the embedded database to Neo4j)."))
 @click.argument("backup_file", type=click.Path(dir_okay=False))
 @click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False), default=None)
+@click.option("--new-instance", is_flag=True, help=_(
+    "The backup's own instance is lost (its audit trail and erasure register with it): "
+    "restore anyway, and start this instance's trail from here."))
 @click.pass_context
-def restore_command(ctx: click.Context, backup_file: str, passphrase_file: str | None) -> None:
+def restore_command(ctx: click.Context, backup_file: str, passphrase_file: str | None,
+                    new_instance: bool) -> None:
     from assetmap.services import backups
 
     with _store(ctx) as store, _progress_bar("restoring") as progress:
         counts = backups.restore(store, Path(backup_file), _passphrase(passphrase_file),
-                                 _acting(ctx, store), erasures.for_instance(ctx.obj), progress)
+                                 _acting(ctx, store), erasures.for_instance(ctx.obj), progress,
+                                 new_instance=new_instance)
     click.echo(_("restored %(nodes)s nodes and %(relationships)s relationships",
                  nodes=f"{counts['nodes']:,}", relationships=f"{counts['relationships']:,}"))
     if counts["erased_again"]:
@@ -859,12 +864,14 @@ def person_erase(ctx: click.Context, person_id: str, yes: bool, no_recompute: bo
 def person_review(ctx: click.Context, organisation_id: str, days: int | None) -> None:
     days = ctx.obj.retention_days if days is None else days
     with _store(ctx) as store:
-        due = subject_access.due_for_review(store, organisation_id, days)
+        due, total = subject_access.due_for_review(store, organisation_id, days)
     for row in due:
-        click.echo(_("%(id)s  last changed %(when)s", id=row["id"], when=row["updated_at"]))
+        click.echo(_("%(id)s  last changed %(when)s", id=row["id"], when=row["changed"]))
     click.echo(translate_plural("%(num)s record not changed for %(days)s days",
                                 "%(num)s records not changed for %(days)s days",
-                                len(due), _language(), days=days))
+                                total, _language(), days=days))
+    if total > len(due):
+        click.echo(_("(the oldest %(shown)s are listed)", shown=len(due)))
 
 
 @person.command("package", help=_(

@@ -23,12 +23,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assetmap.model import now_iso
+from assetmap.i18n import N_, Problem
+from assetmap.model import InvalidRecord, now_iso
 
 if TYPE_CHECKING:
     from assetmap.config import Config
 
 REGISTER_FILE = Path("erasures") / "register.jsonl"
+KEY_FILE = "erasure_key"
 
 
 class ErasureRegister:
@@ -76,5 +78,11 @@ class ErasureRegister:
 
 
 def for_instance(config: Config) -> ErasureRegister:
-    """The register of the instance ``config`` names, under its own key."""
-    return ErasureRegister(config.instance_path, config.instance_secret("erasure_key"))
+    """The register of the instance ``config`` names, under its own key. A register whose
+    key is missing (copied without it) is refused: a new key would match none of it."""
+    if (config.instance_path / REGISTER_FILE).exists() and not (
+            config.instance_path / KEY_FILE).exists():
+        raise InvalidRecord([(KEY_FILE, Problem(N_(
+            "is missing from the instance folder, but its erasure register is there: copy "
+            "the key from the instance the register came from")))])
+    return ErasureRegister(config.instance_path, config.instance_secret(KEY_FILE))

@@ -62,6 +62,17 @@ STATUS_NAMES = {"suggested": N_("suggested"), "contacted": N_("contacted"),
 RISK_NAMES = {"none": N_("none"), "raised": N_("raised"), "high": N_("high")}
 SUGGESTION_KINDS = {"volunteer": N_("Volunteer"), "person": N_("Person"),
                     "activity": N_("Activity"), "group": N_("Group")}
+#: what an audit entry says was done, as a reader reads it
+ACTION_NAMES = {
+    "view": N_("viewed"), "create": N_("created"), "update": N_("changed"),
+    "delete": N_("deleted"), "export": N_("exported"), "share": N_("shared"),
+    "unshare": N_("sharing ended"), "consent": N_("consent recorded"),
+    "withdraw_consent": N_("consent withdrawn"), "erase": N_("erased"),
+    "login": N_("signed in"), "login_failed": N_("sign-in failed"),
+    "logout": N_("signed out"), "lockout": N_("locked out"),
+    "package": N_("packaged to move"), "receive": N_("received in a package"),
+    "restore": N_("restored from a backup"),
+}
 LANGUAGE_NAMES = {"cy": N_("Welsh (Cymraeg)"), "en": N_("English")}
 #: form fields as an error summary names them
 FIELD_LABELS = {
@@ -121,6 +132,7 @@ FIELD_LABELS = {
 #: relationship types and node labels as the subject access report names them
 RELATIONSHIP_NAMES = {
     "ABOUT": N_("about"), "ATTENDS": N_("attends"), "CARES_FOR": N_("cares for"),
+    "KEY_PERSON": N_("named as the key person of the circle, by the analysis,"),
     "HELD_AT": N_("held at"), "IN_AREA": N_("in the area"), "KNOWS": N_("knows"),
     "MEMBER_OF": N_("member of"), "PART_OF": N_("part of"), "RECORDED_BY": N_("recorded by"),
     "REFERRED_TO": N_("referred to"), "RUN_BY": N_("run by"),

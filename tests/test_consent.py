@@ -104,7 +104,8 @@ def test_a_shared_record_cannot_be_passed_on_or_kept(app, two_connectors,  # noq
     assert _post(cvc, f"{page}/consents/new", on_to_council, page).status_code == 403
     api = cvc.post(f"/api/v1{page}/consents", headers=bearer, json=on_to_council)
     assert api.status_code == 403 and api.get_json()["errors"][0]["message"].startswith(
-        "only the organisation that recorded this person")
+        "this record is shared with your organisation to read: only the organisation that "
+        "recorded this person")
     for consent in (share, keeping):
         assert _post(cvc, f"{page}/consents/{consent['id']}/withdraw", {}, page
                      ).status_code == 403

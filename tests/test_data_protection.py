@@ -27,7 +27,7 @@ from assetmap.names import RELATIONSHIP_NAMES
 from assetmap.services import people as people_service
 from assetmap.services import subject_access
 from assetmap.web.reports import subject_access_html
-from tests.conftest import csrf_token
+from tests.conftest import TEST_HASHING, csrf_token
 
 TODAY = "2026-11-20"
 
@@ -189,13 +189,20 @@ def test_erasure_leaves_nothing_in_the_database_files(tmp_path: Path) -> None:
                                 "given_by": "representative",
                                 "representative_name": "Rhodri Representative",
                                 "purpose": "move_record", "given_at": TODAY})
+        from assetmap.web import create_app
+        from tests.conftest import AuthActions
+        app = create_app(config.with_changes(password_hashing=TEST_HASHING, testing=True))
+        AuthActions(app.test_client()).login("zebedee.quux@example.org", "hunter2-secret")
         needles = (person["id"], "Zebedee Quuxworthy", "Pumlumon", "Rhodri Representative")
         graph = config.instance_path / "graph"
         assert _traces(graph, *needles), "written to the append-only file first"
+        assert not _traces(graph, "zebedee.quux", "hunter2"), "a typed address is hashed"
         erased = CliRunner(env=env).invoke(main, ["person", "erase", person["id"], "--yes",
                                                   "--no-recompute"])
         assert erased.exit_code == 0, erased.output
         assert _traces(graph, *needles) == []
+        keys = EmbeddedServer(graph).client().keys("*")
+        assert not [key for key in keys if key.startswith(b"telemetry")], keys
     finally:
         store.close()
         EmbeddedServer(config.instance_path / "graph").stop()
@@ -354,6 +361,59 @@ def test_cutting_the_end_of_the_trail_is_found(runner: CliRunner, config: Config
     replaced = runner.invoke(main, ["audit", "verify"])
     assert replaced.exit_code == 1 and "line 9 is not the entry recorded" in replaced.output
     assert audit_head.read(falkor_store).seq == 9
+    # the app goes on writing after whatever the file now ends with: the head stays where
+    # it was, so the trail still does not verify
+    for n in range(4):
+        log.record("view", "u1", record_type="Person", record_id=f"r{n}")
+    assert audit_head.read(falkor_store).seq == 9
+    later = runner.invoke(main, ["audit", "verify"])
+    assert later.exit_code == 1 and "line 9 is not the entry recorded" in later.output
+
+
+def test_a_cut_trail_is_not_re_anchored_by_later_entries(runner: CliRunner, config: Config,
+                                                         falkor_store: GraphStore) -> None:
+    log = anchored_log(config.instance_path, falkor_store)
+    for n in range(8):
+        log.record("view", "u1", record_type="Person", record_id=f"p{n}")
+    lines = log.path.read_text().splitlines(keepends=True)
+    log.path.write_text("".join(lines[:-3]))
+    for n in range(5):  # past the old head's number
+        log.record("view", "u1", record_type="Person", record_id=f"q{n}")
+    assert audit_head.read(falkor_store).seq == 8
+    result = runner.invoke(main, ["audit", "verify"])
+    assert result.exit_code == 1 and "line 8 is not the entry recorded" in result.output
+
+
+def test_restore_from_an_instance_whose_trail_is_not_here_is_refused(
+        config: Config, falkor_store: GraphStore, tmp_path: Path) -> None:
+    """Another machine's backup, without its audit trail and erasure register: its
+    erasures would be unknown here. Refused (nothing kept) unless --new-instance."""
+    from assetmap.graph.organisations import repo as organisations
+    from assetmap.interop import backup
+    organisations.create(falkor_store, {"id": "org-1", "name": "Gofalwyr"})
+    old = anchored_log(tmp_path / "old-instance", falkor_store)
+    for n in range(3):
+        old.record("view", "u1", record_type="Person", record_id=f"p{n}")
+    path = tmp_path / "elsewhere.amb"
+    backup.write(falkor_store, path)
+    falkor_store.clear()
+    env = {"ASSETMAP_INSTANCE": str(config.instance_path), "ASSETMAP_GRAPH_URL": config.graph_url,
+           "ASSETMAP_GRAPH_NAME": config.graph_name, "ASSETMAP_LANGUAGE": "en"}
+    refused = CliRunner(env=env).invoke(main, ["restore", str(path)])
+    assert refused.exit_code == 1 and "backup: comes from an instance whose audit trail" in (
+        refused.output)
+    assert falkor_store.is_empty(), "nothing kept"
+    forced = CliRunner(env=env).invoke(main, ["restore", str(path), "--new-instance"])
+    assert forced.exit_code == 0, forced.output
+    assert CliRunner(env=env).invoke(main, ["audit", "verify"]).exit_code == 0
+
+
+def test_a_register_without_its_key_is_refused(config: Config) -> None:
+    register = erasures.for_instance(config)
+    register.add(["p-1"])
+    (config.instance_path / "erasure_key").unlink()
+    with pytest.raises(InvalidRecord, match="erasure_key: is missing"):
+        erasures.for_instance(config)
 
 
 # -- 6. retention counts days --------------------------------------------------------------
@@ -374,6 +434,24 @@ def test_review_with_zero_days_lists_everything_changed_before_now(
     app.config["ASSETMAP"] = app.config["ASSETMAP"].with_changes(retention_days=0)
     sign_in("connector", "org-carers")
     assert mine[0]["name"] in client.get("/people/review").get_data(as_text=True)
+
+
+def test_review_counts_every_record_and_what_changed_about_them(sample_store: GraphStore
+                                                                ) -> None:
+    from assetmap.graph import subject
+    old = "2020-01-01T00:00:00+00:00"
+    sample_store.run_write("MATCH (p:Person) SET p.updated_at = $old", old=old)
+    sample_store.run_write("MATCH (d) WHERE d:WhatMatters OR d:Consent OR d:Lsns6Response "
+                           "SET d.created_at = $old, d.updated_at = $old", old=old)
+    sample_store.run_write("MATCH ()-[r:REFERRED_TO]->() SET r.date = '2020-01-01'")
+    due, total = subject.untouched_since(sample_store, "org-carers", "2021-01-01", limit=2)
+    assert len(due) == 2 and total > 2, "the whole count, not the page"
+    touched = due[0]["id"]
+    people_service.record_what_matters(sample_store, touched, {"date": TODAY,
+                                                               "can_do_myself": "Garden"},
+                                       "user-1")
+    _, after = subject.untouched_since(sample_store, "org-carers", "2021-01-01", limit=2)
+    assert after == total - 1, "a conversation about them is a change to their record"
 
 
 # -- 8. smaller --------------------------------------------------------------------------
@@ -402,6 +480,11 @@ def test_receiver_refuses_addresses_and_placeholder_detail(
                                                   "contact": "weekly"}
     for change, field in ((lambda p: p["person"].update(postcode="SY18 6AB"), "person/postcode"),
                           (lambda p: p["person"].update(lat=52.4, lon=-3.5), "person/lat"),
+                          (lambda p: p["person"].update(open_to_connect=True),
+                           "person/open_to_connect"),
+                          (lambda p: p["circle"][0].update(person={
+                              "name": "Not named", "placeholder": True,
+                              "needs": ["lives at 4 Mill Lane"]}), "circle/0/person/placeholder"),
                           (lambda p: p["circle"][0]["properties"].update(strength=5),
                            "circle/0/properties/strength")):
         changed = json.loads(json.dumps(package))

@@ -70,6 +70,7 @@ def test_export_holds_every_item(megan: dict, sample_store: GraphStore, tmp_path
     incoming = {(i["type"], i.get("relation"), i.get("hours_per_week"))
                 for i in held["named_in_others_records"]}
     assert ("KNOWS", "friend", None) in incoming, "others who name her: how, not who"
+    assert ("KEY_PERSON", None, None) in incoming, "her daughter's analysis names her"
     # her carer, recorded on her page, is part of her record: named, with the hours
     assert [(c["id"], c["name"], c["hours_per_week"]) for c in held["carers"]] == [
         (megan["carer"], "Carer Cara", 30.0)]

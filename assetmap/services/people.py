@@ -210,13 +210,20 @@ def update_referral(store: GraphStore, person_id: str, target_id: str,
     return ties.update(store, "REFERRED_TO", ("Person", person_id), (label, target_id), changes)
 
 
-def check_consents_belong_to(store: GraphStore, viewer: Viewer, person_id: str) -> None:
-    """Sharing belongs to the recording organisation: only its connectors give, change or
-    withdraw consents about the person. An organisation the record is shared with reads it
-    while the share lasts, and can neither share it on nor touch any consent."""
+def check_may_change(store: GraphStore, viewer: Viewer, person_id: str) -> None:
+    """The record belongs to the organisation that recorded the person: only its
+    connectors change it (details, circle, care, referrals, "what matters", consents,
+    erasure) or export it. An organisation it is shared with reads it while the share
+    lasts, and can neither change it, share it on nor touch any consent."""
     if not is_recorder(store, viewer, person_id):
-        raise NotAllowed(Problem(N_("only the organisation that recorded this person can "
-                                    "give or withdraw consents about them")))
+        raise NotAllowed(Problem(N_("this record is shared with your organisation to read: "
+                                    "only the organisation that recorded this person can "
+                                    "change or export it")))
+
+
+def check_consents_belong_to(store: GraphStore, viewer: Viewer, person_id: str) -> None:
+    """Sharing belongs to the recording organisation (:func:`check_may_change`)."""
+    check_may_change(store, viewer, person_id)
 
 
 def record_consent(store: GraphStore, viewer: Viewer, person_id: str,

@@ -43,6 +43,8 @@ def export(store: GraphStore, person_id: str, audit: AuditLog) -> dict[str, Any]
             grouped["relationships"].setdefault(row["type"], []).append(
                 {"to": {"type": row["labels"][0], "id": row["id"], "name": row["name"]},
                  **row["properties"]})
+    grouped["named_in_others_records"] += [{"type": "KEY_PERSON", "from": "Person"}] * held[
+        "key_person_of"]
     records = grouped.pop("records")
     return {
         "exported_at": now_iso(),
@@ -131,8 +133,10 @@ def erasure_words(summary: dict[str, Any], language: str) -> str:
                                  language))
 
 
-def due_for_review(store: GraphStore, organisation_id: str, days: int) -> list[dict]:
+def due_for_review(store: GraphStore, organisation_id: str, days: int
+                   ) -> tuple[list[dict], int]:
     """The organisation's people whose record has not changed for ``days`` days: changed
-    before this moment ``days`` days ago (0: everyone)."""
+    before this moment ``days`` days ago (0: everyone); the oldest 500, and how many in
+    all."""
     before = (datetime.now(UTC) - timedelta(days=days)).isoformat()
     return subject.untouched_since(store, organisation_id, before)

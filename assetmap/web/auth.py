@@ -124,7 +124,9 @@ def _email() -> str:
 
 
 def _account_key() -> str:
-    return f"account:{_email()}:{request.remote_addr}"
+    """The lock-out counter's key: the typed address as the audit trail keeps it (hashed,
+    so the counter store never holds what was typed, a password typed by mistake)."""
+    return f"account:{auditing.typed_address(_email())}:{request.remote_addr}"
 
 
 def _failed_here() -> None:

@@ -59,7 +59,29 @@ TIE_NUMBERS = ("circle", "strength")
 @bp.before_request
 @role_required("connector")
 def connectors_only() -> None:
-    """Every page here is for connectors (DESIGN.md §6)."""
+    """Every page here is for connectors (DESIGN.md §6); a change to a person's record, or
+    its export, is for the organisation that recorded them (404 first for anyone who may
+    not see it at all, then 403 for an organisation it is only shared with)."""
+    person_id = (request.view_args or {}).get("person_id")
+    if person_id and (request.method == "POST" or request.endpoint in RECORDER_PAGES):
+        store = get_store()
+        try:
+            visible = people.can_see(store, current_user.viewer, person_id)
+        except NotFound:
+            visible = False
+        if not visible:
+            abort(404, gettext("There is no such person."))
+        try:
+            people.check_may_change(store, current_user.viewer, person_id)
+        except people.NotAllowed:
+            log_access(person_id)  # the refused try is in the trail too
+            raise
+
+
+#: pages that read but only for the recording organisation
+RECORDER_PAGES = ("people.export", "people.erase", "people.consent", "people.edit",
+                  "people.add_tie", "people.edit_tie", "people.add_carer",
+                  "people.what_matters")
 
 
 def fetch_person(person_id: str) -> dict:
@@ -88,8 +110,9 @@ def _person_values() -> dict[str, Any]:
 def review() -> ResponseReturnValue:
     """Retention: the organisation's records nobody has changed for a long time."""
     days = current_app.config["ASSETMAP"].retention_days
-    due = subject_access.due_for_review(get_store(), current_user.organisation_id, days)
-    return render_template("people/review.html", due=due, days=days)
+    due, total = subject_access.due_for_review(get_store(), current_user.organisation_id,
+                                               days)
+    return render_template("people/review.html", due=due, total=total, days=days)
 
 
 @bp.get("/")

@@ -9,7 +9,23 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from assetmap.i18n import catalogue
 from assetmap.interop.person_package import NOT_NAMED
-from assetmap.names import FIELD_LABELS, LABEL_NAMES, RELATIONSHIP_NAMES
+from assetmap.names import (
+    ACCESS_NAMES,
+    ACTION_NAMES,
+    CIRCLE_NAMES,
+    CONTACT_NAMES,
+    FIELD_LABELS,
+    FREQUENCY_NAMES,
+    LABEL_NAMES,
+    LANGUAGE_NAMES,
+    PART_NAMES,
+    PURPOSE_NAMES,
+    RELATION_NAMES,
+    RELATIONSHIP_NAMES,
+    RISK_NAMES,
+    STATUS_NAMES,
+    WEEKDAY_NAMES,
+)
 
 
 @cache
@@ -25,28 +41,50 @@ def _environment(language: str) -> Environment:
         return lambda code: translations.gettext(table[code]) if code in table else code
 
     env.filters.update(field_label=named(FIELD_LABELS), label_name=named(LABEL_NAMES),
+                       action_name=named(ACTION_NAMES),
                        relationship_name=named(RELATIONSHIP_NAMES),
-                       shown=lambda value: shown_value(value, translations.gettext))
+                       shown=lambda value, field=None: shown_value(value, translations.gettext,
+                                                                    field))
     return env
 
 
-def shown_value(value: Any, gettext: Any = lambda text: text) -> str:
+#: stored codes of these fields, in words
+VALUE_NAMES: dict[str, dict] = {
+    "access_needs": ACCESS_NAMES, "languages": LANGUAGE_NAMES, "purpose": PURPOSE_NAMES,
+    "relation": RELATION_NAMES, "contact": CONTACT_NAMES, "status": STATUS_NAMES,
+    "carer_risk": RISK_NAMES, "frequency": FREQUENCY_NAMES, "circle": CIRCLE_NAMES,
+}
+
+
+def shown_value(value: Any, gettext: Any = lambda text: text, field: str | None = None) -> str:
     """A stored value as a reader reads it: yes/no, a point as its coordinates, a list
-    joined, a placeholder's name in the reader's language.
+    joined, a code in words (``field`` says which table), a time slot as day and part, a
+    placeholder's name in the reader's language.
 
     >>> shown_value({"latitude": 52.45, "longitude": -3.54})
     '52.45, -3.54'
     >>> shown_value([True, "choirs"])
     'Yes, choirs'
+    >>> shown_value(["step_free"], field="access_needs")
+    'Step-free access'
+    >>> shown_value("tue_am", field="availability")
+    'Tuesday morning'
     """
+    if isinstance(value, list | tuple):
+        return ", ".join(shown_value(item, gettext, field) for item in value)
+    names = VALUE_NAMES.get(field or "")
+    if names is not None and value in names:
+        return gettext(names[value])
+    if field == "availability" and isinstance(value, str) and "_" in value:
+        day, _, part = value.partition("_")
+        if day in WEEKDAY_NAMES and part in PART_NAMES:
+            return f"{gettext(WEEKDAY_NAMES[day])} {gettext(PART_NAMES[part])}"
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, dict):
         if {"latitude", "longitude"} <= value.keys():
             return f"{value['latitude']}, {value['longitude']}"
         return "; ".join(f"{key}: {shown_value(item, gettext)}" for key, item in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(shown_value(item, gettext) for item in value)
     if value is None:
         return ""
     if value == NOT_NAMED:

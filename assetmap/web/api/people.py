@@ -62,7 +62,8 @@ class SuggestionQuery(LanguageQuery):
 
 
 #: routes only the recording organisation may use (see people.check_consents_belong_to)
-CONSENT_CHANGES = ("api_people.record_consent", "api_people.withdraw_consent")
+#: reads only the recording organisation makes (the access history names its staff)
+RECORDER_READS = ("api_people.export_person",)
 
 
 @api.before_request
@@ -76,8 +77,8 @@ def connectors_only() -> None:
         person_id = people.split_tie_id(arguments["tie_id"])[0]
     if person_id:
         g.person = person_for(viewer, person_id)
-        if request.endpoint in CONSENT_CHANGES:  # before the body too: 403, never 422
-            people.check_consents_belong_to(get_store(), viewer, person_id)
+        if request.method not in ("GET", "HEAD") or request.endpoint in RECORDER_READS:
+            people.check_may_change(get_store(), viewer, person_id)  # 403, never 422 first
 
 
 def _viewer() -> people.Viewer:
