@@ -17,6 +17,7 @@ from seed.generator import WRITE_ORDER, Community, generate, write
 SAMPLE_FILE = Path(__file__).parent / "sample" / "community.json"
 TOWN = "Llanidloes"
 PEOPLE_IN_SAMPLE = 40
+VOLUNTEERS_IN_SAMPLE = 4
 
 
 def build() -> dict:
@@ -30,9 +31,11 @@ def build() -> dict:
     group_ids = {g for a, g, _ in run_by if a in activity_ids}
     members = community.relationships[("MEMBER_OF", "Person", "Group")]
     member_ids = [p for p, g, _ in members if g in group_ids]
+    local = [p for p in community.records["Person"] if p.postcode and p.postcode.startswith("SY18")]
+    # volunteers open to being suggested first: a connector's suggestions need some
+    helpers = [p.id for p in local if p.volunteer and p.open_to_connect][:VOLUNTEERS_IN_SAMPLE]
     person_ids: list[str] = []
-    for person_id in member_ids + [p.id for p in community.records["Person"]
-                                   if p.postcode and p.postcode.startswith("SY18")]:
+    for person_id in helpers + member_ids + [p.id for p in local]:
         if person_id not in person_ids:
             person_ids.append(person_id)
     person_ids = sorted(person_ids[:PEOPLE_IN_SAMPLE])
