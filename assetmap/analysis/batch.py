@@ -32,6 +32,7 @@ from assetmap.analysis.hotspots import (
     AreaNode,
     PersonFlags,
     hotspot_table,
+    overlaps,
     reach_for_area,
     tally,
 )
@@ -227,7 +228,7 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
     timed("carers", started)
 
     started = time.perf_counter()
-    flags = (
+    flags = [
         PersonFlags(
             person.area or "", assessments[person.id].isolation_risk,
             assessments[person.id].fragility.fragile,
@@ -236,10 +237,10 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
             ward=person.ward,
         )
         for person in people
-    )
+    ]
     tallies = tally(areas, flags)
     access = _area_access(areas, people, snapshot.activities, reach_of_area)
-    area_rows = hotspot_table(areas, tallies, access)
+    area_rows = hotspot_table(areas, tallies, access, overlaps(areas, flags))
     timed("areas", started)
 
     community = {

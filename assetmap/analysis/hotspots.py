@@ -28,6 +28,11 @@ Suppression (:func:`suppress`)
        (smallest first), or else the parent's figure;
        a withheld parent whose children are all shown has its smallest child withheld.
     4. A rate, and the desert flag, are withheld when any figure they come from is.
+    5. Levels that do not nest (wards, and small or middle areas) must not give a small
+       figure away by difference: where the people of some areas of one level all live
+       inside an area of the other, the area's figure minus theirs counts the people of
+       the rest of it; if that is 1 to 4 and all of them are shown, the area's is
+       withheld (geographic differencing, :func:`overlaps` gives who lives in both).
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ __all__ = [
     "AreaNode",
     "PersonFlags",
     "hotspot_table",
+    "overlaps",
     "reach_for_area",
     "reach_for_density",
     "suppress",
@@ -141,10 +147,39 @@ def tally(areas: Mapping[str, AreaNode], people: Iterable[PersonFlags]) -> dict[
     return counts
 
 
+def overlaps(areas: Mapping[str, AreaNode], people: Iterable[PersonFlags]
+             ) -> dict[tuple[str, str], dict[str, int]]:
+    """Counts of :data:`MEASURES` for the people in both a ward and a small or middle area
+    (levels that do not nest), by (ward, other area).
+
+    >>> areas = {"w": AreaNode("w", "ward"), "s": AreaNode("s", "small_area")}
+    >>> overlaps(areas, [PersonFlags("s", True, False, ward="w")])[("w", "s")]["people"]
+    1
+    """
+    joint: dict[tuple[str, str], dict[str, int]] = {}
+    for person in people:
+        if person.ward not in areas:
+            continue
+        flags = {"people": True, "at_risk": person.at_risk, "fragile": person.fragile,
+                 "carers": person.carer, "carers_at_risk": person.carer_at_risk}
+        area_id: str | None = person.area
+        seen: set[str] = set()
+        while area_id in areas and area_id not in seen:
+            seen.add(area_id)
+            if areas[area_id].level in ("small_area", "middle_area"):
+                row = joint.setdefault((person.ward, area_id), dict.fromkeys(MEASURES, 0))
+                for measure, flag in flags.items():
+                    row[measure] += int(flag)
+            area_id = areas[area_id].parent
+    return joint
+
+
 def suppress(
-    areas: Mapping[str, AreaNode], counts: Mapping[str, Mapping[str, int]]
+    areas: Mapping[str, AreaNode], counts: Mapping[str, Mapping[str, int]],
+    joint: Mapping[tuple[str, str], Mapping[str, int]] | None = None,
 ) -> dict[str, dict[str, int | None]]:
-    """The counts with every disclosive figure replaced by ``None`` (rules 1-3 above).
+    """The counts with every disclosive figure replaced by ``None`` (rules 1-5 above;
+    ``joint`` from :func:`overlaps` for rule 5).
 
     >>> areas = {"w": AreaNode("w", "ward"),
     ...          "a": AreaNode("a", "small_area", parent="w"),
@@ -177,6 +212,7 @@ def suppress(
             kids.sort()
             for measure in MEASURES:
                 changed |= _protect_siblings(figures[parent], [figures[k] for k in kids], measure)
+        changed |= _protect_differences(figures, _inside(joint or {}, counts))
     return {
         area_id: {m: (None if m in fig.withheld else fig.counts.get(m, 0)) for m in MEASURES}
         for area_id, fig in figures.items()
@@ -198,6 +234,39 @@ def suppress_totals(counts: Mapping[str, int]) -> dict[str, int | None]:
         key: (shown[key] if key in MEASURES else None if value < MIN_COUNT else value)
         for key, value in counts.items()
     }
+
+
+def _inside(joint: Mapping[tuple[str, str], Mapping[str, int]],
+            counts: Mapping[str, Mapping[str, int]]) -> dict[str, list[str]]:
+    """For each area, the areas of a level that does not nest with it whose people all
+    live inside it (a ward's small areas, a middle area's wards...), by id."""
+    inside: dict[str, list[str]] = {}
+    for (ward, other), row in sorted(joint.items()):
+        people = row.get("people", 0)
+        if people and people == counts.get(other, {}).get("people"):
+            inside.setdefault(ward, []).append(other)
+        if people and people == counts.get(ward, {}).get("people"):
+            inside.setdefault(other, []).append(ward)
+    return inside
+
+
+def _protect_differences(figures: Mapping[str, _Figures], inside: dict[str, list[str]]) -> bool:
+    """Rule 5: withhold an area's figure when it minus the figures of the areas wholly
+    inside it (of a level that does not nest with it) leaves 1 to 4, all of them shown."""
+    changed = False
+    for area_id, parts in inside.items():
+        if area_id not in figures or not all(p in figures for p in parts):
+            continue
+        outer = figures[area_id]
+        for measure in MEASURES:
+            if measure in outer.withheld or any(measure in figures[p].withheld for p in parts):
+                continue
+            rest = outer.counts.get(measure, 0) - sum(figures[p].counts.get(measure, 0)
+                                                      for p in parts)
+            if 0 < rest < MIN_COUNT:
+                outer.withheld.add(measure)
+                changed = True
+    return changed
 
 
 def _protect_siblings(parent: _Figures, kids: list[_Figures], measure: str) -> bool:
@@ -225,13 +294,15 @@ def hotspot_table(
     areas: Mapping[str, AreaNode],
     counts: Mapping[str, Mapping[str, int]],
     access: Mapping[str, tuple[int, float]],
+    joint: Mapping[tuple[str, str], Mapping[str, int]] | None = None,
 ) -> list[dict]:
     """One row per area: suppressed counts and rates, asset access and the desert flag.
 
-    ``access`` maps area id -> (activities within reach, reach in metres). Rates are
+    ``access`` maps area id -> (activities within reach, reach in metres); ``joint``, who
+    lives in both a ward and a small or middle area (:func:`overlaps`). Rates are
     percentages to one decimal place; ``None`` means withheld.
     """
-    shown = suppress(areas, counts)
+    shown = suppress(areas, counts, joint)
     rows = []
     for area_id, area in areas.items():
         row: dict = {"id": area_id, "name": area.name, "level": area.level,
