@@ -1,4 +1,4 @@
-"""``python -m benchmarks [writes|analyse|suggest|finder|load|import|backup|all]
+"""``python -m benchmarks [writes|analyse|suggest|finder|load|import|backup|placing|all]
 [--people N[,N...]]``.
 
 Every benchmark prints ratios against a peer measured side by side in the same run.
@@ -13,11 +13,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("which", nargs="?", default="all",
                         choices=("writes", "analyse", "suggest", "finder", "load", "import",
-                                 "backup", "all"))
+                                 "backup", "placing", "all"))
     parser.add_argument("--people", default=None,
                         help="community size(s), comma separated (defaults per benchmark: "
                              "writes 20000; analyse 2000,100000; suggest and finder 2000,100000; "
-                             "import and backup 100000)")
+                             "import, backup and placing 100000)")
     parser.add_argument("--users", type=int, default=50, help="load: simulated users")
     parser.add_argument("--seconds", type=int, default=60, help="load: how long")
     parser.add_argument("--no-plain", action="store_true",
@@ -52,6 +52,11 @@ def main() -> None:
 
         for people in sizes or [100_000]:
             backup.run(people)
+    if arguments.which in ("placing", "all"):
+        from benchmarks import placing
+
+        for points in sizes or [100_000]:
+            placing.run(points)
     if arguments.which == "load":  # not in "all": it takes the machine for a minute
         from benchmarks import load
 
