@@ -284,6 +284,26 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+#: the namespace of the Open Referral (HSDS) ids made from assetmap's own
+HSDS_NAMESPACE = uuid.UUID("1b0d6a47-62f5-4a4c-9f2e-8f3a8b4c2d10")
+
+
+def hsds_id(label: str, node_id: str) -> str:
+    """The HSDS id of a node: its own id if that is a UUID, else a stable UUID-5.
+
+    >>> hsds_id("Activity", "act-1") == hsds_id("Activity", "act-1") != hsds_id("Place", "act-1")
+    True
+    >>> hsds_id("Place", "3a19ff88-4620-4d17-9830-ac1d859eb5d5")
+    '3a19ff88-4620-4d17-9830-ac1d859eb5d5'
+    """
+    try:
+        if str(uuid.UUID(node_id)) == node_id.lower():
+            return node_id.lower()
+    except ValueError:
+        pass
+    return str(uuid.uuid5(HSDS_NAMESPACE, f"{label}:{node_id}"))
+
+
 # ---------------------------------------------------------------------------
 # Nodes
 

@@ -9,7 +9,7 @@ from typing import Any
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import fold
-from assetmap.interop.hsds import hsds_id
+from assetmap.model import hsds_id
 
 _SERVICE = (
     "MATCH (a:Activity)-[:HELD_AT]->(pl:Place) {where}"

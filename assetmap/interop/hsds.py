@@ -41,7 +41,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from assetmap.i18n import N_, translate
-from assetmap.model import Category
+from assetmap.model import HSDS_NAMESPACE, Category, hsds_id
 from assetmap.names import ACCESS_NAMES as ACCESS_TEXT
 from assetmap.names import CATEGORY_NAMES as CATEGORY_TEXT
 from assetmap.names import FREQUENCY_NAMES
@@ -49,7 +49,7 @@ from assetmap.names import FREQUENCY_NAMES
 Profile = Literal["hsds", "oruk"]
 PROFILES: dict[str, str] = {"hsds": "hsds-3.0", "oruk": "oruk-3.0"}
 PROFILE_URL = "https://github.com/openreferral/uk-profile"
-NAMESPACE = uuid.UUID("1b0d6a47-62f5-4a4c-9f2e-8f3a8b4c2d10")
+NAMESPACE = HSDS_NAMESPACE
 TAXONOMY_NAME = "assetmap-categories"
 TAXONOMY_ID = str(uuid.uuid5(NAMESPACE, f"taxonomy:{TAXONOMY_NAME}"))
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
@@ -66,26 +66,6 @@ ORGANISATION_KIND_TEXT = {
 
 # ---------------------------------------------------------------------------
 # Ids
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        return str(uuid.UUID(value)) == value.lower()
-    except ValueError:
-        return False
-
-
-def hsds_id(label: str, node_id: str) -> str:
-    """The HSDS id of a node: its own id if that is a UUID, else a stable UUID-5.
-
-    >>> hsds_id("Activity", "act-1") == hsds_id("Activity", "act-1") != hsds_id("Place", "act-1")
-    True
-    >>> hsds_id("Place", "3a19ff88-4620-4d17-9830-ac1d859eb5d5")
-    '3a19ff88-4620-4d17-9830-ac1d859eb5d5'
-    """
-    if _is_uuid(node_id):
-        return node_id.lower()
-    return str(uuid.uuid5(NAMESPACE, f"{label}:{node_id}"))
 
 
 def part_id(parent: str, kind: str, key: str | int = 0) -> str:
