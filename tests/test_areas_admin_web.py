@@ -38,7 +38,9 @@ class TestAreas:
         assert html.count('<th scope="row">') == len(stored) > 0
         assert html.count('"type": "Feature"') == len(stored), "one shape per area"
         withheld = sum(row["at_risk_rate"] is None for row in stored)
-        assert html.count("withheld (small numbers)") == withheld
+        assert html.count('"value": "withheld (small numbers)"') == withheld, "the tooltips"
+        assert (f"withheld (small numbers): {withheld} area" in html) == bool(withheld), (
+            "the legend counts them")
         response = client.get("/areas/hotspots.csv?level=small_area")
         assert response.mimetype == "text/csv"
         rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))

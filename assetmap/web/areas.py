@@ -84,6 +84,7 @@ def dashboard() -> ResponseReturnValue:
         run=latest_run(store),
         map=maps.choropleth(rows, area_graph.geometries(store, level), measure,
                             gettext(MEASURES[measure])) if rows else None,
+        legend=maps.legend(rows, measure), withheld=sum(r.get(measure) is None for r in rows),
     )
 
 

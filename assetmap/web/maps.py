@@ -270,6 +270,24 @@ def bands(values: list[float]) -> list[float]:
     return [ordered[min(len(ordered) - 1, -(-len(ordered) * k // 5) - 1)] for k in range(1, 6)]
 
 
+def legend(rows: list[dict], measure: str) -> list[dict]:
+    """The map's key: each band's colour and range (from, to) as the map draws them.
+
+    >>> [(b["from"], b["to"]) for b in legend([{"x": v} for v in range(1, 11)], "x")]
+    [(1, 2), (3, 4), (5, 6), (7, 8), (9, 10)]
+    """
+    values = sorted(row[measure] for row in rows
+                    if row.get(measure) is not None and not isinstance(row[measure], bool))
+    key: list[dict] = []
+    low = None
+    for colour, top in zip(BAND_COLOURS, bands(values), strict=False):
+        inside = [v for v in values if v <= top and (low is None or v > low)]
+        if inside:
+            key.append({"colour": colour, "from": inside[0], "to": top})
+        low = top
+    return key
+
+
 def band_colour(value: float | None, bounds: list[float]) -> str:
     if value is None or not bounds:
         return WITHHELD_COLOUR
@@ -303,8 +321,11 @@ def choropleth(rows: list[dict], shapes: dict[str, dict], measure: str,
     if features:
         layer = folium.GeoJson(
             {"type": "FeatureCollection", "features": features},
+            # withheld: no fill and a dashed edge, never a grey the background could be
             style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#333",
-                                      "weight": 1, "fillOpacity": 0.7},
+                                      "weight": 1, "fillOpacity": 0.7}
+            if f["properties"]["colour"] != WITHHELD_COLOUR else {
+                "fillOpacity": 0, "color": "#222", "weight": 2, "dashArray": "6 4"},
             tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=[
                 str(escape(gettext("Area"))), str(escape(label))]),
         ).add_to(folium_map)
