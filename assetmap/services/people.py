@@ -13,7 +13,7 @@ from typing import Any
 
 from assetmap.analysis.reasons import Reason, describe
 from assetmap.audit import Acting
-from assetmap.graph import consents, people, ties
+from assetmap.graph import assets, consents, organisations, people, ties
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem, translate
@@ -27,6 +27,9 @@ INVITED_TIES = {
     "volunteer": {"relation": "volunteer", "circle": 3, "contact": "weekly", "strength": 3},
     "person": {"relation": "friend", "circle": 3, "contact": "monthly", "strength": 2},
 }
+
+
+__all__ = ["NotAllowed", "NotFound", "Viewer"]  # NotFound: what a missing record raises
 
 
 class NotAllowed(Exception):
@@ -67,6 +70,47 @@ def homes_for_map(store: GraphStore, viewer: Viewer, ids: list[str]) -> dict[str
     visible = people.visible_to(store, viewer.organisation_id or "", ids,
                                 today().isoformat())
     return people.homes(store, [i for i in ids if i in visible])
+
+
+# -- reads for the pages and the API (the caller has checked the viewer may see them) ------
+
+
+def get(store: GraphStore, person_id: str) -> dict[str, Any]:
+    """The person's record; :class:`NotFound` when there is none."""
+    return people.repo.get(store, person_id)
+
+
+def for_organisation(store: GraphStore, organisation_id: str, text: str | None, skip: int,
+                     limit: int, carers_only: bool = False) -> tuple[list[dict], int]:
+    """A page of the people the organisation may see, by name, and how many in all."""
+    return people.for_organisation(store, organisation_id, text, skip, limit,
+                                   carers_only=carers_only)
+
+
+def carers_of(store: GraphStore, person_id: str) -> dict[str, Any]:
+    return people.carers_of(store, person_id)
+
+
+def conversations(store: GraphStore, person_id: str) -> list[dict]:
+    return people.conversations(store, person_id)
+
+
+def consents_about(store: GraphStore, person_id: str) -> list[dict]:
+    return consents.about(store, person_id)
+
+
+def referrals(store: GraphStore, person_id: str) -> list[dict]:
+    return people.referrals(store, person_id)
+
+
+def organisations_by_name(store: GraphStore) -> list[dict]:
+    """Every organisation, for choosing whom a record is shared with."""
+    return organisations.repo.list(store, order_by="name")
+
+
+def where_held(store: GraphStore, ids: list[str]) -> dict[str, dict]:
+    """Where each activity or group of ``ids`` meets (for the suggestions map)."""
+    return assets.where_held(store, ids)
 
 
 def today() -> date:

@@ -22,10 +22,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
-from assetmap.graph import assets, consents
-from assetmap.graph import organisations as organisation_graph
-from assetmap.graph import people as people_graph
-from assetmap.graph.nodes import NotFound
 from assetmap.interop.person_package import NOT_NAMED
 from assetmap.model import (
     ACCESS_NEEDS,
@@ -67,7 +63,7 @@ def connectors_only() -> None:
         store = get_store()
         try:
             visible = people.can_see(store, current_user.viewer, person_id)
-        except NotFound:
+        except people.NotFound:
             visible = False
         if not visible:
             abort(404, gettext("There is no such person."))
@@ -90,12 +86,12 @@ def fetch_person(person_id: str) -> dict:
     store = get_store()
     try:
         allowed = people.can_see(store, current_user.viewer, person_id)
-    except NotFound:
+    except people.NotFound:
         allowed = False
     if not allowed:
         abort(404, gettext("There is no such person."))
     log_access(person_id)
-    return people_graph.repo.get(store, person_id)
+    return people.get(store, person_id)
 
 
 def _person_values() -> dict[str, Any]:
@@ -120,7 +116,7 @@ def index() -> ResponseReturnValue:
     text = request.args.get("q", "").strip() or None
     carers = request.args.get("carers") == "1"
     page = max(1, request.args.get("page", 1, type=int))
-    found, total = people_graph.for_organisation(
+    found, total = people.for_organisation(
         get_store(), current_user.organisation_id, text, (page - 1) * PER_PAGE, PER_PAGE,
         carers_only=carers)
     return render_template("people/index.html", people=found, total=total, page=page,
@@ -183,7 +179,7 @@ def show(person_id: str) -> ResponseReturnValue:
     store = get_store()
     report = analysis.assess_person(store, person_id, write=False)
     circle = [{**tie, "name": _shown(tie["name"])} for tie in people.circle(store, person_id)]
-    care = people_graph.carers_of(store, person_id)
+    care = people.carers_of(store, person_id)
     care["carers"] = [{**carer, "name": _shown(carer["name"])} for carer in care["carers"]]
     if report["key_person"]:
         report["key_person"]["name"] = _shown(report["key_person"]["name"])
@@ -196,10 +192,10 @@ def show(person_id: str) -> ResponseReturnValue:
     return render_template(
         "people/show.html", person=person, report=report, circle=circle, care=care,
         placed=ecomap.layout(members, key), ecomap=ecomap,
-        conversations=people_graph.conversations(store, person_id),
-        consents=consents.about(store, person_id), today=people.today().isoformat(),
+        conversations=people.conversations(store, person_id),
+        consents=people.consents_about(store, person_id), today=people.today().isoformat(),
         recorder=people.is_recorder(store, current_user.viewer, person_id),
-        referrals=people_graph.referrals(store, person_id),
+        referrals=people.referrals(store, person_id),
         map=maps.circle_map(person, members, people.homes_for_map(
             store, current_user.viewer, [person_id, *[m["person_id"] for m in members]])),
     )
@@ -213,7 +209,7 @@ def _people_matching() -> tuple[str, list[dict]]:
     query = request.args.get("q", "").strip()
     if not query:
         return "", []
-    return query, people_graph.for_organisation(
+    return query, people.for_organisation(
         get_store(), current_user.organisation_id, query, 0, 20)[0]
 
 
@@ -273,7 +269,7 @@ def end_tie(person_id: str, other_id: str) -> ResponseReturnValue:
     fetch_person(person_id)
     try:
         people.end_tie(get_store(), person_id, other_id)
-    except NotFound:
+    except people.NotFound:
         abort(404, gettext("That person is not in this circle."))
     return _back_to_circle(person_id, gettext("The tie is ended."))
 
@@ -326,7 +322,7 @@ def end_care(person_id: str, carer_id: str) -> ResponseReturnValue:
     fetch_person(person_id)
     try:
         people.end_care(get_store(), carer_id, person_id)
-    except NotFound:
+    except people.NotFound:
         abort(404, gettext("That person is not recorded as a carer here."))
     return _back_to_circle(person_id, gettext("The caring is ended."), carer_id)
 
@@ -396,8 +392,8 @@ def consent(person_id: str) -> ResponseReturnValue:
             flash(gettext("The consent is recorded."), "info")
             return redirect(url_for("people.show", person_id=person_id) + "#consent")
     return render_template("people/consent_form.html", person=person, values=shown,
-                           errors=errors, organisations=organisation_graph.repo.list(
-                               store, order_by="name"), PURPOSES=CONSENT_PURPOSES,
+                           errors=errors, organisations=people.organisations_by_name(store),
+                           PURPOSES=CONSENT_PURPOSES,
                            ), 400 if errors else 200
 
 
@@ -407,7 +403,7 @@ def withdraw_consent(person_id: str, consent_id: str) -> ResponseReturnValue:
     try:
         withdrawn = people.withdraw_consent(get_store(), current_user.viewer, person_id,
                                             consent_id)
-    except NotFound:
+    except people.NotFound:
         abort(404, gettext("There is no such consent for this person."))
     except InvalidRecord as exc:
         flash(gettext("Not withdrawn: %(problem)s.", problem=exc.problem), "error")
@@ -453,7 +449,7 @@ def suggestions(person_id: str) -> ResponseReturnValue:
     found = people.suggestions_for(store, current_user.viewer, person_id, limit=15)
     ids = [s["id"] for s in found if s["id"]]
     suggestion_map = maps.suggestions_map(
-        person, found, assets.where_held(store, ids),
+        person, found, people.where_held(store, ids),
         people.homes_for_map(store, current_user.viewer, [person_id, *ids]))
     return render_template("people/suggestions.html", person=person, suggestions=found,
                            follow_up=people.default_follow_up(), map=suggestion_map)
@@ -496,7 +492,7 @@ def update_referral(person_id: str, target_id: str) -> ResponseReturnValue:
     try:
         people.update_referral(get_store(), person_id, target_id,
                                {k: v for k, v in changes.items() if v is not None})
-    except NotFound:
+    except people.NotFound:
         abort(404, gettext("There is no such referral."))
     except InvalidRecord as exc:
         flash(gettext("Could not update the referral: %(problem)s", problem=exc), "error")

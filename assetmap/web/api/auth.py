@@ -10,8 +10,6 @@ from flask import abort, g, request
 from flask_babel import gettext
 
 from assetmap import accounts
-from assetmap.graph import people as people_graph
-from assetmap.graph.nodes import NotFound
 from assetmap.services import people
 from assetmap.web.auditing import log_access
 from assetmap.web.db import get_store
@@ -48,9 +46,9 @@ def person_for(viewer: people.Viewer, person_id: str) -> dict:
     store = get_store()
     try:
         allowed = people.can_see(store, viewer, person_id)
-    except NotFound:
+    except people.NotFound:
         allowed = False
     if not allowed:
         abort(404, gettext("no person with id %(id)s", id=repr(person_id)))
     log_access(person_id)
-    return people_graph.repo.get(store, person_id)
+    return people.get(store, person_id)

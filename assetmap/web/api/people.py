@@ -10,8 +10,6 @@ from flask_babel import gettext
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
-from assetmap.graph import consents
-from assetmap.graph import people as people_graph
 from assetmap.model import Consent, Id, Knows, Name, Person, ReferralStatus
 from assetmap.services import analysis, people, subject_access
 from assetmap.web import auditing, jobs
@@ -90,7 +88,7 @@ def _viewer() -> people.Viewer:
 def list_people(query: PageQuery) -> Any:
     """People recorded by the caller's organisation or shared with it, by name."""
     viewer = _viewer()
-    found, total = people_graph.for_organisation(
+    found, total = people.for_organisation(
         get_store(), viewer.organisation_id or "", query.q,
         (query.page - 1) * query.per_page, query.per_page)
     return collection(found, total, query.page, query.per_page)
@@ -215,7 +213,7 @@ def refer(path: PersonPath, body: ReferralCreate) -> Any:
 
 @api.get("/people/<person_id>/referrals")
 def referrals(path: PersonPath) -> Any:
-    return {"items": people_graph.referrals(get_store(), path.person_id)}
+    return {"items": people.referrals(get_store(), path.person_id)}
 
 
 #: a consent as a caller gives it: the person is the path's, the rest is set by the app
@@ -231,7 +229,7 @@ class ConsentPath(BaseModel):
 @api.get("/people/<person_id>/consents")
 def list_consents(path: PersonPath) -> Any:
     """Every consent about the person, newest first."""
-    return {"items": consents.about(get_store(), path.person_id)}
+    return {"items": people.consents_about(get_store(), path.person_id)}
 
 
 @api.post("/people/<person_id>/consents",
