@@ -1,3 +1,8 @@
-"""Services: plain functions the web and the CLI call; they read through the graph layer,
-compute with :mod:`assetmap.analysis`, and write back (DESIGN.md §2: web/cli -> services ->
-graph -> backend)."""
+"""The way in: functions that own each workflow, called by the pages, the API, the CLI and
+the importers. What they raise when a record is missing or the database is down is part
+of their interface, so it is named here too."""
+
+from assetmap.graph.errors import StoreError, StoreUnavailable
+from assetmap.graph.nodes import NotFound
+
+__all__ = ["NotFound", "StoreError", "StoreUnavailable"]

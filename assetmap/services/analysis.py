@@ -44,6 +44,11 @@ def this_year() -> int:
 # the batch run
 
 
+def latest_run(store: GraphStore) -> dict | None:
+    """The last finished analysis run (when, what it counted), if any."""
+    return reads.latest_run(store)
+
+
 def run_analysis(store: GraphStore, progress: Progress | None = None) -> dict[str, Any]:
     """Read a snapshot, analyse everyone, write results back, record an ``AnalysisRun``.
 

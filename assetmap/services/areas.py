@@ -94,6 +94,16 @@ def _where(store: GraphStore, point: dict[str, Any]) -> dict[str, str]:
     return area_index(store).place(point["lat"], point["lon"])
 
 
+def geometries(store: GraphStore, level: str) -> dict[str, dict]:
+    """Each area's boundary at ``level`` as GeoJSON, by id (for the maps)."""
+    return area_graph.geometries(store, level)
+
+
+def at_level(store: GraphStore, level: str) -> list[dict]:
+    """Every area at ``level`` with its parent's id, by name."""
+    return area_graph.at_level(store, level)
+
+
 def import_areas(store: GraphStore, areas: Iterable[Boundary]) -> dict[str, int]:
     """Write ``areas`` (new or replacing those with the same code), each joined to its
     parent by containment among all areas then loaded, then place every record again.

@@ -7,9 +7,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from assetmap.graph import activities, groups, places
 from assetmap.graph.nodes import NodeRepository
 from assetmap.graph.store import GraphStore
 from assetmap.services import areas
+
+#: the directory's kinds of record, by the slug pages and the API name them; reads go
+#: through these, changes through the functions below
+REPOSITORIES: dict[str, NodeRepository] = {
+    "groups": groups.repo, "places": places.repo, "activities": activities.repo}
+Repository = NodeRepository
+
+
+def delete(store: GraphStore, repo: NodeRepository, node_id: str) -> None:
+    """Remove a directory record and its links."""
+    repo.delete(store, node_id)
+
+
+def places_for_map(store: GraphStore) -> list[dict]:
+    """Every place with its point and town, for the public map."""
+    return places.for_map(store)
 
 
 def create(store: GraphStore, repo: NodeRepository, data: dict[str, Any], instance_path: Path,

@@ -21,13 +21,11 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
-from assetmap.graph import areas as area_graph
-from assetmap.graph.analysis import latest_run
-from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_
 from assetmap.interop.spreadsheet import safe_dict
 from assetmap.model import AREA_LEVELS
 from assetmap.services import analysis
+from assetmap.services import areas as area_service
 from assetmap.web import jobs, maps
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store
@@ -81,8 +79,8 @@ def dashboard() -> ResponseReturnValue:
     return render_template(
         "areas/dashboard.html", rows=rows, level=level, measure=measure,
         LEVEL_NAMES=translated(LEVEL_NAMES), MEASURES=translated(MEASURES), CHANGES=CHANGES,
-        run=latest_run(store),
-        map=maps.choropleth(rows, area_graph.geometries(store, level), measure,
+        run=analysis.latest_run(store),
+        map=maps.choropleth(rows, area_service.geometries(store, level), measure,
                             gettext(MEASURES[measure])) if rows else None,
         legend=maps.legend(rows, measure), withheld=sum(r.get(measure) is None for r in rows),
     )
@@ -110,7 +108,7 @@ def download() -> ResponseReturnValue:
 
 @bp.post("/runs")
 def start_run() -> ResponseReturnValue:
-    store: GraphStore = get_store()
+    store = get_store()
     logger = current_app.logger
     job = jobs.start("analysis", lambda progress: analysis.run_analysis(store, progress),
                      on_error=lambda text: logger.error("analysis run failed: %s", text))

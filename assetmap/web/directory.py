@@ -20,9 +20,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
 
-from assetmap.graph import activities, groups, places
-from assetmap.graph.nodes import NodeRepository, NotFound
-from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_
 from assetmap.model import InvalidRecord
 from assetmap.names import (
@@ -32,7 +29,7 @@ from assetmap.names import (
     PLACE_KIND_NAMES,
     WEEKDAY_NAMES,
 )
-from assetmap.services import directory
+from assetmap.services import NotFound, directory
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store, instance_path
 from assetmap.web.forms import as_form, field_errors, values
@@ -67,7 +64,7 @@ class Kind:
     #: "There is no such group." and "The group is removed."
     missing: Text
     removed: Text
-    repo: NodeRepository
+    repo: directory.Repository
     fields: tuple[Field, ...]
     links: dict[str, str] = field(default_factory=dict)  # link field -> kind it points at
     located: bool = False
@@ -102,7 +99,7 @@ NAME_FIELDS = (
 )
 KINDS: dict[str, Kind] = {kind.slug: kind for kind in (
     Kind("groups", _("Community groups"), _("Add a group"), _("There is no such group."),
-         _("The group is removed."), groups.repo, (
+         _("The group is removed."), directory.REPOSITORIES["groups"], (
         *NAME_FIELDS,
         Field("description_cy", _("Description in Welsh"), "textarea"),
         Field("categories", _("Kinds of activity"), "ticks", _choices(CATEGORY_NAMES)),
@@ -110,7 +107,7 @@ KINDS: dict[str, Kind] = {kind.slug: kind for kind in (
         Field("email", _("Contact e-mail")),
     )),
     Kind("places", _("Places"), _("Add a place"), _("There is no such place."),
-         _("The place is removed."), places.repo, (
+         _("The place is removed."), directory.REPOSITORIES["places"], (
         *NAME_FIELDS,
         Field("description_cy", _("Description in Welsh"), "textarea"),
         Field("kind", _("Kind of place"), "select", _choices(PLACE_KIND_NAMES)),
@@ -125,7 +122,7 @@ KINDS: dict[str, Kind] = {kind.slug: kind for kind in (
               hint=_("Separate with commas: mon 09:00-17:00, sat 10:00-12:00")),
     ), located=True),
     Kind("activities", _("Activities"), _("Add an activity"), _("There is no such activity."),
-         _("The activity is removed."), activities.repo, (
+         _("The activity is removed."), directory.REPOSITORIES["activities"], (
         *NAME_FIELDS,
         Field("description_cy", _("Description in Welsh"), "textarea"),
         Field("weekday", _("Day"), "select", _choices(WEEKDAY_NAMES)),
@@ -190,7 +187,7 @@ def list_kind(slug: str) -> ResponseReturnValue:
                            page=page, pages=max(1, -(-total // PER_PAGE)), q=text)
 
 
-def _link_options(store: GraphStore, kind: Kind) -> dict[str, list[dict]]:
+def _link_options(store: Any, kind: Kind) -> dict[str, list[dict]]:
     return {name: KINDS[target].repo.names(store) for name, target in kind.links.items()}
 
 
@@ -261,7 +258,7 @@ def delete(slug: str, node_id: str) -> ResponseReturnValue:
     kind = _kind(slug)
     store = get_store()
     try:
-        kind.repo.delete(store, node_id)
+        directory.delete(store, kind.repo, node_id)
     except NotFound:
         abort(404, str(kind.missing))
     except InvalidRecord as exc:

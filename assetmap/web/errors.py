@@ -7,11 +7,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
-from assetmap.graph.errors import StoreUnavailable
-from assetmap.graph.nodes import NotFound
 from assetmap.i18n import N_, say
 from assetmap.model import InvalidRecord
 from assetmap.names import LABEL_NAMES
+from assetmap.services import NotFound, StoreUnavailable
 from assetmap.services.people import NotAllowed
 from assetmap.web.api.errors import error_response, invalid
 from assetmap.web.i18n import language

@@ -7,9 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 from assetmap import gazetteer
-from assetmap.graph.nodes import NotFound
 from assetmap.model import InvalidRecord
-from assetmap.services import finder
+from assetmap.services import NotFound, finder
 from assetmap.web import maps
 from assetmap.web.db import get_store
 from assetmap.web.forms import field_errors

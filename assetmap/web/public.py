@@ -8,8 +8,7 @@ from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from assetmap.graph import places
-from assetmap.graph.errors import StoreError
+from assetmap.services import StoreError, directory
 from assetmap.web import maps
 from assetmap.web.api.auth import token_user
 from assetmap.web.db import get_store
@@ -21,7 +20,7 @@ bp = Blueprint("public", __name__)
 def home() -> ResponseReturnValue:
     store = get_store()
     counts = store.counts()
-    place_rows = places.for_map(store)
+    place_rows = directory.places_for_map(store)
     towns = Counter(place["town"] or "-" for place in place_rows)
     return render_template(
         "home.html",

@@ -6,9 +6,8 @@ from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
 
-from assetmap.graph import areas
 from assetmap.model import AreaLevel
-from assetmap.services import analysis
+from assetmap.services import analysis, areas
 from assetmap.web.api.auth import BEARER, api_user
 from assetmap.web.api.errors import ErrorList
 from assetmap.web.api.schemas import LanguageQuery

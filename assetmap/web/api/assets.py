@@ -9,9 +9,8 @@ from flask_babel import gettext
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
 
-from assetmap.graph.nodes import NotFound
 from assetmap.model import Id, InvalidRecord
-from assetmap.services import finder
+from assetmap.services import NotFound, finder
 from assetmap.web.api.collections import collection
 from assetmap.web.api.errors import ErrorList, error_response, invalid
 from assetmap.web.api.schemas import AssetDetail, AssetPage, AssetQuery

@@ -9,8 +9,6 @@ from flask import request, url_for
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, create_model
 
-from assetmap.graph import activities, groups, places
-from assetmap.graph.nodes import NodeRepository
 from assetmap.model import Activity, Group, Id, Place, Record
 from assetmap.services import directory
 from assetmap.web.api.auth import BEARER, api_user
@@ -36,7 +34,7 @@ class NodePath(BaseModel):
     node_id: Id
 
 
-def _with_links(model: type[Record], repo: NodeRepository, name: str) -> type[BaseModel]:
+def _with_links(model: type[Record], repo: directory.Repository, name: str) -> type[BaseModel]:
     """The model plus its link fields (``place_id``...), for a create body; a located
     model's point may be left out when a postcode gives it."""
     extra: dict[str, Any] = {link: (Id | None, None) for link in repo.links}
@@ -46,7 +44,7 @@ def _with_links(model: type[Record], repo: NodeRepository, name: str) -> type[Ba
     return create_model(name, __base__=model, **extra)
 
 
-def _routes(slug: str, model: type[Record], repo: NodeRepository) -> None:
+def _routes(slug: str, model: type[Record], repo: directory.Repository) -> None:
     """GET list, GET one, POST, PATCH and DELETE for one kind."""
     create_body = _with_links(model, repo, f"{model.__name__}Create")
     changes_body = partial(_with_links(model, repo, f"{model.__name__}Links"),
@@ -74,7 +72,7 @@ def _routes(slug: str, model: type[Record], repo: NodeRepository) -> None:
                                 **link_ids)
 
     def delete_node(path: NodePath) -> Any:
-        repo.delete(get_store(), path.node_id)
+        directory.delete(get_store(), repo, path.node_id)
         return "", 204
 
     create_node.__annotations__["body"] = create_body
@@ -93,6 +91,6 @@ def _routes(slug: str, model: type[Record], repo: NodeRepository) -> None:
         method(rule, **options)(view)
 
 
-_routes("groups", Group, groups.repo)
-_routes("places", Place, places.repo)
-_routes("activities", Activity, activities.repo)
+_routes("groups", Group, directory.REPOSITORIES["groups"])
+_routes("places", Place, directory.REPOSITORIES["places"])
+_routes("activities", Activity, directory.REPOSITORIES["activities"])
