@@ -31,6 +31,35 @@ DEMO_LOGINS = (
 )
 
 
+def user(store: GraphStore, user_id: str) -> dict | None:
+    """The account, or None when there is no such user."""
+    return users.by_id(store, user_id)
+
+
+def everyone(store: GraphStore) -> list[dict]:
+    """Every account, for the admin's list."""
+    return users.everyone(store)
+
+
+def update_user(store: GraphStore, user_id: str, changes: dict) -> dict:
+    """Change an account's fields (role, organisation, active, language...)."""
+    return users.repo.update(store, user_id, changes)
+
+
+def add_session(store: GraphStore, user_id: str, session_id: str) -> None:
+    """A session begun: only its hash is kept (:func:`token_hash`)."""
+    users.add_session(store, user_id, token_hash(session_id))
+
+
+def end_session(store: GraphStore, user_id: str, session_id: str) -> None:
+    users.end_session(store, user_id, token_hash(session_id))
+
+
+def end_sessions(store: GraphStore, user_id: str) -> None:
+    """Sign the user out everywhere."""
+    users.end_sessions(store, user_id)
+
+
 def generate_password() -> str:
     """A random password of 16 URL-safe characters (about 96 bits)."""
     return secrets.token_urlsafe(12)

@@ -39,7 +39,7 @@ AUDIT_FILE = Path("audit") / "audit.log"
 ACTIONS = (
     "view", "create", "update", "delete", "export", "share", "unshare", "consent",
     "withdraw_consent", "erase", "login", "login_failed", "logout", "lockout", "package",
-    "receive", "restore",
+    "receive", "restore", "refused",
 )
 
 
@@ -49,6 +49,9 @@ class Anchor(Protocol):
     def read(self) -> Head | None: ...
 
     def record(self, seq: int, digest: str) -> None: ...
+
+    def mark(self, seq: int) -> None:
+        """Entries from ``seq`` were written to a file that no longer reached the head."""
 
 
 def address_hash(address: str, key: str) -> str:
@@ -78,10 +81,12 @@ class Broken:
 
 @dataclass(frozen=True)
 class Head:
-    """The newest entry as recorded outside the file: its number and hash."""
+    """The newest entry as recorded outside the file: its number and hash; and, if an
+    append ever found the file no longer reaching it, the first entry written then."""
 
     seq: int
     hash: str
+    untrusted_from: int | None = None
 
 
 class AuditLog:
@@ -128,9 +133,17 @@ class AuditLog:
                                  for entry in entries))
             handle.flush()
             os.fsync(handle.fileno())
-            if self.anchor and trusted and entries:  # under the lock: heads keep their order
-                self.anchor.record(entries[-1]["seq"], entries[-1]["hash"])
+            if self.anchor and entries:  # under the lock: heads keep their order
+                if trusted:
+                    self.anchor.record(entries[-1]["seq"], entries[-1]["hash"])
+                else:  # kept in the graph: putting the old file back cannot hide it
+                    self.anchor.mark(entries[0]["seq"])
         return entries
+
+    def holds(self, head: Head) -> bool:
+        """Whether this trail is intact up to ``head`` and its entry there is that one."""
+        _, broken, at_head = self._chain(head.seq)
+        return broken is None and at_head == head.hash
 
     def head(self) -> Head | None:
         """The file's newest entry (number and hash), or None for an empty trail."""
@@ -175,6 +188,10 @@ class AuditLog:
         count, broken, at_head = self._chain(head.seq if head else 0)
         if broken or head is None:
             return count, broken
+        if head.untrusted_from is not None:
+            return count, Broken(head.untrusted_from, Problem(N_(
+                "was written when the trail no longer held the entry the database recorded: "
+                "entries had been removed or replaced")))
         if count < head.seq:
             return count, Broken(count + 1, Problem(N_(
                 "is missing: the trail ends at entry %(count)s, but entry %(seq)s was "

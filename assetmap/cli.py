@@ -23,8 +23,6 @@ from assetmap import accounts, erasures, gazetteer
 from assetmap.analysis.reasons import in_language
 from assetmap.audit import ACTIONS, Acting, AuditLog, address_hash
 from assetmap.config import Config, ConfigError
-from assetmap.graph import audit_head
-from assetmap.graph.audit_head import anchored_log
 from assetmap.graph.embedded import EmbeddedServer, EmbeddedServerError
 from assetmap.graph.errors import StoreError
 from assetmap.graph.nodes import NotFound
@@ -34,6 +32,7 @@ from assetmap.interop import backup, exports, person_package
 from assetmap.model import AREA_LEVELS, ORGANISATION_KINDS, InvalidRecord, now_iso
 from assetmap.names import CIRCLE_NAMES, RISK_NAMES, ROLE_NAMES, SUGGESTION_KINDS
 from assetmap.services import analysis, subject_access
+from assetmap.services import audit as audit_service
 
 EXPECTED_ERRORS = (
     ConfigError, EmbeddedServerError, StoreError, InvalidRecord, NotFound, ValueError, OSError,
@@ -267,12 +266,11 @@ def organisations_group() -> None:
 @click.pass_context
 def organisations_create(ctx: click.Context, organisation_id: str, name: str,
                          name_cy: str | None, kind: str) -> None:
-    from assetmap.graph import organisations
+    from assetmap.services import organisations
 
     with _store(ctx) as store:
-        created = organisations.repo.create(store, {
-            key: value for key, value in (("id", organisation_id), ("name", name),
-                                          ("name_cy", name_cy), ("kind", kind)) if value})
+        created = organisations.create(store, {"id": organisation_id, "name": name,
+                                               "name_cy": name_cy, "kind": kind})
     click.echo(_("created organisation %(id)s (%(name)s)", id=created["id"],
                  name=created["name"]))
 
@@ -280,10 +278,10 @@ def organisations_create(ctx: click.Context, organisation_id: str, name: str,
 @organisations_group.command("list", help=_("Every organisation, by name."))
 @click.pass_context
 def organisations_list(ctx: click.Context) -> None:
-    from assetmap.graph import organisations
+    from assetmap.services import organisations
 
     with _store(ctx) as store:
-        for row in organisations.repo.list(store, order_by="name"):
+        for row in organisations.by_name(store):
             click.echo(f"{row['id']}  {row['name']}")
 
 
@@ -555,7 +553,7 @@ def audit() -> None:
 def audit_verify(ctx: click.Context) -> None:
     log = AuditLog(ctx.obj.instance_path)
     with _store(ctx) as store:
-        count, broken = log.verify(audit_head.read(store))
+        count, broken = audit_service.verify(log, store)
     if broken:
         raise click.ClickException(_(
             "audit: line %(line)s %(problem)s (%(count)s entries before it are intact)",
@@ -949,7 +947,7 @@ def person_key(ctx: click.Context) -> None:
 def _acting(ctx: click.Context, store: GraphStore) -> Acting:
     """The CLI as an actor: the operating-system user who ran it; the trail's head is kept
     in ``store``."""
-    return Acting(anchored_log(ctx.obj.instance_path, store), f"cli:{getpass.getuser()}")
+    return Acting(audit_service.trail(ctx.obj.instance_path, store), f"cli:{getpass.getuser()}")
 
 
 def _audit(ctx: click.Context, action: str, person_id: str, detail: str) -> None:
@@ -978,17 +976,15 @@ def person_lsns6(
     ctx: click.Context, person_id: str, answers: str, answered_on: str, recorded_by: str
 ) -> None:
     from assetmap.analysis.lsns6 import ITEMS
-    from assetmap.graph.analysis import record_questionnaire
 
     values = [part.strip() for part in answers.split(",")]
     if len(values) != len(ITEMS) or not all(v.isdigit() for v in values):
         raise InvalidRecord([("answers", "must be six whole numbers 0-5, comma separated")])
     with _store(ctx) as store:
-        record_questionnaire(store, {
+        report = analysis.record_questionnaire(store, {
             "person_id": person_id, "date": answered_on, "recorded_by": recorded_by,
             **dict(zip(ITEMS, (int(v) for v in values), strict=True)),
         })
-        report = analysis.assess_person(store, person_id)
     _audit(ctx, "update", person_id, "assetmap person lsns6")
     click.echo(_("recorded: LSNS-6 %(total)s/30 for %(name)s", total=report["lsns6"]["total"],
                  name=report["name"]))

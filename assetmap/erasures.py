@@ -19,7 +19,8 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,18 +35,28 @@ KEY_FILE = "erasure_key"
 
 
 class ErasureRegister:
-    def __init__(self, instance_path: Path, key: str) -> None:
+    def __init__(self, instance_path: Path, key: str | Callable[[], str]) -> None:
         self.path = instance_path / REGISTER_FILE
-        self._key = key.encode()
+        self._key_source = key
+
+    @cached_property
+    def _key(self) -> bytes:  # made (and written) only when first needed
+        key = self._key_source if isinstance(self._key_source, str) else self._key_source()
+        return key.encode()
 
     def key_of(self, person_id: str) -> str:
         """The keyed hash an erased id is kept as."""
         return hmac.new(self._key, person_id.encode(), hashlib.sha256).hexdigest()
 
+    def _key_check(self) -> str:
+        """Written on every line, so a register read with another key is refused."""
+        return self.key_of("\0assetmap erasure register")[:16]
+
     def add(self, person_ids: Iterable[str]) -> None:
         """Register erasures, flushed to disk before the erasure is reported done."""
-        lines = "".join(json.dumps({"id_hmac": self.key_of(pid), "erased_at": now_iso()}) + "\n"
-                        for pid in person_ids)
+        check = self._key_check()
+        lines = "".join(json.dumps({"id_hmac": self.key_of(pid), "erased_at": now_iso(),
+                                    "key": check}) + "\n" for pid in person_ids)
         if not lines:
             return
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -60,7 +71,12 @@ class ErasureRegister:
         if not self.path.exists():
             return set()
         with open(self.path, encoding="utf-8") as handle:
-            return {json.loads(line)["id_hmac"] for line in handle if line.strip()}
+            lines = [json.loads(line) for line in handle if line.strip()]
+        if any(line.get("key") != self._key_check() for line in lines):
+            raise InvalidRecord([(KEY_FILE, Problem(N_(
+                "is not the key this erasure register was written with: copy the key from "
+                "the instance the register came from")))])
+        return {line["id_hmac"] for line in lines}
 
     def erased_among(self, person_ids: Iterable[str]) -> list[str]:
         """Those of ``person_ids`` that were erased here."""
@@ -85,4 +101,4 @@ def for_instance(config: Config) -> ErasureRegister:
         raise InvalidRecord([(KEY_FILE, Problem(N_(
             "is missing from the instance folder, but its erasure register is there: copy "
             "the key from the instance the register came from")))])
-    return ErasureRegister(config.instance_path, config.instance_secret(KEY_FILE))
+    return ErasureRegister(config.instance_path, lambda: config.instance_secret(KEY_FILE))

@@ -613,6 +613,7 @@ class AuditHead(Record):
 
     seq: int = Field(ge=0)
     hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    untrusted_from: int | None = Field(default=None, ge=1)
 
 
 class AssetSearch(BaseModel):

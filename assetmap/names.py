@@ -71,8 +71,14 @@ ACTION_NAMES = {
     "login": N_("signed in"), "login_failed": N_("sign-in failed"),
     "logout": N_("signed out"), "lockout": N_("locked out"),
     "package": N_("packaged to move"), "receive": N_("received in a package"),
-    "restore": N_("restored from a backup"),
+    "restore": N_("restored from a backup"), "refused": N_("refused"),
 }
+#: who gave a consent
+GIVEN_BY_NAMES = {"person": N_("the person themselves"),
+                  "representative": N_("a lawful representative")}
+#: where a stored LSNS-6 score came from
+LSNS6_SOURCE_NAMES = {"questionnaire": N_("a questionnaire they answered"),
+                      "proxy": N_("estimated from the ties recorded")}
 LANGUAGE_NAMES = {"cy": N_("Welsh (Cymraeg)"), "en": N_("English")}
 #: form fields as an error summary names them
 FIELD_LABELS = {
@@ -127,6 +133,7 @@ FIELD_LABELS = {
     "bridging": N_("Bridging between groups"), "community": N_("Community"),
     "nearest_activity_m": N_("Nearest suitable activity (metres)"),
     "analysed_at": N_("Analysed on"), "analysis_run": N_("Analysis run"),
+    "ward": N_("Ward"),
     "figures": N_("Figures"), "previous_figures": N_("Figures before"),
 }
 #: relationship types and node labels as the subject access report names them

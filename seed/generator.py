@@ -599,18 +599,24 @@ class _Builder:
         """The official areas (ONS boundaries shipped with assetmap: Powys's LSOAs, MSOAs
         and wards, Wales's authorities and health boards), and every resident and place
         placed in them by the rule every other path uses (:mod:`assetmap.boundaries`).
-        An area's population is the number of residents generated in it."""
+        An area's population is public: an LSOA's design size, summed for a middle area,
+        Powys's Census count for the county and its health board; a ward's not known."""
         found = boundaries.bundled()
         index = AreaIndex(found)
         place_records = self.out.records.get("Place", [])
         homes = index.place_many([(r.lat, r.lon) for r in self.residents])
         sites = index.place_many([(p.lat, p.lon) for p in place_records])
-        population: dict[str, int] = {}
         for resident, where in zip(self.residents, homes, strict=True):
             resident.area, resident.ward = (boundaries.areas_of(where)[k] or ""
                                             for k in ("area", "ward"))
-            for code in where.values():
-                population[code] = population.get(code, 0) + 1
+        population = {powys.LOCAL_AUTHORITY[0]: powys.POPULATION,
+                      powys.HEALTH_BOARD[0]: powys.POPULATION}
+        for area in found:
+            if area.level == "small_area":
+                population[area.code] = powys.LSOA_RESIDENTS
+                middle = index.parent(area)
+                if middle:
+                    population[middle] = population.get(middle, 0) + powys.LSOA_RESIDENTS
         for area in found:
             self.out.add(Area(id=area.code, name=area.name, name_cy=area.name_cy,
                               level=area.level, population=population.get(area.code, 0),

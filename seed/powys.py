@@ -61,6 +61,13 @@ SETTLEMENTS: tuple[Settlement, ...] = (
     Settlement("Llangynidr", "Llangynidr", 51.8680, -3.2290, 1000, "NP8", 0.6),
 )
 
+# Census 2021 usual residents of Powys (rounded), and the size an LSOA is drawn to (the
+# ONS designs them for 1,000 to 3,000 residents, about 1,500): the seed's area populations
+# are these public figures, never a count of the people it generates (that would be the
+# count of people recorded, which the figures withhold when small)
+POPULATION = 133_200
+LSOA_RESIDENTS = 1_500
+
 # Powys local authority and health board (ONS / Welsh Government codes)
 LOCAL_AUTHORITY = ("W06000023", "Powys", "Powys")
 HEALTH_BOARD = ("W11000024", "Powys Teaching Health Board", "Bwrdd Iechyd Addysgu Powys")

@@ -73,9 +73,10 @@ def test_share_then_withdraw(two_connectors, sample_store: GraphStore, app) -> N
                                  "RETURN count(s) AS n", id=person)[0]["n"] == 0
     actions = [e["action"] for e in list(log.entries())[seen:]
                if e["record_id"] == person and e["action"] != "view"]
-    # the carers' refused try is in the trail too, as an access with POST
-    assert actions == ["update", "consent", "share", "update", "update", "withdraw_consent",
-                       "unshare"]
+    # the carers' refused tries (withdraw, and the consent form) are in the trail too
+    assert actions[:3] == ["update", "consent", "share"]
+    assert actions.count("refused") == 2 and actions[-2:] == ["withdraw_consent", "unshare"], (
+        actions)
 
 
 def test_a_shared_record_cannot_be_passed_on_or_kept(app, two_connectors,  # noqa: ANN001

@@ -367,7 +367,8 @@ def test_cutting_the_end_of_the_trail_is_found(runner: CliRunner, config: Config
         log.record("view", "u1", record_type="Person", record_id=f"r{n}")
     assert audit_head.read(falkor_store).seq == 9
     later = runner.invoke(main, ["audit", "verify"])
-    assert later.exit_code == 1 and "line 9 is not the entry recorded" in later.output
+    assert later.exit_code == 1 and "line 10 was written when the trail no longer held" in (
+        later.output)
 
 
 def test_a_cut_trail_is_not_re_anchored_by_later_entries(runner: CliRunner, config: Config,
@@ -381,7 +382,24 @@ def test_a_cut_trail_is_not_re_anchored_by_later_entries(runner: CliRunner, conf
         log.record("view", "u1", record_type="Person", record_id=f"q{n}")
     assert audit_head.read(falkor_store).seq == 8
     result = runner.invoke(main, ["audit", "verify"])
-    assert result.exit_code == 1 and "line 8 is not the entry recorded" in result.output
+    assert result.exit_code == 1 and "line 6 was written when the trail no longer held" in (
+        result.output)
+
+
+def test_putting_the_old_file_back_after_a_cut_is_found(runner: CliRunner, config: Config,
+                                                        falkor_store: GraphStore) -> None:
+    """Copy the trail, cut it, act, put the copy back: the entries written meanwhile are
+    gone from the file, but the graph remembers that the trail was not whole then."""
+    log = anchored_log(config.instance_path, falkor_store)
+    for n in range(6):
+        log.record("view", "u1", record_type="Person", record_id=f"p{n}")
+    saved = log.path.read_text()
+    log.path.write_text("".join(saved.splitlines(keepends=True)[:-1]))
+    log.record("export", "u1", record_type="Person", record_id="p9")
+    log.path.write_text(saved)
+    result = runner.invoke(main, ["audit", "verify"])
+    assert result.exit_code == 1 and "line 6 was written when the trail no longer held" in (
+        result.output)
 
 
 def test_restore_from_an_instance_whose_trail_is_not_here_is_refused(
@@ -390,7 +408,7 @@ def test_restore_from_an_instance_whose_trail_is_not_here_is_refused(
     erasures would be unknown here. Refused (nothing kept) unless --new-instance."""
     from assetmap.graph.organisations import repo as organisations
     from assetmap.interop import backup
-    organisations.create(falkor_store, {"id": "org-1", "name": "Gofalwyr"})
+    organisations.create(falkor_store, {"id": "org-1", "name": "Gofalwyr-Elsewhere"})
     old = anchored_log(tmp_path / "old-instance", falkor_store)
     for n in range(3):
         old.record("view", "u1", record_type="Person", record_id=f"p{n}")
@@ -403,6 +421,14 @@ def test_restore_from_an_instance_whose_trail_is_not_here_is_refused(
     assert refused.exit_code == 1 and "backup: comes from an instance whose audit trail" in (
         refused.output)
     assert falkor_store.is_empty(), "nothing kept"
+    # a trail here longer than theirs, but not theirs, is no better
+    ours = anchored_log(config.instance_path, falkor_store)
+    for n in range(5):
+        ours.record("view", "u2", record_type="Person", record_id=f"q{n}")
+    falkor_store.clear()
+    again = CliRunner(env=env).invoke(main, ["restore", str(path)])
+    assert again.exit_code == 1 and "comes from an instance whose audit trail" in again.output
+    assert falkor_store.is_empty(), "refused before anything was written"
     forced = CliRunner(env=env).invoke(main, ["restore", str(path), "--new-instance"])
     assert forced.exit_code == 0, forced.output
     assert CliRunner(env=env).invoke(main, ["audit", "verify"]).exit_code == 0
@@ -411,9 +437,68 @@ def test_restore_from_an_instance_whose_trail_is_not_here_is_refused(
 def test_a_register_without_its_key_is_refused(config: Config) -> None:
     register = erasures.for_instance(config)
     register.add(["p-1"])
-    (config.instance_path / "erasure_key").unlink()
+    key = config.instance_path / "erasure_key"
+    key.unlink()
     with pytest.raises(InvalidRecord, match="erasure_key: is missing"):
         erasures.for_instance(config)
+    key.write_text("0" * 64)  # another key: it would match none of the register
+    with pytest.raises(InvalidRecord, match="erasure_key: is not the key"):
+        erasures.for_instance(config).holds("p-1")
+
+
+def test_an_erasure_removes_a_backup_snapshot_left_behind(sample_store: GraphStore,
+                                                           acting: Acting, config: Config,
+                                                           tmp_path: Path) -> None:
+    """A backup killed while it read its snapshot leaves a whole copy of the graph; an
+    erasure removes it (a backup running meanwhile then fails and keeps nothing)."""
+    from assetmap.graph.falkor import SNAPSHOT
+    from assetmap.interop import backup
+    person = people.repo.create(sample_store, {"name": "Fotheringay"},
+                                organisation_id="org-carers")
+    left = f"{sample_store.backend.graph_name}{SNAPSHOT}killed00"
+    sample_store.backend.copy_to(left)
+    subject_access.erase(sample_store, person["id"], acting, erasures.for_instance(config),
+                         recompute=False)
+    graphs = [g.decode() if isinstance(g, bytes) else g
+              for g in sample_store.backend._db.connection.execute_command("GRAPH.LIST")]
+    assert left not in graphs
+    path = tmp_path / "b.amb"
+    with pytest.raises(Exception, match="snapshot was removed"), \
+            sample_store.snapshot() as snapshot:  # erased in the middle of a backup
+        snapshot.backend._db.connection.execute_command(
+            "GRAPH.DELETE", snapshot.backend.graph_name)
+    backup.write(sample_store, path)
+    assert path.exists()
+
+
+def test_a_carer_recorded_by_another_organisation_cannot_be_chosen(
+        sample_store: GraphStore, acting: Acting) -> None:
+    from assetmap.services.people import NotAllowed
+    mine = people.repo.create(sample_store, {"name": "Mine"}, organisation_id="org-cvc")
+    theirs = people.repo.create(sample_store, {"name": "Theirs"}, organisation_id="org-carers")
+    with pytest.raises(NotAllowed):
+        people_service.add_carer(sample_store, mine["id"], {"hours_per_week": 60},
+                                 carer_id=theirs["id"], organisation_id="org-cvc",
+                                 acting=acting)
+    assert not sample_store.run_read("MATCH (p:Person {id: $id}) WHERE p.carer = true "
+                                     "RETURN p.id AS id", id=theirs["id"])
+
+
+def test_a_package_repeating_a_tie_is_refused(sample_store: GraphStore, acting: Acting,
+                                              config: Config) -> None:
+    sent = people.repo.create(sample_store, {"name": "Gwen"}, organisation_id="org-cvc")
+    friend = people.repo.create(sample_store, {"name": "Friend"}, organisation_id="org-cvc")
+    ties.create(sample_store, "KNOWS", ("Person", sent["id"]), ("Person", friend["id"]),
+                {"relation": "friend", "circle": 2, "contact": "weekly"})
+    consents.record(sample_store, {"person_id": sent["id"], "organisation_id": "org-cvc",
+                                   "given_by": "person", "purpose": "move_record",
+                                   "given_at": TODAY})
+    package = person_package.build(sample_store, sent["id"], "org-cvc", acting)
+    package["circle"].append(json.loads(json.dumps(package["circle"][0])))
+    with pytest.raises(InvalidRecord) as refused:
+        person_package.receive(sample_store, _signed(config, package), "org-carers", acting,
+                               erasures.for_instance(config))
+    assert "circle/1" in dict(refused.value.errors)
 
 
 # -- 6. retention counts days --------------------------------------------------------------

@@ -87,3 +87,25 @@ def test_no_published_figure_gives_a_small_one_away_by_difference() -> None:
         people = _flags(areas, rng, homes)
         shown = suppress(areas, tally(areas, people), overlaps(areas, people))
         assert _unsafe_differences(areas, people, shown) == [], seed
+
+
+def test_access_per_1000_never_gives_a_withheld_count_away() -> None:
+    """Without a known population, access per 1,000 is worked out from the people
+    recorded: it is then withheld whenever their count is (the areas CSV showed both
+    activities within reach and the rate, so the count could be worked back)."""
+    from assetmap.analysis.hotspots import hotspot_table
+    areas = {"la": AreaNode("la", "local_authority"),
+             "s1": AreaNode("s1", "small_area", parent="la"),
+             "s2": AreaNode("s2", "small_area", parent="la", population=1500),
+             "s3": AreaNode("s3", "small_area", parent="la")}
+    people = ([PersonFlags("s1", False, False)] * 3 + [PersonFlags("s2", False, False)] * 3
+              + [PersonFlags("s3", False, False)] * 9)
+    rows = {row["id"]: row for row in hotspot_table(
+        areas, tally(areas, people), {a: (7, 8000.0) for a in areas})}
+    assert rows["s1"]["people"] is None and rows["s1"]["access_per_1000"] is None
+    assert rows["s2"]["people"] is None and rows["s2"]["access_per_1000"] == 4.7, (
+        "a public population: the rate says nothing of who is recorded")
+    assert rows["s1"]["population"] == 0
+    empty = {row["id"]: row for row in hotspot_table(
+        {"x": AreaNode("x", "ward")}, {"x": dict.fromkeys(MEASURES, 0)}, {})}
+    assert empty["x"]["people"] == 0, "nobody recorded: a zero, shown"

@@ -17,9 +17,9 @@ Asset desert
     **and** whose asset access is in the lowest quarter of the areas of its level.
 
 Suppression (:func:`suppress`)
-    1. Any count below 5 is withheld, and so is any count whose complement (the
+    1. Any count from 1 to 4 is withheld, and so is any count whose complement (the
        denominator minus the count) is below 5 - "all but 2 are at risk" identifies people
-       just as well.
+       just as well. An area with nobody recorded shows its zeros: they name no one.
     2. A numerator is withheld when its denominator is.
     3. Within every parent area, a withheld child figure must not be recoverable by
        subtraction from the parent's and its siblings' at its level (a county's wards,
@@ -191,6 +191,8 @@ def suppress(
     """
     figures = {a: _Figures(dict(counts[a])) for a in areas}
     for fig in figures.values():
+        if not fig.counts.get("people"):
+            continue  # nobody recorded there: a zero names no one, and is shown as such
         for measure, base in MEASURES.items():
             value = fig.counts.get(measure, 0)
             complement = fig.counts.get(base, 0) - value if base else MIN_COUNT
@@ -315,7 +317,9 @@ def hotspot_table(
                 if numerator is not None and denominator else None
             )
         reachable, reach_m = access.get(area_id, (0, 0.0))
-        residents = area.population or counts[area_id].get("people", 0)
+        # per 1,000 residents when the population is known; else per 1,000 people recorded,
+        # which is then a figure from the count of people: withheld with it (rule 4)
+        residents = area.population or row["people"] or 0
         row["activities_within_reach"] = reachable
         row["reach_km"] = round(reach_m / 1000, 1)
         row["access_per_1000"] = round(1000 * reachable / residents, 1) if residents else None

@@ -204,12 +204,14 @@ def area_figures(store: GraphStore, level: str, previous: bool = False) -> list[
     ``previous``, each row also carries the last run's figures as ``"previous"`` (or None)."""
     rows = store.run_read(
         "MATCH (a:Area {level: $level}) WHERE a.figures IS NOT NULL "
-        "RETURN a.figures AS figures, a.previous_figures AS previous ORDER BY a.name, a.id",
+        "RETURN a.figures AS figures, a.previous_figures AS previous, a.name_cy AS name_cy "
+        "ORDER BY a.name, a.id",
         level=level,
     )
+    # the Welsh name is the area's, not the run's: read with it
     if not previous:
-        return [json.loads(row["figures"]) for row in rows]
-    return [{**json.loads(row["figures"]),
+        return [{**json.loads(row["figures"]), "name_cy": row["name_cy"]} for row in rows]
+    return [{**json.loads(row["figures"]), "name_cy": row["name_cy"],
              "previous": json.loads(row["previous"]) if row["previous"] else None}
             for row in rows]
 

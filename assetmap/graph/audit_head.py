@@ -26,9 +26,16 @@ def reset(store: GraphStore, head: Head | None) -> None:
 
 
 def read(store: GraphStore) -> Head | None:
-    rows = store.run_read("MATCH (h:AuditHead {id: $id}) RETURN h.seq AS seq, h.hash AS hash",
-                          id=HEAD_ID)
-    return Head(rows[0]["seq"], rows[0]["hash"]) if rows else None
+    rows = store.run_read("MATCH (h:AuditHead {id: $id}) RETURN h.seq AS seq, h.hash AS hash, "
+                          "h.untrusted_from AS untrusted", id=HEAD_ID)
+    return Head(rows[0]["seq"], rows[0]["hash"], rows[0]["untrusted"]) if rows else None
+
+
+def mark(store: GraphStore, seq: int) -> None:
+    """Entries from ``seq`` on were written after the trail had lost its recorded head."""
+    store.run_write("MATCH (h:AuditHead {id: $id}) "
+                    "SET h.untrusted_from = coalesce(h.untrusted_from, $seq)",
+                    id=HEAD_ID, seq=seq)
 
 
 class GraphAnchor:
@@ -42,6 +49,9 @@ class GraphAnchor:
 
     def record(self, seq: int, digest: str) -> None:
         record(self.store, seq, digest)
+
+    def mark(self, seq: int) -> None:
+        mark(self.store, seq)
 
 
 def anchored_log(instance_path: Path, store: GraphStore) -> AuditLog:

@@ -25,6 +25,9 @@ from assetmap.graph.dialect import FALKORDB, SchemaStatement
 from assetmap.graph.embedded import EmbeddedServer, no_retry
 from assetmap.graph.errors import ConstraintViolation, StoreError, StoreUnavailable
 
+#: a consistent copy's name: the graph's, then this, then a random part
+SNAPSHOT = "__snapshot_"
+
 
 class FalkorBackend:
     dialect = FALKORDB
@@ -143,10 +146,13 @@ class FalkorBackend:
     def snapshot(self) -> Iterator[FalkorBackend]:
         """A consistent copy of the graph (``GRAPH.COPY`` is one atomic command) to read
         at leisure while writes go on; dropped afterwards."""
-        name = f"{self.graph_name}__snapshot_{uuid.uuid4().hex[:8]}"
+        name = f"{self.graph_name}{SNAPSHOT}{uuid.uuid4().hex[:8]}"
         copy = self.copy_to(name)
         try:
             yield copy
+            if not self._db.connection.exists(name):
+                raise StoreError("the snapshot was removed while it was read (an erasure ran): "
+                                 "nothing was kept, run it again")
         finally:
             copy.clear()
 
@@ -166,9 +172,15 @@ class FalkorBackend:
         if not before.get("aof_enabled"):
             return False
         # FalkorDB's log of recent queries holds their parameters (a server started
-        # without CMD_INFO no keeps it): it goes before the file is written again
+        # without CMD_INFO no keeps it), and a backup's snapshot copies the whole graph
+        # (one left by a killed backup, or one being read now: that backup then fails, as
+        # it must, holding someone erased): both go before the file is written again
         for key in connection.scan_iter(match="telemetry{*}", count=1000):
             connection.delete(key)
+        for name in connection.execute_command("GRAPH.LIST"):
+            name = name.decode() if isinstance(name, bytes) else str(name)
+            if name.startswith(f"{self.graph_name}{SNAPSHOT}"):
+                connection.execute_command("GRAPH.DELETE", name)
         deadline = time.monotonic() + timeout
         while True:  # a rewrite already running may have started before the deletion
             try:

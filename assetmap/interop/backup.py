@@ -324,6 +324,18 @@ def check(path: Path, passphrase: str | None = None) -> dict[str, int]:
     return counts
 
 
+def audit_head(path: Path, passphrase: str | None = None) -> dict[str, Any] | None:
+    """The audit trail's head the backup holds (``seq``, ``hash``), if any: read before
+    anything is written, to know which instance's trail the backup belongs with."""
+    for item in _body(path, passphrase):
+        if isinstance(item, dict):
+            break
+        record = _parsed(item)
+        if isinstance(record, dict) and record.get("n") == ["AuditHead"]:
+            return record.get("p")
+    return None
+
+
 def _statements(path: Path, passphrase: str | None,
                 batch: int) -> Iterator[tuple[tuple, list[dict]]]:
     """The checked file's lines grouped for one write each: runs of nodes with the same

@@ -305,7 +305,12 @@ def _checked(package: dict[str, Any], arrival: str, home: dict[str, Any]) -> dic
         problems.extend((f"{where}/{key}", Problem(N_(
             "is set by the receiving organisation (a consent recorded here), never by a "
             "package"))) for key in SET_HERE if key in data)
+    seen: set[tuple[str, str]] = set()
     for number, tie in enumerate(package["circle"]):
+        if (tie["other"], tie["tie"]) in seen:
+            problems.append((f"circle/{number}", Problem(N_(
+                "repeats a tie of the same kind to %(other)s"), other=tie["other"])))
+        seen.add((tie["other"], tie["tie"]))
         if "person" not in tie:
             problems.extend((f"circle/{number}/properties/{key}", Problem(N_(
                 "a placeholder's tie carries only %(kept)s"),

@@ -4,5 +4,6 @@ of their interface, so it is named here too."""
 
 from assetmap.graph.errors import StoreError, StoreUnavailable
 from assetmap.graph.nodes import NotFound
+from assetmap.graph.store import GraphStore  # what every service takes first
 
-__all__ = ["NotFound", "StoreError", "StoreUnavailable"]
+__all__ = ["GraphStore", "NotFound", "StoreError", "StoreUnavailable"]

@@ -44,6 +44,13 @@ def this_year() -> int:
 # the batch run
 
 
+def record_questionnaire(store: GraphStore, data: dict[str, Any]) -> dict[str, Any]:
+    """Record an LSNS-6 questionnaire about ``data["person_id"]`` (it takes precedence
+    over the estimate from ties) and assess them again; returns the new assessment."""
+    reads.record_questionnaire(store, data)
+    return assess_person(store, data["person_id"])
+
+
 def latest_run(store: GraphStore) -> dict | None:
     """The last finished analysis run (when, what it counted), if any."""
     return reads.latest_run(store)

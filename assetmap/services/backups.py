@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assetmap.audit import Acting
+from assetmap.audit import Acting, Head
 from assetmap.erasures import ErasureRegister
 from assetmap.graph import audit_head
 from assetmap.graph.store import GraphStore
@@ -27,16 +27,17 @@ def restore(store: GraphStore, path: Path, passphrase: str | None, acting: Actin
     its ``audit/`` and ``erasures/`` not copied) is refused and nothing is kept: its
     erasures would be unknown here. ``new_instance`` restores it anyway (the old instance
     is lost): this trail starts again from here."""
-    counts: dict[str, Any] = dict(backup.restore(store, path, passphrase, progress))
-    theirs, ours = audit_head.read(store), acting.log.head()
-    if theirs and not new_instance and (ours is None or ours.seq < theirs.seq):
-        store.clear()
+    stored = backup.audit_head(path, passphrase)
+    theirs = Head(stored["seq"], stored["hash"]) if stored else None
+    ours = acting.log.head()
+    if theirs and not new_instance and not acting.log.holds(theirs):
         raise InvalidRecord([("backup", Problem(N_(
             "comes from an instance whose audit trail (%(theirs)s entries) this one does not "
             "hold (%(ours)s): copy its audit/, erasures/, erasure_key and audit_key into this "
             "instance folder first, so its erasures are known here; or, if that instance is "
             "lost, restore with --new-instance"), theirs=theirs.seq,
             ours=ours.seq if ours else 0))])
+    counts: dict[str, Any] = dict(backup.restore(store, path, passphrase, progress))
     if new_instance:
         audit_head.reset(store, ours)
     counts["erased_again"] = subject_access.replay_erasures(store, acting, register)

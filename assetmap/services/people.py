@@ -13,7 +13,7 @@ from typing import Any
 
 from assetmap.analysis.reasons import Reason, describe
 from assetmap.audit import Acting
-from assetmap.graph import assets, consents, organisations, people, ties
+from assetmap.graph import assets, consents, people, ties
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem, translate
@@ -101,11 +101,6 @@ def consents_about(store: GraphStore, person_id: str) -> list[dict]:
 
 def referrals(store: GraphStore, person_id: str) -> list[dict]:
     return people.referrals(store, person_id)
-
-
-def organisations_by_name(store: GraphStore) -> list[dict]:
-    """Every organisation, for choosing whom a record is shared with."""
-    return organisations.repo.list(store, order_by="name")
 
 
 def where_held(store: GraphStore, ids: list[str]) -> dict[str, dict]:
@@ -196,8 +191,15 @@ def add_carer(
     organisation_id: str | None = None,
 ) -> str:
     """Record who cares for the person: someone already recorded (``carer_id``) or someone
-    new (``new_carer``, recorded by ``organisation_id``); returns the carer's id."""
+    new (``new_carer``, recorded by ``organisation_id``); returns the carer's id. Caring
+    marks the carer's own record, so a carer recorded by another organisation cannot be
+    chosen (they record the care on their side)."""
     if carer_id:
+        if organisation_id and organisation_id not in people.organisations(
+                store, carer_id, today().isoformat())["recorded_by"]:
+            raise NotAllowed(Problem(N_(
+                "the carer's record belongs to another organisation: only it can record "
+                "that they care for someone")))
         people.add_carer(store, carer_id, person_id, care)
         return carer_id
     if not new_carer or not new_carer.get("name"):

@@ -20,12 +20,10 @@ from flask_login import current_user
 
 from assetmap import accounts
 from assetmap.audit import ACTIONS
-from assetmap.graph import audit_head
-from assetmap.graph import organisations as organisation_graph
-from assetmap.graph import users as user_graph
-from assetmap.graph.nodes import NotFound
 from assetmap.i18n import N_, Problem
 from assetmap.model import ORGANISATION_KINDS, InvalidRecord, Role
+from assetmap.services import NotFound
+from assetmap.services import organisations as organisations_service
 from assetmap.web import auditing
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store
@@ -49,15 +47,14 @@ def organisations() -> ResponseReturnValue:
     if request.method == "POST":
         try:
             data = values(request.form, text=("id", "name", "name_cy", "kind", "website"))
-            created = organisation_graph.repo.create(
-                store, {key: value for key, value in data.items() if value is not None})
+            created = organisations_service.create(store, data)
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
             flash(gettext("%(name)s is added.", name=created["name"]), "info")
             return redirect(url_for("admin.organisations"))
     return render_template("admin/organisations.html", errors=errors, values=shown,
-                           organisations=organisation_graph.repo.list(store, order_by="name"),
+                           organisations=organisations_service.by_name(store),
                            KINDS=ORGANISATION_KINDS), 400 if errors else 200
 
 
@@ -89,8 +86,8 @@ def users() -> ResponseReturnValue:
 def _users_page(errors: dict[str, str], shown: dict[str, str], link: str | None) -> str:
     store = get_store()
     return render_template("admin/users.html", errors=errors, values=shown, link=link,
-                           users=user_graph.everyone(store), ROLES=ROLES,
-                           organisations=organisation_graph.repo.list(store, order_by="name"))
+                           users=accounts.everyone(store), ROLES=ROLES,
+                           organisations=organisations_service.by_name(store))
 
 
 @bp.post("/users/<user_id>")
@@ -106,7 +103,7 @@ def change_user(user_id: str) -> ResponseReturnValue:
         flash(gettext("You cannot take away your own admin access."), "error")
         return redirect(url_for("admin.users"))
     try:
-        user_graph.repo.update(store, user_id, changes)
+        accounts.update_user(store, user_id, changes)
     except NotFound:
         abort(404, gettext("There is no such user."))
     except InvalidRecord as exc:
@@ -150,7 +147,7 @@ def audit() -> ResponseReturnValue:
     page = max(1, request.args.get("page", 1, type=int))
     log = auditing.audit_log()
     found = log.search(**{**filters, "actor": auditing.searched_actor(filters["actor"])})
-    count, broken = log.verify(audit_head.read(get_store()))
+    count, broken = auditing.verify(log)
     return render_template(
         "admin/audit.html", entries=found[(page - 1) * AUDIT_PAGE: page * AUDIT_PAGE],
         total=len(found), page=page, pages=max(1, -(-len(found) // AUDIT_PAGE)),

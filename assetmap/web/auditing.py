@@ -6,9 +6,9 @@ from flask import current_app, g, request
 from flask_login import current_user
 
 from assetmap import erasures
-from assetmap.audit import Acting, AuditLog, address_hash
+from assetmap.audit import Acting, AuditLog, Broken, address_hash
 from assetmap.erasures import ErasureRegister
-from assetmap.graph.audit_head import anchored_log
+from assetmap.services import audit as audit_service
 from assetmap.web.db import get_store
 
 #: what reading or changing a record through each HTTP method counts as
@@ -17,7 +17,12 @@ METHOD_ACTIONS = {"GET": "view", "HEAD": "view", "POST": "update", "PATCH": "upd
 
 
 def audit_log() -> AuditLog:
-    return anchored_log(current_app.config["ASSETMAP"].instance_path, get_store())
+    return audit_service.trail(current_app.config["ASSETMAP"].instance_path, get_store())
+
+
+def verify(log: AuditLog) -> tuple[int, Broken | None]:
+    """The trail checked against the head the graph holds."""
+    return audit_service.verify(log, get_store())
 
 
 def acting() -> Acting:
@@ -51,6 +56,12 @@ def log(action: str, record_id: str | None = None, record_type: str | None = "Pe
 def log_access(person_id: str) -> None:
     """A person record read or changed by this request, named by its HTTP method."""
     log(METHOD_ACTIONS.get(request.method, "view"), person_id,
+        detail=f"{request.method} {request.url_rule.rule if request.url_rule else request.path}")
+
+
+def refused(person_id: str) -> None:
+    """A change (or export) of the person's record refused to this request's caller."""
+    log("refused", person_id,
         detail=f"{request.method} {request.url_rule.rule if request.url_rule else request.path}")
 
 

@@ -33,7 +33,6 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from assetmap import accounts
-from assetmap.graph import users
 from assetmap.i18n import N_, Problem
 from assetmap.model import InvalidRecord
 from assetmap.services.people import Viewer
@@ -67,7 +66,7 @@ class SignedInUser(UserMixin):
 def load_user(user_id: str) -> SignedInUser | None:
     """The signed-in user, while their session is live (idle and absolute timeouts, not
     ended by "sign out everywhere") and their account active."""
-    record = users.by_id(get_store(), user_id)
+    record = accounts.user(get_store(), user_id)
     config = current_app.config["ASSETMAP"]
     if record is None or not record.get("active", True) or not security.session_is_live(
             record, config.idle_minutes, config.session_hours):
@@ -185,7 +184,7 @@ def second_step() -> ResponseReturnValue:
     form = CodeForm()
     if form.validate_on_submit():
         if accounts.verify_second_step(get_store(), user_id, form.code.data):
-            record = users.by_id(get_store(), user_id)
+            record = accounts.user(get_store(), user_id)
             if record and record.get("active", True):
                 _signed_in(record, "password and code")
                 return redirect(_safe_next(request.args.get("next")))
@@ -332,7 +331,7 @@ def welcome(token: str) -> ResponseReturnValue:
 @login_required
 def sign_out_everywhere() -> ResponseReturnValue:
     """End every session of this user, on every device, including this one."""
-    users.end_sessions(get_store(), current_user.id)
+    accounts.end_sessions(get_store(), current_user.id)
     auditing.log("logout", current_user.id, record_type="User", detail="everywhere")
     logout_user()
     session.clear()

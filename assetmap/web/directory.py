@@ -29,7 +29,7 @@ from assetmap.names import (
     PLACE_KIND_NAMES,
     WEEKDAY_NAMES,
 )
-from assetmap.services import NotFound, directory
+from assetmap.services import GraphStore, NotFound, directory
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store, instance_path
 from assetmap.web.forms import as_form, field_errors, values
@@ -187,7 +187,7 @@ def list_kind(slug: str) -> ResponseReturnValue:
                            page=page, pages=max(1, -(-total // PER_PAGE)), q=text)
 
 
-def _link_options(store: Any, kind: Kind) -> dict[str, list[dict]]:
+def _link_options(store: GraphStore, kind: Kind) -> dict[str, list[dict]]:
     return {name: KINDS[target].repo.names(store) for name, target in kind.links.items()}
 
 

@@ -14,7 +14,7 @@ from flask import Flask, Response, current_app, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
-from assetmap.graph import users
+from assetmap import accounts
 from assetmap.i18n import LANGUAGES, TRANSLATIONS
 from assetmap.web.db import get_store
 
@@ -69,7 +69,7 @@ def _remember(response: Response) -> Response:
         response.set_cookie(COOKIE, asked, max_age=COOKIE_DAYS * 86400, samesite="Lax",
                             secure=config.https, httponly=True)
     if current_user.is_authenticated and current_user.language != asked:
-        users.repo.update(get_store(), current_user.id, {"language": asked})
+        accounts.update_user(get_store(), current_user.id, {"language": asked})
     return response
 
 

@@ -276,6 +276,9 @@ def legend(rows: list[dict], measure: str) -> list[dict]:
     >>> [(b["from"], b["to"]) for b in legend([{"x": v} for v in range(1, 11)], "x")]
     [(1, 2), (3, 4), (5, 6), (7, 8), (9, 10)]
     """
+    if any(isinstance(row.get(measure), bool) for row in rows):  # a yes/no figure
+        return [{"colour": BAND_COLOURS[-1], "label": gettext("yes")},
+                {"colour": BAND_COLOURS[0], "label": gettext("no")}]
     values = sorted(row[measure] for row in rows
                     if row.get(measure) is not None and not isinstance(row[measure], bool))
     key: list[dict] = []
@@ -315,7 +318,8 @@ def choropleth(rows: list[dict], shapes: dict[str, dict], measure: str,
         features.append({
             "type": "Feature", "geometry": shapes[row["id"]],
             # the tooltip writes properties into the page as HTML: escaped here
-            "properties": {"name": str(escape(f"{row['name']} ({row['id']})")),
+            "properties": {"name": str(escape(
+                f"{local(row['name'], row.get('name_cy'))} ({row['id']})")),
                            "value": str(escape(shown)), "colour": band_colour(value, bounds)},
         })
     if features:

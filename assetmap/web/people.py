@@ -31,7 +31,7 @@ from assetmap.model import (
     InvalidRecord,
 )
 from assetmap.names import LANGUAGE_NAMES
-from assetmap.services import analysis, people, subject_access
+from assetmap.services import analysis, organisations, people, subject_access
 from assetmap.web import auditing, ecomap, jobs, maps, reports
 from assetmap.web.auditing import log_access
 from assetmap.web.auth import role_required
@@ -70,7 +70,7 @@ def connectors_only() -> None:
         try:
             people.check_may_change(store, current_user.viewer, person_id)
         except people.NotAllowed:
-            log_access(person_id)  # the refused try is in the trail too
+            auditing.refused(person_id)  # the refused try is in the trail too
             raise
 
 
@@ -392,7 +392,7 @@ def consent(person_id: str) -> ResponseReturnValue:
             flash(gettext("The consent is recorded."), "info")
             return redirect(url_for("people.show", person_id=person_id) + "#consent")
     return render_template("people/consent_form.html", person=person, values=shown,
-                           errors=errors, organisations=people.organisations_by_name(store),
+                           errors=errors, organisations=organisations.by_name(store),
                            PURPOSES=CONSENT_PURPOSES,
                            ), 400 if errors else 200
 
@@ -452,6 +452,7 @@ def suggestions(person_id: str) -> ResponseReturnValue:
         person, found, people.where_held(store, ids),
         people.homes_for_map(store, current_user.viewer, [person_id, *ids]))
     return render_template("people/suggestions.html", person=person, suggestions=found,
+                           recorder=people.is_recorder(store, current_user.viewer, person_id),
                            follow_up=people.default_follow_up(), map=suggestion_map)
 
 

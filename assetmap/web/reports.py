@@ -7,7 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from assetmap.i18n import catalogue
+from assetmap.analysis.reasons import REASON_TEXTS, in_language
+from assetmap.i18n import catalogue, translate
 from assetmap.interop.person_package import NOT_NAMED
 from assetmap.names import (
     ACCESS_NAMES,
@@ -16,8 +17,10 @@ from assetmap.names import (
     CONTACT_NAMES,
     FIELD_LABELS,
     FREQUENCY_NAMES,
+    GIVEN_BY_NAMES,
     LABEL_NAMES,
     LANGUAGE_NAMES,
+    LSNS6_SOURCE_NAMES,
     PART_NAMES,
     PURPOSE_NAMES,
     RELATION_NAMES,
@@ -43,8 +46,8 @@ def _environment(language: str) -> Environment:
     env.filters.update(field_label=named(FIELD_LABELS), label_name=named(LABEL_NAMES),
                        action_name=named(ACTION_NAMES),
                        relationship_name=named(RELATIONSHIP_NAMES),
-                       shown=lambda value, field=None: shown_value(value, translations.gettext,
-                                                                    field))
+                       shown=lambda value, field=None: shown_value(
+                           value, translations.gettext, field, language))
     return env
 
 
@@ -53,10 +56,27 @@ VALUE_NAMES: dict[str, dict] = {
     "access_needs": ACCESS_NAMES, "languages": LANGUAGE_NAMES, "purpose": PURPOSE_NAMES,
     "relation": RELATION_NAMES, "contact": CONTACT_NAMES, "status": STATUS_NAMES,
     "carer_risk": RISK_NAMES, "frequency": FREQUENCY_NAMES, "circle": CIRCLE_NAMES,
+    "given_by": GIVEN_BY_NAMES, "lsns6_source": LSNS6_SOURCE_NAMES,
 }
+#: fields holding analysis reasons by their codes
+REASON_FIELDS = ("risk_reasons", "carer_reasons")
 
 
-def shown_value(value: Any, gettext: Any = lambda text: text, field: str | None = None) -> str:
+class _Unknown(dict):
+    def __missing__(self, key: str) -> str:
+        return "…"  # the stored reason keeps its code, not its figures: they are shown apart
+
+
+def _reason(code: str, language: str) -> str:
+    """A reason stored by its code alone, in words (figures it names shown as "…")."""
+    if code not in REASON_TEXTS:
+        return code
+    text = in_language({"code": code, "params": {}, "text": ""}, language)
+    return text or translate(REASON_TEXTS[code], language).format_map(_Unknown())
+
+
+def shown_value(value: Any, gettext: Any = lambda text: text, field: str | None = None,
+                language: str = "en") -> str:
     """A stored value as a reader reads it: yes/no, a point as its coordinates, a list
     joined, a code in words (``field`` says which table), a time slot as day and part, a
     placeholder's name in the reader's language.
@@ -71,7 +91,11 @@ def shown_value(value: Any, gettext: Any = lambda text: text, field: str | None 
     'Tuesday morning'
     """
     if isinstance(value, list | tuple):
-        return ", ".join(shown_value(item, gettext, field) for item in value)
+        return ", ".join(shown_value(item, gettext, field, language) for item in value)
+    if field in REASON_FIELDS and isinstance(value, str):
+        return _reason(value, language)
+    if field == "analysis_run" and value == "on-demand":
+        return gettext("when the record last changed")
     names = VALUE_NAMES.get(field or "")
     if names is not None and value in names:
         return gettext(names[value])

@@ -10,8 +10,7 @@ import time
 from flask import Flask, Response, g, request, session
 
 from assetmap import accounts
-from assetmap.graph import users
-from assetmap.graph.store import GraphStore
+from assetmap.services import GraphStore
 
 #: the map tiles are the one thing a page loads from elsewhere
 TILES = "https://tile.openstreetmap.org"
@@ -54,7 +53,7 @@ def start_session(store: GraphStore, user_id: str) -> None:
     out ends it on the server, whoever kept a copy of the cookie."""
     session.clear()
     session_id = secrets.token_urlsafe(32)
-    users.add_session(store, user_id, accounts.token_hash(session_id))
+    accounts.add_session(store, user_id, session_id)
     now = time.time()
     session.update(started_at=now, seen_at=now, sid=session_id)
     session.permanent = False
@@ -63,7 +62,7 @@ def start_session(store: GraphStore, user_id: str) -> None:
 def end_session(store: GraphStore, user_id: str) -> None:
     """Sign out: this session ends on the server too."""
     if session.get("sid"):
-        users.end_session(store, user_id, accounts.token_hash(session["sid"]))
+        accounts.end_session(store, user_id, session["sid"])
     session.clear()
 
 

@@ -40,9 +40,10 @@ def caller() -> people.Viewer:
     return people.Viewer(user["id"], user["role"], user.get("organisation_id"))
 
 
-def person_for(viewer: people.Viewer, person_id: str) -> dict:
+def person_for(viewer: people.Viewer, person_id: str, log: bool = True) -> dict:
     """The person, if the caller's organisation may see them; else 404, the same whether
-    there is no such person or the caller may not see them."""
+    there is no such person or the caller may not see them. The access is audited unless
+    ``log`` is False (the caller audits it once it is allowed)."""
     store = get_store()
     try:
         allowed = people.can_see(store, viewer, person_id)
@@ -50,5 +51,6 @@ def person_for(viewer: people.Viewer, person_id: str) -> dict:
         allowed = False
     if not allowed:
         abort(404, gettext("no person with id %(id)s", id=repr(person_id)))
-    log_access(person_id)
+    if log:
+        log_access(person_id)
     return people.get(store, person_id)

@@ -12,10 +12,10 @@ from flask_babel import gettext
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from assetmap.graph import directory
-from assetmap.graph.nodes import NotFound
 from assetmap.interop import hsds
 from assetmap.model import Id
+from assetmap.services import NotFound
+from assetmap.services import open_referral as directory
 from assetmap.web.api.collections import public_url
 from assetmap.web.api.errors import ErrorList, error_response
 from assetmap.web.api.schemas import LanguageQuery
@@ -112,7 +112,7 @@ def list_services(query: ServiceQuery) -> Any:
     runner_id = None
     if query.organization_id:
         try:
-            runner_id = directory.resolve(store, directory.RUNNERS, query.organization_id)[1]
+            runner_id = directory.runner_id(store, query.organization_id)
         except NotFound:
             return hsds.page([], 0, query.page, query.per_page)
     rows, total = directory.services(store, _skip(query), query.per_page, text=query.search,
@@ -128,8 +128,7 @@ def get_service(path: RecordPath, query: HsdsQuery) -> Any:
     """One service, fully nested: schedule, languages, costs, categories and location."""
     store = get_store()
     try:
-        _, activity_id = directory.resolve(store, ("Activity",), path.id)
-        return hsds.service(directory.service(store, activity_id), _lang(query))
+        return hsds.service(directory.service(store, path.id), _lang(query))
     except NotFound:
         return _not_found("service", path.id)
 
@@ -148,13 +147,11 @@ def get_organization(path: RecordPath, query: HsdsQuery) -> Any:
     """One organization with the services it runs."""
     store = get_store()
     try:
-        label, node_id = directory.resolve(store, directory.RUNNERS, path.id)
-        row = directory.runner(store, label, node_id)
+        label, row, run = directory.runner(store, path.id)
     except NotFound:
         return _not_found("organization", path.id)
     lang = _lang(query)
-    services = [hsds.service(service, lang) for service in
-                directory.services_run_by(store, node_id)]
+    services = [hsds.service(service, lang) for service in run]
     for service in services:
         service.pop("organization", None)
     return {**hsds.organization(row["node"], label, row["parent"], lang), "services": services}

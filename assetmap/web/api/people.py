@@ -74,9 +74,15 @@ def connectors_only() -> None:
     if "tie_id" in arguments:
         person_id = people.split_tie_id(arguments["tie_id"])[0]
     if person_id:
-        g.person = person_for(viewer, person_id)
-        if request.method not in ("GET", "HEAD") or request.endpoint in RECORDER_READS:
-            people.check_may_change(get_store(), viewer, person_id)  # 403, never 422 first
+        changes = request.method not in ("GET", "HEAD") or request.endpoint in RECORDER_READS
+        g.person = person_for(viewer, person_id, log=not changes)
+        if changes:
+            try:  # 403, never 422 first
+                people.check_may_change(get_store(), viewer, person_id)
+            except people.NotAllowed:
+                auditing.refused(person_id)
+                raise
+            auditing.log_access(person_id)
 
 
 def _viewer() -> people.Viewer:
