@@ -28,6 +28,7 @@ from assetmap.analysis.circles import (
 from assetmap.analysis.community import structure
 from assetmap.analysis.geo import chord_to_metres, metres_to_chord, unit_vectors
 from assetmap.analysis.hotspots import (
+    NEAREST_SEARCH_REACHES,
     RURAL_REACH_M,
     AreaNode,
     PersonFlags,
@@ -200,15 +201,18 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
             members = len(weights)
         else:
             frag, score, members = ties.quick_fragility(i), lsns.from_counts(counts[i]), natural[i]
+        reach = reach_of_area.get(person.area or "", RURAL_REACH_M)
+        found = nearest[i]
+        if found is not None and found > reach * NEAREST_SEARCH_REACHES:
+            found = None  # as far as the per-person search looks: beyond it, not known
         assessments[person.id] = assess(
             person.id, snapshot.questionnaires.get(person.id, score), frag,
             natural_members=members,
             paid_members=paid[i],
             lives_alone=person.lives_alone,
             participation=snapshot.participation.get(person.id, 0),
-            nearest_activity_m=nearest[i],
-            reach_m=reach_of_area.get(person.area or "", RURAL_REACH_M)
-            if person.lat is not None else None,
+            nearest_activity_m=found,
+            reach_m=reach if person.lat is not None else None,
             cut_off=bool(shape.cut_off[i]),
         )
     timed("people", started)

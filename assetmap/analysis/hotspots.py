@@ -62,6 +62,9 @@ __all__ = [
 ]
 
 MIN_COUNT = 5
+#: how many times the reach a home's nearest suitable activity is looked for: one further
+#: away is "not known" (the per-person and the batch paths both stop there)
+NEAREST_SEARCH_REACHES = 4
 URBAN_REACH_M = 1600.0
 RURAL_REACH_M = 8000.0
 URBAN_DENSITY = 400.0  # residents per km²

@@ -21,7 +21,12 @@ from typing import Any
 from assetmap.analysis import lsns6 as lsns
 from assetmap.analysis.batch import ActivityRow, PersonRow, Results, Snapshot
 from assetmap.analysis.circles import Tie
-from assetmap.analysis.hotspots import RURAL_REACH_M, AreaNode, reach_for_area
+from assetmap.analysis.hotspots import (
+    NEAREST_SEARCH_REACHES,
+    RURAL_REACH_M,
+    AreaNode,
+    reach_for_area,
+)
 from assetmap.analysis.suggestions import can_take_part
 from assetmap.analysis.vocabulary import NEED_GIFTS, normal_tag
 from assetmap.graph import people
@@ -53,8 +58,6 @@ CANDIDATE = (
     "{.id, .name, .lat, .lon, .open_to_connect, .languages, .interests, .gifts, .needs, "
     ".skills, .availability, .volunteer, .radius_km, .capacity}"
 )
-#: how many times the reach to look for the nearest suitable activity from one home
-NEAREST_SEARCH_REACHES = 4
 
 Progress = Callable[[str, int, int], None]
 
