@@ -521,8 +521,8 @@ def test_review_with_zero_days_lists_everything_changed_before_now(
     assert mine[0]["name"] in client.get("/people/review").get_data(as_text=True)
 
 
-def test_review_counts_every_record_and_what_changed_about_them(sample_store: GraphStore
-                                                                ) -> None:
+def test_review_counts_every_record_and_what_changed_about_them(sample_store: GraphStore,
+                                                                acting: Acting) -> None:
     from assetmap.graph import subject
     old = "2020-01-01T00:00:00+00:00"
     sample_store.run_write("MATCH (p:Person) SET p.updated_at = $old", old=old)
@@ -537,6 +537,11 @@ def test_review_counts_every_record_and_what_changed_about_them(sample_store: Gr
                                        "user-1")
     _, after = subject.untouched_since(sample_store, "org-carers", "2021-01-01", limit=2)
     assert after == total - 1, "a conversation about them is a change to their record"
+    people_service.add_tie(sample_store, due[1]["id"], {"relation": "friend", "circle": 2},
+                           new_person={"name": "Newly Met"}, organisation_id="org-cvc",
+                           acting=acting)  # a tie carries no time of its own
+    _, later = subject.untouched_since(sample_store, "org-carers", "2021-01-01", limit=2)
+    assert later == total - 2, "so is a change to their circle"
 
 
 # -- 8. smaller --------------------------------------------------------------------------

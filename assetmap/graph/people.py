@@ -134,6 +134,12 @@ def introducers(store: GraphStore, ids: list[str]) -> dict[str, dict]:
     return {row["id"]: row for row in rows}
 
 
+def touch(store: GraphStore, person_id: str) -> None:
+    """Their record changed (their circle, care or referrals): it is not due for review."""
+    store.run_write("MATCH (p:Person {id: $id}) SET p.updated_at = $now", id=person_id,
+                    now=now_iso())
+
+
 def create_in_circle(
     store: GraphStore, person_id: str, new_person: dict[str, Any], tie: dict[str, Any],
     organisation_id: str, type_name: str = "KNOWS",

@@ -171,12 +171,14 @@ def add_tie(
     each one statement."""
     if other_id:
         ties.create(store, "KNOWS", ("Person", person_id), ("Person", other_id), tie)
+        people.touch(store, person_id)
         return {"person_id": other_id, "id": tie_id(person_id, other_id)}
     if not new_person or not new_person.get("name"):
         raise InvalidRecord([("name", Problem(N_(
             "give the name of the person, or choose someone recorded")))])
     created = _created(acting, people.create_in_circle(
         store, person_id, new_person, tie, organisation_id or ""), f"in the circle of {person_id}")
+    people.touch(store, person_id)
     return {"person_id": created["id"], "id": tie_id(person_id, created["id"])}
 
 
@@ -201,26 +203,33 @@ def add_carer(
                 "the carer's record belongs to another organisation: only it can record "
                 "that they care for someone")))
         people.add_carer(store, carer_id, person_id, care)
+        people.touch(store, person_id)
         return carer_id
     if not new_carer or not new_carer.get("name"):
         raise InvalidRecord([("name", Problem(N_(
             "give the name of the carer, or choose someone recorded")))])
-    return _created(acting, people.create_in_circle(
+    carer = _created(acting, people.create_in_circle(
         store, person_id, new_carer, care, organisation_id or "", "CARES_FOR"),
         f"carer of {person_id}")["id"]
+    people.touch(store, person_id)
+    return carer
 
 
 def end_care(store: GraphStore, carer_id: str, person_id: str) -> None:
     ties.delete(store, "CARES_FOR", ("Person", carer_id), ("Person", person_id))
+    people.touch(store, person_id)
 
 
 def update_tie(store: GraphStore, person_id: str, other_id: str,
                changes: dict[str, Any]) -> dict[str, Any]:
-    return ties.update(store, "KNOWS", ("Person", person_id), ("Person", other_id), changes)
+    updated = ties.update(store, "KNOWS", ("Person", person_id), ("Person", other_id), changes)
+    people.touch(store, person_id)
+    return updated
 
 
 def end_tie(store: GraphStore, person_id: str, other_id: str) -> None:
     ties.delete(store, "KNOWS", ("Person", person_id), ("Person", other_id))
+    people.touch(store, person_id)
 
 
 def record_what_matters(store: GraphStore, person_id: str, data: dict[str, Any],
@@ -244,16 +253,21 @@ def refer(store: GraphStore, person_id: str, target_id: str, by: str,
     """Refer the person to an activity or group (a referral with date, who, status and
     follow-up date, two weeks on unless given)."""
     label = people.referral_target(store, target_id)
-    return ties.create(store, "REFERRED_TO", ("Person", person_id), (label, target_id), {
+    made = ties.create(store, "REFERRED_TO", ("Person", person_id), (label, target_id), {
         "date": today().isoformat(), "by": by, "status": status,
         "follow_up": follow_up or default_follow_up(),
     })
+    people.touch(store, person_id)
+    return made
 
 
 def update_referral(store: GraphStore, person_id: str, target_id: str,
                     changes: dict[str, Any]) -> dict:
     label = people.referral_target(store, target_id)
-    return ties.update(store, "REFERRED_TO", ("Person", person_id), (label, target_id), changes)
+    updated = ties.update(store, "REFERRED_TO", ("Person", person_id), (label, target_id),
+                          changes)
+    people.touch(store, person_id)
+    return updated
 
 
 def check_may_change(store: GraphStore, viewer: Viewer, person_id: str) -> None:
