@@ -400,15 +400,23 @@ class _Builder:
         name_cy: str | None = None,
     ) -> None:
         rng = self.rng
+        postcode = _postcode(rng, town.district)
+        lat, lon = round(town.lat + rng.gauss(0, 0.0025), 5), round(town.lon + rng.gauss(
+            0, 0.004), 5)
+        for _ in range(20):  # a border town's hall stays in the county
+            if _in_county(lat, lon):
+                break
+            lat = round(town.lat + self.redraw_rng.gauss(0, 0.0025), 5)
+            lon = round(town.lon + self.redraw_rng.gauss(0, 0.004), 5)
         record = validate(Place, {
             "id": f"place-{len(self.out.records.get('Place', [])) + 1:05d}",
             "name": name,
             "name_cy": name_cy,
             "kind": kind,
             "town": town.name,
-            "postcode": _postcode(rng, town.district),
-            "lat": round(town.lat + rng.gauss(0, 0.0025), 5),
-            "lon": round(town.lon + rng.gauss(0, 0.004), 5),
+            "postcode": postcode,
+            "lat": lat,
+            "lon": lon,
             **_accessibility(rng, kind),
             "opening_hours": _opening_hours(kind),
         })
