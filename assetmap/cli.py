@@ -24,14 +24,12 @@ from assetmap.analysis.reasons import in_language
 from assetmap.audit import ACTIONS, Acting, AuditLog, address_hash
 from assetmap.config import Config, ConfigError
 from assetmap.graph.embedded import EmbeddedServer, EmbeddedServerError
-from assetmap.graph.errors import StoreError
-from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore, embedded_directory
 from assetmap.i18n import N_, TRANSLATIONS, Problem, say, translate, translate_plural
 from assetmap.interop import backup, exports, person_package
 from assetmap.model import AREA_LEVELS, ORGANISATION_KINDS, InvalidRecord, now_iso
 from assetmap.names import CIRCLE_NAMES, RISK_NAMES, ROLE_NAMES, SUGGESTION_KINDS
-from assetmap.services import analysis, subject_access
+from assetmap.services import NotFound, StoreError, analysis, subject_access
 from assetmap.services import audit as audit_service
 
 EXPECTED_ERRORS = (
