@@ -821,7 +821,7 @@ def person_export(ctx: click.Context, person_id: str, html_file: str | None) -> 
         held = subject_access.export(store, person_id, log)
     _audit(ctx, "export", person_id, "assetmap person export")
     if html_file:
-        from assetmap.web.reports import subject_access_html
+        from assetmap.reports import subject_access_html
 
         _private_write(html_file, subject_access_html(held, _language()))
     click.echo(json.dumps(held, indent=2, sort_keys=True, ensure_ascii=False))

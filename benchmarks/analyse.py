@@ -42,8 +42,8 @@ from assetmap.analysis.circles import (
 )
 from assetmap.analysis.community import structure
 from assetmap.analysis.isolation import assess_ties, carer_risk
-from assetmap.graph import analysis as reads
-from assetmap.graph.analysis import _ACTIVITY_VENUES, _activity_row
+from assetmap.graph import snapshot as reads
+from assetmap.graph.snapshot import _ACTIVITY_VENUES, _activity_row
 from assetmap.graph.store import GraphStore
 from benchmarks.community import GRAPH, seeded
 

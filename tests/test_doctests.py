@@ -16,7 +16,7 @@ MODULES = [
     for info in pkgutil.iter_modules(assetmap.analysis.__path__)
 ] + ["assetmap.interop.person_package", "assetmap.interop.spreadsheet", "assetmap.i18n",
      "assetmap.config", "assetmap.web.maps", "assetmap.services.people", "assetmap.boundaries",
-     "assetmap.web.reports",
+     "assetmap.reports",
      "assetmap.erasures", "assetmap.audit", "assetmap.services.subject_access"]
 
 

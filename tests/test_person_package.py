@@ -15,7 +15,7 @@ from assetmap.cli import main
 from assetmap.config import Config
 from assetmap.erasures import ErasureRegister
 from assetmap.graph import consents, organisations, people, ties
-from assetmap.graph.analysis import record_questionnaire
+from assetmap.graph.snapshot import record_questionnaire
 from assetmap.graph.store import GraphStore
 from assetmap.interop import person_package
 from assetmap.model import InvalidRecord

@@ -15,7 +15,7 @@ from assetmap.cli import main
 from assetmap.config import Config
 from assetmap.graph import consents
 from assetmap.graph import people as people_graph
-from assetmap.graph.analysis import read_snapshot
+from assetmap.graph.snapshot import read_snapshot
 from assetmap.graph.store import GraphStore
 from assetmap.model import AREA_LEVELS, InvalidRecord
 from assetmap.services import analysis, areas

@@ -10,7 +10,7 @@ import pytest
 
 from assetmap.audit import AuditLog
 from assetmap.graph import consents, people, ties
-from assetmap.graph.analysis import record_questionnaire
+from assetmap.graph.snapshot import record_questionnaire
 from assetmap.graph.store import GraphStore
 from assetmap.services import analysis, subject_access
 from assetmap.services import people as people_service

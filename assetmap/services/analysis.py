@@ -24,7 +24,7 @@ from assetmap.analysis.suggestions import (
     adamic_adar,
     rank,
 )
-from assetmap.graph import analysis as reads
+from assetmap.graph import snapshot as reads
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem
 from assetmap.model import AREA_LEVELS, InvalidRecord, now_iso

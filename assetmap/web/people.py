@@ -22,6 +22,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from assetmap import reports
 from assetmap.interop.person_package import NOT_NAMED
 from assetmap.model import (
     ACCESS_NEEDS,
@@ -32,7 +33,7 @@ from assetmap.model import (
 )
 from assetmap.names import LANGUAGE_NAMES
 from assetmap.services import analysis, organisations, people, subject_access
-from assetmap.web import auditing, ecomap, jobs, maps, reports
+from assetmap.web import auditing, ecomap, jobs, maps
 from assetmap.web.auditing import log_access
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store, instance_path

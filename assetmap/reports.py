@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from assetmap.analysis.reasons import REASON_TEXTS, in_language
 from assetmap.i18n import catalogue, translate
@@ -30,12 +31,15 @@ from assetmap.names import (
     WEEKDAY_NAMES,
 )
 
+TEMPLATES = Path(__file__).parent / "web" / "templates"
+
 
 @cache
 def _environment(language: str) -> Environment:
     """A template environment of its own (no app needed, so the CLI can write the report
     too), speaking ``language``."""
-    env = Environment(loader=PackageLoader("assetmap.web", "templates"),
+    # the web app's templates, read as files: writing a report loads no Flask
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                       autoescape=select_autoescape(default=True),
                       extensions=["jinja2.ext.i18n"])
     translations = catalogue(language)
