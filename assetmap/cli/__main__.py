@@ -1,0 +1,5 @@
+"""``python -m assetmap.cli``."""
+
+from assetmap.cli import main
+
+main()

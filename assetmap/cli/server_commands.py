@@ -1,0 +1,139 @@
+"""``assetmap`` commands: The embedded database, the web server and the demo."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from assetmap import accounts
+from assetmap.cli import (  # noqa: F401
+    CLICK_WORDS,
+    EXPECTED_ERRORS,
+    AssetmapGroup,
+    _,
+    _acting,
+    _audit,
+    _language,
+    _named,
+    _prepare_empty,
+    _private_write,
+    _problem_line,
+    _progress_bar,
+    _reason,
+    _seed,
+    _store,
+    init,
+    main,
+    seed,
+    stats,
+)
+from assetmap.cli.analysis_commands import _print_analysis
+from assetmap.config import Config, ConfigError
+from assetmap.graph.embedded import EmbeddedServer
+from assetmap.graph.store import embedded_directory
+from assetmap.services import analysis
+
+
+@main.group(help=_(
+    "The embedded database server."))
+def db() -> None:
+    pass
+
+
+def _embedded(ctx: click.Context) -> EmbeddedServer:
+    config: Config = ctx.obj
+    directory = embedded_directory(config.resolved_graph_url)
+    if directory is None:
+        raise ConfigError(
+            f"ASSETMAP_GRAPH_URL is {config.resolved_graph_url}: "
+            "db commands manage the embedded server only"
+        )
+    return EmbeddedServer(directory, config.appendfsync)
+
+
+@db.command("start", help=_(
+    "Start the embedded server (or find it running)."))
+@click.pass_context
+def db_start(ctx: click.Context) -> None:
+    pid = _embedded(ctx).ensure_running()
+    click.echo(_("running, pid %(pid)s", pid=pid))
+
+
+@db.command("stop", help=_(
+    "Stop the embedded server cleanly."))
+@click.pass_context
+def db_stop(ctx: click.Context) -> None:
+    stopped = _embedded(ctx).stop()
+    click.echo(_("stopped") if stopped else _("not running"))
+
+
+@db.command("status", help=_(
+    "Socket, pid, memory and node/relationship counts."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@click.pass_context
+def db_status(ctx: click.Context, as_json: bool) -> None:
+    server = _embedded(ctx)
+    status = server.status()
+    if status["running"]:
+        with _store(ctx) as store:
+            counts = store.counts()
+        status["nodes"] = sum(counts["nodes"].values())
+        status["relationships"] = sum(counts["relationships"].values())
+    if as_json:
+        click.echo(json.dumps(status, indent=2))
+        return
+    for key, value in status.items():
+        click.echo(f"{key:<14} {value}")
+
+
+@main.command(help=_(
+    "Serve the web app with waitress (a production WSGI server)."))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+    _serve(ctx.obj, host, port, threads)
+
+
+def _serve(config: Config, host: str, port: int, threads: int) -> None:
+    import waitress
+
+    from assetmap.web import create_app
+
+    app = create_app(config)
+    click.echo(_("serving on %(url)s (Ctrl+C to stop)", url=f"http://{host}:{port}"))
+    waitress.serve(app, host=host, port=port, threads=threads, ident="assetmap")
+
+
+# ---------------------------------------------------------------------------
+# analysis
+
+
+
+@main.command(help=_(
+    "Init, seed a community, create one user per role (new passwords printed), serve."))
+@click.option("--people", type=click.IntRange(1, 200_000), default=2000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@click.option("--no-serve", is_flag=True, help=_("Set up and print the logins, then exit."))
+@click.pass_context
+def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) -> None:
+    config: Config = ctx.obj
+    config.private_instance()
+    with _store(ctx) as store:
+        if store.is_empty():
+            store.init_schema()
+            _seed(store, people, 7)
+            _print_analysis(analysis.run_analysis(store))
+        else:
+            click.echo(_("using the community already in the graph"))
+        logins = accounts.demo_users(store)
+    click.echo("\n" + _("Demo logins (passwords are new each time the demo starts):"))
+    for email, role, organisation_id, password in logins:
+        click.echo(f"  {role:<12} {email:<34} {password}   ({organisation_id})")
+    click.echo("\n" + _("The embedded database keeps running in the background after the web "
+                      "app stops; `assetmap db stop` stops it.") + "\n")
+    if not no_serve:
+        _serve(config, host, port, threads=8)
