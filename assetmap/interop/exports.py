@@ -13,8 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from assetmap.graph.store import GraphStore
-from assetmap.services import analysis
+from assetmap.services import GraphStore, analysis
 
 
 def pseudonym(secret: str, person_id: str) -> str:
@@ -43,7 +42,7 @@ def organisation_network(store: GraphStore, organisation_id: str, secret: str,
     """The ties among the people the organisation may see, as a directed graph: nodes are
     pseudonyms with a risk band and whether their circle is fragile; edges carry the
     relation, circle and contact. No names, no places."""
-    from assetmap.graph import people
+    from assetmap.services import people
 
     visible, ties = people.network_of(store, organisation_id, today)
     graph = nx.DiGraph(name=f"circles of support seen by {organisation_id}")
@@ -64,9 +63,9 @@ def write_graphml(graph: nx.DiGraph, path: Path) -> None:
 
 def places_geojson(store: GraphStore) -> dict[str, Any]:
     """Every place (public) with its access features and the activities held there."""
-    from assetmap.graph import assets
+    from assetmap.services import directory
 
-    rows = assets.every_place(store)
+    rows = directory.every_place(store)
     features = []
     for row in rows:
         place = {k: v for k, v in row["p"].items() if k != "location"}
@@ -80,7 +79,7 @@ def places_geojson(store: GraphStore) -> dict[str, Any]:
 
 def hotspots_geojson(store: GraphStore, level: str) -> dict[str, Any]:
     """Area boundaries with their stored figures (small numbers already withheld)."""
-    from assetmap.graph import areas
+    from assetmap.services import areas
 
     shapes = areas.geometries(store, level)
     return {"type": "FeatureCollection", "features": [
@@ -97,11 +96,11 @@ def hsds_directory(store: GraphStore, directory: Path, lang: str = "en") -> dict
     """The directory as Open Referral HSDS 3.0: one JSON file of fully nested objects per
     type (services, organizations, service_at_locations, taxonomies, taxonomy_terms) and
     the tabular datapackage in ``directory/tabular``. Returns the count of each."""
-    from assetmap.graph import directory as directory_graph
     from assetmap.interop import hsds, hsds_tabular
+    from assetmap.services import open_referral
 
-    rows, _ = directory_graph.services(store, 0, 10_000_000)
-    runners, _ = directory_graph.runners(store, 0, 10_000_000)
+    rows, _ = open_referral.services(store, 0, 10_000_000)
+    runners, _ = open_referral.runners(store, 0, 10_000_000)
     documents = {
         "services": [hsds.service(row, lang) for row in rows],
         "organizations": [hsds.organization(row["node"], row["label"], row["parent"], lang)

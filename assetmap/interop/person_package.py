@@ -37,8 +37,6 @@ from assetmap import __version__
 from assetmap.audit import Acting
 from assetmap.config import Config
 from assetmap.erasures import ErasureRegister
-from assetmap.graph.nodes import NotFound
-from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem
 from assetmap.model import (
     CaresFor,
@@ -50,7 +48,7 @@ from assetmap.model import (
     now_iso,
     validate,
 )
-from assetmap.services import areas
+from assetmap.services import GraphStore, NotFound, areas
 
 FORMAT = "assetmap-person-package"
 VERSION = 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assetmap.graph import activities, groups, places
+from assetmap.graph import activities, assets, groups, places
 from assetmap.graph.nodes import NodeRepository
 from assetmap.graph.store import GraphStore
 from assetmap.services import areas
@@ -22,6 +22,11 @@ Repository = NodeRepository
 def delete(store: GraphStore, repo: NodeRepository, node_id: str) -> None:
     """Remove a directory record and its links."""
     repo.delete(store, node_id)
+
+
+def every_place(store: GraphStore) -> list[dict]:
+    """Every place with the activities held there (for the GeoJSON export)."""
+    return assets.every_place(store)
 
 
 def places_for_map(store: GraphStore) -> list[dict]:

@@ -103,6 +103,13 @@ def referrals(store: GraphStore, person_id: str) -> list[dict]:
     return people.referrals(store, person_id)
 
 
+def network_of(store: GraphStore, organisation_id: str, day: str
+               ) -> tuple[list[dict], list[dict]]:
+    """The people the organisation may see on ``day`` and the ties among them (for the
+    pseudonymised GraphML export)."""
+    return people.network_of(store, organisation_id, day)
+
+
 def where_held(store: GraphStore, ids: list[str]) -> dict[str, dict]:
     """Where each activity or group of ``ids`` meets (for the suggestions map)."""
     return assets.where_held(store, ids)
