@@ -8,9 +8,12 @@ place and translated where it is shown; pybabel finds both ``_()`` and ``N_()``.
 from __future__ import annotations
 
 import unicodedata
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from babel.support import NullTranslations, Translations
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -41,6 +44,32 @@ def catalogue(language: str) -> NullTranslations:
     if language not in LANGUAGES or language == "en":
         return NullTranslations()
     return Translations.load(str(TRANSLATIONS), [language])
+
+
+#: how each interface language writes dates and numbers: English as in Britain
+#: ("5 December 2026"), not Babel's American default ("December 5, 2026")
+LOCALES = {"en": "en_GB", "cy": "cy"}
+#: the time people in Wales read, whatever the server's clock says
+WALES_TIME = ZoneInfo("Europe/London")
+
+
+def moment_in(value: str | datetime | None, language: str) -> str:
+    """A timestamp (stored in UTC) as ``language`` writes it, in Wales's own time.
+
+    >>> moment_in("2026-12-02T14:05:09+00:00", "cy")
+    '2 Rhagfyr 2026, 14:05:09'
+    """
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return format_datetime(value, "d MMMM y, HH:mm:ss", tzinfo=WALES_TIME,
+                           locale=LOCALES.get(language, "en_GB"))
 
 
 def translate(message: str, language: str, **params: object) -> str:

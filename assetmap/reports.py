@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from assetmap.analysis.reasons import REASON_TEXTS, in_language
-from assetmap.i18n import catalogue, translate
+from assetmap.i18n import catalogue, moment_in, translate
 from assetmap.interop.person_package import NOT_NAMED
 from assetmap.names import (
     ACCESS_NAMES,
@@ -50,8 +50,9 @@ def _environment(language: str) -> Environment:
     env.filters.update(field_label=named(FIELD_LABELS), label_name=named(LABEL_NAMES),
                        action_name=named(ACTION_NAMES),
                        relationship_name=named(RELATIONSHIP_NAMES),
-                       shown=lambda value, field=None: shown_value(
-                           value, translations.gettext, field, language))
+                       shown=lambda value, field=None, named=None: shown_value(
+                           value, translations.gettext, field, language, named),
+                       moment=lambda value: moment_in(value, language))
     return env
 
 
@@ -80,7 +81,7 @@ def _reason(code: str, language: str) -> str:
 
 
 def shown_value(value: Any, gettext: Any = lambda text: text, field: str | None = None,
-                language: str = "en") -> str:
+                language: str = "en", named: dict[str, str] | None = None) -> str:
     """A stored value as a reader reads it: yes/no, a point as its coordinates, a list
     joined, a code in words (``field`` says which table), a time slot as day and part, a
     placeholder's name in the reader's language.
@@ -95,7 +96,11 @@ def shown_value(value: Any, gettext: Any = lambda text: text, field: str | None 
     'Tuesday morning'
     """
     if isinstance(value, list | tuple):
-        return ", ".join(shown_value(item, gettext, field, language) for item in value)
+        return ", ".join(shown_value(item, gettext, field, language, named) for item in value)
+    if named and isinstance(value, str) and value in named:
+        return f"{named[value]} ({value})"
+    if field and field.endswith("_at") and isinstance(value, str):
+        return moment_in(value, language)
     if field in REASON_FIELDS and isinstance(value, str):
         return _reason(value, language)
     if field == "analysis_run" and value == "on-demand":

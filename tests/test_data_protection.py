@@ -141,6 +141,9 @@ def test_export_holds_every_relationship_and_record(
         assert RELATIONSHIP_NAMES[type_name] in html, type_name
     for name in names.values():
         assert name in html and name in json.dumps(held, ensure_ascii=False)
+    area = sample_store.run_read("MATCH (:Person {id: $id})-[:IN_AREA]->(a:Area) "
+                                 "RETURN a.name AS name LIMIT 1", id=person_id)[0]["name"]
+    assert area in html, "their area by its name, not only its code"
     assert "Bake bara brith" in html and "Gwen Subject" in html
 
 
@@ -156,6 +159,7 @@ def test_report_shows_values_and_the_whole_access_history(sample_store: GraphSto
     assert "<td>No</td>" in html and "False" not in html
     assert "GET /people/&lt;person_id&gt;" in html, "the detail column"
     assert 'name="viewport"' in html
+    assert "+00:00" not in html, "times as a reader writes them, in Wales's time"
 
 
 # -- 2. erasure down to the disk ---------------------------------------------------------

@@ -6,15 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from assetmap import gazetteer
 from assetmap.graph import assets
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import WALES_TIME
 from assetmap.model import WEEKDAYS, AssetSearch, validate
-
-WALES_TIME = ZoneInfo("Europe/London")
 
 
 @dataclass

@@ -45,6 +45,10 @@ def export(store: GraphStore, person_id: str, audit: AuditLog) -> dict[str, Any]
                  **row["properties"]})
     grouped["named_in_others_records"] += [{"type": "KEY_PERSON", "from": "Person"}] * held[
         "key_person_of"]
+    # ids the record holds, named for a reader: their areas, and their key person (who is
+    # in their circle, so named in it already)
+    named = {row["id"]: row["name"] for row in held["touching"]
+             if row["out"] and row["type"] in ("KNOWS", "IN_AREA") and row["name"]}
     records = grouped.pop("records")
     return {
         "exported_at": now_iso(),
@@ -56,6 +60,8 @@ def export(store: GraphStore, person_id: str, audit: AuditLog) -> dict[str, Any]
         "consents": records.pop("Consent", []),
         "other_records": records,
         "analysis": analysed,
+        "named": {key: named[key] for key in (person.get("area"), person.get("ward"),
+                                              analysed.get("key_person_id")) if key in named},
         "access_history": [{key: entry[key] for key in HISTORY_FIELDS}
                            for entry in audit.search(record_id=person_id)],
     }

@@ -4,23 +4,18 @@ numbers, distances, the model's codes, analysis reasons, bilingual names)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import gettext
 
 from assetmap import names
 from assetmap.analysis.reasons import in_language
-from assetmap.i18n import say
-from assetmap.services.finder import WALES_TIME
+from assetmap.i18n import LOCALES, moment_in, say
 from assetmap.web.i18n import language
-
-#: how each interface language writes dates and numbers: English as in Britain
-#: ("5 December 2026"), not Babel's American default ("December 5, 2026")
-LOCALES = {"en": "en_GB", "cy": "cy"}
 
 
 def _locale() -> str:
@@ -67,16 +62,7 @@ def day(value: str | date | None) -> str:
 def moment(value: str | datetime | None) -> str:
     """A timestamp (stored in UTC) as the page's language writes it, in Wales's own time:
     '2 Rhagfyr 2026, 14:05:09'."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return format_datetime(value, "d MMMM y, HH:mm:ss", tzinfo=WALES_TIME, locale=_locale())
+    return moment_in(value, language())
 
 
 def weekday(code: str) -> str:
