@@ -5,26 +5,11 @@ from __future__ import annotations
 import click
 
 from assetmap import accounts
-from assetmap.cli import (  # noqa: F401
-    CLICK_WORDS,
-    EXPECTED_ERRORS,
-    AssetmapGroup,
+from assetmap.cli import (
     _,
-    _acting,
-    _audit,
-    _language,
     _named,
-    _prepare_empty,
-    _private_write,
-    _problem_line,
-    _progress_bar,
-    _reason,
-    _seed,
     _store,
-    init,
     main,
-    seed,
-    stats,
 )
 from assetmap.model import ORGANISATION_KINDS
 from assetmap.names import ROLE_NAMES

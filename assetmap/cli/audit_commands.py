@@ -7,26 +7,11 @@ import json
 import click
 
 from assetmap.audit import ACTIONS, AuditLog, address_hash
-from assetmap.cli import (  # noqa: F401
-    CLICK_WORDS,
-    EXPECTED_ERRORS,
-    AssetmapGroup,
+from assetmap.cli import (
     _,
-    _acting,
-    _audit,
     _language,
-    _named,
-    _prepare_empty,
-    _private_write,
-    _problem_line,
-    _progress_bar,
-    _reason,
-    _seed,
     _store,
-    init,
     main,
-    seed,
-    stats,
 )
 from assetmap.i18n import say
 from assetmap.services import audit as audit_service

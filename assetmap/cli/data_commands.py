@@ -11,26 +11,13 @@ from typing import Any
 import click
 
 from assetmap import erasures
-from assetmap.cli import (  # noqa: F401
-    CLICK_WORDS,
-    EXPECTED_ERRORS,
-    AssetmapGroup,
+from assetmap.cli import (
     _,
     _acting,
-    _audit,
     _language,
-    _named,
-    _prepare_empty,
-    _private_write,
-    _problem_line,
     _progress_bar,
-    _reason,
-    _seed,
     _store,
-    init,
     main,
-    seed,
-    stats,
 )
 from assetmap.config import Config
 from assetmap.i18n import N_, Problem, say, translate_plural

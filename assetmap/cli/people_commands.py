@@ -9,26 +9,17 @@ import click
 
 from assetmap import erasures
 from assetmap.audit import AuditLog
-from assetmap.cli import (  # noqa: F401
-    CLICK_WORDS,
-    EXPECTED_ERRORS,
+from assetmap.cli import (
     AssetmapGroup,
     _,
     _acting,
     _audit,
     _language,
     _named,
-    _prepare_empty,
     _private_write,
-    _problem_line,
-    _progress_bar,
     _reason,
-    _seed,
     _store,
-    init,
     main,
-    seed,
-    stats,
 )
 from assetmap.i18n import N_, translate, translate_plural
 from assetmap.interop import person_package

@@ -32,7 +32,7 @@ from assetmap.model import (
     InvalidRecord,
 )
 from assetmap.names import LANGUAGE_NAMES
-from assetmap.services import analysis, organisations, people, subject_access
+from assetmap.services import GraphStore, analysis, organisations, people, subject_access
 from assetmap.web import auditing, ecomap, jobs, maps
 from assetmap.web.auditing import log_access
 from assetmap.web.auth import role_required
@@ -62,12 +62,7 @@ def connectors_only() -> None:
     person_id = (request.view_args or {}).get("person_id")
     if person_id and (request.method == "POST" or request.endpoint in RECORDER_PAGES):
         store = get_store()
-        try:
-            visible = people.can_see(store, current_user.viewer, person_id)
-        except people.NotFound:
-            visible = False
-        if not visible:
-            abort(404, gettext("There is no such person."))
+        _visible_or_404(store, person_id)
         try:
             people.check_may_change(store, current_user.viewer, person_id)
         except people.NotAllowed:
@@ -85,14 +80,19 @@ def fetch_person(person_id: str) -> dict:
     """The person, if the signed-in connector may see them; else 404, the same whether
     there is no such person or their organisation may not see them (an id tells nothing)."""
     store = get_store()
+    _visible_or_404(store, person_id)
+    log_access(person_id)
+    return people.get(store, person_id)
+
+
+def _visible_or_404(store: GraphStore, person_id: str) -> None:
+    """404, the same whether there is no such person or the viewer may not see them."""
     try:
         allowed = people.can_see(store, current_user.viewer, person_id)
     except people.NotFound:
         allowed = False
     if not allowed:
         abort(404, gettext("There is no such person."))
-    log_access(person_id)
-    return people.get(store, person_id)
 
 
 def _person_values() -> dict[str, Any]:
