@@ -82,7 +82,9 @@ def dashboard() -> ResponseReturnValue:
         run=analysis.latest_run(store),
         map=maps.choropleth(rows, area_service.geometries(store, level), measure,
                             gettext(MEASURES[measure])) if rows else None,
-        legend=maps.legend(rows, measure), withheld=sum(r.get(measure) is None for r in rows),
+        legend=maps.legend(rows, measure),
+        withheld=sum(r.get(measure) is None and r.get("people") != 0 for r in rows),
+        nobody=sum(r.get("people") == 0 for r in rows),
     )
 
 

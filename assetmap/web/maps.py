@@ -256,6 +256,8 @@ def circle_map(person: dict, members: list[dict],
 #: colours for five bands, light to dark (ColorBrewer YlOrRd), and for withheld figures
 BAND_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 WITHHELD_COLOUR = "#bdbdbd"
+#: an area with nobody recorded: an outline only, plain (withheld ones are dashed)
+NOBODY = "none"
 
 
 def bands(values: list[float]) -> list[float]:
@@ -268,6 +270,16 @@ def bands(values: list[float]) -> list[float]:
     if not ordered:
         return []
     return [ordered[min(len(ordered) - 1, -(-len(ordered) * k // 5) - 1)] for k in range(1, 6)]
+
+
+def _style(colour: str) -> dict:
+    """How an area is drawn: its band's colour; withheld, no fill and a dashed edge (never
+    a grey the background could be); nobody recorded, a plain outline."""
+    if colour == WITHHELD_COLOUR:
+        return {"fillOpacity": 0, "color": "#222", "weight": 2, "dashArray": "6 4"}
+    if colour == NOBODY:
+        return {"fillOpacity": 0, "color": "#555", "weight": 1}
+    return {"fillColor": colour, "color": "#333", "weight": 1, "fillOpacity": 0.7}
 
 
 def legend(rows: list[dict], measure: str) -> list[dict]:
@@ -309,7 +321,10 @@ def choropleth(rows: list[dict], shapes: dict[str, dict], measure: str,
         if row["id"] not in shapes:
             continue
         value = row.get(measure)
-        if value is None:
+        nobody = row.get("people") == 0
+        if nobody:
+            shown = gettext("nobody recorded")
+        elif value is None:
             shown = gettext("withheld (small numbers)")
         elif isinstance(value, bool):
             shown = gettext("yes") if value else gettext("no")
@@ -320,16 +335,14 @@ def choropleth(rows: list[dict], shapes: dict[str, dict], measure: str,
             # the tooltip writes properties into the page as HTML: escaped here
             "properties": {"name": str(escape(
                 f"{local(row['name'], row.get('name_cy'))} ({row['id']})")),
-                           "value": str(escape(shown)), "colour": band_colour(value, bounds)},
+                           "value": str(escape(shown)),
+                           "colour": NOBODY if nobody else band_colour(value, bounds)},
         })
     if features:
         layer = folium.GeoJson(
             {"type": "FeatureCollection", "features": features},
             # withheld: no fill and a dashed edge, never a grey the background could be
-            style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#333",
-                                      "weight": 1, "fillOpacity": 0.7}
-            if f["properties"]["colour"] != WITHHELD_COLOUR else {
-                "fillOpacity": 0, "color": "#222", "weight": 2, "dashArray": "6 4"},
+            style_function=lambda f: _style(f["properties"]["colour"]),
             tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=[
                 str(escape(gettext("Area"))), str(escape(label))]),
         ).add_to(folium_map)
