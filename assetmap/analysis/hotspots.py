@@ -205,6 +205,8 @@ def suppress(
     for area in areas.values():
         if area.parent in areas:
             children.setdefault((area.parent, area.level), []).append(area.id)
+    families = [(parent, sorted(kids)) for (parent, _), kids in sorted(children.items())]
+    inside = _inside(joint or {}, counts)  # ties go by id, not load order
     changed = True
     while changed:
         changed = False
@@ -213,11 +215,10 @@ def suppress(
                 if base and base in fig.withheld and measure not in fig.withheld:
                     fig.withheld.add(measure)
                     changed = True
-        for (parent, _), kids in sorted(children.items()):  # ties go by id, not load order
-            kids.sort()
+        for parent, kids in families:
             for measure in MEASURES:
                 changed |= _protect_siblings(figures[parent], [figures[k] for k in kids], measure)
-        changed |= _protect_differences(figures, _inside(joint or {}, counts))
+        changed |= _protect_differences(figures, inside)
     return {
         area_id: {m: (None if m in fig.withheld else fig.counts.get(m, 0)) for m in MEASURES}
         for area_id, fig in figures.items()
