@@ -246,12 +246,14 @@ def _reaches(handle: Any, last_seq: int, last_hash: str, head: Head | None) -> b
 
 
 def _lines_backwards(handle: Any) -> Iterator[str]:
-    """The file's non-empty lines, newest first, read in blocks from the end."""
+    """The file's non-empty lines, newest first, read in blocks from the end (small at
+    first: an append needs only the last line)."""
     raw = handle.buffer
     raw.seek(0, os.SEEK_END)
-    position, rest = raw.tell(), b""
+    position, rest, size = raw.tell(), b"", 4096
     while position > 0:
-        step = min(position, 65536)
+        step = min(position, size)
+        size = min(size * 2, 65536)
         position -= step
         raw.seek(position)
         block = raw.read(step) + rest
@@ -265,21 +267,8 @@ def _lines_backwards(handle: Any) -> Iterator[str]:
 
 
 def _last_line(handle: Any) -> str | None:
-    """The file's last non-empty line, read backwards from the end."""
-    handle.seek(0, os.SEEK_END)
-    end = handle.tell()
-    if end == 0:
-        return None
-    raw = handle.buffer
-    size, chunk = 0, b""
-    while size < end:
-        size = min(end, size + 4096)
-        raw.seek(end - size)
-        chunk = raw.read(size)
-        lines = chunk.rstrip(b"\n").split(b"\n")
-        if len(lines) > 1 or size == end:
-            return lines[-1].decode("utf-8") or None
-    return None
+    """The file's last non-empty line."""
+    return next(_lines_backwards(handle), None)
 
 
 @dataclass(frozen=True)
