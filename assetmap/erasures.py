@@ -86,12 +86,6 @@ class ErasureRegister:
     def holds(self, person_id: str) -> bool:
         return bool(self.erased_among([person_id]))
 
-    def __len__(self) -> int:
-        if not self.path.exists():
-            return 0
-        with open(self.path, encoding="utf-8") as handle:
-            return sum(1 for line in handle if line.strip())
-
 
 def for_instance(config: Config) -> ErasureRegister:
     """The register of the instance ``config`` names, under its own key. A register whose

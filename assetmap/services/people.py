@@ -288,17 +288,12 @@ def check_may_change(store: GraphStore, viewer: Viewer, person_id: str) -> None:
                                     "change or export it")))
 
 
-def check_consents_belong_to(store: GraphStore, viewer: Viewer, person_id: str) -> None:
-    """Sharing belongs to the recording organisation (:func:`check_may_change`)."""
-    check_may_change(store, viewer, person_id)
-
-
 def record_consent(store: GraphStore, viewer: Viewer, person_id: str,
                    data: dict[str, Any]) -> dict:
     """Record a consent about the person (by the recording organisation, see
-    :func:`check_consents_belong_to`); a consent to share with an organisation gives that
+    :func:`check_may_change`); a consent to share with an organisation gives that
     organisation access from then on."""
-    check_consents_belong_to(store, viewer, person_id)
+    check_may_change(store, viewer, person_id)
     return consents.record(store, {**data, "person_id": person_id,
                                    "recorded_by": viewer.user_id})
 
@@ -307,7 +302,7 @@ def withdraw_consent(store: GraphStore, viewer: Viewer, person_id: str,
                      consent_id: str) -> dict:
     """Withdraw today (the recording organisation only): sharing that rested on the
     consent ends at once."""
-    check_consents_belong_to(store, viewer, person_id)
+    check_may_change(store, viewer, person_id)
     if consents.get(store, consent_id).get("person_id") != person_id:
         raise NotFound("Consent", consent_id)
     return consents.withdraw(store, consent_id, today().isoformat())

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import abort, g, request, url_for
-from flask_babel import gettext
+from flask import g, request, url_for
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,8 +58,8 @@ class SuggestionQuery(LanguageQuery):
     max_cost_pence: int | None = Field(None, ge=0, le=100_000)
 
 
-#: routes only the recording organisation may use (see people.check_consents_belong_to)
-#: reads only the recording organisation makes (the access history names its staff)
+#: reads only the recording organisation makes (the access history names its staff);
+#: every change is the recording organisation's too (people.check_may_change)
 RECORDER_READS = ("api_people.export_person",)
 
 
@@ -126,11 +125,8 @@ def update_person(path: PersonPath, body: PersonChanges) -> Any:  # type: ignore
 @api.delete("/people/<person_id>", responses={204: None, 404: ErrorList})
 def delete_person(path: PersonPath) -> Any:
     """Erase the person: every tie to them and every record about them go; others'
-    assessments and the area figures are recomputed. Only the recording organisation."""
-    viewer = _viewer()
-    if not people.is_recorder(get_store(), viewer, path.person_id):
-        abort(403, gettext(
-            "only the organisation that recorded this person can erase the record"))
+    assessments and the area figures are recomputed. Only the recording organisation
+    (checked with every change, in ``connectors_only``)."""
     subject_access.erase(get_store(), path.person_id, auditing.acting(),
                          auditing.erasure_register(), recompute=False)
     store = get_store()
