@@ -25,9 +25,10 @@ def verify(log: AuditLog) -> tuple[int, Broken | None]:
     return audit_service.verify(log, get_store())
 
 
-def acting() -> Acting:
-    """Whoever is making this request, from where, for the services that audit."""
-    return Acting(audit_log(), _actor(), request.remote_addr)
+def acting(actor: str | None = None) -> Acting:
+    """Whoever is making this request (or ``actor``, a failed sign-in's typed address),
+    from where, for the services that audit and for :func:`log`."""
+    return Acting(audit_log(), actor or _actor(), request.remote_addr)
 
 
 def erasure_register() -> ErasureRegister:
@@ -49,20 +50,22 @@ def _actor() -> str | None:
 def log(action: str, record_id: str | None = None, record_type: str | None = "Person",
         actor: str | None = None, detail: str | None = None) -> None:
     """Record ``action`` on a record by whoever is making this request."""
-    audit_log().record(action, actor or _actor(), record_type=record_type, record_id=record_id,
-                       address=request.remote_addr, detail=detail)
+    acting(actor).record(action, record_id, record_type=record_type, detail=detail)
 
 
 def log_access(person_id: str) -> None:
     """A person record read or changed by this request, named by its HTTP method."""
-    log(METHOD_ACTIONS.get(request.method, "view"), person_id,
-        detail=f"{request.method} {request.url_rule.rule if request.url_rule else request.path}")
+    log(METHOD_ACTIONS.get(request.method, "view"), person_id, detail=_route())
 
 
 def refused(person_id: str) -> None:
     """A change (or export) of the person's record refused to this request's caller."""
-    log("refused", person_id,
-        detail=f"{request.method} {request.url_rule.rule if request.url_rule else request.path}")
+    log("refused", person_id, detail=_route())
+
+
+def _route() -> str:
+    """The request as the trail names it: method and route, never the values in it."""
+    return f"{request.method} {request.url_rule.rule if request.url_rule else request.path}"
 
 
 def log_consent(person_id: str, consent: dict, withdrawn: bool = False) -> None:
