@@ -51,11 +51,8 @@ def areas_import(ctx: click.Context, geojson_file: str | None, level: str | None
         geojson_file, level or "", code_field, name_field, name_cy_field))
     with _store(ctx) as store:
         counts = areas.import_areas(store, found)
-    click.echo(_("%(areas)s areas loaded; %(people)s people and %(places)s places placed "
-                 "(outside the areas loaded: %(people_out)s people, %(places_out)s places)",
-                 areas=f"{counts['areas']:,}", people=f"{counts['Person']:,}",
-                 places=f"{counts['Place']:,}", people_out=f"{counts['Person_outside']:,}",
-                 places_out=f"{counts['Place_outside']:,}"))
+    click.echo(_("%(areas)s areas loaded; %(placed)s", areas=f"{counts['areas']:,}",
+                 placed=_placed(counts)))
 
 
 @areas_group.command("place", help=_(
@@ -67,11 +64,16 @@ def areas_place(ctx: click.Context) -> None:
 
     with _store(ctx) as store:
         counts = areas.place_everything(store)
-    click.echo(_("%(people)s people and %(places)s places placed (outside the areas loaded: "
-                 "%(people_out)s people, %(places_out)s places)",
-                 people=f"{counts['Person']:,}", places=f"{counts['Place']:,}",
-                 people_out=f"{counts['Person_outside']:,}",
-                 places_out=f"{counts['Place_outside']:,}"))
+    click.echo(_placed(counts))
+
+
+def _placed(counts: dict[str, int]) -> str:
+    """How many people and places were placed, and how many fell outside every area."""
+    return _("%(people)s people and %(places)s places placed (outside the areas loaded: "
+             "%(people_out)s people, %(places_out)s places)",
+             people=f"{counts['Person']:,}", places=f"{counts['Place']:,}",
+             people_out=f"{counts['Person_outside']:,}",
+             places_out=f"{counts['Place_outside']:,}")
 
 
 @main.group(help=_(
