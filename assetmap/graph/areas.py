@@ -63,7 +63,7 @@ def upsert(store: GraphStore, rows: list[dict]) -> int:
         "ON CREATE SET a.created_at = $now, a.population = 0 "
         "SET a.name = r.name, a.name_cy = r.name_cy, a.level = r.level, "
         "a.geometry = r.geometry, a.updated_at = $now RETURN count(a) AS n",
-        rows=[{k: v for k, v in row.items() if k != "parent"} for row in rows],
+        rows=rows,
         now=now)[0]["n"]
 
 

@@ -111,7 +111,7 @@ def import_areas(store: GraphStore, areas: Iterable[Boundary]) -> dict[str, int]
     new = list(areas)
     index = AreaIndex([*_loaded_except(store, {a.code for a in new}), *new])
     rows = [{"id": a.code, "name": a.name, "name_cy": a.name_cy, "level": a.level,
-             "geometry": a.geojson, "parent": None} for a in new]
+             "geometry": a.geojson} for a in new]
     written = area_graph.upsert(store, rows)
     area_graph.link_parents(store, {a.code: index.parent(a) for level in index.by_level
                                     for a in index.by_level[level]})
