@@ -1,4 +1,4 @@
-"""A deterministic synthetic community in Powys.
+"""A deterministic synthetic community in Powys, in any Welsh local authority, or in all 22.
 
 ``generate(people, seed)`` builds plain records (validated by :mod:`assetmap.model`) and
 relationship rows; ``write(store, community)`` writes them in batched statements. The same
@@ -6,7 +6,8 @@ relationship rows; ``write(store, community)`` writes them in batched statements
 ``random.Random(seed)`` and every collection is walked in a fixed order.
 
 What it makes (shares in seed/README.md): households of partners, parents, children and
-siblings placed around real Powys towns and villages and in the countryside between;
+siblings placed around real towns and villages (seed/wales.py) and in the countryside
+between, in numbers that follow each authority's Census 2021 population;
 family living elsewhere; neighbours; community groups with their places and weekly
 activities; friendships formed in groups and through friends of friends; volunteers;
 unpaid carers with hours per week; professionals in circle 4; and people with few or no
@@ -41,10 +42,14 @@ from assetmap.model import (
     Record,
     validate,
 )
-from seed import powys
+from seed import powys, wales
 from seed.powys import Settlement
 
 THIS_YEAR = 2026
+# One community group for about this many residents of a town, and one place beyond the
+# town's core set (hall, chapel, church, café, pub, ...) for about this many
+PEOPLE_PER_GROUP = 120
+PEOPLE_PER_EXTRA_PLACE = 400
 POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 KM_PER_DEGREE_LAT = 111.2
 
@@ -89,7 +94,7 @@ class _Resident:
     id: str
     age: int
     household: int
-    home: int  # index into SETTLEMENTS of the settlement they live in or nearest to
+    home: int  # index into the seeded settlements of the one they live in or nearest to
     lat: float
     lon: float
     welsh: bool
@@ -102,7 +107,7 @@ class _Resident:
     volunteer: bool = False
     carer: bool = False
     profession: str | None = None
-    organisation: str = "org-cvc"
+    organisation: str = ""
     area: str = ""
     ward: str = ""
 
@@ -145,20 +150,40 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 class _Builder:
-    def __init__(self, people: int, seed: int) -> None:
+    def __init__(self, people: int, seed: int, authorities: tuple[str, ...]) -> None:
         self.rng = random.Random(seed)
         self.redraw_rng = random.Random(f"redraw-{seed}")
+        # the directory draws from its own generator: the same towns get the same groups,
+        # activities and places whatever the number of people sampled
+        self.directory_rng = random.Random(f"directory-{seed}")
         self.target = people
         self.out = Community()
         self.props = _PropertyCache()
         self.residents: list[_Resident] = []
         self.households: list[list[int]] = []
-        self.settlements = powys.SETTLEMENTS
-        total = sum(s.population for s in self.settlements)
-        self.welsh_scale = powys.WELSH_SPEAKERS * total / sum(
-            s.population * s.welsh for s in self.settlements
-        )
+        self.authorities = [wales.BY_CODE[code] for code in authorities]
+        # the first authority's organisations keep the short ids the demo's users join
+        self.org_ids = [
+            {kind: f"org-{kind}" if k == 0 else f"org-{kind}-{authority.code.lower()}"
+             for kind in ("cvc", "carers", "council")}
+            for k, authority in enumerate(self.authorities)
+        ]
+        self.settlements: list[Settlement] = []
+        self.authority_of: list[int] = []  # settlement index -> authority index
+        self.settlement_weights: list[float] = []
+        self.welsh_scale: list[float] = []  # per authority: its Census share over the towns'
+        for k, authority in enumerate(self.authorities):
+            towns = authority.settlements
+            total = sum(s.population for s in towns)
+            self.settlements.extend(towns)
+            self.authority_of.extend([k] * len(towns))
+            # people per authority follow its Census population, then the towns within it
+            self.settlement_weights.extend(authority.population * s.population / total
+                                           for s in towns)
+            self.welsh_scale.append(authority.welsh_speakers * total / sum(
+                s.population * s.welsh for s in towns))
         self.groups_by_settlement: dict[int, list[tuple[Group, list[str]]]] = {}
+        self.joinable: dict[int, list[tuple[Group, list[str]]]] = {}
         self.activities_by_group: dict[str, list[str]] = {}
         self.members: dict[str, list[int]] = {}
         self.knows: dict[tuple[int, int], bool] = {}
@@ -169,11 +194,10 @@ class _Builder:
         """Where a household lives: (settlement index, lat, lon), in it or in the
         countryside around it, and inside the county (border towns are drawn again)."""
         rng = self.rng
-        home = rng.choices(
-            range(len(self.settlements)), weights=[s.population for s in self.settlements]
-        )[0]
+        home = rng.choices(range(len(self.settlements)), weights=self.settlement_weights)[0]
         town = self.settlements[home]
-        countryside = rng.random() < powys.COUNTRYSIDE_SHARE
+        authority = self.authorities[self.authority_of[home]]
+        countryside = rng.random() < authority.countryside
         for _ in range(20):  # draws again from its own generator: the rest stays as it was
             if countryside:
                 bearing = rng.uniform(0, 2 * math.pi)
@@ -185,7 +209,7 @@ class _Builder:
             lat = round(town.lat + north / KM_PER_DEGREE_LAT, 5)
             lon = round(town.lon + east / (KM_PER_DEGREE_LAT * math.cos(math.radians(town.lat))),
                         5)
-            if _in_county(lat, lon):
+            if _inside(authority.code, lat, lon):
                 break
             rng = self.redraw_rng
         return home, lat, lon
@@ -199,6 +223,7 @@ class _Builder:
         living_alone = age >= 40 and alone
         isolated = age >= 18 and rng.random() < (0.08 if age < 65 else 0.16)
         resident = _Resident(
+            organisation=self.org_ids[self.authority_of[home]]["cvc"],
             id=f"person-{len(self.residents) + 1:06d}",
             age=age,
             household=household,
@@ -229,7 +254,8 @@ class _Builder:
             size = min(_weighted(rng, powys.HOUSEHOLD_SIZES), self.target - len(self.residents))
             where = self.place_household()
             town = self.settlements[where[0]]
-            welsh = rng.random() < min(0.95, self.welsh_scale * town.welsh)
+            welsh = rng.random() < min(
+                0.95, self.welsh_scale[self.authority_of[where[0]]] * town.welsh)
             surname = rng.choice(powys.SURNAMES)
             household = len(self.households)
             self.households.append([])
@@ -345,26 +371,29 @@ class _Builder:
     # -- organisations, areas, places, groups --------------------------------------
 
     def organisations(self) -> None:
-        for record in (
-            Organisation(id="org-cvc", name="Powys Voluntary Services Council",
-                         name_cy="Cyngor Gwasanaethau Gwirfoddol Powys", kind="cvc",
-                         area=powys.LOCAL_AUTHORITY[0]),
-            Organisation(id="org-carers", name="Powys Carers Together",
-                         name_cy="Gofalwyr Powys Gyda'n Gilydd", kind="carers",
-                         area=powys.LOCAL_AUTHORITY[0]),
-            Organisation(id="org-council", name="Powys County Council",
-                         name_cy="Cyngor Sir Powys", kind="council",
-                         area=powys.LOCAL_AUTHORITY[0]),
-        ):
-            self.out.add(record)
+        """Each authority's voluntary services council, carers' organisation and council:
+        made-up names for the first two, the council's own for the third."""
+        names = {area.code: area for area in boundaries.bundled(["local_authority"])}
+        for ids, authority in zip(self.org_ids, self.authorities, strict=True):
+            name, name_cy = names[authority.code].name, names[authority.code].name_cy
+            for kind, title, title_cy in (
+                ("cvc", f"{name} Voluntary Services Council",
+                 f"Cyngor Gwasanaethau Gwirfoddol {name_cy}"),
+                ("carers", f"{name} Carers Together", f"Gofalwyr {name_cy} Gyda'n Gilydd"),
+                ("council", *authority.council),
+            ):
+                self.out.add(Organisation(id=ids[kind], name=title, name_cy=title_cy,
+                                          kind=kind, area=authority.code))
 
     def places_and_groups(self) -> None:
-        rng = self.rng
-        scale = self.target / sum(s.population for s in self.settlements)
+        """A town's places, groups and activities follow how many people live there, not
+        how many are sampled: a small demo still has a real town's choice of things to do."""
+        rng = self.directory_rng
+        total_weight = sum(self.settlement_weights)
         for index, town in enumerate(self.settlements):
             places: dict[str, list[str]] = {}
 
-            add_place = functools.partial(self.add_place, town, places)
+            add_place = functools.partial(self.add_place, index, places)
 
             add_place("hall", f"{town.name} Community Hall", f"Neuadd Gymuned {town.name_cy}")
             add_place("chapel", f"Capel {rng.choice(_CHAPELS)}, {town.name}")
@@ -385,26 +414,33 @@ class _Builder:
             if town.population >= 4000:
                 add_place("leisure_centre", f"{town.name} Leisure Centre",
                           f"Canolfan Hamdden {town.name_cy}")
-            for extra in range(round(town.population * scale / 400)):
+            for extra in range(round(town.population / PEOPLE_PER_EXTRA_PLACE)):
                 kind = ("hall", "chapel", "cafe", "park", "church")[extra % 5]
                 add_place(kind, f"{rng.choice(_EXTRA_PLACES[kind])} {extra + 2}, {town.name}")
 
-            group_count = max(2, round(town.population * scale / 120))
+            group_count = max(2, round(town.population / PEOPLE_PER_GROUP))
             for round_number in range(0, group_count, len(_GROUP_TYPES)):
                 kinds = rng.sample(_GROUP_TYPES, min(len(_GROUP_TYPES), group_count - round_number))
                 for kind in kinds:
                     self.add_group(index, town, kind, places, round_number // len(_GROUP_TYPES))
+            # the people sampled are a share of the town: they belong to as many of its
+            # groups as that share of the town would fill; the rest have no members recorded
+            sampled = self.target * self.settlement_weights[index] / total_weight
+            self.joinable[index] = self.groups_by_settlement[index][
+                :max(2, round(sampled / PEOPLE_PER_GROUP))]
 
     def add_place(
-        self, town: Settlement, places: dict[str, list[str]], kind: str, name: str,
+        self, index: int, places: dict[str, list[str]], kind: str, name: str,
         name_cy: str | None = None,
     ) -> None:
-        rng = self.rng
+        rng = self.directory_rng
+        town = self.settlements[index]
+        code = self.authorities[self.authority_of[index]].code
         postcode = _postcode(rng, town.district)
         lat, lon = round(town.lat + rng.gauss(0, 0.0025), 5), round(town.lon + rng.gauss(
             0, 0.004), 5)
-        for _ in range(20):  # a border town's hall stays in the county
-            if _in_county(lat, lon):
+        for _ in range(20):  # a border town's hall stays in its authority
+            if _inside(code, lat, lon):
                 break
             lat = round(town.lat + self.redraw_rng.gauss(0, 0.0025), 5)
             lon = round(town.lon + self.redraw_rng.gauss(0, 0.004), 5)
@@ -427,7 +463,7 @@ class _Builder:
         self, index: int, town: Settlement, kind: tuple, places: dict[str, list[str]],
         repeat: int,
     ) -> None:
-        rng = self.rng
+        rng = self.directory_rng
         name, name_cy, categories, welsh, venues, times, cost, ages = kind
         if repeat:  # a bigger community has more than one of a kind: number them
             name = f"{name} {repeat + 1}"
@@ -445,7 +481,8 @@ class _Builder:
         self.out.add(group)
         self.groups_by_settlement.setdefault(index, []).append((group, list(categories)))
         self.members[group.id] = []
-        self.out.relate("RUN_BY", ("Group", group.id), ("Organisation", "org-cvc"))
+        self.out.relate("RUN_BY", ("Group", group.id),
+                        ("Organisation", self.org_ids[self.authority_of[index]]["cvc"]))
         activity_ids = []
         for n in range(rng.randint(1, 3)):
             venue_kind = next((v for v in venues if v in places), "hall")
@@ -478,14 +515,22 @@ class _Builder:
 
     def memberships(self) -> None:
         rng = self.rng
+        by_category: dict[int, dict[str, list[int]]] = {}  # settlement -> category -> groups
+        for home, groups in self.joinable.items():
+            for position, (_, categories) in enumerate(groups):
+                for category in categories:
+                    by_category.setdefault(home, {}).setdefault(category, []).append(position)
         for index, resident in enumerate(self.residents):
             if resident.age < 11 or resident.isolated:
                 continue
-            groups = self.groups_by_settlement.get(resident.home, [])
+            groups = self.joinable.get(resident.home, [])
             if not groups:
                 continue
             wanted = _weighted(rng, ((0, 0.3), (1, 0.37), (2, 0.22), (3, 0.11)))
-            liked = [g for g, cats in groups if _matches(resident.interests, cats)]
+            local = by_category[resident.home]
+            liked = [groups[p][0] for p in sorted({
+                p for category in categories_for(resident.interests)
+                for p in local.get(category, ())})]
             pool = liked + [g for g, _ in groups] if liked else [g for g, _ in groups]
             chosen: list[Group] = []
             for _ in range(wanted):
@@ -540,7 +585,7 @@ class _Builder:
             if not 18 <= resident.age <= 82 or resident.isolated or rng.random() > 0.15:
                 continue
             resident.volunteer = True
-            groups = self.groups_by_settlement.get(resident.home, [])
+            groups = self.joinable.get(resident.home, [])
             if groups:
                 group = groups[rng.randrange(len(groups))][0]
                 self.out.relate("VOLUNTEERS_WITH", ("Person", resident.id),
@@ -575,8 +620,9 @@ class _Builder:
             low, high = _weighted(rng, tuple(((a, b), w) for a, b, w in powys.CARE_HOURS))
             hours = float(rng.randint(int(low), int(high)))
             self.residents[carer].carer = True
-            self.residents[cared_for].organisation = "org-carers"
-            self.residents[carer].organisation = "org-carers"
+            carers = self.org_ids[self.authority_of[self.residents[cared_for].home]]["carers"]
+            self.residents[cared_for].organisation = carers
+            self.residents[carer].organisation = carers
             self.out.relate("CARES_FOR", ("Person", self.residents[carer].id),
                             ("Person", self.residents[cared_for].id),
                             self.props("CARES_FOR", hours_per_week=hours))
@@ -587,19 +633,23 @@ class _Builder:
         working = [i for i, r in enumerate(self.residents) if 25 <= r.age <= 64 and not r.isolated]
         count = max(3, len(self.residents) // 150)
         staff = rng.sample(working, min(count, len(working)))
+        local_staff: dict[int, list[int]] = {}  # authority -> its professionals
         for i in staff:
             self.residents[i].profession = powys.PROFESSIONS[rng.randrange(len(powys.PROFESSIONS))]
+            local_staff.setdefault(self.authority_of[self.residents[i].home], []).append(i)
         for index, resident in enumerate(self.residents):
             if not staff or (not resident.needs and resident.age < 80):
                 continue
+            serving = local_staff.get(self.authority_of[resident.home], staff)
             for _ in range(rng.randint(1, 3)):
-                professional = staff[rng.randrange(len(staff))]
+                professional = serving[rng.randrange(len(serving))]
                 if professional == index:
                     continue
                 self.tie(index, professional, "professional", 4,
                          rng.choice(("weekly", "monthly")), 2)
-            if resident.organisation == "org-cvc" and resident.needs:
-                resident.organisation = "org-council"
+            ids = self.org_ids[self.authority_of[resident.home]]
+            if resident.organisation == ids["cvc"] and resident.needs:
+                resident.organisation = ids["council"]
 
     # -- areas -------------------------------------------------------------------
 
@@ -608,7 +658,7 @@ class _Builder:
         and wards, Wales's authorities and health boards), and every resident and place
         placed in them by the rule every other path uses (:mod:`assetmap.boundaries`).
         An area's population is public: an LSOA's design size, summed for a middle area,
-        Powys's Census count for the county and its health board; a ward's not known."""
+        each authority's Census count, summed for its health board; a ward's not known."""
         found = boundaries.bundled()
         index = AreaIndex(found)
         place_records = self.out.records.get("Place", [])
@@ -617,10 +667,12 @@ class _Builder:
         for resident, where in zip(self.residents, homes, strict=True):
             resident.area, resident.ward = (boundaries.areas_of(where)[k] or ""
                                             for k in ("area", "ward"))
-        population = {powys.LOCAL_AUTHORITY[0]: powys.POPULATION,
-                      powys.HEALTH_BOARD[0]: powys.POPULATION}
+        population = {authority.code: authority.population for authority in wales.AUTHORITIES}
         for area in found:
-            if area.level == "small_area":
+            if area.level == "local_authority":
+                board = index.parent(area)
+                population[board] = population.get(board, 0) + population[area.code]
+            elif area.level == "small_area":
                 population[area.code] = powys.LSOA_RESIDENTS
                 middle = index.parent(area)
                 if middle:
@@ -706,11 +758,17 @@ class _Builder:
         return self.out
 
 
-def generate(people: int, seed: int) -> Community:
-    """Build the synthetic community of ``people`` residents for ``seed`` (no database)."""
+def generate(people: int, seed: int,
+             authorities: tuple[str, ...] = (powys.LOCAL_AUTHORITY[0],)) -> Community:
+    """Build the synthetic community of ``people`` residents for ``seed`` (no database),
+    spread over the local ``authorities`` (ONS codes; the first one's organisations get
+    the short ids ``org-cvc``, ``org-carers`` and ``org-council``)."""
     if people < 1:
         raise ValueError("people must be at least 1")
-    return _Builder(people, seed).build()
+    unknown = [code for code in authorities if code not in wales.BY_CODE]
+    if unknown or not authorities:
+        raise ValueError(f"not a Welsh local authority code: {', '.join(unknown) or 'none'}")
+    return _Builder(people, seed, tuple(dict.fromkeys(authorities))).build()
 
 
 # Labels in dependency order: areas and organisations before what links to them
@@ -807,11 +865,13 @@ _GROUP_TYPES: list[tuple] = [
      ("hall", "cafe"), ("14:00",), 0, (50, 120)),
     ("{town} Chair Yoga", "Ioga Cadair {town}", ("exercise", "health"), False,
      ("leisure_centre", "hall"), ("11:00",), 350, (50, 120)),
+    # Welsh over a cuppa, for speakers and learners; and the Welsh-medium parent and
+    # toddler group: mornings in Welsh, as most towns have
+    ("Paned a Sgwrs {town}", "Paned a Sgwrs {town}", ("social", "learning"), True,
+     ("cafe", "library", "hall"), ("10:00", "10:30", "11:00"), 0, (16, 120)),
+    ("Ti a Fi {town}", "Ti a Fi {town}", ("social",), True, ("chapel", "hall"),
+     ("09:30", "10:00"), 100, (0, 120)),
 ]
-
-def _matches(interests: list[str], categories: list[str]) -> bool:
-    return bool(categories_for(interests) & set(categories))
-
 
 def _access_needs(rng: random.Random, age: int) -> list[str]:
     """Mobility and hearing needs grow with age (about 4 in 10 over-75s need step-free)."""
@@ -851,20 +911,19 @@ _HOURS = {
 
 
 @functools.cache
-def _county() -> Any:
-    """Powys's boundary, prepared for many point tests."""
+def _authority_shape(code: str) -> Any:
+    """An authority's boundary, prepared for many point tests."""
     import shapely
 
-    county = next(a.shape for a in boundaries.bundled(["local_authority"])
-                  if a.code == powys.LOCAL_AUTHORITY[0])
-    shapely.prepare(county)
-    return county
+    shape = next(a.shape for a in boundaries.bundled(["local_authority"]) if a.code == code)
+    shapely.prepare(shape)
+    return shape
 
 
-def _in_county(lat: float, lon: float) -> bool:
+def _inside(code: str, lat: float, lon: float) -> bool:
     import shapely
 
-    return bool(shapely.intersects_xy(_county(), lon, lat))
+    return bool(shapely.intersects_xy(_authority_shape(code), lon, lat))
 
 
 def _opening_hours(kind: str) -> list[str]:

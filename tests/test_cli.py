@@ -40,6 +40,26 @@ def test_seed_then_stats(runner, cli_env) -> None:  # noqa: ANN001
     assert "KNOWS" in text and "300" in text
 
 
+def test_seed_a_health_boards_authorities(runner, cli_env) -> None:  # noqa: ANN001
+    """`--health-board` seeds its authorities: everyone counts in their authority and the
+    board; a code that is not one is refused in one line, naming the option."""
+    bad = runner.invoke(main, ["seed", "--local-authority", "W06999999"])
+    assert bad.exit_code == 1 and bad.output.strip().splitlines() == [
+        "assetmap: error: --local-authority: 'W06999999' is not the code of a Welsh local "
+        "authority (W06000001 to W06000024)"]
+    seeded = runner.invoke(main, ["seed", "--health-board", "W11000025", "--people", "500"])
+    assert seeded.exit_code == 0, seeded.output
+    assert runner.invoke(main, ["analyse"]).exit_code == 0
+    rows = json.loads(runner.invoke(main, ["hotspots", "--level", "local_authority",
+                                           "--json"]).output)
+    people = {row["id"]: row["people"] for row in rows if row["people"]}
+    assert set(people) == {"W06000008", "W06000009", "W06000010"}
+    assert sum(people.values()) == 500
+    boards = json.loads(runner.invoke(main, ["hotspots", "--level", "health_board",
+                                             "--json"]).output)
+    assert {row["id"]: row["people"] for row in boards if row["people"]} == {"W11000025": 500}
+
+
 def test_seed_refuses_a_graph_that_is_not_empty(runner) -> None:  # noqa: ANN001
     assert runner.invoke(main, ["seed", "--sample"]).exit_code == 0
     again = runner.invoke(main, ["seed", "--people", "10"])
@@ -314,6 +334,20 @@ def test_a_new_instance_gets_its_first_organisation_and_admin(runner) -> None:  
     again = runner.invoke(main, ["organisations", "create", "--id", "org-gwynedd-carers",
                                  "--name", "Again"])
     assert again.exit_code == 1 and again.output.startswith("assetmap: error: ")
+
+
+def test_orgs_names_the_area_an_organisation_works_in(runner) -> None:  # noqa: ANN001
+    """`orgs` is `organisations`; an area must be loaded before it can be named."""
+    command = ["orgs", "create", "--id", "org-cardiff-cvc", "--name", "C3SC",
+               "--kind", "cvc", "--area", "W06000015"]
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    refused = runner.invoke(main, command)
+    assert refused.exit_code == 1
+    assert refused.output.startswith("assetmap: error: area: no area with the code")
+    assert "org-cardiff-cvc" not in runner.invoke(main, ["orgs", "list"]).output
+    assert runner.invoke(main, ["areas", "import", "--wales"]).exit_code == 0
+    assert runner.invoke(main, command).exit_code == 0
+    assert "org-cardiff-cvc  C3SC  cvc  W06000015" in runner.invoke(main, ["orgs", "list"]).output
 
 
 def test_a_private_file_written_over_an_open_one_becomes_private(runner, tmp_path) -> None:  # noqa: ANN001

@@ -236,8 +236,11 @@ class TestSuggestionsAndReferrals:
 
         from assetmap.graph import consents
         from assetmap.services import analysis
+        ours = {row["id"] for row in sample_store.run_read(
+            "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: 'org-carers'}) "
+            "RETURN p.id AS id")}
         raw = [s for s in analysis.suggest(sample_store, megan, 15)
-               if s["kind"] in ("volunteer", "person")]
+               if s["kind"] in ("volunteer", "person") and s["id"] not in ours]
         hidden = raw[0]["id"]
         stranger = _post(client, f"/people/{megan}/invite",
                          {"candidate_id": hidden, "kind": raw[0]["kind"]},

@@ -181,13 +181,16 @@ def test_open_referral_places_are_placed(wales: GraphStore, config: Config,
         "n"] == 2
 
 
+@pytest.mark.parametrize("authorities", [("W06000023",), ("W06000008", "W06000009",
+                                                           "W06000010")])
 def test_importing_areas_later_places_everyone_as_the_seed_would(
-        falkor_store: GraphStore, config: Config) -> None:
+        falkor_store: GraphStore, config: Config, authorities: tuple[str, ...]) -> None:
     """A community written with no areas, then ``areas import --wales`` and ``analyse``,
-    has the figures of the same community seeded with its areas."""
+    has the figures of the same community seeded with its areas: in Powys, and across a
+    health board's three authorities."""
     from seed.generator import Community, generate, write
 
-    seeded = generate(400, seed=11)
+    seeded = generate(400, seed=11, authorities=authorities)
     bare = Community()
     for label, records in seeded.records.items():
         if label != "Area":
@@ -252,3 +255,18 @@ def test_an_invalid_postcode_is_named_and_nothing_is_written(wales: GraphStore,
         areas.locate(wales, Person, {"name": "X", "postcode": "NOT A CODE"},
                      config.instance_path)
     assert caught.value.field == "postcode"
+
+
+def test_access_is_not_assessed_where_no_small_areas_are_loaded(falkor_store: GraphStore) -> None:
+    """Outside Powys only authorities and health boards are loaded: access to activities is
+    measured from small areas, so there it is "not assessed", never 0 or a desert."""
+    from seed.generator import generate, write
+
+    write(falkor_store, generate(600, seed=3, authorities=("W06000023", "W06000008")))
+    analysis.run_analysis(falkor_store)
+    rows = {row["id"]: row for row in analysis.hotspots(falkor_store, "local_authority")}
+    powys, ceredigion = rows["W06000023"], rows["W06000008"]
+    assert powys["access_assessed"] and powys["activities_within_reach"] > 0
+    assert ceredigion["people"] > 0 and not ceredigion["access_assessed"]
+    assert (ceredigion["access_per_1000"], ceredigion["asset_desert"],
+            ceredigion["activities_within_reach"]) == (None, None, None)

@@ -1,4 +1,4 @@
-"""The synthetic Powys community: determinism, shape, areas, and the fixed sample."""
+"""The synthetic community: determinism, shape, areas, all of Wales, and the fixed sample."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, shape
 
+from assetmap import boundaries, gazetteer
 from assetmap.graph.store import GraphStore
 from assetmap.model import AREA_LEVELS
-from seed import powys, sample
+from seed import powys, sample, wales
 from seed.generator import generate, write
 
 ROOT = Path(__file__).parent.parent
@@ -120,6 +121,79 @@ def test_areas_are_the_official_ones_and_contain_their_people(community) -> None
     assert {a.population for a in areas.values() if a.level == "small_area"} == {
         powys.LSOA_RESIDENTS}
     assert {a.population for a in areas.values() if a.level == "ward"} == {0}
+
+
+def test_every_authority_has_real_towns_inside_it() -> None:
+    """22 authorities, their Census populations adding up to Wales's, at least eight towns
+    each with a Welsh name, every town inside its own authority's official boundary and
+    found by the finder under both names."""
+    official = {a.code: a for a in boundaries.bundled(["local_authority"])}
+    assert {a.code for a in wales.AUTHORITIES} == set(official)
+    assert abs(sum(a.population for a in wales.AUTHORITIES) - wales.WALES_POPULATION) < 100
+    names = [s.name for a in wales.AUTHORITIES for s in a.settlements]
+    assert len(names) == len(set(names))
+    for authority in wales.AUTHORITIES:
+        assert len(authority.settlements) >= 8, authority.code
+        assert 0 < authority.welsh_speakers < 1 and 0 <= authority.countryside < 1
+        for town in authority.settlements:
+            assert official[authority.code].shape.contains(Point(town.lon, town.lat)), town
+            assert town.name_cy
+            for name in (town.name, town.name_cy):
+                found = gazetteer.resolve(name)
+                assert math.dist((found.lat, found.lon), (town.lat, town.lon)) < 0.01, name
+            assert gazetteer.resolve(town.district).kind  # seeded postcodes resolve
+
+
+@pytest.fixture(scope="module")
+def all_wales():  # noqa: ANN201
+    return generate(6000, seed=5, authorities=tuple(wales.BY_CODE))
+
+
+def test_all_wales_follows_each_authoritys_population(all_wales) -> None:  # noqa: ANN001
+    """People per authority follow the Census; each is in the authority whose boundary
+    holds them (the finest area outside Powys), recorded by its organisations."""
+    official = {a.code: a.shape for a in boundaries.bundled(["local_authority"])}
+    total = sum(a.population for a in wales.AUTHORITIES)
+    people = all_wales.records["Person"]
+    recorded_by = {a: o for a, o, _ in all_wales.relationships[
+        ("RECORDED_BY", "Person", "Organisation")]}
+    organisations = {o.id: o for o in all_wales.records["Organisation"]}
+    assert len(organisations) == 66
+    in_care = {p for a, b, _ in all_wales.relationships[("CARES_FOR", "Person", "Person")]
+               for p in (a, b)}
+    for authority in wales.AUTHORITIES:
+        inside = [p for p in people if official[authority.code].covers(Point(p.lon, p.lat))]
+        share = authority.population / total
+        assert abs(len(inside) / len(people) - share) < 0.015 + share * 0.15, authority.code
+        if authority.code != powys.LOCAL_AUTHORITY[0]:
+            assert {p.area for p in inside} == {authority.code}
+        # a carer's record is with the carers' organisation where the person cared for
+        # lives (the authority that assesses them), which may be another authority
+        assert {organisations[recorded_by[p.id]].area for p in inside
+                if p.id not in in_care} == {authority.code}
+    in_area = {(a, b) for a, b, _ in all_wales.relationships[("IN_AREA", "Person", "Area")]}
+    assert all((p.id, p.area) in in_area for p in people)
+
+
+def test_the_directory_follows_the_towns_not_the_sample() -> None:
+    """A small demo has a real town's groups, activities and places: the same as a big
+    one; and "Welsh-language, Tuesday morning, near Llanidloes" finds something."""
+    small, large = generate(300, seed=7), generate(4000, seed=7)
+    for label in ("Group", "Activity", "Place"):
+        assert len(small.records[label]) > 300
+        assert [(r.id, r.name) for r in small.records[label]] == [
+            (r.id, r.name) for r in large.records[label]]
+    llanidloes = next(s for s in powys.SETTLEMENTS if s.name == "Llanidloes")
+    places = {p.id: p for p in small.records["Place"]}
+    activities = {a.id: a for a in small.records["Activity"]}
+    found = [activities[a] for a, p, _ in small.relationships[("HELD_AT", "Activity", "Place")]
+             if math.dist((places[p].lat, places[p].lon * 0.61),
+                          (llanidloes.lat, llanidloes.lon * 0.61)) < 0.09
+             and activities[a].welsh_language and activities[a].weekday == "tue"
+             and activities[a].start < "12:00"]
+    assert found
+    members = {g for _, g, _ in small.relationships[("MEMBER_OF", "Person", "Group")]}
+    assert 0 < len(members) < len(small.records["Group"])  # the sample joins a share
 
 
 def test_seed_writes_everything_it_generated(falkor_store: GraphStore) -> None:

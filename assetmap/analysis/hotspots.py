@@ -108,6 +108,10 @@ class _Figures:
     withheld: set[str] = field(default_factory=set)
 
 
+#: figures measured from small areas: not assessed where none are loaded
+ACCESS_MEASURES = ("activities_within_reach", "reach_km", "access_per_1000", "asset_desert")
+
+
 def reach_for_density(residents_per_km2: float) -> float:
     """Metres counted as within reach: a walk in town, a short ride in the country.
 
@@ -304,9 +308,11 @@ def hotspot_table(
 ) -> list[dict]:
     """One row per area: suppressed counts and rates, asset access and the desert flag.
 
-    ``access`` maps area id -> (activities within reach, reach in metres); ``joint``, who
-    lives in both a ward and a small or middle area (:func:`overlaps`). Rates are
-    percentages to one decimal place; ``None`` means withheld.
+    ``access`` maps area id -> (activities within reach, reach in metres), for areas with
+    small areas holding people recorded (access is measured from them: elsewhere it is not
+    assessed, ``access_assessed`` False, never 0); ``joint``, who lives in both a ward and
+    a small or middle area (:func:`overlaps`). Rates are percentages to one decimal place;
+    ``None`` means withheld or, for access, not assessed.
     """
     shown = suppress(areas, counts, joint)
     rows = []
@@ -320,13 +326,15 @@ def hotspot_table(
                 round(100 * numerator / denominator, 1)
                 if numerator is not None and denominator else None
             )
-        reachable, reach_m = access.get(area_id, (0, 0.0))
+        row["access_assessed"] = area_id in access
+        reachable, reach_m = access.get(area_id, (None, None))
         # per 1,000 residents when the population is known; else per 1,000 people recorded,
         # which is then a figure from the count of people: withheld with it (rule 4)
         residents = area.population or row["people"] or 0
         row["activities_within_reach"] = reachable
-        row["reach_km"] = round(reach_m / 1000, 1)
-        row["access_per_1000"] = round(1000 * reachable / residents, 1) if residents else None
+        row["reach_km"] = round(reach_m / 1000, 1) if reach_m is not None else None
+        row["access_per_1000"] = (round(1000 * reachable / residents, 1)
+                                  if residents and reachable is not None else None)
         rows.append(row)
     _flag_deserts(rows, counts)
     return rows

@@ -138,15 +138,25 @@ def init(ctx: click.Context) -> None:
 
 
 @main.command(help=_(
-    "Build a deterministic synthetic community in Powys."))
+    "Build a deterministic synthetic community: in Powys, in any Welsh local authority, "
+    "a health board's authorities or all 22."))
 @click.option("--people", type=click.IntRange(1, 5_000_000), default=2000, show_default=True)
 @click.option("--seed", "seed_value", type=int, default=7, show_default=True,
               help=_("The same seed gives the identical community."))
+@click.option("--local-authority", "local_authorities", multiple=True, metavar="CODE",
+              help=_("An authority's ONS code (W06...), repeatable; default Powys, "
+                     "W06000023. The first one's organisations are org-cvc, org-carers and "
+                     "org-council."))
+@click.option("--health-board", "health_board", metavar="CODE",
+              help=_("Every authority of a health board (W11...)."))
+@click.option("--wales", is_flag=True, help=_("All 22 local authorities."))
 @click.option("--replace", is_flag=True, help=_("Delete the existing graph first."))
 @click.option("--sample", is_flag=True,
               help=_("Load the small fixed sample (seed/sample/) instead of generating."))
 @click.pass_context
-def seed(ctx: click.Context, people: int, seed_value: int, replace: bool, sample: bool) -> None:
+def seed(ctx: click.Context, people: int, seed_value: int, local_authorities: tuple[str, ...],
+         health_board: str | None, wales: bool, replace: bool, sample: bool) -> None:
+    authorities = _authorities(local_authorities, health_board, wales)
     with _store(ctx) as store:
         _prepare_empty(store, replace)
         if sample:
@@ -156,7 +166,31 @@ def seed(ctx: click.Context, people: int, seed_value: int, replace: bool, sample
             click.echo(_("loaded the sample: %(nodes)s nodes, %(relationships)s relationships",
                          nodes=written["nodes"], relationships=written["relationships"]))
         else:
-            _seed(store, people, seed_value)
+            _seed(store, people, seed_value, authorities)
+
+
+def _authorities(chosen: tuple[str, ...], health_board: str | None,
+                 wales: bool) -> tuple[str, ...]:
+    """The authorities to seed, the first one first; a code that is not one is refused."""
+    from assetmap import boundaries
+
+    found = boundaries.bundled(["local_authority", "health_board"])
+    index = boundaries.AreaIndex(found)
+    known = {a.code: index.parent(a) for a in found if a.level == "local_authority"}
+    boards = {a.code for a in found if a.level == "health_board"}
+    for code in chosen:
+        if code not in known:
+            raise ValueError(f"--local-authority: {code!r} is not the code of a Welsh local "
+                             "authority (W06000001 to W06000024)")
+    if health_board and health_board not in boards:
+        raise ValueError(f"--health-board: {health_board!r} is not the code of a Welsh "
+                         "health board (W11...)")
+    codes = list(chosen)
+    if health_board:
+        codes += sorted(c for c, board in known.items() if board == health_board)
+    if wales:
+        codes += sorted(known)
+    return tuple(dict.fromkeys(codes or ["W06000023"]))
 
 
 def _prepare_empty(store: GraphStore, replace: bool) -> None:
@@ -187,10 +221,11 @@ def _progress_bar(verb: str, quiet: bool = False) -> Iterator[Callable[[str, int
         yield report
 
 
-def _seed(store: GraphStore, people: int, seed_value: int) -> None:
+def _seed(store: GraphStore, people: int, seed_value: int,
+          authorities: tuple[str, ...] = ("W06000023",)) -> None:
     from seed.generator import generate, write
     started = time.perf_counter()
-    community = generate(people, seed_value)
+    community = generate(people, seed_value, authorities)
     generated = time.perf_counter() - started
     with _progress_bar("writing") as report:
         write(store, community, report)

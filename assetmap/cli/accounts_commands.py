@@ -52,14 +52,19 @@ def organisations_group() -> None:
 @click.option("--name-cy", default=None, help=_("Its Welsh name."))
 @click.option("--kind", type=click.Choice(ORGANISATION_KINDS), default="other",
               show_default=True)
+@click.option("--area", default=None,
+              help=_("The code of the area it works in, e.g. W06000023 for Powys."))
+@click.option("--website", default=None)
 @click.pass_context
 def organisations_create(ctx: click.Context, organisation_id: str, name: str,
-                         name_cy: str | None, kind: str) -> None:
+                         name_cy: str | None, kind: str, area: str | None,
+                         website: str | None) -> None:
     from assetmap.services import organisations
 
     with _store(ctx) as store:
         created = organisations.create(store, {"id": organisation_id, "name": name,
-                                               "name_cy": name_cy, "kind": kind})
+                                               "name_cy": name_cy, "kind": kind,
+                                               "area": area, "website": website})
     click.echo(_("created organisation %(id)s (%(name)s)", id=created["id"],
                  name=created["name"]))
 
@@ -71,7 +76,12 @@ def organisations_list(ctx: click.Context) -> None:
 
     with _store(ctx) as store:
         for row in organisations.by_name(store):
-            click.echo(f"{row['id']}  {row['name']}")
+            click.echo("  ".join(str(v) for v in (row["id"], row["name"], row.get("kind"),
+                                                  row.get("area")) if v))
+
+
+# the short name the council's staff type
+main.add_command(organisations_group, name="orgs")
 
 
 @main.group(help=_(

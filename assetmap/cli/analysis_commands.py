@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from assetmap.analysis.hotspots import ACCESS_MEASURES
 from assetmap.cli import (
     _,
     _audit,
@@ -88,12 +89,14 @@ def hotspots(ctx: click.Context, level: str, as_json: bool) -> None:
                ("access_per_1000", _("access/1000")), ("asset_desert", _("desert")))
     click.echo(f"{_('area'):<28}" + "".join(f"{title:>15}" for _key, title in columns))
     for row in rows:
-        cells = "".join(f"{_cell(row[key]):>15}" for key, _title in columns)
+        cells = "".join(f"{_cell(row[key], row, key):>15}" for key, _title in columns)
         click.echo(f"{row['name'][:27]:<28}{cells}")
     click.echo(_("withheld: fewer than 5, or would let such a figure be worked out"))
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, row: dict | None = None, key: str = "") -> str:
+    if row and key in ACCESS_MEASURES and row.get("access_assessed") is False:
+        return _("not assessed")
     if value is None:
         return _("withheld")
     if isinstance(value, bool):

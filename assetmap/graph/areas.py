@@ -9,6 +9,12 @@ from assetmap.model import Area, now_iso
 repo = NodeRepository(Area, links={"parent_id": Link("PART_OF", "Area")})
 
 
+def exists(store: GraphStore, area_id: str) -> bool:
+    """Whether an area with this id (code) is loaded."""
+    return bool(store.run_read("MATCH (a:Area {id: $id}) RETURN a.id AS id LIMIT 1",
+                               id=area_id))
+
+
 def children(store: GraphStore, area_id: str) -> list[dict]:
     """The areas directly inside ``area_id``, by name."""
     rows = store.run_read(

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from assetmap.graph import organisations
+from assetmap.graph import areas, organisations
 from assetmap.graph.store import GraphStore
+from assetmap.model import InvalidRecord
 
 
 def create(store: GraphStore, data: dict[str, Any]) -> dict[str, Any]:
-    """A new organisation from ``data`` (id, name, name_cy, kind, website; empty values
-    left out); :class:`InvalidRecord` naming a bad field or an id already used."""
-    return organisations.repo.create(store, {k: v for k, v in data.items()
-                                             if v not in (None, "")})
+    """A new organisation from ``data`` (id, name, name_cy, kind, area, website; empty
+    values left out); :class:`InvalidRecord` naming a bad field, an id already used or an
+    area that is not loaded."""
+    data = {k: v for k, v in data.items() if v not in (None, "")}
+    if "area" in data and not areas.exists(store, data["area"]):
+        raise InvalidRecord([("area", f"no area with the code {data['area']!r} is loaded "
+                                      "(assetmap areas import)")])
+    return organisations.repo.create(store, data)
 
 
 def by_name(store: GraphStore) -> list[dict[str, Any]]:

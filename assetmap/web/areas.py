@@ -21,6 +21,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
+from assetmap.analysis.hotspots import ACCESS_MEASURES
 from assetmap.i18n import N_
 from assetmap.interop.spreadsheet import safe_dict
 from assetmap.model import AREA_LEVELS
@@ -48,7 +49,8 @@ MEASURES = {
 #: the table's and CSV's columns
 COLUMNS = ("id", "name", "level", "parent", "population", "people", "at_risk", "at_risk_rate",
            "fragile", "fragile_rate", "carers", "carers_at_risk", "carers_at_risk_rate",
-           "activities_within_reach", "reach_km", "access_per_1000", "asset_desert")
+           "access_assessed", "activities_within_reach", "reach_km", "access_per_1000",
+           "asset_desert")
 CHANGES = ("at_risk_rate", "fragile_rate", "carers_at_risk_rate", "access_per_1000")
 
 
@@ -102,10 +104,15 @@ def download() -> ResponseReturnValue:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow(safe_dict({key: "withheld" if key in row and row[key] is None
-                                   else row.get(key, "") for key in COLUMNS}))
+        writer.writerow(safe_dict({key: _csv_cell(row, key) for key in COLUMNS}))
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=hotspots-{level}.csv"})
+
+
+def _csv_cell(row: dict, key: str) -> object:
+    if key in ACCESS_MEASURES and row.get("access_assessed") is False:
+        return "not assessed"
+    return "withheld" if key in row and row[key] is None else row.get(key, "")
 
 
 @bp.post("/runs")

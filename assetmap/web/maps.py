@@ -15,6 +15,7 @@ from folium.plugins import MarkerCluster
 from jinja2 import Template
 from markupsafe import Markup, escape
 
+from assetmap.analysis.hotspots import ACCESS_MEASURES
 from assetmap.web.filters import local
 from assetmap.web.security import nonce
 
@@ -321,8 +322,11 @@ def choropleth(rows: list[dict], shapes: dict[str, dict], measure: str,
         if row["id"] not in shapes:
             continue
         value = row.get(measure)
-        nobody = row.get("people") == 0
-        if nobody:
+        unassessed = measure in ACCESS_MEASURES and row.get("access_assessed") is False
+        nobody = row.get("people") == 0 or unassessed
+        if unassessed:
+            shown = gettext("not assessed: needs small areas")
+        elif nobody:
             shown = gettext("nobody recorded")
         elif value is None:
             shown = gettext("withheld (small numbers)")
