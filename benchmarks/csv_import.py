@@ -15,8 +15,8 @@ from assetmap.config import Config
 from assetmap.graph import organisations, people
 from assetmap.graph.embedded import EmbeddedServer
 from assetmap.graph.store import GraphStore
-from assetmap.interop import csv_import
 from assetmap.model import Person, validate
+from assetmap.services import csv_import
 from seed.generator import generate
 
 SINGLE_ROWS = 2000

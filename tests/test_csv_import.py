@@ -12,7 +12,7 @@ from assetmap.audit import AuditLog
 from assetmap.cli import main
 from assetmap.config import Config
 from assetmap.graph.store import GraphStore
-from assetmap.interop import csv_import
+from assetmap.services import csv_import
 
 TEMPLATES = Path(__file__).parent.parent / "seed" / "templates"
 

@@ -21,12 +21,12 @@ from assetmap.graph import audit_head, consents, people, ties
 from assetmap.graph.audit_head import anchored_log
 from assetmap.graph.snapshot import record_questionnaire
 from assetmap.graph.store import GraphStore
-from assetmap.interop import csv_import, person_package
+from assetmap.interop import person_package
 from assetmap.model import RELATIONSHIPS, InvalidRecord
 from assetmap.names import RELATIONSHIP_NAMES
 from assetmap.reports import subject_access_html
+from assetmap.services import csv_import, subject_access
 from assetmap.services import people as people_service
-from assetmap.services import subject_access
 from tests.conftest import TEST_HASHING, csrf_token
 
 TODAY = "2026-11-20"

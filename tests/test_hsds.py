@@ -14,7 +14,8 @@ import pytest
 from assetmap.cli import main
 from assetmap.config import Config
 from assetmap.graph.store import GraphStore
-from assetmap.interop import exports, hsds, hsds_import, hsds_tabular
+from assetmap.interop import exports, hsds, hsds_tabular
+from assetmap.services import hsds_import
 
 EXAMPLES = Path(__file__).parent / "data" / "hsds"
 KINDS = {"services": "service", "organizations": "organization",

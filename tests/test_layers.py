@@ -1,6 +1,7 @@
 """The layers of DESIGN.md, held by import-linter contracts (in ``pyproject.toml``): the
 analysis imports no Flask, driver or layer above it; the graph layer calls nothing above
-it; the services know nothing of pages, the API or the command line."""
+it; the services know nothing of pages, the API or the command line; interop only converts
+formats (the importers that write are services)."""
 
 from __future__ import annotations
 

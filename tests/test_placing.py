@@ -102,8 +102,9 @@ def _places_of(store: GraphStore, person_id: str) -> dict[str, str]:
 def test_every_path_places_the_person_in_all_five_levels(
         wales: GraphStore, config: Config, tmp_path: Path, acting) -> None:  # noqa: ANN001
     from assetmap import accounts, erasures
-    from assetmap.interop import csv_import, person_package
+    from assetmap.interop import person_package
     from assetmap.model import Person
+    from assetmap.services import csv_import
     from assetmap.services import people as people_service
     from assetmap.web import create_app
 
@@ -167,7 +168,7 @@ def test_every_path_places_the_person_in_all_five_levels(
 
 def test_open_referral_places_are_placed(wales: GraphStore, config: Config,
                                          tmp_path: Path) -> None:
-    from assetmap.interop import hsds_import
+    from assetmap.services import hsds_import
     from tests.test_hsds import _welsh_example
 
     source = tmp_path / "service.json"
@@ -234,7 +235,7 @@ def _figures(store: GraphStore) -> dict[str, dict]:
 def test_a_record_outside_every_area_is_counted_not_dropped(wales: GraphStore,
                                                             config: Config) -> None:
     from assetmap.graph.organisations import repo as organisations
-    from assetmap.interop import csv_import
+    from assetmap.services import csv_import
 
     del organisations
     sheet = Path(config.instance_path) / "border.csv"

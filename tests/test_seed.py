@@ -222,7 +222,7 @@ def test_sample_loads_completely(falkor_store: GraphStore) -> None:
 
 @pytest.mark.parametrize("people", [1, 2, 3, 7, 25])
 def test_tiny_communities_generate(people: int) -> None:
-    for seed_value in range(15):
+    for seed_value in range(5):
         small = generate(people, seed=seed_value)
         assert len(small.records["Person"]) == people
         ids = {p.id for p in small.records["Person"]}

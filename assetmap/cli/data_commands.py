@@ -190,7 +190,7 @@ def _finish_import(summary: str, rejected: list[Any], rejects_file: str, dry_run
 @click.pass_context
 def import_hsds(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
                 rejects_file: str | None) -> None:
-    from assetmap.interop import hsds_import
+    from assetmap.services import hsds_import
 
     config: Config = ctx.obj
     started = time.perf_counter()
@@ -217,17 +217,14 @@ def import_hsds(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
 @click.pass_context
 def import_csv(ctx: click.Context, kind: str, csv_file: Path, organisation_id: str | None,
                dry_run: bool, all_or_nothing: bool, rejects_file: str | None) -> None:
-    from assetmap.interop import csv_import
+    from assetmap.services import csv_import
 
     config: Config = ctx.obj
     with _store(ctx) as store, _progress_bar(f"importing {kind}") as report:
         result = csv_import.import_file(
             store, kind, csv_file, config.instance_path, organisation_id=organisation_id,
-            dry_run=dry_run, all_or_nothing=all_or_nothing, progress=report)
-    if kind == "people" and result.written:
-        with _store(ctx) as store:
-            _acting(ctx, store).record("create", result.written,
-                                       detail=f"assetmap import csv people {csv_file.name}")
+            dry_run=dry_run, all_or_nothing=all_or_nothing, progress=report,
+            acting=_acting(ctx, store))
     rate = result.rows / result.seconds if result.seconds else 0
     summary = _("%(rows)s rows: %(written)s %(kind)s written, %(passed)s rows passed in "
                 "%(seconds)s s (%(rate)s rows/s)", rows=f"{result.rows:,}",

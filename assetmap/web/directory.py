@@ -156,7 +156,7 @@ def _kind(slug: str) -> Kind:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     counts = get_store().counts()["nodes"]
-    from assetmap.interop import csv_import
+    from assetmap.services import csv_import
 
     return render_template("directory/index.html", kinds=KINDS.values(), counts=counts,
                            templates={kind: gettext(TEMPLATE_TITLES[kind])
@@ -166,7 +166,7 @@ def index() -> ResponseReturnValue:
 @bp.get("/templates/<template_kind>.csv")
 def csv_template(template_kind: str) -> ResponseReturnValue:
     """A spreadsheet template for ``assetmap import csv`` (``?columns=cy``: Welsh columns)."""
-    from assetmap.interop import csv_import
+    from assetmap.services import csv_import
 
     if template_kind not in csv_import.KINDS:
         abort(404, gettext("There is no such template."))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assetmap.audit import Acting
 from assetmap.graph import activities, groups, people, places, ties
 from assetmap.graph.nodes import NodeRepository
 from assetmap.graph.store import GraphStore
@@ -425,8 +426,10 @@ class CsvImport:
 
 def import_file(store: GraphStore, kind: str, path: Path, instance_path: Path, *,
                 organisation_id: str | None = None, dry_run: bool = False,
-                all_or_nothing: bool = False, progress: Progress | None = None) -> Result:
-    """Check every row of ``path`` and write the good ones (see the module's docstring)."""
+                all_or_nothing: bool = False, progress: Progress | None = None,
+                acting: Acting | None = None) -> Result:
+    """Check every row of ``path`` and write the good ones (see the module's docstring);
+    the people written are audited as created by ``acting``."""
     import time
 
     started = time.perf_counter()
@@ -435,5 +438,8 @@ def import_file(store: GraphStore, kind: str, path: Path, instance_path: Path, *
     passed = job.check(path, result)
     if not dry_run and not (all_or_nothing and result.rejected):
         job.write(passed, result)
+        if kind == "people" and result.written and acting is not None:
+            acting.record("create", result.written,
+                          detail=f"assetmap import csv people {path.name}")
     result.seconds = time.perf_counter() - started
     return result
