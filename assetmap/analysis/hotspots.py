@@ -112,6 +112,16 @@ class _Figures:
 ACCESS_MEASURES = ("activities_within_reach", "reach_km", "access_per_1000", "asset_desert")
 
 
+def not_assessed(row: Mapping, measure: str) -> bool:
+    """Whether ``measure`` of a :func:`hotspot_table` row could not be assessed (an access
+    figure of an area with no small areas holding people recorded).
+
+    >>> not_assessed({"access_assessed": False}, "asset_desert"), not_assessed({}, "at_risk")
+    (True, False)
+    """
+    return measure in ACCESS_MEASURES and row.get("access_assessed") is False
+
+
 def reach_for_density(residents_per_km2: float) -> float:
     """Metres counted as within reach: a walk in town, a short ride in the country.
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from assetmap.analysis.hotspots import ACCESS_MEASURES
+from assetmap.analysis.hotspots import not_assessed
 from assetmap.cli import (
     _,
     _audit,
@@ -95,7 +95,7 @@ def hotspots(ctx: click.Context, level: str, as_json: bool) -> None:
 
 
 def _cell(value: Any, row: dict | None = None, key: str = "") -> str:
-    if row and key in ACCESS_MEASURES and row.get("access_assessed") is False:
+    if row and not_assessed(row, key):
         return _("not assessed")
     if value is None:
         return _("withheld")

@@ -21,7 +21,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
-from assetmap.analysis.hotspots import ACCESS_MEASURES
+from assetmap.analysis.hotspots import not_assessed
 from assetmap.i18n import N_
 from assetmap.interop.spreadsheet import safe_dict
 from assetmap.model import AREA_LEVELS
@@ -85,9 +85,12 @@ def dashboard() -> ResponseReturnValue:
         map=maps.choropleth(rows, area_service.geometries(store, level), measure,
                             gettext(MEASURES[measure])) if rows else None,
         legend=maps.legend(rows, measure),
-        withheld=sum(r.get(measure) is None and r.get("people") != 0 for r in rows),
-        nobody=sum(r.get("people") == 0 for r in rows),
+        withheld=sum(r.get(measure) is None and r.get("people") != 0
+                     and not not_assessed(r, measure) for r in rows),
+        nobody=sum(r.get("people") == 0 and not not_assessed(r, measure) for r in rows),
+        unassessed=sum(not_assessed(r, measure) for r in rows),
     )
+
 
 
 def _difference(now: float | None, before: float | None) -> float | None:
@@ -110,7 +113,7 @@ def download() -> ResponseReturnValue:
 
 
 def _csv_cell(row: dict, key: str) -> object:
-    if key in ACCESS_MEASURES and row.get("access_assessed") is False:
+    if not_assessed(row, key):
         return "not assessed"
     return "withheld" if key in row and row[key] is None else row.get(key, "")
 

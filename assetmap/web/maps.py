@@ -15,7 +15,7 @@ from folium.plugins import MarkerCluster
 from jinja2 import Template
 from markupsafe import Markup, escape
 
-from assetmap.analysis.hotspots import ACCESS_MEASURES
+from assetmap.analysis.hotspots import not_assessed
 from assetmap.web.filters import local
 from assetmap.web.security import nonce
 
@@ -322,7 +322,7 @@ def choropleth(rows: list[dict], shapes: dict[str, dict], measure: str,
         if row["id"] not in shapes:
             continue
         value = row.get(measure)
-        unassessed = measure in ACCESS_MEASURES and row.get("access_assessed") is False
+        unassessed = not_assessed(row, measure)
         nobody = row.get("people") == 0 or unassessed
         if unassessed:
             shown = gettext("not assessed: needs small areas")
