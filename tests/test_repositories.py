@@ -207,6 +207,27 @@ def test_person_with_missing_organisation_writes_nothing(store: GraphStore) -> N
     assert _relationship_count(store) == 0
 
 
+def test_a_placed_person_is_written_with_their_area_links_or_not_at_all(
+        store: GraphStore, org: dict) -> None:
+    """The person and their IN_AREA links are one statement: an area that is not there
+    (removed since the point was placed) writes nothing."""
+    lsoa = areas.repo.create(store, {"id": "W01000001", "name": "Llanidloes 1",
+                                     "level": "small_area"})
+    ward = areas.repo.create(store, {"id": "W05000001", "name": "Llanidloes",
+                                     "level": "ward"})
+    person = people.repo.create(store, {"name": "Mair", "lat": 52.449, "lon": -3.541,
+                                        "area": lsoa["id"], "ward": ward["id"]},
+                                organisation_id=org["id"])
+    linked = store.run_read("MATCH (:Person {id: $id})-[:IN_AREA]->(a:Area) RETURN a.id AS id "
+                            "ORDER BY id", id=person["id"])
+    assert [row["id"] for row in linked] == ["W01000001", "W05000001"]
+    with pytest.raises(InvalidRecord) as caught:
+        people.repo.create(store, {"name": "Nia", "lat": 52.449, "lon": -3.541,
+                                   "area": "W01999999"}, organisation_id=org["id"])
+    assert caught.value.field == "area"
+    assert _node_count(store, "Person") == 1
+
+
 def test_person_needs_an_organisation(store: GraphStore) -> None:
     with pytest.raises(InvalidRecord) as caught:
         people.repo.create(store, {"name": "Mair"})

@@ -54,6 +54,10 @@ class Link:
             raise ValueError(f"{self.type} cannot point at {self.target}")
 
 
+#: a placed record's link to each area it lies in (its ``area`` and ``ward``)
+AREA_LINK = Link("IN_AREA", "Area")
+
+
 def _labels(record: Record) -> str:
     extra = record.extra_labels() if isinstance(record, Person) else ()
     return ":".join((record.label, *extra))
@@ -134,6 +138,10 @@ class NodeRepository:
         """
         record = validate(self.model, data)
         links = self._resolve_links(link_ids)
+        # a placed record's areas are linked in the same statement: never a person written
+        # and left outside the figures because a second write failed
+        links += [(field, AREA_LINK, code) for field in ("area", "ward")
+                  if record.located and (code := getattr(record, field, None))]
         now = now_iso()
         properties = stored(record, now)
         matches = "".join(

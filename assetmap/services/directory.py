@@ -39,9 +39,7 @@ def create(store: GraphStore, repo: NodeRepository, data: dict[str, Any], instan
     """Write a new record of ``repo``'s kind with its links; returns it."""
     if repo.model.located:
         data = areas.locate(store, repo.model, data, instance_path)
-    created = repo.create(store, data, **link_ids)
-    areas.link(store, repo.model.label, created)
-    return created
+    return repo.create(store, data, **link_ids)  # with its area links
 
 
 def update(store: GraphStore, repo: NodeRepository, node_id: str, changes: dict[str, Any],

@@ -506,9 +506,8 @@ class Importer:
         for write in writes:
             label = write.repo.label
             if not write.exists:
-                if not dry_run:
-                    areas.link(self.store, label, write.repo.create(self.store, write.data,
-                                                                    **write.links))
+                if not dry_run:  # one statement: the record, its links and its areas
+                    write.repo.create(self.store, write.data, **write.links)
                 self.report.created[label] += 1
                 continue
             current = write.repo.get(self.store, write.data["id"])

@@ -150,8 +150,7 @@ def create(store: GraphStore, values: dict[str, Any], organisation_id: str,
     """Record a person for the organisation (the form and the API): their home point and
     areas by the one rule (:func:`assetmap.services.areas.locate`), audited."""
     values = areas.locate(store, Person, values, instance_path)
-    person = people.repo.create(store, values, organisation_id=organisation_id)
-    areas.link(store, "Person", person)
+    person = people.repo.create(store, values, organisation_id=organisation_id)  # and areas
     acting.record("create", person["id"])
     return person
 
