@@ -151,8 +151,7 @@ def _areas(store: GraphStore) -> None:
 
 
 def _resident(town: Community, pid: str, area: str, east: float) -> str:
-    town.person(pid, east, 0, area=area)
-    ties.create(town.store, "IN_AREA", ("Person", pid), ("Area", area))
+    town.person(pid, east, 0, area=area)  # written with its IN_AREA link
     return pid
 
 
@@ -164,8 +163,9 @@ def test_analyse_writes_back_and_records_a_run(runner, cli_env) -> None:  # noqa
     members += _well_connected(town, "sa2-ok", area="sa2")
     isolated = [_resident(town, f"sa1-alone-{i}", "sa1", 50 * i) for i in range(3)]
     isolated += [_resident(town, f"sa2-alone-{i}", "sa2", 50 * i) for i in range(6)]
-    for pid in members:
-        ties.create(store, "IN_AREA", ("Person", pid), ("Area", pid[:3]))
+    linked = store.run_read("MATCH (p:Person)-[:IN_AREA]->(a:Area) RETURN p.id AS p, a.id AS a")
+    assert {row["p"]: row["a"] for row in linked} == {
+        pid: pid[:3] for pid in members + isolated}
 
     result = runner.invoke(main, ["analyse", "--json"])
     assert result.exit_code == 0, result.output
