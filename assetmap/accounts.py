@@ -11,6 +11,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
+from assetmap import clock
 from assetmap.config import PasswordHashing
 from assetmap.graph import users
 from assetmap.graph.nodes import NodeRepository, NotFound
@@ -185,7 +186,7 @@ def accept_invitation(store: GraphStore, token: str, password: str) -> dict:
 
 
 def _days_on(days: int) -> str:
-    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
+    return (clock.now() + timedelta(days=days)).isoformat()
 
 
 def authenticate(store: GraphStore, email: str, password: str) -> dict | None:
@@ -291,6 +292,7 @@ def _code_step(secret: str, code: str, after: int | None) -> int | None:
     """The time step ``code`` is valid for (this one or its neighbours, for clock drift),
     if later than ``after``; else None."""
     totp, code = pyotp.TOTP(secret), "".join(code.split())
+    # the phone app counts real time: a code is checked against it, never a set clock
     now = totp.timecode(datetime.now(UTC))
     for step in (now, now - 1, now + 1):
         if (after is None or step > after) and secrets.compare_digest(

@@ -42,7 +42,7 @@ PARENT_LEVELS: dict[str, tuple[str, ...]] = {
     "health_board": (),
 }
 #: an area's ``area`` is the finest of these containing it; wards are a level apart
-MAIN_LEVELS = ("small_area", "middle_area", "local_authority", "health_board")
+MAIN_LEVELS = tuple(level for level in AREA_LEVELS if level != "ward")
 #: two areas of one file may share edges; an overlap above this share of the smaller is
 #: refused (the shipped files' neighbours share edges exactly)
 OVERLAP_SHARE = 0.001

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
 import pycountry
@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic import ValidationError as PydanticValidationError
 
+from assetmap import clock
 from assetmap.i18n import N_, Problem
 
 # ---------------------------------------------------------------------------
@@ -135,10 +136,12 @@ _POSTCODE_DISTRICT = re.compile(r"^[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_PARTS = ("am", "pm", "eve")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DayPart = Literal["am", "pm", "eve"]
+WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
+DAY_PARTS: tuple[str, ...] = DayPart.__args__  # type: ignore[attr-defined]
 _OPENING = re.compile(
-    r"^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$"
+    rf"^({'|'.join(WEEKDAYS)}) ([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$"
 )
 _LANGUAGE_CODES = frozenset(
     lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")
@@ -190,7 +193,7 @@ def _check_opening(value: str) -> str:
 
 
 def _check_birth_year(value: int) -> int:
-    this_year = datetime.now(UTC).year
+    this_year = clock.this_year()
     if not FIRST_BIRTH_YEAR <= value <= this_year:
         raise _invalid(N_("must be between %(first)s and %(last)s"), first=FIRST_BIRTH_YEAR,
                        last=this_year)
@@ -239,7 +242,6 @@ Clock = Annotated[str, AfterValidator(_check_clock)]
 Latitude = Annotated[float, Field(ge=UK_LAT[0], le=UK_LAT[1])]
 Longitude = Annotated[float, Field(ge=UK_LON[0], le=UK_LON[1])]
 BirthYear = Annotated[int, AfterValidator(_check_birth_year)]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Availability = Annotated[str, AfterValidator(_check_availability)]
 OpeningHours = Annotated[str, AfterValidator(_check_opening)]
 GeoJSON = Annotated[str, AfterValidator(_check_geojson)]
@@ -251,6 +253,10 @@ Relation = Literal["family", "partner", "friend", "neighbour", "volunteer", "pro
 Circle = Literal[1, 2, 3, 4]
 Contact = Literal["daily", "weekly", "monthly", "yearly", "rarely"]
 Role = Literal["admin", "coordinator", "connector"]
+RELATIONS: tuple[str, ...] = Relation.__args__  # type: ignore[attr-defined]
+CIRCLES: tuple[int, ...] = Circle.__args__  # type: ignore[attr-defined]
+CONTACTS: tuple[str, ...] = Contact.__args__  # type: ignore[attr-defined]
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 InterfaceLanguage = Literal["cy", "en"]
 AreaLevel = Literal["small_area", "middle_area", "ward", "local_authority", "health_board"]
 OrganisationKind = Literal["cvc", "carers", "council", "health", "charity", "other"]
@@ -277,7 +283,7 @@ AREA_LEVELS: tuple[str, ...] = AreaLevel.__args__  # type: ignore[attr-defined]
 
 def now_iso() -> str:
     """The current time in UTC, ISO-8601: every timestamp is set by Python."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return clock.now_iso()
 
 
 def new_id() -> str:
@@ -574,11 +580,6 @@ class Consent(Record):
                 N_("must not be before the date it was given")))
         return self
 
-    def active_on(self, day: date) -> bool:
-        """Given, not withdrawn, not expired on ``day``."""
-        return (self.given_at <= day and self.withdrawn_at is None
-                and (self.until is None or day <= self.until))
-
 
 class ApiToken(Record):
     """A bearer token for the API: only its SHA-256 is kept (the token itself is shown once)."""
@@ -632,7 +633,7 @@ class AssetSearch(BaseModel):
     text: Annotated[str, StringConstraints(max_length=100)] | None = None
     category: Category | None = None
     day: Weekday | None = None
-    time_of_day: Literal["am", "pm", "eve"] | None = None
+    time_of_day: DayPart | None = None
     free: bool = False
     welsh: bool = False
     step_free: bool = False

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from assetmap import boundaries
+from assetmap import boundaries, clock
 from assetmap.analysis.vocabulary import categories_for
 from assetmap.boundaries import AreaIndex
 from assetmap.graph import nodes as node_writes
@@ -45,7 +45,6 @@ from assetmap.model import (
 from seed import powys, wales
 from seed.powys import Settlement
 
-THIS_YEAR = 2026
 # One community group for about this many residents of a town, and one place beyond the
 # town's core set (hall, chapel, church, café, pub, ...) for about this many
 PEOPLE_PER_GROUP = 120
@@ -150,7 +149,8 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 class _Builder:
-    def __init__(self, people: int, seed: int, authorities: tuple[str, ...]) -> None:
+    def __init__(self, people: int, seed: int, authorities: tuple[str, ...], year: int) -> None:
+        self.year = year  # ages become birth years counted from it
         self.rng = random.Random(seed)
         self.redraw_rng = random.Random(f"redraw-{seed}")
         # the directory draws from its own generator: the same towns get the same groups,
@@ -539,7 +539,8 @@ class _Builder:
                     chosen.append(group)
             for group in chosen:
                 self.out.relate("MEMBER_OF", ("Person", resident.id), ("Group", group.id),
-                                self.props("MEMBER_OF", since=date(rng.randint(1990, 2025), 1, 1)))
+                                self.props("MEMBER_OF", since=date(
+                                    rng.randint(self.year - 36, self.year - 1), 1, 1)))
                 self.members[group.id].append(index)
                 activities = self.activities_by_group[group.id]
                 if activities and rng.random() < 0.85:
@@ -710,7 +711,7 @@ class _Builder:
             record = validate(Person, {
                 "id": resident.id,
                 "name": f"{resident.first_name} {resident.surname}",
-                "birth_year": THIS_YEAR - resident.age,
+                "birth_year": self.year - resident.age,
                 "languages": ["cy", "en"] if resident.welsh else ["en"],
                 "interests": resident.interests,
                 "gifts": resident.gifts,
@@ -759,16 +760,20 @@ class _Builder:
 
 
 def generate(people: int, seed: int,
-             authorities: tuple[str, ...] = (powys.LOCAL_AUTHORITY[0],)) -> Community:
+             authorities: tuple[str, ...] = (powys.LOCAL_AUTHORITY[0],),
+             year: int | None = None) -> Community:
     """Build the synthetic community of ``people`` residents for ``seed`` (no database),
     spread over the local ``authorities`` (ONS codes; the first one's organisations get
-    the short ids ``org-cvc``, ``org-carers`` and ``org-council``)."""
+    the short ids ``org-cvc``, ``org-carers`` and ``org-council``), as it is in ``year``
+    (this year by default: the same seed in another year is the same people, a year
+    older)."""
     if people < 1:
         raise ValueError("people must be at least 1")
     unknown = [code for code in authorities if code not in wales.BY_CODE]
     if unknown or not authorities:
         raise ValueError(f"not a Welsh local authority code: {', '.join(unknown) or 'none'}")
-    return _Builder(people, seed, tuple(dict.fromkeys(authorities))).build()
+    return _Builder(people, seed, tuple(dict.fromkeys(authorities)),
+                    year or clock.this_year()).build()
 
 
 # Labels in dependency order: areas and organisations before what links to them

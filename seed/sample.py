@@ -20,9 +20,10 @@ PEOPLE_IN_SAMPLE = 40
 VOLUNTEERS_IN_SAMPLE = 4
 
 
-def build() -> dict:
-    """Cut the sample out of ``generate(20000, seed=3)``: people near Llanidloes and its assets."""
-    community = generate(20000, seed=3)
+def build(year: int) -> dict:
+    """Cut the sample out of ``generate(20000, seed=3)`` as it is in ``year``: people near
+    Llanidloes and its assets."""
+    community = generate(20000, seed=3, year=year)
     places = [p for p in community.records["Place"] if p.town == TOWN]
     place_ids = {p.id for p in places}
     held_at = community.relationships[("HELD_AT", "Activity", "Place")]
@@ -60,7 +61,7 @@ def build() -> dict:
         for a, b, props in rows
         if a in keep.get(source, ()) and b in keep.get(target, ())
     ]
-    return {"nodes": records, "relationships": relationships}
+    return {"year": year, "nodes": records, "relationships": relationships}
 
 
 def load(store: GraphStore, path: Path = SAMPLE_FILE) -> dict[str, int]:
@@ -82,5 +83,8 @@ def load(store: GraphStore, path: Path = SAMPLE_FILE) -> dict[str, int]:
 
 if __name__ == "__main__":
     SAMPLE_FILE.parent.mkdir(exist_ok=True)
-    SAMPLE_FILE.write_text(json.dumps(build(), indent=1, ensure_ascii=False) + "\n")
+    from assetmap import clock
+
+    SAMPLE_FILE.write_text(json.dumps(build(clock.this_year()), indent=1,
+                                      ensure_ascii=False) + "\n")
     print(f"wrote {SAMPLE_FILE}")

@@ -326,3 +326,24 @@ def test_person_command_help_lists_its_subcommands(runner) -> None:  # noqa: ANN
     assert result.exit_code == 0 and "lsns6" in result.output and "show" in result.output
     missing = runner.invoke(main, ["person", "nobody"])
     assert missing.exit_code == 1 and "no Person with id 'nobody'" in missing.output
+
+
+def test_a_run_records_the_parameters_it_used_on_the_clock_it_read(
+        falkor_store: GraphStore) -> None:
+    """The stored run's parameters are the ones the rules read (a rule's threshold is the
+    parameter, so changing one changes both), and ages are counted on the one clock."""
+    from datetime import UTC, datetime
+
+    from assetmap import clock
+    from assetmap.analysis import lsns6
+    from assetmap.analysis.parameters import PARAMETERS
+
+    town = Community(falkor_store)
+    town.person("old", 0, 0, birth_year=1950)
+    with clock.frozen_at(datetime(2031, 6, 1, tzinfo=UTC)):
+        summary = analysis.run_analysis(falkor_store)
+        run = analysis.latest_run(falkor_store)
+    assert json.loads(run["parameters"]) == PARAMETERS.as_record()
+    assert run["started_at"].startswith("2031-06-01")
+    assert lsns6.AT_RISK_BELOW == PARAMETERS.lsns6_at_risk_below
+    assert summary["people"] is None  # one person: withheld, as every small count

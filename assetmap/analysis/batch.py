@@ -16,6 +16,7 @@ from scipy.spatial import cKDTree
 
 from assetmap.analysis import lsns6 as lsns
 from assetmap.analysis.circles import (
+    AT_LEAST_MONTHLY,
     CIRCLE_WEIGHT,
     CONTACT_WEIGHT,
     FRAGILE_SHARE,
@@ -38,12 +39,14 @@ from assetmap.analysis.hotspots import (
     tally,
 )
 from assetmap.analysis.isolation import Assessment, CarerRisk, assess, carer_risk
+from assetmap.analysis.parameters import PARAMETERS
 from assetmap.analysis.suggestions import can_take_part
+from assetmap.model import CIRCLES, CONTACTS, RELATIONS, Knows
 
-__all__ = ["ActivityRow", "PersonRow", "Results", "Snapshot", "analyse", "PARAMETERS"]
+__all__ = ["ActivityRow", "PersonRow", "Results", "Snapshot", "analyse"]
 
-ADULT_AGE = 65  # area access counts activities open to a 65-year-old
-NEAREST_CANDIDATES = 8
+ADULT_AGE = PARAMETERS.access_age  # area access counts activities open to this age
+NEAREST_CANDIDATES = PARAMETERS.nearest_candidates
 
 Progress = Callable[[str, int, int], None]
 
@@ -85,7 +88,12 @@ class Snapshot:
     areas: list[AreaNode] = field(default_factory=list)
     geometries: dict[str, str] = field(default_factory=dict)
     questionnaires: dict[str, lsns.Lsns6] = field(default_factory=dict)
-    year: int = 2026
+    #: the year ages are counted in (the caller's clock: the analysis reads none)
+    year: int = 0
+
+    def __post_init__(self) -> None:
+        if self.year < 1900:
+            raise ValueError("a snapshot needs the year ages are counted in")
 
 
 @dataclass
@@ -143,15 +151,6 @@ class Results:
             }
 
 
-PARAMETERS = {
-    "lsns6_at_risk_below": lsns.AT_RISK_BELOW,
-    "fragile_share": round(2 / 3, 3),
-    "carer_hours_bands": [20, 50],
-    "urban_reach_m": 1600,
-    "rural_reach_m": int(RURAL_REACH_M),
-    "urban_density_per_km2": 400,
-    "suppress_below": 5,
-}
 
 
 def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
@@ -257,8 +256,9 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
                    outside)
 
 
-RELATIONS = ("family", "partner", "friend", "neighbour", "volunteer", "professional", "other")
-CONTACTS = tuple(CONTACT_WEIGHT)
+#: a tie's integer codes are positions in the model's own lists, and what a missing value
+#: reads as is the model's default: reordering the model cannot change a score
+_TIE_DEFAULTS = {name: Knows.model_fields[name].default for name in ("strength", "contact")}
 
 
 class _TieTable:
@@ -276,12 +276,15 @@ class _TieTable:
         m = len(rows)
         relation_code = {name: code for code, name in enumerate(RELATIONS)}
         contact_code = {name: code for code, name in enumerate(CONTACTS)}
+        other, paid = relation_code["other"], PARAMETERS.paid_circle
+        usual_contact = contact_code[_TIE_DEFAULTS["contact"]]
         source = np.fromiter((index.get(x, -1) for x in columns[0]), np.int64, m)
         target = np.fromiter((index.get(x, -1) for x in columns[1]), np.int64, m)
-        relation = np.fromiter((relation_code.get(x, 6) for x in columns[2]), np.int8, m)
-        circle = np.fromiter((x or 4 for x in columns[3]), np.int8, m)
-        strength = np.fromiter((x or 3 for x in columns[4]), np.int8, m)
-        contact = np.fromiter((contact_code.get(x, 4) for x in columns[5]), np.int8, m)
+        relation = np.fromiter((relation_code.get(x, other) for x in columns[2]), np.int8, m)
+        circle = np.fromiter((x or paid for x in columns[3]), np.int8, m)
+        strength = np.fromiter((x or _TIE_DEFAULTS["strength"] for x in columns[4]), np.int8, m)
+        contact = np.fromiter((contact_code.get(x, usual_contact) for x in columns[5]), np.int8,
+                              m)
         keep = (source >= 0) & (target >= 0)
         order = np.argsort(source[keep], kind="stable")
         self.source, self.target = source[keep][order], target[keep][order]
@@ -289,21 +292,23 @@ class _TieTable:
         self.strength, self.contact = strength[keep][order], contact[keep][order]
         self.offsets = np.searchsorted(self.source, np.arange(n + 1))
 
-        self.natural = lsns.counts_as_support(self.circle, self.relation == 5)
-        self.monthly = self.contact <= contact_code["monthly"]
+        self.natural = lsns.counts_as_support(self.circle,
+                                              self.relation == relation_code["professional"])
+        self.monthly = np.isin(self.contact, [contact_code[c] for c in sorted(AT_LEAST_MONTHLY)])
+        circle_weight = np.array([CIRCLE_WEIGHT.get(c, 0.0) for c in range(max(CIRCLES) + 1)])
         self.weight = np.where(
             self.natural,
-            np.array([0.0, *CIRCLE_WEIGHT.values(), 0.0])[np.minimum(self.circle, 4)]
-            * np.array(list(CONTACT_WEIGHT.values()))[self.contact],
+            circle_weight[np.minimum(self.circle, max(CIRCLES))]
+            * np.array([CONTACT_WEIGHT[c] for c in CONTACTS])[self.contact],
             0.0,
         )
         src = self.source[self.natural]
         self.members = np.bincount(src, minlength=n)
-        self.paid = np.bincount(self.source[self.circle == 4], minlength=n)
+        self.paid = np.bincount(self.source[self.circle == PARAMETERS.paid_circle], minlength=n)
         self.total = np.bincount(src, self.weight[self.natural], minlength=n)
         self.heaviest = np.zeros(n)
         np.maximum.at(self.heaviest, src, self.weight[self.natural])
-        close = self.natural & (self.circle <= 2) & self.monthly
+        close = self.natural & (self.circle <= PARAMETERS.close_circles_up_to) & self.monthly
         self.not_close = self.total - np.bincount(self.source[close], self.weight[close],
                                                   minlength=n)
 

@@ -23,6 +23,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from assetmap.analysis.parameters import PARAMETERS
+
 __all__ = [
     "CIRCLE_WEIGHT",
     "CONTACT_WEIGHT",
@@ -35,12 +37,12 @@ __all__ = [
     "natural_support",
 ]
 
-CIRCLE_WEIGHT = {1: 3.0, 2: 2.0, 3: 1.0}
-CONTACT_WEIGHT = {"daily": 1.0, "weekly": 1.0, "monthly": 0.75, "yearly": 0.25, "rarely": 0.1}
-CARER_WEIGHT = 3.0
-AT_LEAST_MONTHLY = frozenset({"daily", "weekly", "monthly"})
-FRAGILE_SHARE = 2 / 3
-PAID_CIRCLE = 4
+CIRCLE_WEIGHT = PARAMETERS.circle_weight
+CONTACT_WEIGHT = PARAMETERS.contact_weight
+CARER_WEIGHT = PARAMETERS.carer_weight
+AT_LEAST_MONTHLY = frozenset(PARAMETERS.monthly_contact)
+FRAGILE_SHARE = PARAMETERS.fragile_share
+PAID_CIRCLE = PARAMETERS.paid_circle
 
 
 class Tie(NamedTuple):
@@ -80,7 +82,7 @@ def circles_by_level(ties: Iterable[Tie]) -> dict[int, list[str]]:
 
 def is_close(tie: Tie) -> bool:
     """Circle 1 or 2 and in touch at least monthly."""
-    return tie.circle <= 2 and tie.contact in AT_LEAST_MONTHLY
+    return tie.circle <= PARAMETERS.close_circles_up_to and tie.contact in AT_LEAST_MONTHLY
 
 
 def natural_support(

@@ -24,10 +24,12 @@ from dataclasses import dataclass
 import igraph as ig
 import numpy as np
 
+from assetmap.analysis.parameters import PARAMETERS
+
 __all__ = ["BRIDGING_MIN_DEGREE", "BRIDGING_THRESHOLD", "Structure", "structure"]
 
-BRIDGING_THRESHOLD = 0.5
-BRIDGING_MIN_DEGREE = 4
+BRIDGING_THRESHOLD = PARAMETERS.bridging_threshold
+BRIDGING_MIN_DEGREE = PARAMETERS.bridging_min_degree
 
 
 @dataclass(frozen=True)

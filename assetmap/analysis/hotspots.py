@@ -42,6 +42,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from assetmap.analysis.geo import polygon_area_km2
+from assetmap.analysis.parameters import PARAMETERS
 from assetmap.model import AREA_LEVELS
 
 __all__ = [
@@ -61,13 +62,13 @@ __all__ = [
     "tally",
 ]
 
-MIN_COUNT = 5
+MIN_COUNT = PARAMETERS.suppress_below
 #: how many times the reach a home's nearest suitable activity is looked for: one further
 #: away is "not known" (the per-person and the batch paths both stop there)
-NEAREST_SEARCH_REACHES = 4
-URBAN_REACH_M = 1600.0
-RURAL_REACH_M = 8000.0
-URBAN_DENSITY = 400.0  # residents per km²
+NEAREST_SEARCH_REACHES = PARAMETERS.nearest_search_reaches
+URBAN_REACH_M = PARAMETERS.urban_reach_m
+RURAL_REACH_M = PARAMETERS.rural_reach_m
+URBAN_DENSITY = PARAMETERS.urban_density_per_km2  # residents per km²
 LEVELS = AREA_LEVELS
 
 #: measure -> its denominator (None: the people recorded are the base)

@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from assetmap.analysis import lsns6 as lsns
 from assetmap.analysis.circles import PAID_CIRCLE, Fragility, Tie, natural_support
-from assetmap.analysis.reasons import Reason
+from assetmap.analysis.parameters import PARAMETERS
+from assetmap.analysis.reasons import THRESHOLDS, Reason
 
 __all__ = [
     "CARER_HEAVY_HOURS",
@@ -27,10 +28,10 @@ __all__ = [
 
 #: bands of unpaid care used by the 2021 Census (ONS: 19 or less, 20-49, 50 or more hours
 #: a week); carers giving 50+ hours report bad health about twice as often as non-carers
-CARER_SUBSTANTIAL_HOURS = 20
-CARER_HEAVY_HOURS = 50
+CARER_SUBSTANTIAL_HOURS = PARAMETERS.carer_substantial_hours
+CARER_HEAVY_HOURS = PARAMETERS.carer_heavy_hours
 #: a carer's own natural circle (besides those they care for) is thin below this many
-THIN_CIRCLE_BELOW = 3
+THIN_CIRCLE_BELOW = PARAMETERS.carer_thin_circle_below
 
 
 @dataclass(frozen=True)
@@ -111,11 +112,14 @@ def assess(
     """
     reasons: list[Reason] = []
     if score.at_risk:
-        reasons.append(Reason("lsns6_at_risk", {"total": score.total}))
+        reasons.append(Reason("lsns6_at_risk", {"total": score.total,
+                                                "cut_off": THRESHOLDS["cut_off"]}))
     if score.family_low:
-        reasons.append(Reason("lsns6_family_low", {"family": score.family}))
+        reasons.append(Reason("lsns6_family_low", {"family": score.family,
+                                                   "low_below": THRESHOLDS["low_below"]}))
     if score.friends_low:
-        reasons.append(Reason("lsns6_friends_low", {"friends": score.friends}))
+        reasons.append(Reason("lsns6_friends_low", {"friends": score.friends,
+                                                    "low_below": THRESHOLDS["low_below"]}))
     if score.source == "questionnaire":
         reasons.append(Reason("lsns6_questionnaire", {"date": score.date or "?"}))
     if fragility.fragile and fragility.key_person:
@@ -208,9 +212,12 @@ def carer_risk(
     reasons: list[Reason] = []
     hours = round(float(hours_per_week), 1)
     if hours >= CARER_HEAVY_HOURS:
-        reasons.append(Reason("carer_hours_50_plus", {"hours": hours}))
+        reasons.append(Reason("carer_hours_50_plus", {
+            "hours": hours, "heavy_hours": THRESHOLDS["heavy_hours"]}))
     elif hours >= CARER_SUBSTANTIAL_HOURS:
-        reasons.append(Reason("carer_hours_20_49", {"hours": hours}))
+        reasons.append(Reason("carer_hours_20_49", {
+            "hours": hours, **{k: THRESHOLDS[k] for k in ("substantial_hours",
+                                                        "substantial_up_to")}}))
     members = sum(
         1 for tie in own_ties if tie.circle < 4 and tie.other not in cared_for
     )

@@ -27,6 +27,7 @@ from typing import Any, Literal
 import numpy as np
 
 from assetmap.analysis.circles import AT_LEAST_MONTHLY, PAID_CIRCLE, Tie
+from assetmap.analysis.parameters import PARAMETERS
 
 __all__ = [
     "AT_RISK_BELOW",
@@ -42,8 +43,8 @@ ITEMS = (
     "family_monthly", "family_private", "family_help",
     "friends_monthly", "friends_private", "friends_help",
 )
-AT_RISK_BELOW = 12
-SUBSCALE_LOW_BELOW = 6
+AT_RISK_BELOW = PARAMETERS.lsns6_at_risk_below
+SUBSCALE_LOW_BELOW = PARAMETERS.lsns6_subscale_low_below
 FAMILY_RELATIONS = frozenset({"family", "partner"})
 #: upper bound of each answer band: 0, 1, 2, 3-4, 5-8, 9+
 _BAND_TOPS = (0, 1, 2, 4, 8)
@@ -156,7 +157,9 @@ def counts_as_support(circle: Any, professional: Any) -> Any:
 
 def item_answers(circle: Any, strength: Any, at_least_monthly: Any) -> tuple[Any, Any, Any]:
     """Whether a tie counts for items (1) seen monthly, (2) private matters, (3) help."""
-    return at_least_monthly, (circle == 1) | (strength >= 4), circle <= 2
+    return (at_least_monthly,
+            (circle == 1) | (strength >= PARAMETERS.lsns6_private_strength_from),
+            circle <= PARAMETERS.lsns6_help_circles_up_to)
 
 
 def carer_item(relation: str | None) -> int:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from assetmap.analysis.parameters import PARAMETERS
 from assetmap.i18n import N_, translate
 
 __all__ = ["REASON_TEXTS", "Reason", "describe", "in_language"]
@@ -17,10 +18,12 @@ __all__ = ["REASON_TEXTS", "Reason", "describe", "in_language"]
 #: code -> English text; ``{name}`` fields come from the reason's params
 REASON_TEXTS: dict[str, str] = {
     # isolation (LSNS-6)
-    "lsns6_at_risk": N_("LSNS-6 score {total} of 30 is below 12: at risk of social isolation"),
-    "lsns6_family_low": N_("family ties score {family} of 15, below 6: few family to rely on"),
+    "lsns6_at_risk": N_(
+        "LSNS-6 score {total} of 30 is below {cut_off}: at risk of social isolation"),
+    "lsns6_family_low": N_(
+        "family ties score {family} of 15, below {low_below}: few family to rely on"),
     "lsns6_friends_low": N_(
-        "friendship ties score {friends} of 15, below 6: few friends to rely on"),
+        "friendship ties score {friends} of 15, below {low_below}: few friends to rely on"),
     "lsns6_questionnaire": N_("score from the LSNS-6 questionnaire recorded on {date}"),
     # structure
     "fragile_circle": N_(
@@ -37,8 +40,9 @@ REASON_TEXTS: dict[str, str] = {
     "no_activity_known": N_("no suitable activity recorded anywhere nearby"),
     "cut_off": N_("not connected to the wider community's network of ties"),
     # carers
-    "carer_hours_50_plus": N_("cares for {hours} hours a week (50 or more)"),
-    "carer_hours_20_49": N_("cares for {hours} hours a week (20 to 49)"),
+    "carer_hours_50_plus": N_("cares for {hours} hours a week ({heavy_hours} or more)"),
+    "carer_hours_20_49": N_(
+        "cares for {hours} hours a week ({substantial_hours} to {substantial_up_to})"),
     "carer_circle_thin": N_(
         "the carer's own circle is thin: {members} people in circles 1-3 besides those "
         "they care for"
@@ -78,6 +82,17 @@ REASON_TEXTS: dict[str, str] = {
 }
 
 
+#: the thresholds reasons name, from the parameters: a reason records the ones its run
+#: used; one stored before it did reads these
+THRESHOLDS: dict[str, int] = {
+    "cut_off": PARAMETERS.lsns6_at_risk_below,
+    "low_below": PARAMETERS.lsns6_subscale_low_below,
+    "heavy_hours": PARAMETERS.carer_heavy_hours,
+    "substantial_hours": PARAMETERS.carer_substantial_hours,
+    "substantial_up_to": PARAMETERS.carer_heavy_hours - 1,
+}
+
+
 @dataclass(frozen=True)
 class Reason:
     """Why: a stable ``code`` and the figures that complete its sentence."""
@@ -105,7 +120,7 @@ def describe(reason: Reason, names: dict[str, str] | None = None) -> str:
     names = names or {}
     values = {
         key: names.get(value, value) if isinstance(value, str) else value
-        for key, value in reason.params.items()
+        for key, value in {**THRESHOLDS, **reason.params}.items()
     }
     return REASON_TEXTS[reason.code].format_map(_Missing(values))
 
@@ -126,7 +141,7 @@ def in_language(item: Mapping[str, Any], language: str) -> str:
     >>> in_language({"code": "lives_alone", "params": {}}, "en")
     'lives alone'
     """
-    code, params = item.get("code"), dict(item.get("params") or {})
+    code, params = item.get("code"), {**THRESHOLDS, **(item.get("params") or {})}
     if code not in REASON_TEXTS:
         return str(item.get("text", ""))
     for key in WORD_PARAMS:

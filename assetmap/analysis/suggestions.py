@@ -22,6 +22,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from assetmap.analysis.parameters import PARAMETERS
 from assetmap.analysis.reasons import Reason
 from assetmap.analysis.vocabulary import categories_for, gifts_meeting, normal_tag
 from assetmap.names import PART_NAMES, WEEKDAY_NAMES
@@ -39,9 +40,9 @@ __all__ = [
     "rank",
 ]
 
-PEER_NEAR_M = 10_000.0
-EXCHANGE_NEAR_M = 5_000.0
-FULL_COST_PENCE = 1000  # £10: dearer than this scores nothing for cost
+PEER_NEAR_M = PARAMETERS.peer_near_m
+EXCHANGE_NEAR_M = PARAMETERS.exchange_near_m
+FULL_COST_PENCE = PARAMETERS.full_cost_pence  # dearer than this scores nothing for cost
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,17 @@ ACTIVE = ("c.withdrawn_at IS NULL AND c.given_at <= $today "
           "AND (c.until IS NULL OR c.until >= $today)")
 
 
+def active(store: GraphStore, person_id: str, organisation_id: str, purpose: str,
+           today: str) -> dict | None:
+    """The person's latest consent for ``purpose`` given to the organisation that is
+    active on ``today`` (:data:`ACTIVE`), if any."""
+    rows = store.run_read(
+        "MATCH (c:Consent {person_id: $id, organisation_id: $org, purpose: $purpose}) "
+        f"WHERE {ACTIVE} RETURN properties(c) AS c ORDER BY c.given_at DESC LIMIT 1",
+        id=person_id, org=organisation_id, purpose=purpose, today=today)
+    return rows[0]["c"] if rows else None
+
+
 def record(store: GraphStore, data: dict[str, Any]) -> dict:
     """Record a consent ABOUT its person; sharing and opting in take effect with it."""
     consent = validate(Consent, data)

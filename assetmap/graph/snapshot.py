@@ -27,6 +27,7 @@ from assetmap.analysis.hotspots import (
     AreaNode,
     reach_for_area,
 )
+from assetmap.analysis.parameters import PARAMETERS
 from assetmap.analysis.suggestions import can_take_part
 from assetmap.analysis.vocabulary import NEED_GIFTS, normal_tag
 from assetmap.graph import people
@@ -45,7 +46,7 @@ WRITE_BATCH = 5000
 # however large the graph (the outermost ring is the furthest anyone is looked for).
 FIRST_RING_M = 250.0
 VOLUNTEER_SEARCH_M = 30_000.0
-EXCHANGE_SEARCH_M = 5_000.0
+EXCHANGE_SEARCH_M = PARAMETERS.exchange_near_m
 #: people opted in to look at, at most, for gifts and needs that match
 EXCHANGE_BUDGET = 600
 ENOUGH_PEOPLE = 8

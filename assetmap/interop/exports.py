@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from assetmap.analysis.parameters import PARAMETERS
 from assetmap.services import GraphStore, analysis
 
 
@@ -27,14 +28,17 @@ def pseudonym(secret: str, person_id: str) -> str:
 
 
 def risk_band(lsns6: int | None) -> str:
-    """LSNS-6 as a band: below 12 at risk (the scale's cut-off), 12-17 low, 18+ good.
+    """LSNS-6 as a band: at risk below the scale's cut-off (12), low below 18, good from
+    it (:data:`~assetmap.analysis.parameters.PARAMETERS`).
 
     >>> risk_band(8), risk_band(14), risk_band(25), risk_band(None)
     ('at risk', 'low', 'good', 'unknown')
     """
     if lsns6 is None:
         return "unknown"
-    return "at risk" if lsns6 < 12 else "low" if lsns6 < 18 else "good"
+    if lsns6 < PARAMETERS.lsns6_at_risk_below:
+        return "at risk"
+    return "low" if lsns6 < PARAMETERS.lsns6_good_from else "good"
 
 
 def organisation_network(store: GraphStore, organisation_id: str, secret: str,

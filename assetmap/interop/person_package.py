@@ -24,7 +24,6 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -48,7 +47,7 @@ from assetmap.model import (
     now_iso,
     validate,
 )
-from assetmap.services import GraphStore, NotFound, areas
+from assetmap.services import GraphStore, NotFound, areas, people
 
 FORMAT = "assetmap-person-package"
 VERSION = 1
@@ -120,14 +119,7 @@ def _canonical(package: dict[str, Any]) -> bytes:
 
 def _consent(store: GraphStore, person_id: str, organisation_id: str) -> dict | None:
     """The person's active ``move_record`` consent given to the organisation, if any."""
-    today = date.today().isoformat()
-    rows = store.run_read(
-        "MATCH (c:Consent {person_id: $id, organisation_id: $org, purpose: $purpose}) "
-        "WHERE c.withdrawn_at IS NULL AND c.given_at <= $today "
-        "AND (c.until IS NULL OR c.until >= $today) "
-        "RETURN properties(c) AS c ORDER BY c.given_at DESC LIMIT 1",
-        id=person_id, org=organisation_id, purpose=CONSENT, today=today)
-    return rows[0]["c"] if rows else None
+    return people.active_consent(store, person_id, organisation_id, CONSENT)
 
 
 def _travelling(person: dict[str, Any]) -> dict[str, Any]:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
-from assetmap import __version__
+from assetmap import __version__, clock
 from assetmap.analysis import batch
 from assetmap.analysis import lsns6 as lsns
 from assetmap.analysis.circles import circles_by_level, fragility, natural_support
 from assetmap.analysis.geo import distance_m
 from assetmap.analysis.hotspots import suppress_totals
 from assetmap.analysis.isolation import Assessment, CarerRisk, assess_ties, carer_risk
+from assetmap.analysis.parameters import PARAMETERS
 from assetmap.analysis.reasons import Reason, describe
 from assetmap.analysis.suggestions import (
     ActivityOption,
@@ -38,7 +38,7 @@ MOST_LINKED = 24
 
 
 def this_year() -> int:
-    return datetime.now(UTC).year
+    return clock.this_year()
 
 
 # ---------------------------------------------------------------------------
@@ -63,11 +63,11 @@ def run_analysis(store: GraphStore, progress: Progress | None = None) -> dict[st
     Returns the summary: counts, community structure, durations per stage and the run id.
     """
     started_at = now_iso()
-    clock = time.perf_counter()
+    timer = time.perf_counter()
     durations: dict[str, float] = {}
 
     snapshot = reads.read_snapshot(store, this_year())
-    durations["read"] = round(time.perf_counter() - clock, 3)
+    durations["read"] = round(time.perf_counter() - timer, 3)
     if progress:
         progress("read", 1, 1)
 
@@ -76,12 +76,12 @@ def run_analysis(store: GraphStore, progress: Progress | None = None) -> dict[st
 
     run = reads.record_run(store, {
         "started_at": started_at, "version": __version__,
-        "parameters": json.dumps(batch.PARAMETERS, sort_keys=True),
+        "parameters": json.dumps(PARAMETERS.as_record(), sort_keys=True),
     })
-    clock = time.perf_counter()
+    timer = time.perf_counter()
     analysed_at = now_iso()
     reads.write_results(store, results, run["id"], analysed_at, progress)
-    durations["write"] = round(time.perf_counter() - clock, 3)
+    durations["write"] = round(time.perf_counter() - timer, 3)
 
     # a summary is an output too: small counts are withheld here as in every area figure
     counts = suppress_totals(results.counts())

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from assetmap import gazetteer
+from assetmap import clock, gazetteer
 from assetmap.graph import assets
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
@@ -48,7 +48,7 @@ def find(store: GraphStore, search: AssetSearch, instance_path: Path | None = No
         location = gazetteer.resolve(search.near, instance_path)
     rows, total = assets.search(store, search, *(
         (location.lat, location.lon) if location else (None, None)))
-    today = (now or datetime.now(WALES_TIME)).astimezone(WALES_TIME)
+    today = (now or clock.now()).astimezone(WALES_TIME)
     for row in rows:
         row["next_session"] = next_session(row["activity"], today).isoformat()
     return Found(search, location, rows, total)

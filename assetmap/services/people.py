@@ -7,10 +7,11 @@ shows or changes a person asks it first (through ``fetch_person`` in the web lay
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from assetmap import clock
 from assetmap.analysis.reasons import Reason, describe
 from assetmap.audit import Acting
 from assetmap.graph import assets, consents, people, ties
@@ -116,7 +117,13 @@ def where_held(store: GraphStore, ids: list[str]) -> dict[str, dict]:
 
 
 def today() -> date:
-    return datetime.now(UTC).date()
+    return clock.today()
+
+
+def active_consent(store: GraphStore, person_id: str, organisation_id: str,
+                   purpose: str) -> dict | None:
+    """The person's consent for ``purpose`` to the organisation in force today, if any."""
+    return consents.active(store, person_id, organisation_id, purpose, today().isoformat())
 
 
 def default_follow_up() -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
+from assetmap import clock
 from assetmap.audit import Acting, AuditLog
 from assetmap.erasures import ErasureRegister
 from assetmap.graph import subject
@@ -144,5 +145,5 @@ def due_for_review(store: GraphStore, organisation_id: str, days: int
     """The organisation's people whose record has not changed for ``days`` days: changed
     before this moment ``days`` days ago (0: everyone); the oldest 500, and how many in
     all."""
-    before = (datetime.now(UTC) - timedelta(days=days)).isoformat()
+    before = (clock.now() - timedelta(days=days)).isoformat()
     return subject.untouched_since(store, organisation_id, before)

@@ -21,6 +21,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
+from assetmap import names
 from assetmap.analysis.hotspots import not_assessed
 from assetmap.i18n import N_
 from assetmap.interop.spreadsheet import safe_dict
@@ -34,9 +35,6 @@ from assetmap.web.filters import translated
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
 
-LEVEL_NAMES = {"small_area": N_("Small areas"), "middle_area": N_("Middle areas"),
-               "ward": N_("Wards"),
-               "local_authority": N_("Local authorities"), "health_board": N_("Health boards")}
 #: what the map can show: figure -> its name on the page
 MEASURES = {
     "at_risk_rate": N_("People at risk of isolation (%)"),
@@ -97,8 +95,8 @@ def dashboard() -> ResponseReturnValue:
         row["change"] = {key: _difference(row.get(key), before.get(key)) for key in CHANGES}
     return render_template(
         "areas/dashboard.html", rows=rows, level=level, measure=measure, within=within,
-        regions=regions,
-        LEVEL_NAMES=translated(LEVEL_NAMES), MEASURES=translated(MEASURES), CHANGES=CHANGES,
+        regions=regions, LEVEL_NAMES=translated(names.AREA_LEVEL_NAMES),
+        MEASURES=translated(MEASURES), CHANGES=CHANGES,
         run=analysis.latest_run(store),
         map=maps.choropleth(rows, area_service.geometries(store, level), measure,
                             gettext(MEASURES[measure])) if rows else None,

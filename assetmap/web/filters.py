@@ -13,6 +13,7 @@ from flask import Flask
 from flask_babel import gettext
 
 from assetmap import names
+from assetmap.analysis.parameters import PARAMETERS
 from assetmap.analysis.reasons import in_language
 from assetmap.i18n import LOCALES, moment_in, say
 from assetmap.web.i18n import language
@@ -109,6 +110,8 @@ def init_app(app: Flask) -> None:
         money=money, number=number, distance=distance, day=day, moment=moment, weekday=weekday,
         day_part=day_part_name, frequency=frequency, language_name=language_name,
         local=local, reason=reason, field_label=field_label, say=say_problem, zip=zip)
+    # the thresholds pages name come from the analysis's own parameters
+    app.jinja_env.globals["PARAMETERS"] = PARAMETERS
 
     @app.context_processor
     def vocabulary() -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
 
-from assetmap.model import AreaLevel
+from assetmap.model import ROLES, AreaLevel
 from assetmap.services import analysis, areas
 from assetmap.web.api.auth import BEARER, api_user
 from assetmap.web.api.errors import ErrorList
@@ -16,7 +16,7 @@ from assetmap.web.db import get_store
 api = APIBlueprint("api_areas", __name__, url_prefix="/api/v1",
                    abp_tags=[Tag(name="areas", description="Areas and hotspots")],
                    abp_security=BEARER, abp_responses={401: ErrorList, 403: ErrorList})
-STAFF = ("admin", "coordinator", "connector")
+STAFF = ROLES  # every staff role
 
 
 @api.before_request
