@@ -345,5 +345,5 @@ def test_a_run_records_the_parameters_it_used_on_the_clock_it_read(
         run = analysis.latest_run(falkor_store)
     assert json.loads(run["parameters"]) == PARAMETERS.as_record()
     assert run["started_at"].startswith("2031-06-01")
-    assert lsns6.AT_RISK_BELOW == PARAMETERS.lsns6_at_risk_below
+    assert PARAMETERS.lsns6_at_risk_below == lsns6.AT_RISK_BELOW
     assert summary["people"] is None  # one person: withheld, as every small count
