@@ -166,6 +166,9 @@ DISTANCE_BAND_NAMES = {
     "under_2": N_("under 2 km away"), "2_to_5": N_("2 to 5 km away"),
     "5_to_10": N_("5 to 10 km away"), "10_plus": N_("10 km or more away"),
 }
+#: why an area figure could not be assessed (analysis.hotspots.not_assessed)
+NOT_ASSESSED_NAMES = {"small_areas": N_("not assessed: needs small areas"),
+                      "population": N_("not assessed: population not known")}
 AREA_LEVEL_NAMES = {"small_area": N_("Small areas"), "middle_area": N_("Middle areas"),
                     "ward": N_("Wards"), "local_authority": N_("Local authorities"),
                     "health_board": N_("Health boards")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import time
 from datetime import datetime
@@ -51,11 +52,13 @@ class TestAreas:
         assert not any(row["n"] in html for row in analysed.run_read(
             "MATCH (p:Person) RETURN p.name AS n LIMIT 50")), "no individual on the page"
 
-    def test_access_without_small_areas_reads_not_assessed(  # noqa: ANN001
+    def test_not_assessed_nobody_and_withheld_read_apart(  # noqa: ANN001
             self, client, sign_in, sample_store: GraphStore, config, acting) -> None:
-        """Only Powys has small areas loaded: every other authority's access and desert
-        figures, even one with a person recorded in Aberystwyth, read "not assessed" in the
-        table, the map, its key and the CSV."""
+        """Only Powys has small areas loaded: Ceredigion, with a person recorded in
+        Aberystwyth, has access "not assessed: needs small areas"; the 20 authorities with
+        nobody recorded say so, never "withheld"; wards, whose population is not known,
+        have access per resident "not assessed: population not known". Table, map, key,
+        CSV."""
         from assetmap import boundaries
         from assetmap.services import areas
         from assetmap.services import people as people_service
@@ -67,20 +70,25 @@ class TestAreas:
                               config.instance_path)
         analysis.run_analysis(sample_store)
         sign_in("coordinator", "org-council")
-        stored = analysis.hotspots(sample_store, "local_authority")
-        assert next(r for r in stored if r["id"] == "W06000008")["people"] is None  # 1: withheld
-        unassessed = [row["id"] for row in stored if not row["access_assessed"]]
-        assert "W06000023" not in unassessed and len(unassessed) == 21
+        stored = {r["id"]: r for r in analysis.hotspots(sample_store, "local_authority")}
+        assert stored["W06000008"]["people"] is None  # one person: withheld
+        assert stored["W06000008"]["access_missing"] == "small_areas"
+        assert stored["W06000023"]["access_missing"] is None
+        nobody = [code for code, row in stored.items() if row["people"] == 0]
+        assert len(nobody) == 20
         html = client.get("/areas/?level=local_authority&measure=access_per_1000").get_data(
             as_text=True)
-        assert html.count("not assessed: needs small areas") == 21 * 2  # table and map
-        assert "not assessed (no small areas loaded): 21 areas" in html
+        assert html.count("not assessed: needs small areas") == 3  # two cells, one tooltip
+        assert "not assessed: 1 area, a dotted blue outline" in html
+        assert "nobody recorded: 20 areas, a plain outline" in html
         assert "withheld (small numbers):" not in html
-        rows = list(csv.DictReader(io.StringIO(client.get(
-            "/areas/hotspots.csv?level=local_authority").get_data(as_text=True))))
-        for row in rows:
-            expected = "not assessed" if row["id"] in unassessed else None
-            assert (row["asset_desert"] == "not assessed") == bool(expected), row["id"]
+        rows = {row["id"]: row for row in csv.DictReader(io.StringIO(client.get(
+            "/areas/hotspots.csv?level=local_authority").get_data(as_text=True)))}
+        assert rows["W06000008"]["asset_desert"] == "not assessed"
+        assert float(rows["W06000023"]["access_per_1000"]) >= 0  # assessed: a number
+        assert all(rows[code]["at_risk_rate"] == "" for code in nobody)
+        wards = client.get("/areas/?level=ward&measure=asset_desert").get_data(as_text=True)
+        assert "not assessed: population not known" in wards
 
     def test_a_region_shows_only_the_areas_inside_it(self, client, sign_in,  # noqa: ANN001
                                                      analysed: GraphStore) -> None:
@@ -158,7 +166,16 @@ class TestAreas:
         rows = analysed.run_read("MATCH (a:Area {level: 'ward'}) "
                                  "RETURN a.previous_figures IS NOT NULL AS kept")
         assert all(row["kept"] for row in rows), "the last run's figures kept for changes"
-        assert "(+0.0)" in client.get("/areas/?level=ward").get_data(as_text=True)
+        page = client.get("/areas/?level=ward").get_data(as_text=True)
+        assert "(+0.0)" not in page, "no change is no noise"
+        # the sample's wards are small (their rates withheld): give one a rate that moved
+        ward = analysis.hotspots(analysed, "ward")[0]
+        now = {k: v for k, v in ward.items() if k != "name_cy"} | {
+            "people": 20, "at_risk": 6, "at_risk_rate": 30.0}
+        analysed.run_write("MATCH (a:Area {id: $id}) SET a.figures = $now, "
+                           "a.previous_figures = $before", id=ward["id"],
+                           now=json.dumps(now), before=json.dumps(now | {"at_risk_rate": 20.0}))
+        assert "(+10.0)" in client.get("/areas/?level=ward").get_data(as_text=True)
 
 
 class TestAdmin:

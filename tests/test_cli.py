@@ -46,7 +46,10 @@ def test_seed_a_health_boards_authorities(runner, cli_env) -> None:  # noqa: ANN
     bad = runner.invoke(main, ["seed", "--local-authority", "W06999999"])
     assert bad.exit_code == 1 and bad.output.strip().splitlines() == [
         "assetmap: error: --local-authority: 'W06999999' is not the code of a Welsh local "
-        "authority (W06000001 to W06000024)"]
+        "authority: one of W06000001, W06000002, W06000003, W06000004, W06000005, "
+        "W06000006, W06000008, W06000009, W06000010, W06000011, W06000012, W06000013, "
+        "W06000014, W06000015, W06000016, W06000018, W06000019, W06000020, W06000021, "
+        "W06000022, W06000023, W06000024"]
     seeded = runner.invoke(main, ["seed", "--health-board", "W11000025", "--people", "500"])
     assert seeded.exit_code == 0, seeded.output
     assert runner.invoke(main, ["analyse"]).exit_code == 0

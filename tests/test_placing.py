@@ -227,7 +227,7 @@ def test_importing_areas_later_places_everyone_as_the_seed_would(
 def _figures(store: GraphStore) -> dict[str, dict]:
     """Each area's figures, but for the population (the seed counts its residents in)."""
     return {row["id"]: {k: v for k, v in json.loads(row["f"]).items()
-                        if k not in ("population", "access_per_1000", "reach_km",
+                        if k not in ("population", "access_per_1000", "reach_km", "access_missing",
                                      "activities_within_reach", "asset_desert")}
             for row in store.run_read("MATCH (a:Area) RETURN a.id AS id, a.figures AS f")}
 
@@ -267,7 +267,7 @@ def test_access_is_not_assessed_where_no_small_areas_are_loaded(falkor_store: Gr
     analysis.run_analysis(falkor_store)
     rows = {row["id"]: row for row in analysis.hotspots(falkor_store, "local_authority")}
     powys, ceredigion = rows["W06000023"], rows["W06000008"]
-    assert powys["access_assessed"] and powys["activities_within_reach"] > 0
-    assert ceredigion["people"] > 0 and not ceredigion["access_assessed"]
+    assert powys["access_missing"] is None and powys["activities_within_reach"] > 0
+    assert ceredigion["people"] > 0 and ceredigion["access_missing"] == "small_areas"
     assert (ceredigion["access_per_1000"], ceredigion["asset_desert"],
             ceredigion["activities_within_reach"]) == (None, None, None)

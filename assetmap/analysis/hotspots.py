@@ -113,14 +113,26 @@ class _Figures:
 ACCESS_MEASURES = ("activities_within_reach", "reach_km", "access_per_1000", "asset_desert")
 
 
-def not_assessed(row: Mapping, measure: str) -> bool:
-    """Whether ``measure`` of a :func:`hotspot_table` row could not be assessed (an access
-    figure of an area with no small areas holding people recorded).
+#: what access per 1,000 residents and the desert flag also need: the area's population
+PER_RESIDENT_MEASURES = ("access_per_1000", "asset_desert")
 
-    >>> not_assessed({"access_assessed": False}, "asset_desert"), not_assessed({}, "at_risk")
-    (True, False)
+
+def not_assessed(row: Mapping, measure: str) -> str | None:
+    """Why ``measure`` of a :func:`hotspot_table` row could not be assessed, or None:
+    ``"small_areas"`` (access is measured from small areas holding people recorded, and
+    the area has none) or ``"population"`` (per resident, and its population is not known).
+    An area with nobody recorded is not "not assessed": there is nobody to assess.
+
+    >>> row = {"people": 3, "access_missing": "population"}
+    >>> not_assessed(row, "asset_desert"), not_assessed(row, "reach_km")
+    ('population', None)
     """
-    return measure in ACCESS_MEASURES and row.get("access_assessed") is False
+    missing = row.get("access_missing")
+    if row.get("people") == 0 or missing is None:
+        return None
+    if missing == "small_areas" and measure in ACCESS_MEASURES:
+        return missing
+    return missing if measure in PER_RESIDENT_MEASURES else None
 
 
 def reach_for_density(residents_per_km2: float) -> float:
@@ -320,10 +332,11 @@ def hotspot_table(
     """One row per area: suppressed counts and rates, asset access and the desert flag.
 
     ``access`` maps area id -> (activities within reach, reach in metres), for areas with
-    small areas holding people recorded (access is measured from them: elsewhere it is not
-    assessed, ``access_assessed`` False, never 0); ``joint``, who lives in both a ward and
-    a small or middle area (:func:`overlaps`). Rates are percentages to one decimal place;
-    ``None`` means withheld or, for access, not assessed.
+    small areas holding people recorded (access is measured from them); per 1,000 residents
+    needs the area's population. What cannot be measured is not assessed, never 0:
+    ``access_missing`` says why (:func:`not_assessed`). ``joint``, who lives in both a ward
+    and a small or middle area (:func:`overlaps`). Rates are percentages to one decimal
+    place; ``None`` means withheld or not assessed.
     """
     shown = suppress(areas, counts, joint)
     rows = []
@@ -337,15 +350,15 @@ def hotspot_table(
                 round(100 * numerator / denominator, 1)
                 if numerator is not None and denominator else None
             )
-        row["access_assessed"] = area_id in access
         reachable, reach_m = access.get(area_id, (None, None))
-        # per 1,000 residents when the population is known; else per 1,000 people recorded,
-        # which is then a figure from the count of people: withheld with it (rule 4)
-        residents = area.population or row["people"] or 0
+        row["access_missing"] = ("small_areas" if reachable is None
+                                 else None if area.population else "population")
         row["activities_within_reach"] = reachable
         row["reach_km"] = round(reach_m / 1000, 1) if reach_m is not None else None
-        row["access_per_1000"] = (round(1000 * reachable / residents, 1)
-                                  if residents and reachable is not None else None)
+        # per resident only: per person recorded would not compare with the areas that
+        # have a population, and would be a figure from a count that may be withheld
+        row["access_per_1000"] = (round(1000 * reachable / area.population, 1)
+                                  if area.population and reachable is not None else None)
         rows.append(row)
     _flag_deserts(rows, counts)
     return rows

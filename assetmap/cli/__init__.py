@@ -181,10 +181,10 @@ def _authorities(chosen: tuple[str, ...], health_board: str | None,
     for code in chosen:
         if code not in known:
             raise ValueError(f"--local-authority: {code!r} is not the code of a Welsh local "
-                             "authority (W06000001 to W06000024)")
+                             f"authority: one of {', '.join(sorted(known))}")
     if health_board and health_board not in boards:
         raise ValueError(f"--health-board: {health_board!r} is not the code of a Welsh "
-                         "health board (W11...)")
+                         f"health board: one of {', '.join(sorted(boards))}")
     codes = list(chosen)
     if health_board:
         codes += sorted(c for c, board in known.items() if board == health_board)

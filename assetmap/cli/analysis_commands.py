@@ -100,7 +100,7 @@ def _cell(value: Any, row: dict | None = None, key: str = "") -> str:
     if row and not_assessed(row, key):
         return _("not assessed")
     if value is None:
-        return _("withheld")
+        return "-" if row and row.get("people") == 0 else _("withheld")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return f"{value:,}" if isinstance(value, int) else str(value)

@@ -47,7 +47,7 @@ MEASURES = {
 #: the table's and CSV's columns
 COLUMNS = ("id", "name", "level", "parent", "population", "people", "at_risk", "at_risk_rate",
            "fragile", "fragile_rate", "carers", "carers_at_risk", "carers_at_risk_rate",
-           "access_assessed", "activities_within_reach", "reach_km", "access_per_1000",
+           "access_missing", "activities_within_reach", "reach_km", "access_per_1000",
            "asset_desert")
 CHANGES = ("at_risk_rate", "fragile_rate", "carers_at_risk_rate", "access_per_1000")
 
@@ -103,8 +103,10 @@ def dashboard() -> ResponseReturnValue:
         legend=maps.legend(rows, measure),
         withheld=sum(r.get(measure) is None and r.get("people") != 0
                      and not not_assessed(r, measure) for r in rows),
-        nobody=sum(r.get("people") == 0 and not not_assessed(r, measure) for r in rows),
-        unassessed=sum(not_assessed(r, measure) for r in rows),
+        nobody=sum(r.get("people") == 0 for r in rows),
+        unassessed=sum(bool(not_assessed(r, measure)) for r in rows),
+        not_assessed=not_assessed, NOT_ASSESSED=translated(names.NOT_ASSESSED_NAMES),
+        region=next((r for r in regions if r["id"] == within), None),
     )
 
 
@@ -129,9 +131,14 @@ def download() -> ResponseReturnValue:
 
 
 def _csv_cell(row: dict, key: str) -> object:
+    value = row.get(key, "")
     if not_assessed(row, key):
         return "not assessed"
-    return "withheld" if key in row and row[key] is None else row.get(key, "")
+    if value is None:
+        return "" if row.get("people") == 0 else "withheld"  # nobody recorded: no figure
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
 
 
 @bp.post("/runs")

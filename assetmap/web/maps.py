@@ -16,6 +16,7 @@ from jinja2 import Template
 from markupsafe import Markup, escape
 
 from assetmap.analysis.hotspots import not_assessed
+from assetmap.names import NOT_ASSESSED_NAMES
 from assetmap.web.filters import local
 from assetmap.web.security import nonce
 
@@ -259,6 +260,8 @@ BAND_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 WITHHELD_COLOUR = "#bdbdbd"
 #: an area with nobody recorded: an outline only, plain (withheld ones are dashed)
 NOBODY = "none"
+#: an area whose figure could not be assessed: a dotted blue outline
+NOT_ASSESSED = "not-assessed"
 
 
 def bands(values: list[float]) -> list[float]:
@@ -280,6 +283,8 @@ def _style(colour: str) -> dict:
         return {"fillOpacity": 0, "color": "#222", "weight": 2, "dashArray": "6 4"}
     if colour == NOBODY:
         return {"fillOpacity": 0, "color": "#555", "weight": 1}
+    if colour == NOT_ASSESSED:
+        return {"fillOpacity": 0, "color": "#1f5f99", "weight": 2, "dashArray": "1 5"}
     return {"fillColor": colour, "color": "#333", "weight": 1, "fillOpacity": 0.7}
 
 
@@ -290,8 +295,8 @@ def legend(rows: list[dict], measure: str) -> list[dict]:
     [(1, 2), (3, 4), (5, 6), (7, 8), (9, 10)]
     """
     if any(isinstance(row.get(measure), bool) for row in rows):  # a yes/no figure
-        return [{"colour": BAND_COLOURS[-1], "label": gettext("yes")},
-                {"colour": BAND_COLOURS[0], "label": gettext("no")}]
+        return [{"colour": area_colour(True, []), "label": gettext("yes")},
+                {"colour": area_colour(False, []), "label": gettext("no")}]
     values = sorted(row[measure] for row in rows
                     if row.get(measure) is not None and not isinstance(row[measure], bool))
     key: list[dict] = []
@@ -304,7 +309,14 @@ def legend(rows: list[dict], measure: str) -> list[dict]:
     return key
 
 
-def band_colour(value: float | None, bounds: list[float]) -> str:
+def area_colour(value: float | bool | None, bounds: list[float]) -> str:
+    """A figure's colour: yes darkest and no lightest; a number its band's; withheld grey.
+
+    >>> area_colour(True, []), area_colour(3, [2, 4, 6, 8, 10]), area_colour(None, [1])
+    ('#bd0026', '#fecc5c', '#bdbdbd')
+    """
+    if isinstance(value, bool):
+        return BAND_COLOURS[-1] if value else BAND_COLOURS[0]
     if value is None or not bounds:
         return WITHHELD_COLOUR
     return next((BAND_COLOURS[i] for i, top in enumerate(bounds) if value <= top),
@@ -316,31 +328,32 @@ def choropleth(rows: list[dict], shapes: dict[str, dict], measure: str,
     """Areas coloured by ``measure`` (already suppressed: withheld areas are grey and say
     so), each with a tooltip naming the area and its figure."""
     folium_map = new_map(location=WALES_CENTRE, zoom_start=8, control_scale=True)
-    bounds = bands([row[measure] for row in rows if row.get(measure) is not None])
+    bounds = bands([row[measure] for row in rows if row.get(measure) is not None
+                    and not isinstance(row[measure], bool)])
     features = []
     for row in rows:
         if row["id"] not in shapes:
             continue
         value = row.get(measure)
         unassessed = not_assessed(row, measure)
-        nobody = row.get("people") == 0 or unassessed
-        if unassessed:
-            shown = gettext("not assessed: needs small areas")
-        elif nobody:
-            shown = gettext("nobody recorded")
+        nobody = row.get("people") == 0
+        if nobody:
+            shown, colour = gettext("nobody recorded"), NOBODY
+        elif unassessed:
+            shown, colour = gettext(NOT_ASSESSED_NAMES[unassessed]), NOT_ASSESSED
         elif value is None:
-            shown = gettext("withheld (small numbers)")
+            shown, colour = gettext("withheld (small numbers)"), WITHHELD_COLOUR
         elif isinstance(value, bool):
-            shown = gettext("yes") if value else gettext("no")
+            shown, colour = gettext("yes") if value else gettext("no"), area_colour(value, [])
         else:
-            shown = f"{value:g}"
+            shown, colour = f"{value:g}", area_colour(value, bounds)
         features.append({
             "type": "Feature", "geometry": shapes[row["id"]],
             # the tooltip writes properties into the page as HTML: escaped here
             "properties": {"name": str(escape(
                 f"{local(row['name'], row.get('name_cy'))} ({row['id']})")),
                            "value": str(escape(shown)),
-                           "colour": NOBODY if nobody else band_colour(value, bounds)},
+                           "colour": colour},
         })
     if features:
         layer = folium.GeoJson(
