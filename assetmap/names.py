@@ -59,7 +59,8 @@ PURPOSE_CHOICES = {
 }
 STATUS_NAMES = {"suggested": N_("suggested"), "contacted": N_("contacted"),
                 "attended": N_("attended"), "declined": N_("declined")}
-RISK_NAMES = {"none": N_("none"), "raised": N_("raised"), "high": N_("high")}
+RISK_NAMES = {"none": N_("none"), "raised": N_("raised"), "high": N_("high"),
+              "not_known": N_("not known")}
 SUGGESTION_KINDS = {"volunteer": N_("Volunteer"), "person": N_("Person"),
                     "activity": N_("Activity"), "group": N_("Group")}
 #: what an audit entry says was done, as a reader reads it
@@ -166,6 +167,9 @@ DISTANCE_BAND_NAMES = {
     "under_2": N_("under 2 km away"), "2_to_5": N_("2 to 5 km away"),
     "5_to_10": N_("5 to 10 km away"), "10_plus": N_("10 km or more away"),
 }
+#: the LSNS-6's answers, by their score 0-5
+LSNS6_ANSWER_NAMES = (N_("none"), N_("one"), N_("two"), N_("three or four"),
+                      N_("five to eight"), N_("nine or more"))
 #: why an area figure could not be assessed (analysis.hotspots.not_assessed)
 NOT_ASSESSED_NAMES = {"small_areas": N_("not assessed: needs small areas"),
                       "population": N_("not assessed: population not known")}

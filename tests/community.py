@@ -14,6 +14,10 @@ from assetmap.graph.store import GraphStore
 HOME = (52.4487, -3.5388)  # Llanidloes
 
 
+#: a year of birth the LSNS-6 scores (the scale is for people aged 65 and over)
+OLD_ENOUGH = 1945
+
+
 def at(east_m: float = 0.0, north_m: float = 0.0,
        origin: tuple[float, float] = HOME) -> dict[str, float]:
     """lat/lon of a point ``east_m`` and ``north_m`` metres from ``origin``."""
@@ -29,8 +33,9 @@ class Community:
 
     def person(self, person_id: str, east_m: float = 0.0, north_m: float = 0.0,
                **fields: Any) -> str:
+        # of an age the LSNS-6 scores unless a test says otherwise
         data = {"id": person_id, "name": fields.pop("name", person_id.title()),
-                **at(east_m, north_m), **fields}
+                "birth_year": OLD_ENOUGH, **at(east_m, north_m), **fields}
         return people.repo.create(self.store, data, organisation_id=self.org)["id"]
 
     def knows(self, a: str, b: str, relation: str, circle: int, contact: str = "weekly",

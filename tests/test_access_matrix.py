@@ -37,7 +37,7 @@ RECORDER_ONLY = {
     ("GET", "/people/<person_id>/erase"), ("GET", "/people/<person_id>/consents/new"),
     ("GET", "/people/<person_id>/edit"), ("GET", "/people/<person_id>/export"),
     ("GET", "/people/<person_id>/ties/new"), ("GET", "/people/<person_id>/carers/new"),
-    ("GET", "/people/<person_id>/what-matters/new"),
+    ("GET", "/people/<person_id>/what-matters/new"), ("GET", "/people/<person_id>/lsns6/new"),
     ("GET", "/people/<person_id>/ties/<other_id>/edit"),
     ("GET", "/api/v1/people/<person_id>/export"),
 }
@@ -52,7 +52,7 @@ CHANGES = {
     ("POST", "/people/<person_id>/carers/<carer_id>/end"),
     ("POST", "/people/<person_id>/consents/new"),
     ("POST", "/people/<person_id>/consents/<consent_id>/withdraw"),
-    ("POST", "/people/<person_id>/what-matters/new"),
+    ("POST", "/people/<person_id>/what-matters/new"), ("POST", "/people/<person_id>/lsns6/new"),
     ("PATCH", "/api/v1/people/<person_id>"), ("DELETE", "/api/v1/people/<person_id>"),
     ("POST", "/api/v1/people/<person_id>/referrals"),
     ("POST", "/api/v1/people/<person_id>/ties"),

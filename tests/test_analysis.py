@@ -9,7 +9,14 @@ import pytest
 from assetmap.analysis import lsns6
 from assetmap.analysis.circles import NOT_FRAGILE, Tie, fragility, natural_support
 from assetmap.analysis.community import structure
-from assetmap.analysis.hotspots import MEASURES, AreaNode, PersonFlags, suppress, tally
+from assetmap.analysis.hotspots import (
+    MEASURES,
+    RECORD_COUNTS,
+    AreaNode,
+    PersonFlags,
+    suppress,
+    tally,
+)
 from assetmap.analysis.isolation import assess_ties, carer_risk
 from assetmap.analysis.reasons import REASON_TEXTS, Reason, describe
 from assetmap.analysis.suggestions import ActivityOption, Candidate, Seeker, rank
@@ -63,9 +70,34 @@ def test_lsns6_proxy_counts_each_item_from_ties() -> None:
 def test_questionnaire_takes_precedence_over_the_proxy() -> None:
     rich = [Tie(f"f{i}", "friend", 1, 5, "daily") for i in range(10)]
     recorded = lsns6.from_answers([1, 1, 1, 1, 1, 1], date="2026-11-01")
-    result = assess_ties("p", rich, NOT_FRAGILE, questionnaire=recorded)
+    result = assess_ties("p", rich, NOT_FRAGILE, questionnaire=recorded, age=70)
     assert result.lsns6.total == 6 and result.isolation_risk
     assert "lsns6_questionnaire" in result.codes
+
+
+@pytest.mark.parametrize(("age", "what_matters", "people", "questionnaire", "why"), [
+    (80, False, 2, False, "not_assessed_too_little"),  # two people recorded: a floor only
+    (80, True, 0, False, None),                        # spoken with: their circle is known
+    (80, False, 3, False, None),                       # enough recorded to estimate
+    (80, False, 0, True, None),                        # a questionnaire is the measure
+    (40, True, 9, True, "not_assessed_age"),           # below the scale's ages
+    (12, True, 9, False, "not_assessed_age"),          # a child: never a score
+    (None, True, 9, True, "not_assessed_age_unknown"),
+])
+def test_a_score_only_where_one_can_be_given(age, what_matters, people, questionnaire,  # noqa: ANN001
+                                             why) -> None:
+    """Nothing recorded is not "at risk": too little recorded, too young for the scale or
+    of unknown age is *not assessed*, and says why; the signals still show."""
+    ties = [Tie(f"n{i}", "neighbour", 3, 2, "yearly") for i in range(people)]
+    result = assess_ties("p", ties, NOT_FRAGILE, age=age, what_matters=what_matters,
+                         questionnaire=lsns6.from_answers([0] * 6) if questionnaire else None)
+    assert result.not_assessed == why
+    assert (result.isolation_risk is None) == bool(why)
+    if why:
+        assert result.codes[0] == why and "lsns6_at_risk" not in result.codes
+        assert "no_participation" in result.codes  # the facts recorded are still given
+    else:
+        assert result.isolation_risk is True
 
 
 # ---------------------------------------------------------------------------
@@ -125,7 +157,8 @@ def test_two_equal_close_members_are_not_fragile() -> None:
 def test_only_paid_support_is_flagged() -> None:
     ties = [Tie("carer1", "professional", 4, 2, "daily"), Tie("gp", "professional", 4, 2,
                                                                 "monthly")]
-    result = assess_ties("p", ties, _fragility(ties, set()), lives_alone=True)
+    result = assess_ties("p", ties, _fragility(ties, set()), lives_alone=True, age=78,
+                         what_matters=True)
     assert result.isolation_risk and result.lsns6.total == 0
     assert {"only_paid_support", "lives_alone", "no_participation"} <= set(result.codes)
     only_paid = next(r for r in result.reasons if r.code == "only_paid_support")
@@ -150,22 +183,37 @@ GOOD_CIRCLE = [
 ]
 
 
-@pytest.mark.parametrize(("hours", "ties", "key_for", "level"), [
-    (55, [Tie("mam", "family", 1, 5, "daily")], None, "high"),  # 50+ and thin circle
-    (55, GOOD_CIRCLE, None, "raised"),                         # 50+ alone
-    (30, GOOD_CIRCLE, None, "none"),                           # 20-49, supported
-    (30, [Tie("mam", "family", 1, 5, "daily")], None, "raised"),  # 20-49 and thin
-    (25, GOOD_CIRCLE, {"mam"}, "raised"),                      # 20-49, key person
-    (10, [Tie("mam", "family", 1, 5, "daily")], None, "none"),   # light hours
+MAM = Tie("mam", "family", 1, 5, "daily")
+ONE_FRIEND = [MAM, Tie("ffion", "friend", 2, 4, "weekly")]
+
+
+@pytest.mark.parametrize(("hours", "ties", "key_for", "age", "level", "unknown"), [
+    # two people recorded: thin is known, their own isolation is not (too little recorded)
+    (55, ONE_FRIEND, None, 70, "high", ["carer_isolation_not_assessed"]),
+    (55, GOOD_CIRCLE, None, 70, "raised", []),           # 50+ alone
+    (30, GOOD_CIRCLE, None, 70, "none", []),             # 20-49, supported
+    (30, ONE_FRIEND, None, 70, "raised", ["carer_isolation_not_assessed"]),
+    (25, GOOD_CIRCLE, {"mam"}, 70, "raised", []),        # 20-49, key person
+    (10, [MAM], None, 70, "none", ["carer_circle_not_recorded",  # light hours
+                                   "carer_isolation_not_assessed"]),
+    # only their name and hours recorded: 50+ is raised on the hours alone, never high
+    # on what was not asked; 20-49 with nothing known is not known, not none
+    (55, [MAM], None, None, "raised", ["carer_circle_not_recorded",
+                                       "carer_isolation_not_assessed"]),
+    (30, [MAM], None, None, "not_known", ["carer_circle_not_recorded",
+                                          "carer_isolation_not_assessed"]),
+    (30, GOOD_CIRCLE, None, 45, "not_known", ["carer_isolation_not_assessed"]),
 ])
-def test_carer_breakdown_risk_bands(hours, ties, key_for, level) -> None:  # noqa: ANN001
-    own = assess_ties("carer", ties, _fragility(ties, set()))
+def test_carer_breakdown_risk_bands(hours, ties, key_for, age, level, unknown) -> None:  # noqa: ANN001
+    own = assess_ties("carer", ties, _fragility(ties, set()), age=age)
     risk = carer_risk(hours, own, ties, {"mam"},
                       {p: NOT_FRAGILE for p in key_for} if key_for else None)
     assert risk.level == level
-    assert risk.at_risk is (level != "none")
+    assert risk.at_risk is (level in ("raised", "high"))
+    codes = [r.code for r in risk.reasons]
+    assert [c for c in codes if c.endswith(("_not_recorded", "_not_assessed"))] == unknown
     if hours >= 50:
-        assert "carer_hours_50_plus" in [r.code for r in risk.reasons]
+        assert "carer_hours_50_plus" in codes
 
 
 def test_good_circle_is_really_good() -> None:
@@ -295,7 +343,7 @@ def _assert_nothing_recoverable(shown: dict, counts: dict) -> None:
         for measure, base in MEASURES.items():
             if row[measure] is not None:
                 assert row[measure] >= 5
-                if base:
+                if base and measure not in RECORD_COUNTS:
                     assert counts[area_id][base] - row[measure] >= 5
     for parent, kids in children.items():
         for measure in MEASURES:

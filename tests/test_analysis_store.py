@@ -68,9 +68,17 @@ def test_person_with_only_paid_carers(town: Community) -> None:
         town.knows("alone", worker, "professional", 4, "daily", 2, both=False)
     report = analysis.assess_person(town.store, "alone")
     codes = [r["code"] for r in report["reasons"]]
-    assert report["isolation_risk"] is True and report["lsns6"]["total"] == 0
+    # two paid carers recorded and nothing else: too little to estimate, never "at risk"
+    assert report["isolation_risk"] is None and report["lsns6"] is None
+    assert report["not_assessed"] == codes[0] == "not_assessed_too_little"
     assert "only_paid_support" in codes and "lives_alone" in codes
     assert [m["id"] for m in report["circles"]["4"]] == ["care-1", "care-2"]
+    assert people.repo.get(town.store, "alone").get("lsns6") is None
+    # a "what matters" conversation says their circle is what was recorded: now it scores
+    people.what_matters.create(town.store, {"person_id": "alone", "date": "2026-11-20",
+                                            "recorded_by": "user-1"}, about="alone")
+    report = analysis.assess_person(town.store, "alone")
+    assert report["isolation_risk"] is True and report["lsns6"]["total"] == 0
 
 
 def test_recorded_questionnaire_wins_and_is_shown(runner, cli_env) -> None:  # noqa: ANN001
@@ -95,6 +103,14 @@ def test_carer_at_risk_through_the_store(town: Community) -> None:
     town.person("carer", 50)
     town.knows("carer", "mam", "family", 1, "daily", 5)
     town.cares("carer", "mam", 60)
+    report = analysis.assess_person(town.store, "carer")
+    # only the hours are known: raised on them, never high on what was not recorded
+    assert report["carer"]["risk"] == "raised"
+    codes = [r["code"] for r in report["carer"]["reasons"]]
+    assert codes == ["carer_hours_50_plus", "carer_circle_not_recorded",
+                     "carer_isolation_not_assessed"]
+    town.person("neighbour", 80)
+    town.knows("carer", "neighbour", "neighbour", 3, "monthly", 2)
     report = analysis.assess_person(town.store, "carer")
     assert report["carer"]["risk"] == "high"
     codes = [r["code"] for r in report["carer"]["reasons"]]
@@ -152,6 +168,9 @@ def _areas(store: GraphStore) -> None:
 
 def _resident(town: Community, pid: str, area: str, east: float) -> str:
     town.person(pid, east, 0, area=area)  # written with its IN_AREA link
+    # a connector has spoken with them: nobody recorded is then known to be nobody
+    people.what_matters.create(town.store, {"person_id": pid, "date": "2026-11-20",
+                                            "recorded_by": "user-1"}, about=pid)
     return pid
 
 
@@ -171,6 +190,7 @@ def test_analyse_writes_back_and_records_a_run(runner, cli_env) -> None:  # noqa
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert summary["people"] == 19 and summary["at_risk"] == len(isolated) == 9
+    assert summary["not_assessed"] is None  # none: a zero count is withheld like any small one
 
     ok = people.repo.get(store, members[0])
     assert (ok["lsns6"], ok["lsns6_family"], ok["lsns6_friends"]) == (12, 6, 6)
@@ -311,8 +331,14 @@ def test_batch_and_per_person_paths_agree_for_everyone(falkor_store: GraphStore)
     assert any(p["fragile_circle"] for p in stored.values())
     for person_id, batch in stored.items():
         report = analysis.assess_person(falkor_store, person_id, write=False)
-        assert report["lsns6"]["total"] == batch["lsns6"], person_id
-        assert list(report["lsns6"]["items"].values()) == batch["lsns6_items"], person_id
+        assert report["not_assessed"] == next(
+            (c for c in batch["risk_reasons"] if c.startswith("not_assessed")), None)
+        assert report["isolation_risk"] == batch.get("isolation_risk"), person_id
+        if report["lsns6"] is None:
+            assert batch.get("lsns6") is None, person_id
+        else:
+            assert report["lsns6"]["total"] == batch["lsns6"], person_id
+            assert list(report["lsns6"]["items"].values()) == batch["lsns6_items"], person_id
         assert report["fragile_circle"] == batch["fragile_circle"], person_id
         assert (report["key_person"] or {}).get("id") == batch.get("key_person_id"), person_id
         codes = [r["code"] for r in report["reasons"]]

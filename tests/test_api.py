@@ -175,6 +175,10 @@ class TestCircle:
         person = client.post("/api/v1/people", headers=headers, json={
             "name": "Megan Jones", "postcode": "SY18 6AB", "lives_alone": True}).get_json()
         base = f"/api/v1/people/{person['id']}"
+        unknown = client.get(f"{base}/analysis", headers=headers).get_json()
+        assert (unknown["isolation_risk"], unknown["lsns6"], unknown["not_assessed"]) == (
+            None, None, "not_assessed_age_unknown"), "no age recorded: not assessed"
+        client.patch(base, headers=headers, json={"birth_year": 1948})
         tie = client.post(f"{base}/ties", headers=headers, json={
             "name": "Siân Jones", "relation": "family", "circle": 1, "contact": "daily"})
         assert tie.status_code == 201
@@ -191,8 +195,9 @@ class TestCircle:
         circle = client.get(f"{base}/circle", headers=headers).get_json()
         assert [m["name"] for m in circle["circles"]["1"]] == ["Siân Jones"]
         report = client.get(f"{base}/analysis", headers=headers).get_json()
-        assert report["lsns6"]["total"] == analysis.assess_person(
-            sample_store, person["id"], write=False)["lsns6"]["total"]
+        expected = analysis.assess_person(sample_store, person["id"], write=False)
+        assert (report["lsns6"], report["not_assessed"], report["isolation_risk"]) == (
+            expected["lsns6"], expected["not_assessed"], expected["isolation_risk"])
         assert client.patch(f"/api/v1/ties/{tie_id}", headers=headers,
                             json={"contact": "weekly"}).get_json()["contact"] == "weekly"
 

@@ -206,6 +206,27 @@ class TestCircle:
         assert "Getting to chapel" in html and "recorded by Test connector" in html
 
 
+    def test_not_assessed_until_a_questionnaire_is_recorded(  # noqa: ANN001
+            self, client, megan: str, sample_store: GraphStore) -> None:
+        """Megan, 85 and nobody recorded around her, is "not assessed", never "at risk";
+        the questionnaire form scores her (audited); a wrong answer is named."""
+        page = client.get(f"/people/{megan}").get_data(as_text=True)
+        assert "Not assessed" in page and "At risk of social isolation" not in page
+        assert "record a questionnaire" in page and 'id="record-lsns6"' in page
+        path = f"/people/{megan}/lsns6/new"
+        answers = dict.fromkeys(("family_monthly", "family_private", "family_help",
+                                 "friends_monthly", "friends_private", "friends_help"), "1")
+        bad = _post(client, path, {**answers, "date": "2026-11-20", "friends_help": "7"})
+        assert bad.status_code == 400
+        assert "friends_help" in form_errors(bad.get_data(as_text=True))
+        assert _post(client, path, {**answers, "date": "2026-11-20"}).status_code == 302
+        page = client.get(f"/people/{megan}").get_data(as_text=True)
+        assert "At risk of social isolation" in page and "LSNS-6 6 of 30" in page
+        stored = sample_store.run_read("MATCH (p:Person {id: $id}) RETURN p.lsns6 AS s, "
+                                       "p.isolation_risk AS r", id=megan)[0]
+        assert (stored["s"], stored["r"]) == (6, True)
+
+
 class TestSuggestionsAndReferrals:
     def test_refer_and_follow_up(self, client, megan: str, sample_store: GraphStore) -> None:  # noqa: ANN001
         html = client.get(f"/people/{megan}/suggestions").get_data(as_text=True)

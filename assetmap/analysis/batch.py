@@ -61,6 +61,8 @@ class PersonRow:
     area: str | None = None
     access_needs: tuple[str, ...] = ()
     ward: str | None = None
+    #: a "what matters" conversation with them is recorded
+    what_matters: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,9 @@ class Results:
     def counts(self) -> dict[str, int]:
         return {
             "people": len(self.assessments),
-            "at_risk": sum(a.isolation_risk for a in self.assessments.values()),
+            "assessed": sum(a.assessed for a in self.assessments.values()),
+            "not_assessed": sum(not a.assessed for a in self.assessments.values()),
+            "at_risk": sum(bool(a.isolation_risk) for a in self.assessments.values()),
             "fragile": sum(a.fragility.fragile for a in self.assessments.values()),
             "carers": len(self.carers),
             "carers_at_risk": sum(c.at_risk for c in self.carers.values()),
@@ -125,13 +129,14 @@ class Results:
         for person_id, a in self.assessments.items():
             community, bridging, _ = self.community.get(person_id, (-1, 0.0, False))
             carer = self.carers.get(person_id)
+            score = a.lsns6 if a.assessed else None  # not assessed: no score is stored
             yield {
                 "id": person_id,
-                "lsns6": a.lsns6.total,
-                "lsns6_family": a.lsns6.family,
-                "lsns6_friends": a.lsns6.friends,
-                "lsns6_items": list(a.lsns6.items),
-                "lsns6_source": a.lsns6.source,
+                "lsns6": score.total if score else None,
+                "lsns6_family": score.family if score else None,
+                "lsns6_friends": score.friends if score else None,
+                "lsns6_items": list(score.items) if score else None,
+                "lsns6_source": score.source if score else None,
                 "isolation_risk": a.isolation_risk,
                 "risk_reasons": a.codes,
                 "fragile_circle": a.fragility.fragile,
@@ -213,6 +218,8 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
             nearest_activity_m=found,
             reach_m=reach if person.lat is not None else None,
             cut_off=bool(shape.cut_off[i]),
+            age=snapshot.year - person.birth_year if person.birth_year else None,
+            what_matters=person.what_matters,
         )
     timed("people", started)
 
@@ -233,11 +240,11 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
     started = time.perf_counter()
     flags = [
         PersonFlags(
-            person.area or "", assessments[person.id].isolation_risk,
+            person.area or "", bool(assessments[person.id].isolation_risk),
             assessments[person.id].fragility.fragile,
             person.id in carers_risk,
             person.id in carers_risk and carers_risk[person.id].at_risk,
-            ward=person.ward,
+            ward=person.ward, assessed=assessments[person.id].assessed,
         )
         for person in people
     ]

@@ -74,11 +74,16 @@ LEVELS = AREA_LEVELS
 #: measure -> its denominator (None: the people recorded are the base)
 MEASURES: dict[str, str | None] = {
     "people": None,
-    "at_risk": "people",
+    #: people whose isolation could be assessed: the base of the at-risk rate
+    "assessed": "people",
+    "at_risk": "assessed",
     "fragile": "people",
     "carers": "people",
     "carers_at_risk": "carers",
 }
+#: counts that say what was recorded about people, not how they are: withheld when small,
+#: but "all of them" is no disclosure (everyone in an area assessed names nobody's state)
+RECORD_COUNTS = frozenset({"assessed"})
 RATES = {"at_risk_rate": "at_risk", "fragile_rate": "fragile",
          "carers_at_risk_rate": "carers_at_risk"}
 
@@ -101,6 +106,14 @@ class PersonFlags:
     carer_at_risk: bool = False
     #: the person's ward, which is not inside their small area's chain
     ward: str | None = None
+    #: their isolation could be assessed (``at_risk`` means nothing otherwise)
+    assessed: bool = True
+
+    def counted(self) -> dict[str, bool]:
+        """Which of :data:`MEASURES` this person counts in."""
+        return {"people": True, "assessed": self.assessed,
+                "at_risk": self.assessed and self.at_risk, "fragile": self.fragile,
+                "carers": self.carer, "carers_at_risk": self.carer_at_risk}
 
 
 @dataclass
@@ -164,8 +177,7 @@ def tally(areas: Mapping[str, AreaNode], people: Iterable[PersonFlags]) -> dict[
     """
     counts = {area_id: dict.fromkeys(MEASURES, 0) for area_id in areas}
     for person in people:
-        flags = {"people": True, "at_risk": person.at_risk, "fragile": person.fragile,
-                 "carers": person.carer, "carers_at_risk": person.carer_at_risk}
+        flags = person.counted()
         seen: set[str] = set()  # a ward's authority is their small area's: counted once
         for area_id in (person.area, person.ward):
             while area_id in areas and area_id not in seen:
@@ -190,8 +202,7 @@ def overlaps(areas: Mapping[str, AreaNode], people: Iterable[PersonFlags]
     for person in people:
         if person.ward not in areas:
             continue
-        flags = {"people": True, "at_risk": person.at_risk, "fragile": person.fragile,
-                 "carers": person.carer, "carers_at_risk": person.carer_at_risk}
+        flags = person.counted()
         area_id: str | None = person.area
         seen: set[str] = set()
         while area_id in areas and area_id not in seen:
@@ -214,8 +225,9 @@ def suppress(
     >>> areas = {"w": AreaNode("w", "ward"),
     ...          "a": AreaNode("a", "small_area", parent="w"),
     ...          "b": AreaNode("b", "small_area", parent="w")}
-    >>> counts = {"w": {"people": 40, "at_risk": 12}, "a": {"people": 20, "at_risk": 3},
-    ...           "b": {"people": 20, "at_risk": 9}}
+    >>> counts = {"w": {"people": 40, "assessed": 40, "at_risk": 12},
+    ...           "a": {"people": 20, "assessed": 20, "at_risk": 3},
+    ...           "b": {"people": 20, "assessed": 20, "at_risk": 9}}
     >>> [suppress(areas, counts)[a]["at_risk"] for a in "wab"]
     [12, None, None]
     """
@@ -225,7 +237,8 @@ def suppress(
             continue  # nobody recorded there: a zero names no one, and is shown as such
         for measure, base in MEASURES.items():
             value = fig.counts.get(measure, 0)
-            complement = fig.counts.get(base, 0) - value if base else MIN_COUNT
+            complement = (fig.counts.get(base, 0) - value if base and measure not in RECORD_COUNTS
+                          else MIN_COUNT)
             if value < MIN_COUNT or complement < MIN_COUNT:
                 fig.withheld.add(measure)
     children: dict[tuple[str, str], list[str]] = {}  # the wards, the MSOAs of a county...

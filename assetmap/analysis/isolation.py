@@ -44,10 +44,17 @@ class Assessment:
     reasons: tuple[Reason, ...]
     nearest_activity_m: float | None = None
     cut_off: bool = False
+    #: why no score is given (a ``not_assessed_*`` reason code), or None when assessed
+    not_assessed: str | None = None
 
     @property
-    def isolation_risk(self) -> bool:
-        return self.lsns6.at_risk
+    def assessed(self) -> bool:
+        return self.not_assessed is None
+
+    @property
+    def isolation_risk(self) -> bool | None:
+        """At risk, not at risk, or None: not assessed."""
+        return self.lsns6.at_risk if self.assessed else None
 
     @property
     def codes(self) -> list[str]:
@@ -56,15 +63,17 @@ class Assessment:
 
 @dataclass(frozen=True)
 class CarerRisk:
-    """A carer's breakdown risk: ``none``, ``raised`` or ``high``, and why."""
+    """A carer's breakdown risk: ``none``, ``raised``, ``high`` or ``not_known``, and why
+    (what could not be known is among the reasons)."""
 
-    level: Literal["none", "raised", "high"]
+    level: Literal["none", "raised", "high", "not_known"]
     hours: float
     reasons: tuple[Reason, ...] = field(default=())
 
     @property
     def at_risk(self) -> bool:
-        return self.level != "none"
+        """Raised or high: "carers at risk" counts both."""
+        return self.level in ("raised", "high")
 
 
 def assess(
@@ -79,8 +88,18 @@ def assess(
     nearest_activity_m: float | None = None,
     reach_m: float | None = None,
     cut_off: bool = False,
+    age: int | None = None,
+    what_matters: bool = False,
 ) -> Assessment:
     """Assess one person's risk of social isolation and give the reasons.
+
+    A score is given only where it can be: the person is of an age the LSNS-6 was
+    validated for (``lsns6_min_age`` and over, known), and either a questionnaire was
+    recorded, or a "what matters" conversation was, or at least ``estimate_needs_people``
+    people are recorded in their circle (the estimate from recorded ties is a floor:
+    with less it would read missing records as isolation). Otherwise the person is *not
+    assessed*, with the reason; the structural signals (fragile circle, no natural support,
+    lives alone...) are facts about what was recorded and are given either way.
 
     Parameters
     ----------
@@ -98,6 +117,10 @@ def assess(
         Distance to the nearest suitable activity, and how far counts as within reach.
     cut_off : bool
         The person is in a cluster cut off from the community's main network.
+    age : int or None
+        Years old, if a year of birth is recorded.
+    what_matters : bool
+        A "what matters" conversation with them is recorded.
 
     Returns
     -------
@@ -106,22 +129,31 @@ def assess(
     Examples
     --------
     >>> a = assess("p", lsns.from_counts([0] * 6), Fragility(False, None, 0.0, 0),
-    ...            natural_members=0, paid_members=1, lives_alone=True)
+    ...            natural_members=0, paid_members=1, lives_alone=True, age=80,
+    ...            what_matters=True)
     >>> a.isolation_risk, a.codes[:4]
     (True, ['lsns6_at_risk', 'lsns6_family_low', 'lsns6_friends_low', 'only_paid_support'])
+    >>> b = assess("p", lsns.from_counts([0] * 6), Fragility(False, None, 0.0, 0),
+    ...            natural_members=0, paid_members=1, lives_alone=True, age=80)
+    >>> b.isolation_risk, b.codes[:2]
+    (None, ['not_assessed_too_little', 'only_paid_support'])
     """
     reasons: list[Reason] = []
-    if score.at_risk:
-        reasons.append(Reason("lsns6_at_risk", {"total": score.total,
-                                                "cut_off": THRESHOLDS["cut_off"]}))
-    if score.family_low:
-        reasons.append(Reason("lsns6_family_low", {"family": score.family,
-                                                   "low_below": THRESHOLDS["low_below"]}))
-    if score.friends_low:
-        reasons.append(Reason("lsns6_friends_low", {"friends": score.friends,
-                                                    "low_below": THRESHOLDS["low_below"]}))
-    if score.source == "questionnaire":
-        reasons.append(Reason("lsns6_questionnaire", {"date": score.date or "?"}))
+    why_not = not_assessed_reason(score, age, what_matters, natural_members + paid_members)
+    if why_not:
+        reasons.append(Reason(why_not, {key: THRESHOLDS[key] for key in ("min_age", "needs")}))
+    else:
+        if score.at_risk:
+            reasons.append(Reason("lsns6_at_risk", {"total": score.total,
+                                                    "cut_off": THRESHOLDS["cut_off"]}))
+        if score.family_low:
+            reasons.append(Reason("lsns6_family_low", {"family": score.family,
+                                                       "low_below": THRESHOLDS["low_below"]}))
+        if score.friends_low:
+            reasons.append(Reason("lsns6_friends_low", {"friends": score.friends,
+                                                        "low_below": THRESHOLDS["low_below"]}))
+        if score.source == "questionnaire":
+            reasons.append(Reason("lsns6_questionnaire", {"date": score.date or "?"}))
     if fragility.fragile and fragility.key_person:
         reasons.append(Reason("fragile_circle", {
             "key_person": fragility.key_person,
@@ -146,7 +178,29 @@ def assess(
             }))
     if cut_off:
         reasons.append(Reason("cut_off"))
-    return Assessment(person_id, score, fragility, tuple(reasons), nearest_activity_m, cut_off)
+    return Assessment(person_id, score, fragility, tuple(reasons), nearest_activity_m, cut_off,
+                      why_not)
+
+
+def not_assessed_reason(score: lsns.Lsns6, age: int | None, what_matters: bool,
+                        people_recorded: int) -> str | None:
+    """Why no LSNS-6 score can be given, or None when one can (see :func:`assess`).
+
+    >>> q = lsns.from_answers([1, 1, 1, 1, 1, 1])
+    >>> not_assessed_reason(q, 80, False, 0), not_assessed_reason(q, 40, False, 9)
+    (None, 'not_assessed_age')
+    >>> proxy = lsns.from_counts([0] * 6)
+    >>> not_assessed_reason(proxy, 80, False, 1), not_assessed_reason(proxy, 80, True, 1)
+    ('not_assessed_too_little', None)
+    """
+    if age is None:
+        return "not_assessed_age_unknown"
+    if age < PARAMETERS.lsns6_min_age:
+        return "not_assessed_age"
+    if score.source == "questionnaire" or what_matters:
+        return None
+    return (None if people_recorded >= PARAMETERS.estimate_needs_people
+            else "not_assessed_too_little")
 
 
 def assess_ties(
@@ -163,8 +217,8 @@ def assess_ties(
     ``signals`` are :func:`assess`'s keyword arguments after ``paid_members``.
 
     >>> ties = [Tie("gp", "professional", 4, 2, "monthly")]
-    >>> assess_ties("p", ties, Fragility(False, None, 0.0, 0)).codes[3]
-    'only_paid_support'
+    >>> assess_ties("p", ties, Fragility(False, None, 0.0, 0)).codes[:2]
+    ['not_assessed_age_unknown', 'only_paid_support']
     """
     ties = list(ties)
     weights, _ = natural_support(ties, carers)
@@ -185,9 +239,12 @@ def carer_risk(
 ) -> CarerRisk:
     """Breakdown risk of an unpaid carer.
 
-    A carer's risk is **high** with 50+ hours a week and a thin or fragile circle of
-    their own (or being the only support of someone whose circle is fragile); **raised**
-    with 50+ hours alone, or 20+ hours and one of those; otherwise none.
+    A carer's risk is **high** with 50+ hours a week and a strain: a thin or fragile
+    circle of their own, their own risk of isolation, or being the only support of someone
+    whose circle is fragile; **raised** with 50+ hours alone, or 20+ hours and a strain;
+    **not known** with 20-49 hours when no strain is known and something is not (nobody
+    recorded in their own circle, their own isolation not assessed); otherwise none. Only
+    what was recorded counts: what is not known is given among the reasons.
 
     Parameters
     ----------
@@ -205,8 +262,12 @@ def carer_risk(
     Examples
     --------
     >>> from assetmap.analysis.circles import NOT_FRAGILE
-    >>> own = assess_ties("c", [Tie("mum", "family", 1, 5, "daily")], NOT_FRAGILE)
-    >>> carer_risk(55, own, [Tie("mum", "family", 1, 5, "daily")], ["mum"]).level
+    >>> mum = Tie("mum", "family", 1, 5, "daily")
+    >>> own = assess_ties("c", [mum], NOT_FRAGILE)
+    >>> risk = carer_risk(55, own, [mum], ["mum"])
+    >>> risk.level, [r.code for r in risk.reasons]
+    ('raised', ['carer_hours_50_plus', 'carer_circle_not_recorded', 'carer_isolation_not_assessed'])
+    >>> carer_risk(55, own, [mum, Tie("friend", "friend", 2, 3, "monthly")], ["mum"]).level
     'high'
     """
     reasons: list[Reason] = []
@@ -218,23 +279,32 @@ def carer_risk(
         reasons.append(Reason("carer_hours_20_49", {
             "hours": hours, **{k: THRESHOLDS[k] for k in ("substantial_hours",
                                                         "substantial_up_to")}}))
+    own_ties = list(own_ties)
     members = sum(
-        1 for tie in own_ties if tie.circle < 4 and tie.other not in cared_for
+        1 for tie in own_ties if tie.circle < PAID_CIRCLE and tie.other not in cared_for
     )
-    strains = []
-    if members < THIN_CIRCLE_BELOW:
+    strains, unknown = [], []
+    # nobody recorded around the carer is not known to be a thin circle: it is not known
+    if not any(tie.other not in cared_for for tie in own_ties):
+        unknown.append(Reason("carer_circle_not_recorded"))
+    elif members < THIN_CIRCLE_BELOW:
         strains.append(Reason("carer_circle_thin", {"members": members}))
     if own.fragility.fragile and own.fragility.key_person not in cared_for:
         strains.append(Reason("carer_circle_fragile", {"key_person": own.fragility.key_person}))
     if own.isolation_risk:
         strains.append(Reason("carer_isolation_risk", {"total": own.lsns6.total}))
+    elif not own.assessed:
+        unknown.append(Reason("carer_isolation_not_assessed"))
     for person in sorted(key_person_for or {}):
         strains.append(Reason("carer_key_person", {"cared_for": person}))
     reasons.extend(strains)
     if hours >= CARER_HEAVY_HOURS and strains:
-        level: Literal["none", "raised", "high"] = "high"
+        level: Literal["none", "raised", "high", "not_known"] = "high"
     elif hours >= CARER_HEAVY_HOURS or (hours >= CARER_SUBSTANTIAL_HOURS and strains):
         level = "raised"
+    elif hours >= CARER_SUBSTANTIAL_HOURS and unknown:
+        level = "not_known"  # the hours need a strain to raise the risk: none is known
     else:
         level = "none"
-    return CarerRisk(level, hours, tuple(reasons) if level != "none" else ())
+    # what is not known is always said: the level rests only on what was recorded
+    return CarerRisk(level, hours, (tuple(reasons) if level != "none" else ()) + tuple(unknown))

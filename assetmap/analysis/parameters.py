@@ -34,6 +34,13 @@ class Parameters:
     lsns6_subscale_low_below: int = 6
     #: the export's bands: at risk below the cut-off, low below this, good from it
     lsns6_good_from: int = 18
+    #: the scale was validated with community-dwelling people aged 65 and over (Lubben et
+    #: al. 2006, The Gerontologist 46(4): 503-513; samples in Hamburg, Solothurn and
+    #: London): nobody younger, or of unknown age, gets a score
+    lsns6_min_age: int = 65
+    #: without a questionnaire or a "what matters" conversation, the estimate from ties is
+    #: made only when at least this many people are recorded in the circle (paid included)
+    estimate_needs_people: int = 3
     #: the proxy counts a tie for "can talk to about private matters" in circle 1 or from
     #: this closeness (1-5), and for "can call on for help" up to this circle
     lsns6_private_strength_from: int = 4

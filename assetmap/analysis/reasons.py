@@ -25,6 +25,16 @@ REASON_TEXTS: dict[str, str] = {
     "lsns6_friends_low": N_(
         "friendship ties score {friends} of 15, below {low_below}: few friends to rely on"),
     "lsns6_questionnaire": N_("score from the LSNS-6 questionnaire recorded on {date}"),
+    # not assessed: too little is known to give a score
+    "not_assessed_age": N_(
+        "not assessed: the LSNS-6 is for people aged {min_age} and over, and this person "
+        "is younger"),
+    "not_assessed_age_unknown": N_(
+        "not assessed: the LSNS-6 is for people aged {min_age} and over, and no year of "
+        "birth is recorded"),
+    "not_assessed_too_little": N_(
+        "not assessed: no questionnaire, no 'what matters' conversation and fewer than "
+        "{needs} people recorded in the circle - record a questionnaire"),
     # structure
     "fragile_circle": N_(
         "support hangs on one person: without {key_person} {lost_percent}% of the support "
@@ -49,6 +59,9 @@ REASON_TEXTS: dict[str, str] = {
     ),
     "carer_circle_fragile": N_("the carer's own support hangs on one person ({key_person})"),
     "carer_isolation_risk": N_("the carer is at risk of social isolation (LSNS-6 {total})"),
+    "carer_circle_not_recorded": N_(
+        "not known: nobody is recorded in the carer's own circle besides those they care for"),
+    "carer_isolation_not_assessed": N_("not known: the carer's own isolation is not assessed"),
     "carer_key_person": N_("the only support of {cared_for}, whose circle is fragile"),
     # suggestions
     "shares_interests": N_("shares interests: {interests}"),
@@ -90,6 +103,8 @@ THRESHOLDS: dict[str, int] = {
     "heavy_hours": PARAMETERS.carer_heavy_hours,
     "substantial_hours": PARAMETERS.carer_substantial_hours,
     "substantial_up_to": PARAMETERS.carer_heavy_hours - 1,
+    "min_age": PARAMETERS.lsns6_min_age,
+    "needs": PARAMETERS.estimate_needs_people,
 }
 
 

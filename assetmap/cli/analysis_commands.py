@@ -38,12 +38,13 @@ def analyse(ctx: click.Context, as_json: bool) -> None:
 
 def _print_analysis(summary: dict[str, Any]) -> None:
     figures = {key: _cell(summary[key]) for key in
-               ("people", "at_risk", "fragile", "carers", "carers_at_risk")}
+               ("people", "not_assessed", "at_risk", "fragile", "carers", "carers_at_risk")}
     click.echo(_("analysed %(people)s people in %(seconds)s s: %(at_risk)s at risk of "
-                 "isolation, %(fragile)s with a fragile circle, %(carers_at_risk)s of "
-                 "%(carers)s carers at risk (run %(run)s; withheld: fewer than 5, or would "
-                 "reveal such a figure)", seconds=f"{summary['duration']:.1f}",
-                 run=summary["run_id"], **figures))
+                 "isolation, %(not_assessed)s not assessed (too little recorded, or not of "
+                 "an age the scale is for), %(fragile)s with a fragile circle, "
+                 "%(carers_at_risk)s of %(carers)s carers at risk (run %(run)s; withheld: "
+                 "fewer than 5, or would reveal such a figure)",
+                 seconds=f"{summary['duration']:.1f}", run=summary["run_id"], **figures))
 
 
 

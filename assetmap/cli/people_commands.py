@@ -67,9 +67,12 @@ def person_show(ctx: click.Context, person_id: str, as_json: bool, no_save: bool
         click.echo(_("  circle %(level)s %(name)s: %(members)s", level=level,
                      name=_named(CIRCLE_NAMES, int(level)), members=listed))
     score = report["lsns6"]
-    click.echo(_("  LSNS-6 (%(source)s): %(total)s/30 (family %(family)s/15, friends "
-                 "%(friends)s/15)", **score)
-               + (_(" - at risk of isolation") if report["isolation_risk"] else ""))
+    if score is None:  # the first reason says why no score can be given
+        click.echo("  " + _("LSNS-6: not assessed"))
+    else:
+        click.echo(_("  LSNS-6 (%(source)s): %(total)s/30 (family %(family)s/15, friends "
+                     "%(friends)s/15)", **score)
+                   + (_(" - at risk of isolation") if report["isolation_risk"] else ""))
     for reason in report["reasons"]:
         click.echo(f"  - {_reason(reason)}")
     if "carer" in report:
@@ -235,7 +238,10 @@ def person_lsns6(
         report = analysis.record_questionnaire(store, {
             "person_id": person_id, "date": answered_on, "recorded_by": recorded_by,
             **dict(zip(ITEMS, (int(v) for v in values), strict=True)),
-        })
-    _audit(ctx, "update", person_id, "assetmap person lsns6")
+        }, _acting(ctx, store))
+    if report["lsns6"] is None:  # recorded, but the scale does not score this person
+        click.echo(_("recorded for %(name)s: %(why)s", name=report["name"],
+                     why=_reason(report["reasons"][0])))
+        return
     click.echo(_("recorded: LSNS-6 %(total)s/30 for %(name)s", total=report["lsns6"]["total"],
                  name=report["name"]))

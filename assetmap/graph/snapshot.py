@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assetmap.analysis import lsns6 as lsns
@@ -102,6 +102,10 @@ def read_snapshot(store: GraphStore, year: int) -> Snapshot:
             "MATCH (p:Person)-[r:MEMBER_OF|ATTENDS]->() RETURN p.id AS id, count(r) AS n"
         )
     }
+    spoken_with = {r["id"] for r in store.run_read(
+        "MATCH (w:WhatMatters) RETURN DISTINCT w.person_id AS id")}
+    people_rows = [replace(row, what_matters=True) if row.id in spoken_with else row
+                   for row in people_rows]
     activities = [_activity_row(r) for r in store.run_read(_ACTIVITY_VENUES)]
     areas, geometries = [], {}
     for r in store.run_read(
@@ -240,6 +244,7 @@ class Neighbourhood:
     links: set[frozenset[str]]             # pairs of circle members who know each other
     participation: int
     questionnaire: lsns.Lsns6 | None
+    what_matters: bool                     # a "what matters" conversation is recorded
     reach_m: float | None
     nearest_activity_m: float | None
     fragile_circles_hanging_on: list[str] = field(default_factory=list)
@@ -284,6 +289,8 @@ def neighbourhood(store: GraphStore, person_id: str, year: int) -> Neighbourhood
         "MATCH (q:Lsns6Response {person_id: $id}) RETURN properties(q) AS q "
         "ORDER BY q.date DESC, q.created_at DESC LIMIT 1", id=person_id,
     )
+    what_matters = bool(store.run_read(
+        "MATCH (w:WhatMatters {person_id: $id}) RETURN w.id AS id LIMIT 1", id=person_id))
     hanging = [
         r["id"] for r in store.run_read(
             "MATCH (p:Person {id: $id})-[:KNOWS|CARES_FOR]-(o:Person) "
@@ -312,7 +319,7 @@ def neighbourhood(store: GraphStore, person_id: str, year: int) -> Neighbourhood
         names=names, carers=carers, cared_for=given, links=links,
         participation=participation,
         questionnaire=_answers(answered[0]["q"]) if answered else None,
-        reach_m=reach_m, nearest_activity_m=nearest,
+        what_matters=what_matters, reach_m=reach_m, nearest_activity_m=nearest,
         fragile_circles_hanging_on=hanging,
     )
 

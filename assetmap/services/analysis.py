@@ -24,6 +24,7 @@ from assetmap.analysis.suggestions import (
     adamic_adar,
     rank,
 )
+from assetmap.audit import Acting
 from assetmap.graph import areas as area_graph
 from assetmap.graph import snapshot as reads
 from assetmap.graph.store import GraphStore
@@ -45,10 +46,13 @@ def this_year() -> int:
 # the batch run
 
 
-def record_questionnaire(store: GraphStore, data: dict[str, Any]) -> dict[str, Any]:
+def record_questionnaire(store: GraphStore, data: dict[str, Any],
+                         acting: Acting) -> dict[str, Any]:
     """Record an LSNS-6 questionnaire about ``data["person_id"]`` (it takes precedence
-    over the estimate from ties) and assess them again; returns the new assessment."""
+    over the estimate from ties), audited, and assess them again; returns the new
+    assessment."""
     reads.record_questionnaire(store, data)
+    acting.record("update", data["person_id"], detail="LSNS-6 questionnaire recorded")
     return assess_person(store, data["person_id"])
 
 
@@ -127,6 +131,8 @@ def assess_person(store: GraphStore, person_id: str, write: bool = True) -> dict
         participation=hood.participation, nearest_activity_m=hood.nearest_activity_m,
         reach_m=hood.reach_m, questionnaire=hood.questionnaire,
         cut_off=bool(person.get("cut_off")),
+        age=this_year() - person["birth_year"] if person.get("birth_year") else None,
+        what_matters=hood.what_matters,
     )
     carer: CarerRisk | None = None
     if hood.cared_for:
@@ -165,6 +171,7 @@ def _report(
         },
         "carers": [{"id": c, "name": names.get(c, c), "hours_per_week": h}
                    for c, h in sorted(hood.carers.items())],
+        # no score where none can be given: the reason says why (never "at risk")
         "lsns6": {
             "source": score.source,
             "date": score.date,
@@ -174,7 +181,8 @@ def _report(
             "items": dict(zip(lsns.ITEMS, score.items, strict=True)),
             "counts": dict(zip(lsns.ITEMS, score.counts, strict=True))
             if score.counts else None,
-        },
+        } if result.assessed else None,
+        "not_assessed": result.not_assessed,
         "isolation_risk": result.isolation_risk,
         "reasons": _reasons(result.reasons, names),
         "fragile_circle": result.fragility.fragile,

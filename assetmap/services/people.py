@@ -184,14 +184,14 @@ def add_tie(
     each one statement."""
     if other_id:
         ties.create(store, "KNOWS", ("Person", person_id), ("Person", other_id), tie)
-        people.touch(store, person_id)
+        circle_changed(store, person_id)
         return {"person_id": other_id, "id": tie_id(person_id, other_id)}
     if not new_person or not new_person.get("name"):
         raise InvalidRecord([("name", Problem(N_(
             "give the name of the person, or choose someone recorded")))])
     created = _created(acting, people.create_in_circle(
         store, person_id, new_person, tie, organisation_id or ""), f"in the circle of {person_id}")
-    people.touch(store, person_id)
+    circle_changed(store, person_id)
     return {"person_id": created["id"], "id": tie_id(person_id, created["id"])}
 
 
@@ -216,7 +216,7 @@ def add_carer(
                 "the carer's record belongs to another organisation: only it can record "
                 "that they care for someone")))
         people.add_carer(store, carer_id, person_id, care)
-        people.touch(store, person_id)
+        circle_changed(store, person_id, carer_id)
         return carer_id
     if not new_carer or not new_carer.get("name"):
         raise InvalidRecord([("name", Problem(N_(
@@ -224,32 +224,43 @@ def add_carer(
     carer = _created(acting, people.create_in_circle(
         store, person_id, new_carer, care, organisation_id or "", "CARES_FOR"),
         f"carer of {person_id}")["id"]
-    people.touch(store, person_id)
+    circle_changed(store, person_id, carer)
     return carer
+
+
+def circle_changed(store: GraphStore, person_id: str, *others: str) -> None:
+    """After a change to a circle or to care: the record is marked changed, and the person
+    (and ``others`` it touched: a carer) are assessed again and stored."""
+    people.touch(store, person_id)
+    for changed in (person_id, *others):
+        analysis.assess_person(store, changed, write=True)
 
 
 def end_care(store: GraphStore, carer_id: str, person_id: str) -> None:
     ties.delete(store, "CARES_FOR", ("Person", carer_id), ("Person", person_id))
-    people.touch(store, person_id)
+    circle_changed(store, person_id, carer_id)
 
 
 def update_tie(store: GraphStore, person_id: str, other_id: str,
                changes: dict[str, Any]) -> dict[str, Any]:
     updated = ties.update(store, "KNOWS", ("Person", person_id), ("Person", other_id), changes)
-    people.touch(store, person_id)
+    circle_changed(store, person_id)
     return updated
 
 
 def end_tie(store: GraphStore, person_id: str, other_id: str) -> None:
     ties.delete(store, "KNOWS", ("Person", person_id), ("Person", other_id))
-    people.touch(store, person_id)
+    circle_changed(store, person_id)
 
 
 def record_what_matters(store: GraphStore, person_id: str, data: dict[str, Any],
                         recorded_by: str) -> dict:
-    """A dated "what matters" conversation, recorded by the signed-in user."""
-    return people.what_matters.create(
+    """A dated "what matters" conversation, recorded by the signed-in user (with it,
+    their circle as recorded can be assessed: they are assessed again)."""
+    recorded = people.what_matters.create(
         store, {**data, "person_id": person_id, "recorded_by": recorded_by}, about=person_id)
+    analysis.assess_person(store, person_id, write=True)
+    return recorded
 
 
 def invite(store: GraphStore, person_id: str, candidate_id: str, kind: str,

@@ -45,7 +45,8 @@ MEASURES = {
     "at_risk": N_("People at risk (count)"),
 }
 #: the table's and CSV's columns
-COLUMNS = ("id", "name", "level", "parent", "population", "people", "at_risk", "at_risk_rate",
+COLUMNS = ("id", "name", "level", "parent", "population", "people", "assessed", "at_risk",
+           "at_risk_rate",
            "fragile", "fragile_rate", "carers", "carers_at_risk", "carers_at_risk_rate",
            "access_missing", "activities_within_reach", "reach_km", "access_per_1000",
            "asset_desert")

@@ -22,7 +22,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
-from assetmap import reports
+from assetmap import names, reports
+from assetmap.analysis.lsns6 import ITEMS as LSNS6_ITEMS
 from assetmap.interop.person_package import NOT_NAMED
 from assetmap.model import (
     ACCESS_NEEDS,
@@ -73,7 +74,7 @@ def connectors_only() -> None:
 #: pages that read but only for the recording organisation
 RECORDER_PAGES = ("people.export", "people.erase", "people.consent", "people.edit",
                   "people.add_tie", "people.edit_tie", "people.add_carer",
-                  "people.what_matters")
+                  "people.what_matters", "people.lsns6_form")
 
 
 def fetch_person(person_id: str) -> dict:
@@ -279,18 +280,11 @@ def _tie_values() -> dict[str, Any]:
     return values(request.form, text=TIE_TEXT, integers=TIE_NUMBERS)
 
 
-def _back_to_circle(person_id: str, message: str, *also: str) -> ResponseReturnValue:
-    """After a change to a circle: say so, store the assessments again (the person's and
-    ``also`` those of others it touched), and show the circle."""
+def _back_to_circle(person_id: str, message: str) -> ResponseReturnValue:
+    """After a change to a circle (the service has assessed again whoever it touched): say
+    so, and show the circle."""
     flash(message, "info")
-    _reassess(person_id, *also)
     return redirect(url_for("people.show", person_id=person_id) + "#circle")
-
-
-def _reassess(*person_ids: str) -> None:
-    """Store the assessments again now a circle has changed."""
-    for person_id in person_ids:
-        analysis.assess_person(get_store(), person_id, write=True)
 
 
 # -- carers ---------------------------------------------------------------------------
@@ -304,7 +298,7 @@ def add_carer(person_id: str) -> ResponseReturnValue:
     query, matches = _people_matching()
     if request.method == "POST":
         try:
-            carer_id = people.add_carer(
+            people.add_carer(
                 get_store(), person_id, values(request.form, text=("hours_per_week", "since")),
                 carer_id=_chosen(), new_carer={"name": request.form.get("name", "").strip()},
                 organisation_id=current_user.organisation_id, acting=auditing.acting())
@@ -313,7 +307,7 @@ def add_carer(person_id: str) -> ResponseReturnValue:
             if "carer_id" in errors:  # the form's chooser is "other_id"
                 errors["other_id"] = errors.pop("carer_id")
         else:
-            return _back_to_circle(person_id, gettext("The carer is recorded."), carer_id)
+            return _back_to_circle(person_id, gettext("The carer is recorded."))
     return render_template("people/carer_form.html", person=person, values=shown,
                            errors=errors, matches=matches, q=query), 400 if errors else 200
 
@@ -325,7 +319,7 @@ def end_care(person_id: str, carer_id: str) -> ResponseReturnValue:
         people.end_care(get_store(), carer_id, person_id)
     except people.NotFound:
         abort(404, gettext("That person is not recorded as a carer here."))
-    return _back_to_circle(person_id, gettext("The caring is ended."), carer_id)
+    return _back_to_circle(person_id, gettext("The caring is ended."))
 
 
 # -- subject access and erasure ----------------------------------------------------------
@@ -435,6 +429,28 @@ def what_matters(person_id: str) -> ResponseReturnValue:
             return redirect(url_for("people.show", person_id=person_id) + "#what-matters")
     return render_template("people/what_matters.html", person=person, values=shown,
                            errors=errors), 400 if errors else 200
+
+
+@bp.route("/<person_id>/lsns6/new", methods=["GET", "POST"])
+def lsns6_form(person_id: str) -> ResponseReturnValue:
+    person = fetch_person(person_id)
+    errors: dict[str, str] = {}
+    shown: dict[str, Any] = {"date": people.today().isoformat()}
+    if request.method == "POST":
+        shown = dict(request.form.items())
+        data = values(request.form, text=("date",), integers=LSNS6_ITEMS)
+        try:
+            analysis.record_questionnaire(get_store(), {**data, "person_id": person_id,
+                                                        "recorded_by": current_user.id},
+                                          auditing.acting())
+        except InvalidRecord as exc:
+            errors = field_errors(exc)
+        else:
+            flash(gettext("The questionnaire is recorded."), "info")
+            return redirect(url_for("people.show", person_id=person_id) + "#isolation")
+    answers = [(score, gettext(text)) for score, text in enumerate(names.LSNS6_ANSWER_NAMES)]
+    return render_template("people/lsns6.html", person=person, values=shown, errors=errors,
+                           ANSWERS=answers), 400 if errors else 200
 
 
 # -- suggestions, invitations, referrals -------------------------------------------------

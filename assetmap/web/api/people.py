@@ -158,7 +158,6 @@ def create_tie(path: PersonPath, body: TieCreate) -> Any:
                              new_person={"name": body.name} if body.name else None,
                              organisation_id=viewer.organisation_id,
                              acting=auditing.acting())
-    analysis.assess_person(get_store(), path.person_id)
     return created, 201
 
 
@@ -168,7 +167,6 @@ def update_tie(path: TiePath, body: TieChanges) -> Any:  # type: ignore[valid-ty
     person_id, other_id = people.split_tie_id(path.tie_id)  # access checked before
     changed = people.update_tie(get_store(), person_id, other_id,
                                 body.model_dump(exclude_unset=True))  # type: ignore[attr-defined]
-    analysis.assess_person(get_store(), person_id)
     return {"id": path.tie_id, **changed}
 
 
@@ -177,7 +175,6 @@ def delete_tie(path: TiePath) -> Any:
     """End a tie."""
     person_id, other_id = people.split_tie_id(path.tie_id)  # access checked before
     people.end_tie(get_store(), person_id, other_id)
-    analysis.assess_person(get_store(), person_id)
     return "", 204
 
 
