@@ -221,7 +221,7 @@ class _Builder:
         rng = self.rng
         home, lat, lon = where
         living_alone = age >= 40 and alone
-        isolated = age >= 18 and rng.random() < (0.08 if age < 65 else 0.16)
+        isolated = age >= 18 and rng.random() < (0.08 if age < 65 else 0.05)
         resident = _Resident(
             organisation=self.org_ids[self.authority_of[home]]["cvc"],
             id=f"person-{len(self.residents) + 1:06d}",
@@ -242,7 +242,7 @@ class _Builder:
             surname=surname,
             first_name=rng.choice(powys.FIRST_NAMES),
         )
-        if living_alone and rng.random() < (0.25 if age < 65 else 0.4):
+        if living_alone and rng.random() < (0.25 if age < 65 else 0.15):
             resident.isolated = True
         self.residents.append(resident)
         self.households[household].append(len(self.residents) - 1)
@@ -318,12 +318,12 @@ class _Builder:
         if not adults:
             return
         for index, resident in enumerate(self.residents):
-            if resident.age < 55 or rng.random() < 0.25:
+            if resident.age < 55 or rng.random() < (0.25 if resident.isolated else 0.1):
                 continue
             alone = len(self.households[resident.household]) == 1
             if resident.isolated and alone and rng.random() < 0.75:
                 continue  # no family left nearby, or none in touch
-            for _ in range(rng.randint(1, 3)):
+            for _ in range(rng.randint(1, 3) if resident.isolated else rng.randint(2, 4)):
                 child = self.nearby(adults, resident, local=rng.random() < 0.6)
                 if child is None or self.residents[child].household == resident.household:
                     continue
@@ -579,6 +579,20 @@ class _Builder:
                     self.tie(person, other, "friend", rng.choice((2, 3)), "monthly", 3,
                              both=True)
 
+    def close_friends(self) -> None:
+        """Long-standing friends met outside any group recorded: school, work, chapel years
+        ago; most adults have one to three they could talk to about private matters."""
+        rng = self.rng
+        adults = [i for i, r in enumerate(self.residents) if r.age >= 16 and not r.isolated]
+        if not adults:
+            return
+        for index in adults:
+            for _ in range(_weighted(rng, ((0, 0.2), (1, 0.35), (2, 0.3), (3, 0.15)))):
+                friend = self.nearby(adults, self.residents[index], local=True)
+                if friend is not None:
+                    self.tie(index, friend, "friend", 2, rng.choice(("weekly", "monthly")), 4,
+                             both=True)
+
     def volunteers(self) -> None:
         rng = self.rng
         isolated_old = [i for i, r in enumerate(self.residents) if r.isolated and r.age >= 65]
@@ -751,6 +765,7 @@ class _Builder:
         self.memberships()
         self.group_friendships()
         self.friends_of_friends()
+        self.close_friends()
         self.volunteers()
         self.care()
         self.professionals()

@@ -234,12 +234,14 @@ def test_analysing_the_seeded_community(sample_store: GraphStore) -> None:
     total = sample_store.run_read("MATCH (p:Person) RETURN count(p) AS n")[0]["n"]
     stored = sample_store.run_read(
         "MATCH (p:Person) WHERE p.analysis_run = $run RETURN count(p) AS n, "
-        "sum(CASE WHEN p.isolation_risk THEN 1 ELSE 0 END) AS at_risk",
+        "sum(CASE WHEN p.isolation_risk THEN 1 ELSE 0 END) AS at_risk, "
+        "sum(CASE WHEN p.isolation_risk IS NULL THEN 0 ELSE 1 END) AS assessed",
         run=summary["run_id"])[0]
     assert summary["people"] == stored["n"] == total
-    at_risk = int(stored["at_risk"])
-    # the summary is an output too: withheld when it, or the rest, is under 5
-    assert summary["at_risk"] == (None if min(at_risk, total - at_risk) < 5 else at_risk)
+    at_risk, assessed = int(stored["at_risk"]), int(stored["assessed"])
+    # the summary is an output too: withheld when it, or the rest of those assessed, is
+    # under 5
+    assert summary["at_risk"] == (None if min(at_risk, assessed - at_risk) < 5 else at_risk)
     # an edit after the run keeps the results it does not touch
     someone = sample_store.run_read("MATCH (p:Person) RETURN p.id AS id LIMIT 1")[0]["id"]
     people.repo.update(sample_store, someone, {"interests": ["walking"]})

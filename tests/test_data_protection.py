@@ -135,7 +135,10 @@ def test_export_holds_every_relationship_and_record(
                 + len(held["what_matters"]) + len(held["lsns6_questionnaires"])
                 + len(held["consents"])
                 + sum(len(items) for items in held["other_records"].values()))
-    assert exported == len(touching), "every relationship touching them, once"
+    # and each other person whose stored analysis names them as key person (not a tie)
+    named_as_key = sum(r["type"] == "KEY_PERSON" for r in held["named_in_others_records"])
+    assert exported == len(touching) + named_as_key, \
+        "every relationship touching them, once"
     html = subject_access_html(held)
     for type_name in {r["type"] for r in touching if r["out"]}:
         assert RELATIONSHIP_NAMES[type_name] in html, type_name

@@ -228,3 +228,19 @@ def test_tiny_communities_generate(people: int) -> None:
         ids = {p.id for p in small.records["Person"]}
         for a, b, _ in small.relationships.get(("KNOWS", "Person", "Person"), []):
             assert a in ids and b in ids and a != b
+
+
+@pytest.mark.slow
+def test_the_seeded_community_is_near_the_published_figures(falkor_store: GraphStore) -> None:
+    """Living alone, unpaid care (and 50+ hours), Welsh speakers and the share of people
+    assessed who are at risk of isolation land within each figure's stated tolerance of
+    the published one (assetmap/published.py), as `assetmap analyse` reports them."""
+    from assetmap.services import analysis
+
+    write(falkor_store, generate(6000, seed=7))
+    compared = analysis.run_analysis(falkor_store)["compared_with_published"]
+    assert {row["measure"] for row in compared} >= {
+        "living_alone", "unpaid_carers", "carers_50_hours_plus", "welsh_speakers",
+        "at_risk_of_isolation"}
+    for row in compared:
+        assert abs(row["recorded"] - row["published"]) <= row["tolerance"], row

@@ -7,7 +7,7 @@ graph layer writes the results back. Stages are timed so a run can report where 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +63,8 @@ class PersonRow:
     ward: str | None = None
     #: a "what matters" conversation with them is recorded
     what_matters: bool = False
+    #: speaks Welsh, or None when no language is recorded
+    welsh: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class Results:
     durations: dict[str, float]
     #: people in no area loaded (no home point, or outside every boundary)
     outside_areas: int = 0
+    #: figure -> (count, base) of the community's own shares (:func:`recorded_shares`)
+    shares: dict[str, tuple] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -259,8 +263,41 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
     }
     outside = sum(1 for person in people if person.area not in areas
                   and person.ward not in areas)
+    shares = recorded_shares(people, snapshot.cares_for, assessments, snapshot.year)
     return Results(assessments, carers_risk, area_rows, shape.summary, community, durations,
-                   outside)
+                   outside, shares)
+
+
+def recorded_shares(people: list[PersonRow], cares_for: list[tuple[str, str, float]],
+                    assessments: Mapping[str, Assessment], year: int) -> dict[str, tuple]:
+    """The community's own (count, base) for each figure in :mod:`assetmap.published`,
+    each over the people for whom it is recorded (unknown is left out, never counted as no).
+
+    >>> rows = [PersonRow("a", birth_year=1950, lives_alone=True, welsh=True),
+    ...         PersonRow("b", birth_year=2000, lives_alone=False), PersonRow("c")]
+    >>> shares = recorded_shares(rows, [("b", "a", 55.0)], {}, 2026)
+    >>> shares["living_alone"], shares["welsh_speakers"]
+    ((1, 2), (1, 1))
+    >>> shares["unpaid_carers"], shares["carers_50_hours_plus"]
+    ((1, 2), (1, 2))
+    """
+    ages = {p.id: year - p.birth_year for p in people if p.birth_year}
+    hours: dict[str, float] = {}
+    for carer, _, given in cares_for:
+        hours[carer] = hours.get(carer, 0.0) + float(given or 0)
+    five_plus = [pid for pid, age in ages.items() if age >= 5]
+    assessed = [a for a in assessments.values() if a.assessed]
+    return {
+        "living_alone": (sum(bool(p.lives_alone) for p in people),
+                         sum(p.lives_alone is not None for p in people)),
+        "unpaid_carers": (sum(pid in hours for pid in five_plus), len(five_plus)),
+        "carers_50_hours_plus": (
+            sum(hours.get(pid, 0.0) >= PARAMETERS.carer_heavy_hours for pid in five_plus),
+            len(five_plus)),
+        "welsh_speakers": (sum(bool(p.welsh) for p in people if ages.get(p.id, 3) >= 3),
+                           sum(p.welsh is not None for p in people if ages.get(p.id, 3) >= 3)),
+        "at_risk_of_isolation": (sum(bool(a.isolation_risk) for a in assessed), len(assessed)),
+    }
 
 
 #: a tie's integer codes are positions in the model's own lists, and what a missing value

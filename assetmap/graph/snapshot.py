@@ -78,12 +78,14 @@ def read_snapshot(store: GraphStore, year: int) -> Snapshot:
     }
     people_rows = [
         PersonRow(pid, _degrees(lat), _degrees(lon),
-                  None if alone is None else bool(alone), born, area, access.get(pid, ()), ward)
-        for pid, lat, lon, alone, born, area, ward in store.run_read_rows(
+                  None if alone is None else bool(alone), born, area, access.get(pid, ()), ward,
+                  welsh=None if welsh is None else bool(welsh))
+        for pid, lat, lon, alone, born, area, ward, welsh in store.run_read_rows(
             "MATCH (p:Person) RETURN p.id, toInteger(p.lat * $scale), "
             "toInteger(p.lon * $scale), "
             "CASE p.lives_alone WHEN true THEN 1 WHEN false THEN 0 END, p.birth_year, p.area, "
-            "p.ward",
+            "p.ward, CASE WHEN 'cy' IN p.languages THEN 1 WHEN size(p.languages) > 0 THEN 0 "
+            "END",
             scale=MICRODEGREES,
         )
     ]

@@ -7,12 +7,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from assetmap import __version__, clock
+from assetmap import __version__, clock, published
 from assetmap.analysis import batch
 from assetmap.analysis import lsns6 as lsns
 from assetmap.analysis.circles import circles_by_level, fragility, natural_support
 from assetmap.analysis.geo import distance_m
-from assetmap.analysis.hotspots import suppress_totals
+from assetmap.analysis.hotspots import MIN_COUNT, suppress_totals
 from assetmap.analysis.isolation import Assessment, CarerRisk, assess_ties, carer_risk
 from assetmap.analysis.parameters import PARAMETERS
 from assetmap.analysis.reasons import Reason, describe
@@ -99,6 +99,7 @@ def run_analysis(store: GraphStore, progress: Progress | None = None) -> dict[st
         **counts,
         "areas": len(results.areas),
         "structure": structure,
+        "compared_with_published": compared_with_published(results.shares),
         "durations": durations,
         "duration": round(sum(durations.values()), 3),
     }
@@ -110,6 +111,22 @@ def run_analysis(store: GraphStore, progress: Progress | None = None) -> dict[st
         durations=json.dumps(durations, sort_keys=True),
     )
     return summary
+
+
+def compared_with_published(shares: dict[str, tuple]) -> list[dict[str, Any]]:
+    """The community's own shares beside the published figures for Wales
+    (:mod:`assetmap.published`): percent to one decimal, over the people for whom each is
+    recorded; a share from a count that would be withheld is withheld (None)."""
+    rows = []
+    for figure in published.FIGURES:
+        count, base = shares.get(figure.measure, (0, 0))
+        shown = (base and count >= MIN_COUNT and base - count >= MIN_COUNT)
+        rows.append({
+            "measure": figure.measure, "recorded": round(100 * count / base, 1) if shown else None,
+            "of_people": base if base >= MIN_COUNT else None, "published": figure.share,
+            "published_of": figure.of, "source": figure.source, "tolerance": figure.tolerance,
+        })
+    return rows
 
 
 # ---------------------------------------------------------------------------
