@@ -351,7 +351,8 @@ class Person(Record):
 
     name: Name
     birth_year: BirthYear | None = None
-    languages: Annotated[list[Language], Field(max_length=10)] = ["en"]
+    #: first language first; none recorded is not known (never assumed English)
+    languages: Annotated[list[Language], Field(max_length=10)] = []
     interests: Tags = []
     gifts: Tags = []
     needs: Tags = []
@@ -444,10 +445,11 @@ class Place(Record):
     lon: Longitude
     area: Id | None = None
     ward: Id | None = None
-    step_free: bool = False
-    hearing_loop: bool = False
-    accessible_toilet: bool = False
-    parking: bool = False
+    # yes, no, or None: not known (never "no" because nobody asked)
+    step_free: bool | None = None
+    hearing_loop: bool | None = None
+    accessible_toilet: bool | None = None
+    parking: bool | None = None
     opening_hours: Annotated[list[OpeningHours], Field(max_length=21)] = []
     hsds_raw: RawJson | None = None
 
@@ -617,6 +619,14 @@ class AuditHead(Record):
     untrusted_from: int | None = Field(default=None, ge=1)
 
 
+class Migration(Record):
+    """A change to stored data that a version of assetmap made once (its id names it)."""
+
+    label: ClassVar[str] = "Migration"
+
+    description: Text = ""
+
+
 class AssetSearch(BaseModel):
     """What the public asset finder asks for (the page's form and ``GET /api/v1/assets``).
 
@@ -664,7 +674,7 @@ NODE_TYPES: dict[str, type[Record]] = {
     model.label: model
     for model in (
         Person, Organisation, Group, Place, Activity, Area, User, WhatMatters, Lsns6Response,
-        Consent, AnalysisRun, ApiToken, AuditHead,
+        Consent, AnalysisRun, ApiToken, AuditHead, Migration,
     )
 }
 EXTRA_LABELS = ("Volunteer", "Carer")

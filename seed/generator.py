@@ -910,7 +910,11 @@ def _postcode(rng: random.Random, district: str) -> str:
     )
 
 
-def _accessibility(rng: random.Random, kind: str) -> dict[str, bool]:
+def _accessibility(rng: random.Random, kind: str) -> dict[str, bool | None]:
+    """Access as a directory records it: for about one place in five nobody has asked
+    (not known, never "no"); for the others, newer public buildings more often have it."""
+    if rng.random() < 0.2:
+        return dict.fromkeys(("step_free", "hearing_loop", "accessible_toilet", "parking"))
     modern = kind in ("library", "surgery", "leisure_centre", "community_centre", "school")
     base = 0.85 if modern else 0.45
     return {

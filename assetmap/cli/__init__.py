@@ -130,11 +130,17 @@ def _store(ctx: click.Context) -> Iterator[GraphStore]:
     "Create the instance folder, start the database and set up the schema (idempotent)."))
 @click.pass_context
 def init(ctx: click.Context) -> None:
+    from assetmap.services import migrations
+
     ctx.obj.private_instance()
     with _store(ctx) as store:
         applied = store.init_schema()
+        migrated = migrations.bring_up_to_date(store)
     click.echo(_("schema ready (%(count)s statements) in %(url)s", count=applied,
                  url=ctx.obj.resolved_graph_url))
+    for name, changed in migrated.items():
+        click.echo(_("migrated %(name)s: %(changed)s records changed", name=name,
+                     changed=sum(changed)))
 
 
 @main.command(help=_(
@@ -199,6 +205,9 @@ def _prepare_empty(store: GraphStore, replace: bool) -> None:
             raise ValueError("the graph is not empty: use --replace to delete it and seed again")
         store.clear()
     store.init_schema()
+    from assetmap.services import migrations
+
+    migrations.bring_up_to_date(store)  # a new graph: nothing old to change
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from assetmap.cli.analysis_commands import _print_analysis
 from assetmap.config import Config, ConfigError
 from assetmap.graph.embedded import EmbeddedServer
 from assetmap.graph.store import embedded_directory
-from assetmap.services import analysis
+from assetmap.services import analysis, migrations
 
 
 @main.group(help=_(
@@ -110,6 +110,7 @@ def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) 
     with _store(ctx) as store:
         if store.is_empty():
             store.init_schema()
+            migrations.bring_up_to_date(store)  # a new graph: nothing old to change
             _seed(store, people, 7)
             _print_analysis(analysis.run_analysis(store))
         else:

@@ -318,7 +318,8 @@ def place_fields(record: dict[str, Any]) -> dict[str, Any]:
         "town": address.get("city") if address.get("city") != name else None,
         "postcode": address.get("postal_code") or None,
         "lat": record.get("latitude"), "lon": record.get("longitude"),
-        **{feature: any(word in access for word in words)
+        # a feature the source mentions is there; one it does not mention is not known
+        **{feature: True if any(word in access for word in words) else None
            for feature, words in _ACCESS_WORDS.items()},
         "hsds_raw": _raw("location", record),
     }

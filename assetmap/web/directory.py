@@ -47,7 +47,9 @@ Text = Any  # a lazy_gettext string: read in the page's language when shown
 class Field:
     name: str
     label: Text
-    widget: str = "text"  # text, textarea, number, time, select, ticks, tick, list, link
+    # text, textarea, number, time, select, ticks, tick, answer (yes, no or not known),
+    # list, link
+    widget: str = "text"
     options: tuple[tuple[str, Text], ...] = ()
     hint: Text | None = None
     required: bool = False
@@ -81,6 +83,7 @@ class Kind:
             lists=by_widget.get("list", []),
             choices=by_widget.get("ticks", []),
             ticks=by_widget.get("tick", []),
+            answers=by_widget.get("answer", []),
         )
 
     def link_values(self) -> dict[str, str | None]:
@@ -117,7 +120,7 @@ KINDS: dict[str, Kind] = {kind.slug: kind for kind in (
               hint=_("The map point comes from it unless you give one")),
         Field("lat", _("Latitude"), "number", hint=_("Optional, e.g. 52.4490")),
         Field("lon", _("Longitude"), "number", hint=_("Optional, e.g. -3.5400")),
-        *(Field(need, lazy_gettext(name), "tick") for need, name in ACCESS_NAMES.items()),
+        *(Field(need, lazy_gettext(name), "answer") for need, name in ACCESS_NAMES.items()),
         Field("opening_hours", _("Opening hours"), "list",
               hint=_("Separate with commas: mon 09:00-17:00, sat 10:00-12:00")),
     ), located=True),
@@ -224,7 +227,8 @@ def edit(slug: str, node_id: str) -> ResponseReturnValue:
     except NotFound:
         abort(404, str(kind.missing))
     errors: dict[str, str] = {}
-    shown = {**as_form(record, [f.name for f in kind.fields if f.widget == "list"]),
+    shown = {**as_form(record, [f.name for f in kind.fields if f.widget == "list"],
+                       [f.name for f in kind.fields if f.widget == "answer"]),
              **kind.repo.linked(store, node_id)}
     if request.method == "POST":
         shown = _shown(kind)

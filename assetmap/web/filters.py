@@ -112,6 +112,8 @@ def init_app(app: Flask) -> None:
         local=local, reason=reason, field_label=field_label, say=say_problem, zip=zip)
     # the thresholds pages name come from the analysis's own parameters
     app.jinja_env.globals["PARAMETERS"] = PARAMETERS
+    # "step_free is known_in place": yes or no was recorded (not known is neither)
+    app.jinja_env.tests["known_in"] = lambda field, record: record.get(field) is not None
 
     @app.context_processor
     def vocabulary() -> dict[str, Any]:

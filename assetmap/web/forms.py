@@ -33,13 +33,16 @@ def values(
     ticks: Iterable[str] = (),
     numbers: Iterable[str] = (),
     integers: Iterable[str] = (),
+    answers: Iterable[str] = (),
 ) -> dict[str, Any]:
     """The fields of a submitted form as model input.
 
     ``text``: trimmed strings, empty means not given; ``lists``: comma-separated tags;
     ``choices``: several values of one name (checkboxes); ``ticks``: a checkbox is true
     when sent; ``numbers``: passed as text for the model to read (and to refuse nicely);
-    ``integers``: whole numbers where the model wants a choice of numbers (a circle).
+    ``integers``: whole numbers where the model wants a choice of numbers (a circle);
+    ``answers``: a question answered yes, no or not known ("yes", "no", "": True, False,
+    None), for facts that may not have been asked.
     """
     data: dict[str, Any] = {}
     for name in (*text, *numbers):
@@ -54,13 +57,19 @@ def values(
         data[name] = form.getlist(name)
     for name in ticks:
         data[name] = name in form
+    for name in answers:
+        data[name] = {"yes": True, "no": False}.get(form.get(name, ""), form.get(name) or None)
     return data
 
 
-def as_form(record: Mapping[str, Any], lists: Iterable[str] = ()) -> dict[str, Any]:
-    """A stored record as the values a form shows (lists joined with commas)."""
+def as_form(record: Mapping[str, Any], lists: Iterable[str] = (),
+            answers: Iterable[str] = ()) -> dict[str, Any]:
+    """A stored record as the values a form shows (lists joined with commas; ``answers``
+    as "yes", "no" or "" for not known)."""
     shown = dict(record)
     for name in lists:
         shown[name] = ", ".join(record.get(name) or ())
+    for name in answers:
+        shown[name] = {True: "yes", False: "no"}.get(record.get(name), "")
     return shown
 

@@ -49,7 +49,9 @@ PERSON_TEXT = ("name", "birth_year", "postcode", "radius_km", "capacity")
 PERSON_LISTS = ("interests", "gifts", "needs", "skills")
 PERSON_CHOICES = ("languages", "availability", "access_needs")
 #: (being suggested to others is not a tick: only a consent recorded on the page sets it)
-PERSON_TICKS = ("lives_alone", "volunteer", "carer")
+PERSON_TICKS = ("volunteer", "carer")
+#: questions answered yes, no or not known (never "no" because the box was not ticked)
+PERSON_ANSWERS = ("lives_alone",)
 TIE_TEXT = ("relation", "contact", "since", "last_contact")
 TIE_NUMBERS = ("circle", "strength")
 
@@ -100,7 +102,7 @@ def _person_values() -> dict[str, Any]:
     """The person form as model input (the form has no coordinates: the home point comes
     from the postcode)."""
     return values(request.form, text=PERSON_TEXT, lists=PERSON_LISTS,
-                  choices=PERSON_CHOICES, ticks=PERSON_TICKS)
+                  choices=PERSON_CHOICES, ticks=PERSON_TICKS, answers=PERSON_ANSWERS)
 
 
 
@@ -148,7 +150,7 @@ def create() -> ResponseReturnValue:
 def edit(person_id: str) -> ResponseReturnValue:
     person = fetch_person(person_id)
     errors: dict[str, str] = {}
-    shown = as_form(person, PERSON_LISTS)
+    shown = as_form(person, PERSON_LISTS, PERSON_ANSWERS)
     if request.method == "POST":
         shown = {k: v if k in PERSON_CHOICES else v[0] for k, v in request.form.lists()}
         try:

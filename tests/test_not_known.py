@@ -1,0 +1,106 @@
+"""Unknown is not "no": what nobody recorded reads "not known" on every page, in the API
+and the exports, never matches a filter, and old graphs are brought up to it by
+`assetmap init`."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from assetmap.cli import main
+from assetmap.config import Config
+from assetmap.graph.store import GraphStore
+from assetmap.services import finder
+from tests.conftest import csrf_token
+
+
+def _post(client, path: str, data: dict):  # noqa: ANN001, ANN202
+    page = client.get(path)
+    return client.post(path, data={**data, "csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
+def test_a_place_with_nothing_recorded_about_access(client, sign_in,  # noqa: ANN001
+                                                    sample_store: GraphStore) -> None:
+    sign_in("connector", "org-cvc")
+    form = client.get("/directory/places/new").get_data(as_text=True)
+    assert '<option value="">Not known</option>' in form  # no answer chosen for anyone
+    assert _post(client, "/directory/places/new", {
+        "name": "Neuadd Newydd", "kind": "hall", "lat": "52.4495", "lon": "-3.5405",
+        "step_free": "yes", "hearing_loop": "", "accessible_toilet": "no",
+        "parking": ""}).status_code == 302
+    place = sample_store.run_read(
+        "MATCH (p:Place {name: 'Neuadd Newydd'}) RETURN properties(p) AS p")[0]["p"]
+    assert (place["step_free"], place.get("hearing_loop"), place["accessible_toilet"],
+            place.get("parking")) == (True, None, False, None)
+    page = client.get(f"/assets/{place['id']}").get_data(as_text=True)
+    assert "Hearing loop: <strong>Not known</strong>" in page
+    assert "Accessible toilet: <strong>No</strong>" in page
+    edit = client.get(f"/directory/places/{place['id']}/edit").get_data(as_text=True)
+    assert '<option value="yes" selected>' in edit and '<option value="no" selected>' in edit
+    # a filter for a hearing loop never matches a place where it is not known
+    # a filter for a hearing loop never matches a venue where it is not known
+    unknown = sample_store.run_read(
+        "MATCH (a:Activity)-[:HELD_AT]->(p:Place) WHERE p.hearing_loop IS NULL "
+        "RETURN a.id AS a, p.lat AS lat, p.lon AS lon LIMIT 1")[0]
+    near = {"lat": str(unknown["lat"]), "lon": str(unknown["lon"]), "radius_km": "1",
+            "per_page": "100"}
+    listed = json.dumps(finder.find(sample_store, finder.parse(near)).results, default=str)
+    assert unknown["a"] in listed
+    filtered = finder.find(sample_store, finder.parse({**near, "hearing_loop": "true"}))
+    assert unknown["a"] not in json.dumps(filtered.results, default=str)
+    results = client.get("/find", query_string=near).get_data(as_text=True)
+    assert "Access not known: ask the venue" in results
+    from assetmap.interop import exports, hsds
+
+    features = {f["properties"]["id"]: f["properties"]
+                for f in exports.places_geojson(sample_store)["features"]}
+    assert "hearing_loop" not in features[place["id"]] or (
+        features[place["id"]]["hearing_loop"] is None), "GeoJSON: null, not false"
+    listed = hsds.location(place, "en")["accessibility"]  # HSDS lists what is there
+    assert [item["description"] for item in listed] == ["Step-free access"]
+
+
+def test_a_person_with_nothing_recorded(client, sign_in, sample_store: GraphStore) -> None:  # noqa: ANN001
+    sign_in("connector", "org-carers")
+    form = client.get("/people/new").get_data(as_text=True)
+    assert 'name="lives_alone"' in form and '<option value="">Not known</option>' in form
+    response = _post(client, "/people/new", {"name": "Gwyn Unknown"})
+    assert response.status_code == 302
+    person = sample_store.run_read(
+        "MATCH (p:Person {name: 'Gwyn Unknown'}) RETURN properties(p) AS p")[0]["p"]
+    assert person.get("lives_alone") is None and not person.get("languages")
+    page = client.get(f"/people/{person['id']}").get_data(as_text=True)
+    assert "<dt>Lives alone</dt><dd>Not known</dd>" in page
+    assert "<dt>Languages</dt><dd>Not known</dd>" in page
+    assert "Not assessed" in page and "At risk" not in page
+
+
+def test_init_turns_the_old_defaults_into_not_known_once(config: Config,
+                                                         falkor_store: GraphStore) -> None:
+    """Before this version an unticked box was stored as no and languages defaulted to
+    English: `assetmap init` cannot tell which were asked, so they become not known - once
+    (a graph it has brought up to date is never changed again)."""
+    falkor_store.run_write(
+        "CREATE (:Place {id: 'old-hall', name: 'Old Hall', lat: 52.4, lon: -3.5, "
+        "step_free: false, hearing_loop: false, accessible_toilet: false, parking: false}), "
+        "(:Place {id: 'chapel', name: 'Chapel', lat: 52.4, lon: -3.5, step_free: true, "
+        "hearing_loop: false, accessible_toilet: false, parking: false}), "
+        "(:Person {id: 'nain', name: 'Nain', lives_alone: false, languages: ['en']}), "
+        "(:Person {id: 'taid', name: 'Taid', lives_alone: true, languages: ['cy', 'en']})")
+    env = {"ASSETMAP_INSTANCE": str(config.instance_path), "ASSETMAP_GRAPH_URL": config.graph_url,
+           "ASSETMAP_GRAPH_NAME": config.graph_name, "ASSETMAP_LANGUAGE": "en"}
+    first = CliRunner(env=env).invoke(main, ["init"])
+    assert first.exit_code == 0 and "migrated unknown-not-no-1: 3 records changed" in first.output
+    rows = {r["id"]: r["p"] for r in falkor_store.run_read(
+        "MATCH (n) WHERE n:Place OR n:Person RETURN n.id AS id, properties(n) AS p")}
+    assert rows["old-hall"].get("step_free") is None
+    assert rows["chapel"]["step_free"] is True and rows["chapel"]["parking"] is False
+    assert rows["nain"].get("lives_alone") is None and not rows["nain"].get("languages")
+    assert rows["taid"]["lives_alone"] is True and rows["taid"]["languages"] == ["cy", "en"]
+    falkor_store.run_write("MATCH (p:Person {id: 'taid'}) SET p.lives_alone = false")
+    again = CliRunner(env=env).invoke(main, ["init"])
+    assert again.exit_code == 0 and "migrated" not in again.output
+    assert falkor_store.run_read("MATCH (p:Person {id: 'taid'}) RETURN p.lives_alone AS a"
+                                 )[0]["a"] is False, "recorded after the migration: kept"
+    assert json.loads(json.dumps(rows))  # plain values
