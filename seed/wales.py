@@ -73,7 +73,7 @@ AUTHORITIES: tuple[Authority, ...] = (
         _s("Cerrigydrudion", "Cerrigydrudion", 53.025, -3.562, 700, "LL21", 2.5),
         _s("Betws-y-Coed", "Betws-y-Coed", 53.093, -3.801, 600, "LL24", 1.8),
     )),
-    Authority("W06000004", 95_814, 0.248, ("Denbighshire County Council",
+    Authority("W06000004", 95_814, 0.225, ("Denbighshire County Council",
                                            "Cyngor Sir Ddinbych"), 0.25, (
         _s("Rhyl", "Y Rhyl", 53.319, -3.491, 25100, "LL18", 0.5),
         _s("Prestatyn", "Prestatyn", 53.337, -3.407, 19000, "LL19", 0.5),
@@ -266,7 +266,7 @@ AUTHORITIES: tuple[Authority, ...] = (
         _s("Abercarn", "Abercarn", 51.648, -3.137, 5000, "NP11", 0.7),
         _s("Nelson", "Nelson", 51.650, -3.286, 4500, "CF46", 0.9),
     )),
-    Authority("W06000019", 66_899, 0.077, ("Blaenau Gwent County Borough Council",
+    Authority("W06000019", 66_899, 0.062, ("Blaenau Gwent County Borough Council",
                                            "Cyngor Bwrdeistref Sirol Blaenau Gwent"), 0.1, (
         _s("Ebbw Vale", "Glynebwy", 51.777, -3.207, 18000, "NP23", 0.8),
         _s("Tredegar", "Tredegar", 51.772, -3.247, 15000, "NP22", 0.8),
@@ -278,7 +278,7 @@ AUTHORITIES: tuple[Authority, ...] = (
         _s("Cwm", "Cwm", 51.739, -3.187, 3000, "NP23", 0.8),
         _s("Llanhilleth", "Llanhiledd", 51.700, -3.133, 2500, "NP13", 0.8),
     )),
-    Authority("W06000020", 92_263, 0.095, ("Torfaen County Borough Council",
+    Authority("W06000020", 92_263, 0.082, ("Torfaen County Borough Council",
                                            "Cyngor Bwrdeistref Sirol Torfaen"), 0.1, (
         _s("Cwmbran", "Cwmbrân", 51.653, -3.021, 48000, "NP44", 1.0),
         _s("Pontypool", "Pont-y-pŵl", 51.701, -3.045, 20000, "NP4", 0.9),
@@ -301,7 +301,7 @@ AUTHORITIES: tuple[Authority, ...] = (
         _s("Raglan", "Rhaglan", 51.766, -2.851, 2000, "NP15", 0.9),
         _s("Portskewett", "Porthsgiwed", 51.589, -2.718, 2000, "NP26", 0.8),
     )),
-    Authority("W06000022", 159_587, 0.086, ("Newport City Council",
+    Authority("W06000022", 159_587, 0.075, ("Newport City Council",
                                             "Cyngor Dinas Casnewydd"), 0.05, (
         _s("Newport", "Casnewydd", 51.588, -2.998, 30000, "NP20", 1.0),
         _s("Rogerstone", "Tŷ-du", 51.592, -3.055, 11000, "NP10", 1.0),
