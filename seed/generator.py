@@ -184,6 +184,7 @@ class _Builder:
                 s.population * s.welsh for s in towns))
         self.groups_by_settlement: dict[int, list[tuple[Group, list[str]]]] = {}
         self.joinable: dict[int, list[tuple[Group, list[str]]]] = {}
+        self._pools: dict[str, dict[int, list[int]]] = {}  # pool's name -> town -> members
         self.activities_by_group: dict[str, list[str]] = {}
         self.members: dict[str, list[int]] = {}
         self.knows: dict[tuple[int, int], bool] = {}
@@ -221,7 +222,7 @@ class _Builder:
         rng = self.rng
         home, lat, lon = where
         living_alone = age >= 40 and alone
-        isolated = age >= 18 and rng.random() < (0.08 if age < 65 else 0.05)
+        isolated = age >= 18 and rng.random() < (0.08 if age < 65 else 0.1)
         resident = _Resident(
             organisation=self.org_ids[self.authority_of[home]]["cvc"],
             id=f"person-{len(self.residents) + 1:06d}",
@@ -242,7 +243,7 @@ class _Builder:
             surname=surname,
             first_name=rng.choice(powys.FIRST_NAMES),
         )
-        if living_alone and rng.random() < (0.25 if age < 65 else 0.15):
+        if living_alone and rng.random() < (0.25 if age < 65 else 0.25):
             resident.isolated = True
         self.residents.append(resident)
         self.households[household].append(len(self.residents) - 1)
@@ -324,7 +325,7 @@ class _Builder:
             if resident.isolated and alone and rng.random() < 0.75:
                 continue  # no family left nearby, or none in touch
             for _ in range(rng.randint(1, 3) if resident.isolated else rng.randint(2, 4)):
-                child = self.nearby(adults, resident, local=rng.random() < 0.6)
+                child = self.nearby(adults, resident, rng.random() < 0.6, "grown-up")
                 if child is None or self.residents[child].household == resident.household:
                     continue
                 if resident.isolated:
@@ -334,13 +335,20 @@ class _Builder:
                     contact = rng.choice(("daily", "weekly", "weekly", "monthly"))
                     self.tie(index, child, "family", 1, contact, 4, both=True)
 
-    def nearby(self, pool: list[int], resident: _Resident, local: bool) -> int | None:
+    def nearby(self, pool: list[int], resident: _Resident, local: bool, key: str) -> int | None:
+        """Someone from ``pool``: anywhere, or (``local``) from the resident's own town.
+        Local picks come from the town's share of the pool, so a town is as well knit
+        in a seed of all Wales, with hundreds of towns, as in one of Powys."""
         rng = self.rng
-        for _ in range(12):
-            candidate = pool[rng.randrange(len(pool))]
-            if not local or self.residents[candidate].home == resident.home:
-                return candidate
-        return None
+        if not local:
+            return pool[rng.randrange(len(pool))]
+        towns = self._pools.get(key)  # ``key`` names the pool: it is indexed once
+        if towns is None:
+            towns = self._pools[key] = {}
+            for member in pool:
+                towns.setdefault(self.residents[member].home, []).append(member)
+        here = towns.get(resident.home)
+        return here[rng.randrange(len(here))] if here else None
 
     def neighbours(self) -> None:
         rng = self.rng
@@ -588,7 +596,7 @@ class _Builder:
             return
         for index in adults:
             for _ in range(_weighted(rng, ((0, 0.2), (1, 0.35), (2, 0.3), (3, 0.15)))):
-                friend = self.nearby(adults, self.residents[index], local=True)
+                friend = self.nearby(adults, self.residents[index], True, "adults")
                 if friend is not None:
                     self.tie(index, friend, "friend", 2, rng.choice(("weekly", "monthly")), 4,
                              both=True)
@@ -606,7 +614,7 @@ class _Builder:
                 self.out.relate("VOLUNTEERS_WITH", ("Person", resident.id),
                                 ("Group", group.id), self.props("VOLUNTEERS_WITH"))
             if isolated_old and rng.random() < 0.2:
-                befriended = self.nearby(isolated_old, resident, local=True)
+                befriended = self.nearby(isolated_old, resident, True, "isolated-old")
                 if befriended is not None:
                     self.tie(befriended, index, "volunteer", 3, "weekly", 3, both=True)
 
