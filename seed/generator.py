@@ -213,6 +213,8 @@ class _Builder:
             if _inside(authority.code, lat, lon):
                 break
             rng = self.redraw_rng
+        else:  # a coastal town whose countryside is mostly sea: its centre is inside
+            lat, lon = town.lat, town.lon
         return home, lat, lon
 
     def new_resident(
@@ -452,6 +454,8 @@ class _Builder:
                 break
             lat = round(town.lat + self.redraw_rng.gauss(0, 0.0025), 5)
             lon = round(town.lon + self.redraw_rng.gauss(0, 0.004), 5)
+        else:
+            lat, lon = town.lat, town.lon
         record = validate(Place, {
             "id": f"place-{len(self.out.records.get('Place', [])) + 1:05d}",
             "name": name,

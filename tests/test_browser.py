@@ -199,7 +199,7 @@ def test_connector_records_a_circle_and_refers(page: Page, live_server: str,
     page.get_by_label("Year of birth").fill("1941")
     page.get_by_label("Home postcode").fill("SY18 6AB")
     page.get_by_label("Welsh (Cymraeg)").check()
-    page.get_by_label("Lives alone").check()
+    page.get_by_label("Lives alone").select_option("yes")
     page.get_by_label("Interests").fill("singing, reading")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Megan Jones")

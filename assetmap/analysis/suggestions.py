@@ -366,4 +366,29 @@ def rank(
             option.distance_m,
         ))
     found.sort(key=lambda s: (-s.score, s.kind, s.id))
-    return found[:max(0, limit)]
+    return _with_people(found, limit)
+
+
+#: kinds of suggestion that are someone to join the circle, not something to go to
+PEOPLE_KINDS = ("volunteer", "person")
+
+
+def _with_people(ranked: list[Suggestion], limit: int) -> list[Suggestion]:
+    """The best ``limit`` suggestions, with up to a third kept for people: a circle of
+    support is people first, and a town's many activities would otherwise fill the list.
+
+    >>> act = [Suggestion("activity", f"a{i}", "", 0.9, ()) for i in range(5)]
+    >>> vol = Suggestion("volunteer", "v", "", 0.2, ())
+    >>> [s.id for s in _with_people([*act, vol], 3)]
+    ['a0', 'a1', 'v']
+    """
+    chosen = ranked[:max(0, limit)]
+    wanted = [s for s in ranked if s.kind in PEOPLE_KINDS][:max(1, limit // 3)]
+    missing = [s for s in wanted if s not in chosen]
+    if not missing or not chosen:
+        return chosen
+    keep = len(chosen) - len(missing)
+    others = [s for s in chosen if s not in wanted]
+    dropped = set(map(id, others[max(0, keep - (len(chosen) - len(others))):]))
+    kept = [s for s in chosen if id(s) not in dropped]
+    return sorted([*kept, *missing], key=lambda s: (-s.score, s.kind, s.id))[:limit]
