@@ -11,9 +11,10 @@ Fragile circle
     Take away one person K. Lost with K are K and every member whose only way to the rest
     of the circle runs through K and whose own tie is not close (not circles 1-2 at least
     monthly): the grandchildren seen yearly when the daughter visits. Found by dominance
-    in the ego network: members are the nodes, their ties to each other the edges, and a
-    root joins every close member; K dominates M when every path from the root to M
-    passes through K. The circle is **fragile** when, for some K, nothing is left or more
+    in the ego network (:func:`ego_network`, a NetworkX graph): members are the nodes,
+    their ties to each other the edges, and a root joins every close member; K dominates M
+    when every path from the root to M passes through K (NetworkX's
+    ``immediate_dominators``). The circle is **fragile** when, for some K, nothing is left or more
     than two thirds of the weight goes (``FRAGILE_SHARE``); K is the *key person*.
 """
 
@@ -21,7 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+import networkx as nx
 
 from assetmap.analysis.parameters import PARAMETERS
 
@@ -155,36 +158,67 @@ def fragility(
     if weights[heaviest] + not_close <= FRAGILE_SHARE * total:
         return Fragility(False, None, weights[heaviest] / total, len(members))
 
-    neighbours = {m: [o for o in members if o != m and linked(m, o)] for m in members}
+    lost_with = _lost_with(ego_network(members, close, linked))
     best_key, best_lost = heaviest, weights[heaviest]
     for key in members:
         if weights[key] + not_close <= best_lost:
             continue
-        lost = weights[key] + sum(
-            weights[m] for m in _dominated(key, members, close, neighbours)
-        )
+        lost = weights[key] + sum(weights[m] for m in lost_with.get(key, ()))
         if lost > best_lost or (lost == best_lost and key < best_key):
             best_key, best_lost = key, lost
-    reachable_left = len(members) - 1 - len(_dominated(best_key, members, close, neighbours))
+    reachable_left = len(members) - 1 - len(lost_with.get(best_key, ()))
     share = best_lost / total
     fragile = reachable_left == 0 or share > FRAGILE_SHARE
     return Fragility(fragile, best_key if fragile else None, share, len(members))
 
 
-def _dominated(
-    key: str, members: list[str], close: Collection[str], neighbours: dict[str, list[str]]
-) -> set[str]:
-    """Non-close members reached from the close ones only through ``key``."""
-    def anchored(without: str | None) -> set[str]:
-        seen = {m for m in members if m in close and m != without}
-        stack = list(seen)
-        while stack:
-            for other in neighbours[stack.pop()]:
-                if other != without and other not in seen:
-                    seen.add(other)
-                    stack.append(other)
-        return seen
+#: the ego network's root: the person themselves, joined to each close member
+EGO = ("ego",)
 
-    before = anchored(None)
-    after = anchored(key)
-    return {m for m in before - after if m != key and m not in close}
+
+def ego_network(members: Collection[str], close: Collection[str],
+                linked: Callable[[str, str], bool]) -> nx.DiGraph:
+    """The person's natural circle as a NetworkX graph: members are the nodes, a tie
+    between two members an edge both ways, and the root :data:`EGO` has an edge to each
+    close member (their own tie holds whatever else goes).
+
+    >>> g = ego_network(["d", "g"], {"d"}, lambda a, b: True)
+    >>> sorted(g.successors(EGO)), sorted(g.successors("d"))
+    (['d'], ['g'])
+    """
+    graph = nx.DiGraph()
+    graph.add_node(EGO)
+    graph.add_nodes_from(members)
+    graph.add_edges_from((EGO, m) for m in members if m in close)
+    ordered = list(members)
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if linked(a, b):
+                graph.add_edge(a, b)
+                graph.add_edge(b, a)
+    return graph
+
+
+def _lost_with(graph: nx.DiGraph) -> dict[str, set[str]]:
+    """Member -> the members lost with them: every member reached from the root only
+    through them (NetworkX's :func:`~networkx.immediate_dominators`, read as a tree).
+    Close members hang on the root alone, so only the others can be lost with someone."""
+    if not graph.out_degree(EGO):
+        return {}
+    children: dict[Any, list[Any]] = {}
+    for node, parent in nx.immediate_dominators(graph, EGO).items():
+        if node != parent:
+            children.setdefault(parent, []).append(node)
+    lost: dict[str, set[str]] = {}
+    for key in children:
+        if key == EGO:
+            continue
+        below, stack = set(), list(children[key])
+        while stack:
+            node = stack.pop()
+            below.add(node)
+            stack.extend(children.get(node, ()))
+        lost[key] = below
+    return lost
+
+

@@ -17,10 +17,11 @@ Nobody already in the circle and nobody who has not opted in is ever suggested.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
+
+import networkx as nx
 
 from assetmap.analysis.parameters import PARAMETERS
 from assetmap.analysis.reasons import Reason
@@ -137,14 +138,23 @@ def day_part(clock: str) -> str:
 
 
 def adamic_adar(common: Mapping[str, int]) -> float:
-    r"""Adamic-Adar index from the degrees of common neighbours: $\sum 1 / \log k$.
+    r"""Adamic-Adar index of the seeker and a candidate, from their common neighbours and
+    each one's degree: $\sum 1 / \log k$, by NetworkX's own
+    :func:`~networkx.adamic_adar_index` over the part of the network that decides it (each
+    common neighbour with as many ties as it has).
 
-    Neighbours of degree 1 cannot be common to two people; degree 2 is the least counted.
+    A common neighbour knows both, so its degree is at least 2.
 
     >>> round(adamic_adar({"a": 2, "b": 10}), 3)
     1.877
     """
-    return sum(1 / math.log(max(degree, 2)) for degree in common.values())
+    seeker, candidate = ("seeker",), ("candidate",)
+    graph = nx.Graph()
+    graph.add_nodes_from((seeker, candidate))
+    for neighbour, degree in common.items():
+        graph.add_edges_from(((seeker, neighbour), (candidate, neighbour)))
+        graph.add_edges_from((neighbour, (neighbour, i)) for i in range(max(degree, 2) - 2))
+    return next(nx.adamic_adar_index(graph, [(seeker, candidate)]))[2]
 
 
 def can_take_part(
