@@ -219,6 +219,7 @@ def test_connector_records_a_circle_and_refers(page: Page, live_server: str,
         page.get_by_label("Relationship").select_option(relation)
         page.get_by_label("Circle").select_option(circle)
         page.get_by_label("How often in touch").select_option(contact)
+        page.get_by_label("How close (1-5)").select_option("3")
         page.get_by_role("button", name="Add to the circle").click()
         expect(page.locator("#circle-table")).to_contain_text(name)
     expect(page.locator("#fragile-warning")).to_contain_text("Siân Jones")

@@ -150,6 +150,18 @@ class TestCircle:
             id=megan)[0]
         assert stored["f"] is True, "the assessment is stored after ties change"
 
+    def test_nothing_is_chosen_for_the_connector(self, client, megan: str,  # noqa: ANN001
+                                                  sample_store: GraphStore) -> None:
+        """The add-to-circle form comes with no relationship, circle, contact or closeness
+        chosen, and one not chosen is named: a default would be stored as a fact."""
+        form = client.get(f"/people/{megan}/ties/new").get_data(as_text=True)
+        assert " selected>" not in form
+        refused = _post(client, f"/people/{megan}/ties/new", {
+            "other_id": "new", "name": "Ffion", "relation": "friend", "circle": "2"})
+        assert refused.status_code == 400
+        assert set(form_errors(refused.get_data(as_text=True))) == {"contact", "strength"}
+        assert not sample_store.run_read("MATCH (p:Person {name: 'Ffion'}) RETURN p.id AS id")
+
     def test_bad_tie_and_ending_a_tie(self, client, megan: str,  # noqa: ANN001
                                       sample_store: GraphStore) -> None:
         self._three_ties(client, megan)

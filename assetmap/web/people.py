@@ -24,6 +24,7 @@ from flask_login import current_user
 
 from assetmap import names, reports
 from assetmap.analysis.lsns6 import ITEMS as LSNS6_ITEMS
+from assetmap.i18n import N_, Problem
 from assetmap.interop.person_package import NOT_NAMED
 from assetmap.model import (
     ACCESS_NEEDS,
@@ -230,11 +231,11 @@ def _chosen() -> str | None:
 def add_tie(person_id: str) -> ResponseReturnValue:
     person = fetch_person(person_id)
     errors: dict[str, str] = {}
-    shown: dict[str, Any] = dict(request.values.items()) or {"circle": "2", "contact": "weekly",
-                                                             "strength": "3"}
+    shown: dict[str, Any] = dict(request.values.items())  # nothing chosen for anyone
     query, matches = _people_matching()
     if request.method == "POST":
         try:
+            _answered(TIE_CHOSEN)
             people.add_tie(get_store(), person_id, _tie_values(), other_id=_chosen(),
                            new_person={"name": request.form.get("name", "").strip()},
                            organisation_id=current_user.organisation_id,
@@ -276,6 +277,20 @@ def end_tie(person_id: str, other_id: str) -> ResponseReturnValue:
     except people.NotFound:
         abort(404, gettext("That person is not in this circle."))
     return _back_to_circle(person_id, gettext("The tie is ended."))
+
+
+#: what the connector must choose about a tie: the model's defaults are not facts
+TIE_CHOSEN = {"relation": N_("choose the relationship"), "circle": N_("choose the circle"),
+              "contact": N_("choose how often they are in touch"),
+              "strength": N_("choose how close they are")}
+
+
+def _answered(questions: dict[str, str]) -> None:
+    """Every one of ``questions`` was answered, or :class:`InvalidRecord` naming each not."""
+    missing = [(name, Problem(problem)) for name, problem in questions.items()
+               if not request.form.get(name, "").strip()]
+    if missing:
+        raise InvalidRecord(missing)
 
 
 def _tie_values() -> dict[str, Any]:
