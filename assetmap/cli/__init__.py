@@ -141,6 +141,8 @@ def init(ctx: click.Context) -> None:
     for name, changed in migrated.items():
         click.echo(_("migrated %(name)s: %(changed)s records changed", name=name,
                      changed=sum(changed)))
+    if not migrated:
+        click.echo(_("stored data up to date: nothing to migrate"))
 
 
 @main.command(help=_(
