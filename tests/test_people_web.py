@@ -143,6 +143,8 @@ class TestCircle:
             ("Bryn Price", 3), ("Dr Evans", 4), ("Siân Jones", 1)]
         html = client.get(f"/people/{megan}").get_data(as_text=True)
         assert 'id="fragile-warning"' in html and "<strong>Siân Jones</strong>" in html
+        reasons = html.split('id="reasons"')[1].split("</ul>")[0]
+        assert "without Siân Jones" in reasons, "the key person by name, never an id"
         assert html.count('<g class="member') == 3
         assert "Homes are rounded" in html
         stored = sample_store.run_read(
@@ -223,7 +225,8 @@ class TestCircle:
         """Megan, 85 and nobody recorded around her, is "not assessed", never "at risk";
         the questionnaire form scores her (audited); a wrong answer is named."""
         page = client.get(f"/people/{megan}").get_data(as_text=True)
-        assert "Not assessed" in page and "At risk of social isolation" not in page
+        assert "Not assessed: no questionnaire" in page and "not assessed: not" not in page
+        assert "At risk of social isolation" not in page
         assert "record a questionnaire" in page and 'id="record-lsns6"' in page
         path = f"/people/{megan}/lsns6/new"
         answers = dict.fromkeys(("family_monthly", "family_private", "family_help",
@@ -401,3 +404,10 @@ def test_circle_map_draws_no_home_the_viewer_may_not_see(client, sign_in, acting
                                    "given_by": "person", "purpose": "share_with_organisation",
                                    "given_at": "2026-01-01"})
     assert "51.48" in client.get(f"/people/{person['id']}").get_data(as_text=True)
+
+
+def test_the_new_person_form_ticks_no_language(client, sign_in) -> None:  # noqa: ANN001
+    """Not asked is not known: no language comes ticked (it once came ticked English)."""
+    sign_in("connector")
+    form = client.get("/people/new").get_data(as_text=True)
+    assert 'name="languages"' in form and " checked" not in form

@@ -166,8 +166,14 @@ def assess_person(store: GraphStore, person_id: str, write: bool = True) -> dict
     return _report(person, hood, result, carer)
 
 
+#: reason parameters that hold a person's id: shown as their name wherever the reason is
+PERSON_PARAMS = ("key_person", "cared_for")
+
+
 def _reasons(reasons: tuple[Reason, ...], names: dict[str, str]) -> list[dict]:
-    return [{"code": r.code, "params": dict(r.params), "text": describe(r, names)}
+    return [{"code": r.code, "text": describe(r, names),
+             "params": {key: names.get(value, value) if key in PERSON_PARAMS else value
+                        for key, value in r.params.items()}}
             for r in reasons]
 
 

@@ -131,7 +131,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/new", methods=["GET", "POST"])
 def create() -> ResponseReturnValue:
     errors: dict[str, str] = {}
-    shown: dict[str, Any] = {"languages": ["en"]}
+    shown: dict[str, Any] = {}  # nothing ticked for them: not asked is not known
     if request.method == "POST":
         shown = dict(request.form.lists())
         shown = {k: v if k in PERSON_CHOICES else v[0] for k, v in shown.items()}
@@ -467,7 +467,7 @@ def lsns6_form(person_id: str) -> ResponseReturnValue:
             return redirect(url_for("people.show", person_id=person_id) + "#isolation")
     answers = [(score, gettext(text)) for score, text in enumerate(names.LSNS6_ANSWER_NAMES)]
     return render_template("people/lsns6.html", person=person, values=shown, errors=errors,
-                           ANSWERS=answers), 400 if errors else 200
+                           ANSWERS=answers, this_year=people.today().year), 400 if errors else 200
 
 
 # -- suggestions, invitations, referrals -------------------------------------------------
