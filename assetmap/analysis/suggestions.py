@@ -138,23 +138,40 @@ def day_part(clock: str) -> str:
 
 
 def adamic_adar(common: Mapping[str, int]) -> float:
-    r"""Adamic-Adar index of the seeker and a candidate, from their common neighbours and
-    each one's degree: $\sum 1 / \log k$, by NetworkX's own
-    :func:`~networkx.adamic_adar_index` over the part of the network that decides it (each
-    common neighbour with as many ties as it has).
-
-    A common neighbour knows both, so its degree is at least 2.
+    r"""Adamic-Adar index of the seeker and one candidate (:func:`adamic_adar_all`).
 
     >>> round(adamic_adar({"a": 2, "b": 10}), 3)
     1.877
     """
-    seeker, candidate = ("seeker",), ("candidate",)
+    return adamic_adar_all({"candidate": common})["candidate"]
+
+
+def adamic_adar_all(common: Mapping[str, Mapping[str, int]]) -> dict[str, float]:
+    r"""Adamic-Adar index of the seeker and each candidate, from their common neighbours
+    and each neighbour's degree: $\sum 1 / \log k$, by NetworkX's own
+    :func:`~networkx.adamic_adar_index` over the part of the network that decides it,
+    built once: the seeker, the candidates, and each common neighbour with as many ties as
+    it has (a common neighbour knows both, so its degree is at least 2).
+
+    >>> scores = adamic_adar_all({"c1": {"a": 2, "b": 10}, "c2": {"b": 10}})
+    >>> round(scores["c1"], 3), round(scores["c2"], 3)
+    (1.877, 0.434)
+    """
+    seeker = ("seeker",)
     graph = nx.Graph()
-    graph.add_nodes_from((seeker, candidate))
-    for neighbour, degree in common.items():
-        graph.add_edges_from(((seeker, neighbour), (candidate, neighbour)))
-        graph.add_edges_from((neighbour, (neighbour, i)) for i in range(max(degree, 2) - 2))
-    return next(nx.adamic_adar_index(graph, [(seeker, candidate)]))[2]
+    graph.add_node(seeker)
+    degree: dict[str, int] = {}
+    for candidate, neighbours in common.items():
+        graph.add_node(("candidate", candidate))
+        for neighbour, k in neighbours.items():
+            graph.add_edge(seeker, neighbour)
+            graph.add_edge(("candidate", candidate), neighbour)
+            degree[neighbour] = max(k, degree.get(neighbour, 0))
+    for neighbour, k in degree.items():  # ties to people outside this part of the network
+        graph.add_edges_from((neighbour, (neighbour, i))
+                             for i in range(max(0, k - graph.degree(neighbour))))
+    pairs = [(seeker, ("candidate", c)) for c in common]
+    return {v[1]: score for _, v, score in nx.adamic_adar_index(graph, pairs)}
 
 
 def can_take_part(
@@ -198,8 +215,9 @@ def _shared(first: Iterable[str], second: Iterable[str]) -> list[str]:
     return sorted({normal_tag(tag) for tag in first} & theirs)
 
 
-def _person(seeker: Seeker, candidate: Candidate) -> Suggestion | None:
-    """Score one person by every route that qualifies them; None if none does."""
+def _person(seeker: Seeker, candidate: Candidate, strength: float = 0.0) -> Suggestion | None:
+    """Score one person by every route that qualifies them (``strength``: their
+    Adamic-Adar index with the seeker); None if none does."""
     language, language_reason = _language_fit(seeker, candidate.languages)
     if language == 0.0:
         return None
@@ -225,7 +243,6 @@ def _person(seeker: Seeker, candidate: Candidate) -> Suggestion | None:
         reasons.append(Reason("has_capacity", {"capacity": candidate.capacity_left}))
 
     if (candidate.common or candidate.shared_groups) and candidate.distance_m <= PEER_NEAR_M:
-        strength = adamic_adar(candidate.common)
         scores.append(0.4 * strength / (1 + strength)
                       + 0.2 * (1 - candidate.distance_m / PEER_NEAR_M)
                       + 0.2 * min(1.0, len(interests) / 2) + 0.2 * language)
@@ -351,10 +368,10 @@ def rank(
     """
     excluded = set(exclude) | {seeker.id}
     found: list[Suggestion] = []
+    candidates = [c for c in candidates if c.id not in excluded and c.open_to_connect]
+    strengths = adamic_adar_all({c.id: c.common for c in candidates if c.common})
     for candidate in candidates:
-        if candidate.id in excluded or not candidate.open_to_connect:
-            continue
-        suggestion = _person(seeker, candidate)
+        suggestion = _person(seeker, candidate, strengths.get(candidate.id, 0.0))
         if suggestion:
             found.append(suggestion)
     best_by_group: dict[str, tuple[Suggestion, ActivityOption]] = {}

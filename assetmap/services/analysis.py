@@ -21,7 +21,7 @@ from assetmap.analysis.suggestions import (
     Candidate,
     Seeker,
     Suggestion,
-    adamic_adar,
+    adamic_adar_all,
     rank,
 )
 from assetmap.audit import Acting
@@ -273,7 +273,8 @@ def suggest(
     for row in data["exchange"]:
         profiles.setdefault(row["c"]["id"], row["c"])
     # of those known through friends and groups, read only the most strongly linked
-    linked = sorted(common, key=lambda cid: (-adamic_adar(common[cid]), cid))
+    strength = adamic_adar_all(common)
+    linked = sorted(common, key=lambda cid: (-strength[cid], cid))
     for profile in reads.candidates(store, [c for c in linked[:MOST_LINKED]
                                             if c not in profiles]):
         profiles[profile["id"]] = profile
