@@ -409,13 +409,8 @@ def _with_people(ranked: list[Suggestion], limit: int) -> list[Suggestion]:
     >>> [s.id for s in _with_people([*act, vol], 3)]
     ['a0', 'a1', 'v']
     """
-    chosen = ranked[:max(0, limit)]
-    wanted = [s for s in ranked if s.kind in PEOPLE_KINDS][:max(1, limit // 3)]
-    missing = [s for s in wanted if s not in chosen]
-    if not missing or not chosen:
-        return chosen
-    keep = len(chosen) - len(missing)
-    others = [s for s in chosen if s not in wanted]
-    dropped = set(map(id, others[max(0, keep - (len(chosen) - len(others))):]))
-    kept = [s for s in chosen if id(s) not in dropped]
-    return sorted([*kept, *missing], key=lambda s: (-s.score, s.kind, s.id))[:limit]
+    if limit <= 0:
+        return []
+    kept = [s for s in ranked if s.kind in PEOPLE_KINDS][:max(1, limit // 3)]
+    rest = [s for s in ranked if s not in kept][:limit - len(kept)]
+    return sorted([*kept, *rest], key=lambda s: (-s.score, s.kind, s.id))

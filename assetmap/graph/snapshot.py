@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from assetmap.analysis import lsns6 as lsns
@@ -76,10 +76,12 @@ def read_snapshot(store: GraphStore, year: int) -> Snapshot:
             "RETURN p.id AS id, p.access_needs AS needs"
         )
     }
+    spoken_with = {r["id"] for r in store.run_read(
+        "MATCH (w:WhatMatters) RETURN DISTINCT w.person_id AS id")}
     people_rows = [
         PersonRow(pid, _degrees(lat), _degrees(lon),
                   None if alone is None else bool(alone), born, area, access.get(pid, ()), ward,
-                  welsh=None if welsh is None else bool(welsh))
+                  what_matters=pid in spoken_with, welsh=None if welsh is None else bool(welsh))
         for pid, lat, lon, alone, born, area, ward, welsh in store.run_read_rows(
             "MATCH (p:Person) RETURN p.id, toInteger(p.lat * $scale), "
             "toInteger(p.lon * $scale), "
@@ -104,10 +106,6 @@ def read_snapshot(store: GraphStore, year: int) -> Snapshot:
             "MATCH (p:Person)-[r:MEMBER_OF|ATTENDS]->() RETURN p.id AS id, count(r) AS n"
         )
     }
-    spoken_with = {r["id"] for r in store.run_read(
-        "MATCH (w:WhatMatters) RETURN DISTINCT w.person_id AS id")}
-    people_rows = [replace(row, what_matters=True) if row.id in spoken_with else row
-                   for row in people_rows]
     activities = [_activity_row(r) for r in store.run_read(_ACTIVITY_VENUES)]
     areas, geometries = [], {}
     for r in store.run_read(
