@@ -710,8 +710,9 @@ class NoProperties(Properties):
 class Knows(Properties):
     relation: Relation
     circle: Circle
-    strength: Annotated[int, Field(ge=1, le=5)] = 3
-    contact: Contact = "monthly"
+    #: how close (1-5) and how often in touch: None when not recorded
+    strength: Annotated[int, Field(ge=1, le=5)] | None = None
+    contact: Contact | None = None
     last_contact: date | None = None
     since: date | None = None
 

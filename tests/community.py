@@ -38,10 +38,10 @@ class Community:
                 "birth_year": OLD_ENOUGH, **at(east_m, north_m), **fields}
         return people.repo.create(self.store, data, organisation_id=self.org)["id"]
 
-    def knows(self, a: str, b: str, relation: str, circle: int, contact: str = "weekly",
-              strength: int = 3, both: bool = True) -> None:
+    def knows(self, a: str, b: str, relation: str, circle: int, contact: str | None = "weekly",
+              strength: int | None = 3, both: bool = True) -> None:
         props = {"relation": relation, "circle": circle, "contact": contact,
-                 "strength": strength}
+                 "strength": strength}  # None: not recorded
         ties.create(self.store, "KNOWS", ("Person", a), ("Person", b), props)
         if both:
             ties.create(self.store, "KNOWS", ("Person", b), ("Person", a), props)

@@ -61,6 +61,29 @@ def test_fragile_circle_through_one_daughter_then_a_friend(town: Community) -> N
     assert people.repo.get(store, "nain")["fragile_circle"] is False
 
 
+def test_what_was_not_recorded_never_makes_someone_at_risk(town: Community) -> None:
+    """Five neighbours recorded with no word of how often or how close: the floor is at
+    risk, the ceiling is not, so the person is not assessed and told what to record; once
+    recorded as seen yearly and distant, they are at risk."""
+    store = town.store
+    town.person("mair", lives_alone=True)
+    neighbours = ("ann", "bob", "cai", "dai", "eli")
+    for n, name in enumerate(neighbours):
+        town.person(name, 100 * (n + 1))
+        town.knows("mair", name, "neighbour", 2, None, None, both=False)
+    report = analysis.assess_person(store, "mair")
+    assert report["not_assessed"] == "not_assessed_not_recorded"
+    assert report["isolation_risk"] is None and report["lsns6"] is None
+    assert report["fragile_circle"] is False  # unrecorded contact counts as close
+    reason = next(r for r in report["reasons"] if r["code"] == "not_assessed_not_recorded")
+    assert "could reach 12" in reason["text"]
+    for name in neighbours:
+        ties.update(store, "KNOWS", ("Person", "mair"), ("Person", name),
+                    {"contact": "yearly", "strength": 2})
+    report = analysis.assess_person(store, "mair")
+    assert report["not_assessed"] is None and report["isolation_risk"] is True
+
+
 def test_person_with_only_paid_carers(town: Community) -> None:
     town.person("alone", lives_alone=True)
     for worker in ("care-1", "care-2"):
@@ -324,6 +347,9 @@ def test_batch_and_per_person_paths_agree_for_everyone(falkor_store: GraphStore)
     from seed.generator import generate, write
 
     write(falkor_store, generate(400, seed=11))
+    # real records are incomplete: how often or how close is not recorded for some ties
+    falkor_store.run_write("MATCH ()-[k:KNOWS]->() WHERE id(k) % 4 = 0 REMOVE k.contact")
+    falkor_store.run_write("MATCH ()-[k:KNOWS]->() WHERE id(k) % 3 = 0 REMOVE k.strength")
     summary = analysis.run_analysis(falkor_store)
     stored = {
         row["p"]["id"]: row["p"] for row in falkor_store.run_read(
@@ -331,6 +357,7 @@ def test_batch_and_per_person_paths_agree_for_everyone(falkor_store: GraphStore)
     }
     assert len(stored) == summary["people"] == 400
     assert any(p["fragile_circle"] for p in stored.values())
+    assert any("not_assessed_not_recorded" in p["risk_reasons"] for p in stored.values())
     for person_id, batch in stored.items():
         report = analysis.assess_person(falkor_store, person_id, write=False)
         assert report["not_assessed"] == next(

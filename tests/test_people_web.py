@@ -3,6 +3,8 @@ suggestions, invitations and referrals, and who may see whom."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assetmap.graph.store import GraphStore
@@ -163,6 +165,24 @@ class TestCircle:
         assert refused.status_code == 400
         assert set(form_errors(refused.get_data(as_text=True))) == {"contact", "strength"}
         assert not sample_store.run_read("MATCH (p:Person {name: 'Ffion'}) RETURN p.id AS id")
+
+    def test_not_known_is_an_answer_stored_as_nothing(self, client, megan: str,  # noqa: ANN001
+                                                      sample_store: GraphStore) -> None:
+        """"Not known" for how often and how close is chosen, stored as nothing (never a
+        default), shown as "Not known" on the person's page and chosen again on editing."""
+        added = _post(client, f"/people/{megan}/ties/new", {
+            "other_id": "new", "name": "Gwen Heulwen", "relation": "neighbour",
+            "circle": "3", "contact": "not_known", "strength": "not_known"})
+        assert added.status_code == 302
+        stored = sample_store.run_read(
+            "MATCH (:Person {id: $id})-[k:KNOWS]->(o {name: 'Gwen Heulwen'}) "
+            "RETURN properties(k) AS k, o.id AS o", id=megan)[0]
+        assert stored["k"] == {"relation": "neighbour", "circle": 3}
+        page = client.get(f"/people/{megan}").get_data(as_text=True)
+        row = re.search(r"<tr>\s*<td>Gwen Heulwen.*?</tr>", page, re.S).group(0)
+        assert "Not known" in row
+        edit = client.get(f"/people/{megan}/ties/{stored['o']}/edit").get_data(as_text=True)
+        assert edit.count('value="not_known" selected') == 2
 
     def test_bad_tie_and_ending_a_tie(self, client, megan: str,  # noqa: ANN001
                                       sample_store: GraphStore) -> None:

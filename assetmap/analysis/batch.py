@@ -18,11 +18,11 @@ from assetmap.analysis import lsns6 as lsns
 from assetmap.analysis.circles import (
     AT_LEAST_MONTHLY,
     CIRCLE_WEIGHT,
-    CONTACT_WEIGHT,
     FRAGILE_SHARE,
     NOT_FRAGILE,
     Fragility,
     Tie,
+    contact_weight,
     fragility,
     natural_support,
 )
@@ -41,7 +41,7 @@ from assetmap.analysis.hotspots import (
 from assetmap.analysis.isolation import Assessment, CarerRisk, assess, carer_risk
 from assetmap.analysis.parameters import PARAMETERS
 from assetmap.analysis.suggestions import can_take_part
-from assetmap.model import CIRCLES, CONTACTS, RELATIONS, Knows
+from assetmap.model import CIRCLES, CONTACTS, RELATIONS
 
 __all__ = ["ActivityRow", "PersonRow", "Results", "Snapshot", "analyse"]
 
@@ -199,6 +199,8 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
     started = time.perf_counter()
     assessments: dict[str, Assessment] = {}
     counts = ties.lsns6_counts().tolist()
+    ceilings = ties.lsns6_counts(unrecorded_as_yes=True).tolist() if ties.unrecorded.any() else []
+    unrecorded = ties.unrecorded.tolist()
     natural, paid = ties.members.tolist(), ties.paid.tolist()
     for i, person in enumerate(people):
         if i in ties.exact:
@@ -208,7 +210,8 @@ def analyse(snapshot: Snapshot, progress: Progress | None = None) -> Results:
             score = lsns.proxy(person_ties, carers)
             members = len(weights)
         else:
-            frag, score, members = ties.quick_fragility(i), lsns.from_counts(counts[i]), natural[i]
+            frag, members = ties.quick_fragility(i), natural[i]
+            score = lsns.from_counts(counts[i], ceilings[i] if unrecorded[i] else None)
         reach = reach_of_area.get(person.area or "", RURAL_REACH_M)
         found = nearest[i]
         if found is not None and found > reach * NEAREST_SEARCH_REACHES:
@@ -300,9 +303,10 @@ def recorded_shares(people: list[PersonRow], cares_for: list[tuple[str, str, flo
     }
 
 
-#: a tie's integer codes are positions in the model's own lists, and what a missing value
-#: reads as is the model's default: reordering the model cannot change a score
-_TIE_DEFAULTS = {name: Knows.model_fields[name].default for name in ("strength", "contact")}
+#: a tie's integer codes are positions in the model's own lists (reordering the model
+#: cannot change a score); what was not recorded has a code of its own
+_STRENGTH_NOT_KNOWN = 0
+_CONTACT_NOT_KNOWN = len(CONTACTS)
 
 
 class _TieTable:
@@ -321,14 +325,13 @@ class _TieTable:
         relation_code = {name: code for code, name in enumerate(RELATIONS)}
         contact_code = {name: code for code, name in enumerate(CONTACTS)}
         other, paid = relation_code["other"], PARAMETERS.paid_circle
-        usual_contact = contact_code[_TIE_DEFAULTS["contact"]]
         source = np.fromiter((index.get(x, -1) for x in columns[0]), np.int64, m)
         target = np.fromiter((index.get(x, -1) for x in columns[1]), np.int64, m)
         relation = np.fromiter((relation_code.get(x, other) for x in columns[2]), np.int8, m)
         circle = np.fromiter((x or paid for x in columns[3]), np.int8, m)
-        strength = np.fromiter((x or _TIE_DEFAULTS["strength"] for x in columns[4]), np.int8, m)
-        contact = np.fromiter((contact_code.get(x, usual_contact) for x in columns[5]), np.int8,
-                              m)
+        strength = np.fromiter((x or _STRENGTH_NOT_KNOWN for x in columns[4]), np.int8, m)
+        contact = np.fromiter((contact_code.get(x, _CONTACT_NOT_KNOWN) for x in columns[5]),
+                              np.int8, m)
         keep = (source >= 0) & (target >= 0)
         order = np.argsort(source[keep], kind="stable")
         self.source, self.target = source[keep][order], target[keep][order]
@@ -339,20 +342,25 @@ class _TieTable:
         self.natural = lsns.counts_as_support(self.circle,
                                               self.relation == relation_code["professional"])
         self.monthly = np.isin(self.contact, [contact_code[c] for c in sorted(AT_LEAST_MONTHLY)])
+        self.contact_unknown = self.contact == _CONTACT_NOT_KNOWN
         circle_weight = np.array([CIRCLE_WEIGHT.get(c, 0.0) for c in range(max(CIRCLES) + 1)])
         self.weight = np.where(
             self.natural,
             circle_weight[np.minimum(self.circle, max(CIRCLES))]
-            * np.array([CONTACT_WEIGHT[c] for c in CONTACTS])[self.contact],
+            * np.array([contact_weight(c) for c in (*CONTACTS, None)])[self.contact],
             0.0,
         )
+        #: natural ties with how often or how close not recorded, per person
+        self.unrecorded = np.bincount(self.source[self.natural & (
+            self.contact_unknown | (self.strength == _STRENGTH_NOT_KNOWN))], minlength=n)
         src = self.source[self.natural]
         self.members = np.bincount(src, minlength=n)
         self.paid = np.bincount(self.source[self.circle == PARAMETERS.paid_circle], minlength=n)
         self.total = np.bincount(src, self.weight[self.natural], minlength=n)
         self.heaviest = np.zeros(n)
         np.maximum.at(self.heaviest, src, self.weight[self.natural])
-        close = self.natural & (self.circle <= PARAMETERS.close_circles_up_to) & self.monthly
+        close = self.natural & (self.circle <= PARAMETERS.close_circles_up_to) & (
+            self.monthly | self.contact_unknown)
         self.not_close = self.total - np.bincount(self.source[close], self.weight[close],
                                                   minlength=n)
 
@@ -387,17 +395,23 @@ class _TieTable:
     def of(self, i: int) -> list[Tie]:
         span = slice(self.offsets[i], self.offsets[i + 1])
         return [
-            Tie(self.ids[t], RELATIONS[r], c, s, CONTACTS[k])
+            Tie(self.ids[t], RELATIONS[r], c, s or None,
+                CONTACTS[k] if k != _CONTACT_NOT_KNOWN else None)
             for t, r, c, s, k in zip(
                 self.target[span].tolist(), self.relation[span].tolist(),
                 self.circle[span].tolist(), self.strength[span].tolist(),
                 self.contact[span].tolist(), strict=True)
         ]
 
-    def lsns6_counts(self) -> np.ndarray:
-        """The six LSNS-6 counts of every person (carers are added person by person)."""
+    def lsns6_counts(self, unrecorded_as_yes: bool = False) -> np.ndarray:
+        """The six LSNS-6 counts of every person (carers are added person by person), with
+        unrecorded contact and closeness read as no (the proxy) or as yes (its ceiling)."""
         family = self.relation <= 1
-        answers = lsns.item_answers(self.circle, self.strength, self.monthly)
+        strength, monthly = self.strength, self.monthly
+        if unrecorded_as_yes:
+            strength = np.where(strength == _STRENGTH_NOT_KNOWN, 5, strength)
+            monthly = monthly | self.contact_unknown
+        answers = lsns.item_answers(self.circle, strength, monthly)
         counts = np.zeros((self.n, 6), dtype=np.int64)
         for side, on_side in ((0, family), (3, ~family)):
             for offset, counted in enumerate(answers):

@@ -6,11 +6,14 @@ The four circles (Forest, Pearpoint and Snow): 1 intimacy, 2 friendship, 3 parti
 Support weight
     Each natural tie weighs ``CIRCLE_WEIGHT[circle] * CONTACT_WEIGHT[contact]``: a daughter
     in circle 1 seen daily weighs 3, a chapel acquaintance in circle 3 seen monthly 0.75.
+    A tie whose contact is not recorded weighs by its circle alone
+    (``contact_weight_not_known``).
 
 Fragile circle
     Take away one person K. Lost with K are K and every member whose only way to the rest
     of the circle runs through K and whose own tie is not close (not circles 1-2 at least
-    monthly): the grandchildren seen yearly when the daughter visits. Found by dominance
+    monthly, or of unrecorded contact): the grandchildren seen yearly when the daughter
+    visits. Found by dominance
     in the ego network (:func:`ego_network`, a NetworkX graph): members are the nodes,
     their ties to each other the edges, and a root joins every close member; K dominates M
     when every path from the root to M passes through K (NetworkX's
@@ -35,6 +38,7 @@ __all__ = [
     "Fragility",
     "Tie",
     "circles_by_level",
+    "contact_weight",
     "fragility",
     "is_close",
     "natural_support",
@@ -54,8 +58,8 @@ class Tie(NamedTuple):
     other: str
     relation: str
     circle: int
-    strength: int = 3
-    contact: str = "monthly"
+    strength: int | None = None  # None: not recorded
+    contact: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,19 @@ def circles_by_level(ties: Iterable[Tie]) -> dict[int, list[str]]:
 
 
 def is_close(tie: Tie) -> bool:
-    """Circle 1 or 2 and in touch at least monthly."""
-    return tie.circle <= PARAMETERS.close_circles_up_to and tie.contact in AT_LEAST_MONTHLY
+    """Circle 1 or 2 and in touch at least monthly, or how often not recorded (missing
+    records never make a circle fragile).
+
+    >>> is_close(Tie("a", "friend", 2, None, "yearly")), is_close(Tie("a", "friend", 2))
+    (False, True)
+    """
+    return tie.circle <= PARAMETERS.close_circles_up_to and (
+        tie.contact is None or tie.contact in AT_LEAST_MONTHLY)
+
+
+def contact_weight(contact: str | None) -> float:
+    """How much a tie's contact keeps of its circle's weight (all of it when not recorded)."""
+    return PARAMETERS.contact_weight_not_known if contact is None else CONTACT_WEIGHT[contact]
 
 
 def natural_support(
@@ -96,15 +111,16 @@ def natural_support(
     Returns ``(weights, close)``: member id -> support weight, and the set of members
     with a close tie (carers are always close).
 
-    >>> natural_support([Tie("d", "family", 1, 5, "daily"), Tie("n", "neighbour", 3)])
-    ({'d': 3.0, 'n': 0.75}, {'d'})
+    >>> natural_support([Tie("d", "family", 1, 5, "daily"), Tie("n", "neighbour", 3),
+    ...                  Tie("c", "friend", 3, 2, "monthly")])
+    ({'d': 3.0, 'n': 1.0, 'c': 0.75}, {'d'})
     """
     weights: dict[str, float] = {}
     close: set[str] = set()
     for tie in ties:
         if tie.circle >= PAID_CIRCLE:
             continue
-        weight = CIRCLE_WEIGHT[tie.circle] * CONTACT_WEIGHT.get(tie.contact, 0.1)
+        weight = CIRCLE_WEIGHT[tie.circle] * contact_weight(tie.contact)
         weights[tie.other] = max(weight, weights.get(tie.other, 0.0))
         if is_close(tie):
             close.add(tie.other)

@@ -141,7 +141,8 @@ def assess(
     reasons: list[Reason] = []
     why_not = not_assessed_reason(score, age, what_matters, natural_members + paid_members)
     if why_not:
-        reasons.append(Reason(why_not, {key: THRESHOLDS[key] for key in ("min_age", "needs")}))
+        reasons.append(Reason(why_not, {"total": score.total, **{
+            key: THRESHOLDS[key] for key in ("min_age", "needs", "cut_off")}}))
     else:
         if score.at_risk:
             reasons.append(Reason("lsns6_at_risk", {"total": score.total,
@@ -192,12 +193,22 @@ def not_assessed_reason(score: lsns.Lsns6, age: int | None, what_matters: bool,
     >>> proxy = lsns.from_counts([0] * 6)
     >>> not_assessed_reason(proxy, 80, False, 1), not_assessed_reason(proxy, 80, True, 1)
     ('not_assessed_too_little', None)
+
+    At risk only because how often or how close is not recorded: not assessed.
+
+    >>> unrecorded = lsns.from_counts([1, 1, 1, 0, 0, 0], [4, 4, 4, 2, 2, 2])
+    >>> not_assessed_reason(unrecorded, 80, True, 4)
+    'not_assessed_not_recorded'
     """
     if age is None:
         return "not_assessed_age_unknown"
     if age < PARAMETERS.lsns6_min_age:
         return "not_assessed_age"
-    if score.source == "questionnaire" or what_matters:
+    if score.source == "questionnaire":
+        return None
+    if score.at_risk_only_if_not_known_is_no:
+        return "not_assessed_not_recorded"
+    if what_matters:
         return None
     return (None if people_recorded >= PARAMETERS.estimate_needs_people
             else "not_assessed_too_little")

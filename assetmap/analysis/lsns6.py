@@ -16,6 +16,10 @@ relations; friends = every other natural tie (friend, neighbour, volunteer befri
 other) - never paid care. (1) contact daily, weekly or monthly; (2) circle 1 or strength
 4-5; (3) circles 1-2, or an unpaid carer of the person (on the family side when the
 person's tie to them is a family one, else the friends side).
+
+Contact or closeness not recorded is not counted (the proxy is a floor); the proxy then
+also keeps its *ceiling*, the total were every unrecorded answer yes, so that a person is
+never called at risk on what was not recorded (see :mod:`assetmap.analysis.isolation`).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ __all__ = [
     "from_answers",
     "from_counts",
     "item_score",
+    "known_or",
     "proxy",
 ]
 
@@ -59,6 +64,8 @@ class Lsns6:
     #: the counts behind a proxy's items (None for a questionnaire)
     counts: tuple[int, ...] | None = None
     date: str | None = None
+    #: a proxy with unrecorded contact or closeness: its total were those answers yes
+    ceiling: int | None = None
 
     def __post_init__(self) -> None:
         if len(self.items) != len(ITEMS) or any(not 0 <= s <= 5 for s in self.items):
@@ -79,6 +86,11 @@ class Lsns6:
     @property
     def at_risk(self) -> bool:
         return self.total < AT_RISK_BELOW
+
+    @property
+    def at_risk_only_if_not_known_is_no(self) -> bool:
+        """At risk on the recorded answers, but not were the unrecorded ones yes."""
+        return self.at_risk and self.ceiling is not None and self.ceiling >= AT_RISK_BELOW
 
     @property
     def family_low(self) -> bool:
@@ -127,23 +139,47 @@ def proxy(ties: Iterable[Tie], carers: Collection[str] = ()) -> Lsns6:
     A widow who sees her daughter daily (circle 1) and a neighbour weekly (circle 3):
 
     >>> s = proxy([Tie("d", "family", 1, 5, "daily"), Tie("n", "neighbour", 3, 3, "weekly")])
-    >>> s.items, s.total, s.at_risk
-    ((1, 1, 1, 1, 0, 0), 4, True)
+    >>> s.items, s.total, s.at_risk, s.ceiling
+    ((1, 1, 1, 1, 0, 0), 4, True, None)
+
+    With how often or how close not recorded, those answers count as no, and the ceiling
+    says what they could add:
+
+    >>> s = proxy([Tie("d", "family", 1), Tie("n", "neighbour", 3)])
+    >>> s.items, s.ceiling
+    ((0, 1, 1, 0, 0, 0), 5)
     """
-    sets: tuple[set[str], ...] = tuple(set() for _ in ITEMS)
+    floor: tuple[set[str], ...] = tuple(set() for _ in ITEMS)
+    ceiling: tuple[set[str], ...] = tuple(set() for _ in ITEMS)
     relation_of: dict[str, str] = {}
+    unrecorded = False
     for tie in ties:
         if not counts_as_support(tie.circle, tie.relation == "professional"):
             continue
         side = 0 if tie.relation in FAMILY_RELATIONS else 3
         relation_of.setdefault(tie.other, tie.relation)
-        answers = item_answers(tie.circle, tie.strength, tie.contact in AT_LEAST_MONTHLY)
-        for offset, counted in enumerate(answers):
-            if counted:
-                sets[side + offset].add(tie.other)
+        unrecorded = unrecorded or tie.strength is None or tie.contact is None
+        for sets, assume in ((floor, False), (ceiling, True)):
+            answers = item_answers(tie.circle, *known_or(tie.strength, tie.contact, assume))
+            for offset, counted in enumerate(answers):
+                if counted:
+                    sets[side + offset].add(tie.other)
     for carer in carers:
-        sets[carer_item(relation_of.get(carer))].add(carer)
-    return from_counts(tuple(len(s) for s in sets))
+        for sets in (floor, ceiling):
+            sets[carer_item(relation_of.get(carer))].add(carer)
+    return from_counts(tuple(len(s) for s in floor),
+                       tuple(len(s) for s in ceiling) if unrecorded else None)
+
+
+def known_or(strength: int | None, contact: str | None, assume: bool) -> tuple[int, bool]:
+    """A tie's closeness and whether in touch monthly, an unrecorded answer read as
+    ``assume`` (no for the proxy itself, yes for its ceiling).
+
+    >>> known_or(None, None, False), known_or(None, None, True), known_or(2, "yearly", True)
+    ((0, False), (5, True), (2, False))
+    """
+    return ((5 if assume else 0) if strength is None else strength,
+            assume if contact is None else contact in AT_LEAST_MONTHLY)
 
 
 # The rules of the proxy, written once: they work on single values and, elementwise, on
@@ -167,9 +203,12 @@ def carer_item(relation: str | None) -> int:
     return 2 if relation in FAMILY_RELATIONS else 5
 
 
-def from_counts(counts: Sequence[int]) -> Lsns6:
-    """An :class:`Lsns6` proxy from the six counts of people."""
-    return Lsns6(tuple(item_score(c) for c in counts), counts=tuple(counts))  # type: ignore[arg-type]
+def from_counts(counts: Sequence[int], ceiling_counts: Sequence[int] | None = None) -> Lsns6:
+    """An :class:`Lsns6` proxy from the six counts of people (and, when some answers were
+    not recorded, the counts were they all yes)."""
+    ceiling = None if ceiling_counts is None else sum(item_score(c) for c in ceiling_counts)
+    return Lsns6(tuple(item_score(c) for c in counts), counts=tuple(counts),  # type: ignore[arg-type]
+                 ceiling=ceiling)
 
 
 def scores_of_counts(counts: np.ndarray) -> np.ndarray:

@@ -51,6 +51,9 @@ class Parameters:
     circle_weight: MappingProxyType = _frozen({1: 3.0, 2: 2.0, 3: 1.0})
     contact_weight: MappingProxyType = _frozen(
         {"daily": 1.0, "weekly": 1.0, "monthly": 0.75, "yearly": 0.25, "rarely": 0.1})
+    #: a tie whose contact is not recorded weighs by its circle alone, and one in circles
+    #: 1-2 counts as close: what was not recorded never makes a circle look fragile
+    contact_weight_not_known: float = 1.0
     #: an unpaid carer weighs as circle 1 seen daily
     carer_weight: float = 3.0
     #: the circle of paid support (exchange)

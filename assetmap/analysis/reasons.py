@@ -35,6 +35,10 @@ REASON_TEXTS: dict[str, str] = {
     "not_assessed_too_little": N_(
         "not assessed: no questionnaire, no 'what matters' conversation and fewer than "
         "{needs} people recorded in the circle - record a questionnaire"),
+    "not_assessed_not_recorded": N_(
+        "not assessed: the score from recorded ties is {total} of 30, but how often they are "
+        "in touch or how close they are is not recorded for some of the circle, and with "
+        "those answered it could reach {cut_off} - record them, or a questionnaire"),
     # structure
     "fragile_circle": N_(
         "support hangs on one person: without {key_person} {lost_percent}% of the support "

@@ -314,8 +314,8 @@ def neighbourhood(store: GraphStore, person_id: str, year: int) -> Neighbourhood
         nearest = min((o["distance_m"] for o in suitable(options)), default=None)
     return Neighbourhood(
         person=person,
-        ties=[Tie(r["other"], r["relation"], r["circle"], r["strength"] or 3,
-                  r["contact"] or "monthly") for r in tie_rows],
+        ties=[Tie(r["other"], r["relation"], r["circle"], r["strength"], r["contact"])
+              for r in tie_rows],
         names=names, carers=carers, cared_for=given, links=links,
         participation=participation,
         questionnaire=_answers(answered[0]["q"]) if answered else None,

@@ -23,10 +23,11 @@ from assetmap.services import analysis, areas
 
 #: days from a referral to its follow-up, unless the connector says otherwise
 FOLLOW_UP_DAYS = 14
-#: how a suggested person joins the circle when invited
+#: how a suggested person joins the circle when invited (how often they will be in touch
+#: and how close they become are recorded later, when known)
 INVITED_TIES = {
-    "volunteer": {"relation": "volunteer", "circle": 3, "contact": "weekly", "strength": 3},
-    "person": {"relation": "friend", "circle": 3, "contact": "monthly", "strength": 2},
+    "volunteer": {"relation": "volunteer", "circle": 3},
+    "person": {"relation": "friend", "circle": 3},
 }
 
 

@@ -256,7 +256,8 @@ def edit_tie(person_id: str, other_id: str) -> ResponseReturnValue:
     if tie is None:
         abort(404, gettext("That person is not in this circle."))
     errors: dict[str, str] = {}
-    shown: dict[str, Any] = tie
+    shown: dict[str, Any] = {**tie, **{name: NOT_KNOWN for name in TIE_MAY_BE_NOT_KNOWN
+                                       if tie.get(name) is None}}
     if request.method == "POST":
         shown = dict(request.form.items())
         try:
@@ -279,10 +280,13 @@ def end_tie(person_id: str, other_id: str) -> ResponseReturnValue:
     return _back_to_circle(person_id, gettext("The tie is ended."))
 
 
-#: what the connector must choose about a tie: the model's defaults are not facts
+#: what the connector must choose about a tie, nothing chosen beforehand ("not known" is an
+#: answer for how often and how close; it is stored as nothing)
 TIE_CHOSEN = {"relation": N_("choose the relationship"), "circle": N_("choose the circle"),
-              "contact": N_("choose how often they are in touch"),
-              "strength": N_("choose how close they are")}
+              "contact": N_("choose how often they are in touch, or 'not known'"),
+              "strength": N_("choose how close they are, or 'not known'")}
+TIE_MAY_BE_NOT_KNOWN = ("contact", "strength")
+NOT_KNOWN = "not_known"
 
 
 def _answered(questions: dict[str, str]) -> None:
@@ -294,7 +298,9 @@ def _answered(questions: dict[str, str]) -> None:
 
 
 def _tie_values() -> dict[str, Any]:
-    return values(request.form, text=TIE_TEXT, integers=TIE_NUMBERS)
+    answered = values(request.form, text=TIE_TEXT, integers=TIE_NUMBERS)
+    return {name: None if name in TIE_MAY_BE_NOT_KNOWN and value == NOT_KNOWN else value
+            for name, value in answered.items()}
 
 
 def _back_to_circle(person_id: str, message: str) -> ResponseReturnValue:
