@@ -260,6 +260,22 @@ def sign_in(client, sample_store: GraphStore) -> StaffLogin:  # noqa: ANN001
     return StaffLogin(client, sample_store)
 
 
+@pytest.fixture
+def token_for(sample_store: GraphStore):  # noqa: ANN201
+    """A live bearer token for a new user of ``role`` in ``organisation``."""
+    from assetmap import accounts
+
+    made = iter(range(1000))
+
+    def make(role: str, organisation: str = "org-carers") -> dict[str, str]:
+        email = f"api.{role}.{next(made)}@example.cymru"
+        accounts.create_user(sample_store, email, role, organisation)
+        _, token = accounts.create_token(sample_store, email, "tests")
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
 def form_errors(html: str) -> dict[str, str]:
     """The field messages a form shows: ``{field: message}``."""
     from html import unescape

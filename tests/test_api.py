@@ -12,20 +12,6 @@ from assetmap.graph.store import GraphStore
 from assetmap.services import analysis
 
 
-@pytest.fixture
-def token_for(sample_store: GraphStore):  # noqa: ANN201
-    """A live bearer token for a new user of ``role`` in ``organisation``."""
-    made = iter(range(1000))
-
-    def make(role: str, organisation: str = "org-carers") -> dict[str, str]:
-        email = f"api.{role}.{next(made)}@example.cymru"
-        accounts.create_user(sample_store, email, role, organisation)
-        _, token = accounts.create_token(sample_store, email, "tests")
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
-
-
 def _errors_shape(response) -> list[dict]:  # noqa: ANN001
     body = response.get_json()
     assert set(body) == {"errors"} and body["errors"], body

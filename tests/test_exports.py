@@ -33,7 +33,7 @@ def test_graphml_is_the_organisations_network_pseudonymised(runner, cli_env, tmp
         assert person["id"] not in text and person["name"] not in text
     assert all(node.startswith("p-") for node in graph.nodes)
     assert {data["risk"] for _, data in graph.nodes(data=True)} <= {
-        "at risk", "low", "good", "unknown"}
+        "at risk", "low", "good", "not assessed"}
     ties = store.run_read(
         "MATCH (a:Person)-[k:KNOWS]->(b:Person), (a)-[:RECORDED_BY]->(:Organisation "
         "{id: 'org-carers'}), (b)-[:RECORDED_BY]->(:Organisation {id: 'org-carers'}) "

@@ -104,3 +104,82 @@ def test_init_turns_the_old_defaults_into_not_known_once(config: Config,
     assert falkor_store.run_read("MATCH (p:Person {id: 'taid'}) RETURN p.lives_alone AS a"
                                  )[0]["a"] is False, "recorded after the migration: kept"
     assert json.loads(json.dumps(rows))  # plain values
+
+
+def test_every_surface_of_a_person_and_a_tie_says_not_known(  # noqa: PLR0915
+        client, sign_in, token_for, sample_store: GraphStore, tmp_path) -> None:  # noqa: ANN001
+    """One person entered by the API with a name alone, a tie with no word of how often or
+    how close, and a carer with hours alone: every page, API route and export that shows
+    these fields says not known (or leaves them out), never no, a default or at risk."""
+    api = token_for("connector", "org-carers")
+    gwyn = client.post("/api/v1/people", json={"name": "Gwyn Heb Wybod", "birth_year": 1940},
+                       headers=api).get_json()
+    assert gwyn.get("lives_alone") is None and not gwyn.get("languages")
+    assert not gwyn.get("availability")
+    added = client.post(f"/api/v1/people/{gwyn['id']}/ties", headers=api, json={
+        "name": "Siôn Heb Wybod", "relation": "neighbour", "circle": 2})
+    assert added.status_code == 201, added.get_json()
+    tie = added.get_json()
+    assert tie.get("contact") is None and tie.get("strength") is None
+    circle = client.get(f"/api/v1/people/{gwyn['id']}/circle", headers=api).get_json()
+    shown = json.dumps(circle)
+    assert '"contact": null' in shown or '"contact"' not in shown
+    assert '"monthly"' not in shown and '"strength": 3' not in shown
+
+    sign_in("connector", "org-carers")
+    carer = sample_store.run_read("MATCH (p:Person {name: 'Siôn Heb Wybod'}) RETURN p.id AS id"
+                                  )[0]["id"]
+    assert _post(client, f"/people/{gwyn['id']}/carers/new", {
+        "other_id": carer, "hours_per_week": "55"}).status_code == 302
+    page = client.get(f"/people/{gwyn['id']}").get_data(as_text=True)
+    for fact in ("Lives alone", "Languages", "Free at"):
+        assert f"<dt>{fact}</dt><dd>Not known</dd>" in page, fact
+    row = page[page.index("Siôn Heb Wybod", page.index('id="circle-table"')):]
+    assert "<td>Not known</td>" in row[:row.index("</tr>")]
+    assert "At risk" not in page and "Not assessed" in page
+    carer_page = client.get(f"/people/{carer}").get_data(as_text=True)
+    # high on what was recorded (55 hours; the only support of someone whose circle is
+    # fragile), and what was not is listed as not known, never as a strain
+    assert "Breakdown risk: <strong>high</strong>" in carer_page
+    assert "cares for 55 hours a week" in carer_page
+    assert ("not known: nobody is recorded in the carer&#39;s own circle besides those they "
+            "care for") in carer_page
+    assert "not known: the carer&#39;s own isolation is not assessed" in carer_page
+    assert "0 of 30" not in carer_page and "thin: 0 people" not in carer_page
+
+    analysis = client.get(f"/api/v1/people/{carer}/analysis", headers=api).get_json()
+    assert analysis["isolation_risk"] is None and analysis["not_assessed"]
+    assert analysis["carer"]["risk"] == "high"
+    assert {"carer_circle_not_recorded", "carer_isolation_not_assessed"} <= {
+        r["code"] for r in analysis["carer"]["reasons"]}
+    record = client.get(f"/api/v1/people/{gwyn['id']}", headers=api).get_json()
+    assert record.get("lives_alone") is None and not record.get("availability")
+
+    # exports: the GraphML network and the person's own subject-access export
+    from assetmap.interop import exports
+
+    network = exports.organisation_network(sample_store, "org-carers", "s3cret", "2026-12-02")
+    contacts = {data["contact"] for a, b, data in network.edges(data=True)
+                if exports.pseudonym("s3cret", gwyn["id"]) in (a, b)}
+    assert contacts == {"not known"}
+    held = client.get(f"/api/v1/people/{gwyn['id']}/export", headers=api).get_json()
+    assert '"strength": 3' not in json.dumps(held) and '"monthly"' not in json.dumps(held)
+
+
+def test_every_surface_of_a_place_says_not_known(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+    """A venue where nothing is recorded about access: the public API, the printable list
+    and the finder's filters say not known (the page, GeoJSON and HSDS are above)."""
+    unknown = sample_store.run_read(
+        "MATCH (a:Activity)-[:HELD_AT]->(p:Place) WHERE p.step_free IS NULL AND "
+        "p.hearing_loop IS NULL AND p.accessible_toilet IS NULL AND p.parking IS NULL "
+        "RETURN a.id AS a, p.id AS p, p.lat AS lat, p.lon AS lon LIMIT 1")[0]
+    asset = client.get(f"/api/v1/assets/{unknown['p']}").get_json()
+    assert asset["place"]["id"] == unknown["p"]
+    for need in ("step_free", "hearing_loop", "accessible_toilet", "parking"):
+        assert asset["place"].get(need) is None, need
+    near = {"lat": str(unknown["lat"]), "lon": str(unknown["lon"]), "radius_km": "1",
+            "per_page": "100"}
+    printed = client.get("/find/print", query_string=near).get_data(as_text=True)
+    assert "Access not known: ask the venue" in printed
+    listed = client.get("/api/v1/assets", query_string={**near, "step_free": "true"}).get_json()
+    assert unknown["a"] not in json.dumps(listed) and unknown["p"] not in json.dumps(listed)

@@ -283,6 +283,7 @@ def carer_risk(
     """
     reasons: list[Reason] = []
     hours = round(float(hours_per_week), 1)
+    hours = int(hours) if hours.is_integer() else hours  # "55 hours", not "55.0 hours"
     if hours >= CARER_HEAVY_HOURS:
         reasons.append(Reason("carer_hours_50_plus", {
             "hours": hours, "heavy_hours": THRESHOLDS["heavy_hours"]}))

@@ -32,10 +32,10 @@ def risk_band(lsns6: int | None) -> str:
     it (:data:`~assetmap.analysis.parameters.PARAMETERS`).
 
     >>> risk_band(8), risk_band(14), risk_band(25), risk_band(None)
-    ('at risk', 'low', 'good', 'unknown')
+    ('at risk', 'low', 'good', 'not assessed')
     """
     if lsns6 is None:
-        return "unknown"
+        return "not assessed"
     if lsns6 < PARAMETERS.lsns6_at_risk_below:
         return "at risk"
     return "low" if lsns6 < PARAMETERS.lsns6_good_from else "good"
@@ -57,7 +57,7 @@ def organisation_network(store: GraphStore, organisation_id: str, secret: str,
     for row in ties:
         graph.add_edge(pseudonym(secret, row["a"]), pseudonym(secret, row["b"]),
                        relation=row["relation"], circle=row["circle"],
-                       contact=row["contact"] or "")
+                       contact=row["contact"] or "not known")
     return graph
 
 

@@ -74,6 +74,12 @@ def day_part_name(code: str) -> str:
     return gettext(names.PART_NAMES[code]) if code in names.PART_NAMES else code
 
 
+def free_time(code: str) -> str:
+    """An availability code in words: 'tue_am' -> 'Tuesday morning'."""
+    day, _, part = code.partition("_")
+    return f"{weekday(day)} {day_part_name(part)}"
+
+
 def frequency(code: str) -> str:
     return gettext(names.FREQUENCY_NAMES[code]) if code in names.FREQUENCY_NAMES else code
 
@@ -108,8 +114,9 @@ def field_label(name: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, number=number, distance=distance, day=day, moment=moment, weekday=weekday,
-        day_part=day_part_name, frequency=frequency, language_name=language_name,
-        local=local, reason=reason, field_label=field_label, say=say_problem, zip=zip)
+        day_part=day_part_name, free_time=free_time, frequency=frequency,
+        language_name=language_name, local=local, reason=reason, field_label=field_label,
+        say=say_problem, zip=zip)
     # the thresholds pages name come from the analysis's own parameters
     app.jinja_env.globals["PARAMETERS"] = PARAMETERS
     # "step_free is known_in place": yes or no was recorded (not known is neither)

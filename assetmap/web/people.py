@@ -39,7 +39,7 @@ from assetmap.web import auditing, ecomap, jobs, maps
 from assetmap.web.auditing import log_access
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store, instance_path
-from assetmap.web.filters import day_part_name, translated, weekday
+from assetmap.web.filters import free_time, translated
 from assetmap.web.forms import as_form, field_errors, values
 from assetmap.web.i18n import language
 from assetmap.web.security import nonce
@@ -167,8 +167,8 @@ def edit(person_id: str) -> ResponseReturnValue:
 
 def _choices() -> dict[str, Any]:
     return {"LANGUAGES": list(translated(LANGUAGE_NAMES).items()),
-            "AVAILABILITY": [(f"{day}_{part}", f"{weekday(day)} {day_part_name(part)}")
-                             for day in WEEKDAYS for part in DAY_PARTS],
+            "AVAILABILITY": [(code, free_time(code)) for code in (
+                f"{day}_{part}" for day in WEEKDAYS for part in DAY_PARTS)],
             "ACCESS_NEEDS": ACCESS_NEEDS}
 
 
