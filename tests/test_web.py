@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
 
-import markupsafe
 import pytest
 
 from assetmap import accounts
@@ -13,28 +11,46 @@ from assetmap.graph.store import GraphStore
 from tests.conftest import csrf_token
 
 
-def test_home_shows_the_community_counts(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+def test_home_shows_the_directory_counts_and_no_one_s(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+    """A search box first; the directory's counts; no count of people or their ties on a
+    public page."""
     counts = sample_store.counts()
     page = client.get("/")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    for element, value in (("count-places", counts["nodes"]["Place"]),
-                           ("count-people", counts["nodes"]["Person"]),
-                           ("count-ties", counts["relationships"]["KNOWS"])):
-        assert re.search(rf'id="{element}">{value:,}<', html), element
+    assert html.index('id="home-search"') < html.index('id="counts-heading"')
+    assert re.search(rf'id="count-places">{counts["nodes"]["Place"]:,}<', html)
+    assert "count-people" not in html and "count-ties" not in html
+    assert "People recorded" not in html
 
 
-def test_home_map_has_a_marker_per_place(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+def test_home_map_loads_its_places_from_a_cacheable_geojson(client,  # noqa: ANN001
+                                                            sample_store: GraphStore) -> None:
+    """The page carries no place (it stays small in a county of thousands); the map fetches
+    /places.geojson, which holds every place's name, town and activity count and nothing
+    more, may be cached, and answers 304 to a browser that has it."""
     html = client.get("/").get_data(as_text=True)
-    places = sample_store.run_read("MATCH (p:Place) RETURN p.name AS name")
-    assert html.count("L.marker(") == len(places) > 0
-    assert "markerClusterGroup" in html
+    assert "L.marker(" not in html.split("fetch(")[0]
+    assert "markerClusterGroup" in html and '"/places.geojson?lang=en"' in html
     assert "/static/vendor/leaflet/leaflet.js" in html
     assert not re.search(r"<script[^>]+src=\"https?://", html), "no third-party scripts"
-    popups = [json.loads(text) for text in re.findall(r'\.bindPopup\(("(?:[^"\\]|\\.)*")', html)]
-    for place in places:
-        shown = f"<strong>{markupsafe.escape(place['name'])}</strong>"  # as the maps escape
-        assert any(shown in popup for popup in popups)
+    places = {r["id"]: r for r in sample_store.run_read(
+        "MATCH (p:Place) RETURN p.id AS id, p.name AS name, p.lat AS lat, p.lon AS lon")}
+    for place in places.values():
+        assert place["name"] not in html.split("<details>")[0], "names are not inline"
+    response = client.get("/places.geojson?lang=en")
+    assert response.status_code == 200 and response.cache_control.public
+    assert response.cache_control.max_age > 0 and "no-store" not in str(response.headers)
+    features = response.get_json()["features"]
+    assert {f["properties"]["id"] for f in features} == set(places)
+    for feature in features:
+        place = places[feature["properties"]["id"]]
+        assert feature["geometry"]["coordinates"] == [place["lon"], place["lat"]]
+        assert set(feature["properties"]) == {"id", "name", "town", "activities",
+                                              "activities_text"}
+    again = client.get("/places.geojson?lang=en",
+                       headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
 
 
 def _luminance(hex_colour: str) -> float:
@@ -131,7 +147,28 @@ def test_login_redirect_never_leaves_the_site(client, sample_store: GraphStore) 
         "email": "nia@example.cymru", "password": password,
         "csrf_token": csrf_token(page.get_data(as_text=True))})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/people/", "the connector's own page, not evil"
+
+
+@pytest.mark.parametrize(("role", "landing"), [
+    ("connector", "/people/"), ("coordinator", "/areas/"), ("admin", "/admin/users")])
+def test_each_role_lands_on_its_own_page(client, sample_store: GraphStore, role: str,  # noqa: ANN001
+                                         landing: str) -> None:
+    email = f"landing.{role}@example.cymru"
+    _, password = accounts.create_user(sample_store, email, role, "org-carers")
+    page = client.get("/login")
+    response = client.post("/login", data={
+        "email": email, "password": password,
+        "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.status_code == 302 and response.headers["Location"] == landing
+    assert client.get(landing).status_code == 200
+    token = csrf_token(client.get(landing).get_data(as_text=True))
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    page = client.get("/login?next=/find")
+    asked = client.post("/login?next=/find", data={
+        "email": email, "password": password,
+        "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert asked.headers["Location"] == "/find", "a page asked for still comes first"
 
 
 @pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/"])
@@ -143,7 +180,7 @@ def test_login_redirect_refuses_other_hosts_in_disguise(client, sample_store: Gr
     response = client.post(f"/login?next={target}", data={
         "email": "hid@example.cymru", "password": password,
         "csrf_token": csrf_token(page.get_data(as_text=True))})
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert response.status_code == 302 and response.headers["Location"] == "/people/"
 
 
 def test_a_next_with_a_line_break_is_refused_not_a_crash(client, sample_store: GraphStore) -> None:  # noqa: ANN001

@@ -51,7 +51,8 @@ def for_map(store: GraphStore, limit: int = 5000) -> list[dict]:
     """Every place's name, kind, town and position, with how many activities it hosts."""
     return store.run_read(
         "MATCH (p:Place) OPTIONAL MATCH (a:Activity)-[:HELD_AT]->(p) "
-        "RETURN p.id AS id, p.name AS name, p.kind AS kind, p.town AS town, "
-        "p.lat AS lat, p.lon AS lon, count(a) AS activities ORDER BY p.id LIMIT $limit",
+        "RETURN p.id AS id, p.name AS name, p.name_cy AS name_cy, p.kind AS kind, "
+        "p.town AS town, p.lat AS lat, p.lon AS lon, count(a) AS activities "
+        "ORDER BY p.id LIMIT $limit",
         limit=limit,
     )

@@ -94,12 +94,18 @@ class LoginForm(FlaskForm):
     password = PasswordField(lazy_gettext("Password"), validators=[DataRequired(), Length(max=200)])
 
 
+#: where each role's work starts, after signing in
+LANDING = {"connector": "people.index", "coordinator": "areas.dashboard", "admin": "admin.users"}
+
+
 def _safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path on this site, else the home page."""
+    """Where to go after signing in: a path on this site, else the signed-in role's own
+    page (the home page is the public's)."""
     if target and not urlsplit(target).netloc and target.startswith("/") and (
             not target.startswith(("//", "/\\"))):
         return target
-    return url_for("public.home")
+    role = current_user.role if current_user.is_authenticated else None
+    return url_for(LANDING.get(role, "public.home"))
 
 
 def _refuse_control_characters_in_next() -> None:

@@ -134,23 +134,66 @@ def render(folium_map: folium.Map) -> RenderedMap:
     )
 
 
-def places_map(places: list[dict]) -> RenderedMap:
-    """Clustered markers for places; popups name the place, its town and activity count."""
-    folium_map = new_map(location=WALES_CENTRE, zoom_start=9, control_scale=True)
+class _PlacesFrom(MacroElement):
+    """Markers for the places in a GeoJSON document fetched from ``url`` into ``cluster``:
+    names reach the page as JSON and are shown as text (``textContent``), never as HTML."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+fetch({{ this.url | tojson }}, {credentials: "same-origin"})
+  .then(function (response) { return response.json(); })
+  .then(function (places) {
+    var points = [];
+    places.features.forEach(function (feature) {
+      var p = feature.properties, at = [feature.geometry.coordinates[1],
+                                        feature.geometry.coordinates[0]];
+      var tip = document.createElement("span"), popup = document.createElement("div");
+      var name = document.createElement("strong");
+      tip.textContent = name.textContent = p.name;
+      popup.appendChild(name);
+      [p.town, p.activities_text].forEach(function (line) {
+        if (line) {
+          popup.appendChild(document.createElement("br"));
+          popup.appendChild(document.createTextNode(line));
+        }
+      });
+      L.marker(at).bindTooltip(tip, {sticky: true}).bindPopup(popup, {maxWidth: 260})
+        .addTo({{ this.cluster.get_name() }});
+      points.push(at);
+    });
+    if (points.length) { {{ this._parent.get_name() }}.fitBounds(points); }
+  });
+{% endmacro %}
+""")
+
+    def __init__(self, url: str, cluster: MarkerCluster) -> None:
+        super().__init__()
+        self._name = "PlacesFrom"
+        self.url, self.cluster = url, cluster
+
+
+def places_map(url: str) -> RenderedMap:
+    """Clustered markers for every place, loaded from the GeoJSON at ``url`` (cacheable,
+    and the page stays small however many places there are)."""
+    folium_map = new_map(location=WALES_CENTRE, zoom_start=8, control_scale=True)
     cluster = marker_cluster(gettext("Places")).add_to(folium_map)
-    for place in places:
-        count = int(place.get("activities") or 0)
-        name = local(place["name"], place.get("name_cy"))
-        popup = Markup("<strong>{}</strong><br>{}<br>{}").format(
-            name, place.get("town") or "",
-            ngettext("%(num)s activity", "%(num)s activities", count))
-        labelled(folium.Marker((place["lat"], place["lon"])), tooltip=escape(name),
-                 popup=popup, popup_width=260).add_to(cluster)
-    if places:
-        lats = [p["lat"] for p in places]
-        lons = [p["lon"] for p in places]
-        folium_map.fit_bounds([(min(lats), min(lons)), (max(lats), max(lons))])
+    folium_map.add_child(_PlacesFrom(url, cluster))
     return render(folium_map)
+
+
+def places_geojson(places: list[dict]) -> dict:
+    """The public map's places as GeoJSON in the page's language: name, town, and how
+    many activities each hosts (nothing else)."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature",
+         "geometry": {"type": "Point", "coordinates": [place["lon"], place["lat"]]},
+         "properties": {
+             "id": place["id"], "name": local(place["name"], place.get("name_cy")),
+             "town": place.get("town") or "",
+             "activities": int(place.get("activities") or 0),
+             "activities_text": ngettext("%(num)s activity", "%(num)s activities",
+                                         int(place.get("activities") or 0))}}
+        for place in places if place.get("lat") is not None and place.get("lon") is not None]}
 
 
 def _fit(folium_map: folium.Map, points: list[tuple[float, float]]) -> None:

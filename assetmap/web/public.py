@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -12,12 +12,19 @@ from assetmap.services import StoreError, directory
 from assetmap.web import maps
 from assetmap.web.api.auth import token_user
 from assetmap.web.db import get_store
+from assetmap.web.i18n import language
 
 bp = Blueprint("public", __name__)
 
 
+#: how long a browser or proxy may keep the public places map
+PLACES_MAX_AGE_S = 300
+
+
 @bp.get("/")
 def home() -> ResponseReturnValue:
+    """A search box first, the directory's counts (never people's: this page is public),
+    and the places map, whose markers come from :func:`places_geojson`."""
     store = get_store()
     counts = store.counts()
     place_rows = directory.places_for_map(store)
@@ -25,10 +32,22 @@ def home() -> ResponseReturnValue:
     return render_template(
         "home.html",
         counts=counts,
-        map=maps.places_map(place_rows),
+        map=maps.places_map(url_for("public.places_geojson", lang=language())),
         towns=sorted(towns.items()),
         place_count=len(place_rows),
     )
+
+
+@bp.get("/places.geojson")
+def places_geojson() -> ResponseReturnValue:
+    """Every place on the public map (name, town, activities), cacheable for a few
+    minutes; ``lang`` only keys the cache (names follow the page's language)."""
+    response = jsonify(maps.places_geojson(directory.places_for_map(get_store())))
+    response.cache_control.public = True
+    response.cache_control.max_age = PLACES_MAX_AGE_S
+    response.vary.add("Cookie")
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _admin_asking() -> bool:
