@@ -39,6 +39,8 @@ RECORDER_ONLY = {
     ("GET", "/people/<person_id>/ties/new"), ("GET", "/people/<person_id>/carers/new"),
     ("GET", "/people/<person_id>/what-matters/new"), ("GET", "/people/<person_id>/lsns6/new"),
     ("GET", "/people/<person_id>/ties/<other_id>/edit"),
+    ("GET", "/people/<person_id>/ties/<other_id>/end"),
+    ("GET", "/people/<person_id>/carers/<carer_id>/end"),
     ("GET", "/api/v1/people/<person_id>/export"),
 }
 CHANGES = {
@@ -48,8 +50,10 @@ CHANGES = {
     ("POST", "/people/<person_id>/ties/new"),
     ("POST", "/people/<person_id>/ties/<other_id>/edit"),
     ("POST", "/people/<person_id>/ties/<other_id>/end"),
+    ("POST", "/people/<person_id>/ties/<other_id>/restore"),
     ("POST", "/people/<person_id>/carers/new"),
     ("POST", "/people/<person_id>/carers/<carer_id>/end"),
+    ("POST", "/people/<person_id>/carers/<carer_id>/restore"),
     ("POST", "/people/<person_id>/consents/new"),
     ("POST", "/people/<person_id>/consents/<consent_id>/withdraw"),
     ("POST", "/people/<person_id>/what-matters/new"), ("POST", "/people/<person_id>/lsns6/new"),
@@ -88,6 +92,9 @@ def callers(app, sample_store: GraphStore):  # noqa: ANN001, ANN201
     person = store.run_read(
         "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: 'org-cvc'}) "
         "MATCH (p)-[:KNOWS]->(o:Person) RETURN p.id AS p, o.id AS o ORDER BY p.id LIMIT 1")[0]
+    # someone in the circle who also cares for them: the carer routes have a real carer
+    store.run_write("MATCH (o:Person {id: $o}), (p:Person {id: $p}) "
+                    "MERGE (o)-[:CARES_FOR {hours_per_week: 10}]->(p)", **person)
     consent = consents.record(store, {
         "person_id": person["p"], "organisation_id": "org-carers", "given_by": "person",
         "purpose": "share_with_organisation", "given_at": "2026-01-01"})

@@ -206,10 +206,31 @@ class TestCircle:
         assert sample_store.run_read(
             "MATCH (:Person {id: $id})-[k:KNOWS]->(:Person {id: $b}) RETURN k.circle AS c, "
             "k.relation AS r", id=megan, b=bryn) == [{"c": 2, "r": "friend"}]
-        response = _post(client, f"/people/{megan}/ties/{bryn}/end", {}, f"/people/{megan}")
+        had = sample_store.run_read(
+            "MATCH (:Person {id: $id})-[k:KNOWS]->(:Person {id: $b}) RETURN properties(k) AS k",
+            id=megan, b=bryn)[0]["k"]
+        end = f"/people/{megan}/ties/{bryn}/end"
+        asked = client.get(end).get_data(as_text=True)  # asks first, naming both
+        assert "End the tie between Megan Jones and Bryn Price?" in asked
+        assert sample_store.run_read("MATCH (:Person {id: $id})-[k:KNOWS]->() "
+                                     "RETURN count(k) AS n", id=megan)[0]["n"] == 3
+        response = _post(client, end, {})
         assert response.status_code == 302
         assert sample_store.run_read("MATCH (:Person {id: $id})-[k:KNOWS]->() "
                                      "RETURN count(k) AS n", id=megan)[0]["n"] == 2
+        page = client.get(f"/people/{megan}").get_data(as_text=True)
+        assert "The tie with Bryn Price is ended." in page
+        assert "The tie with Bryn Price is ended." not in client.get(
+            f"/people/{megan}").get_data(as_text=True), "said once"
+        undone = client.post(f"/people/{megan}/ties/{bryn}/restore",
+                             data={"csrf_token": csrf_token(page)})
+        assert undone.status_code == 302
+        assert sample_store.run_read(
+            "MATCH (:Person {id: $id})-[k:KNOWS]->(:Person {id: $b}) RETURN properties(k) AS k",
+            id=megan, b=bryn)[0]["k"] == had, "back exactly as it was"
+        again = client.post(f"/people/{megan}/ties/{bryn}/restore",
+                            data={"csrf_token": csrf_token(page)})
+        assert again.status_code == 400, "an undo is used once"
 
     def test_choose_someone_already_recorded(self, client, megan: str,  # noqa: ANN001
                                              sample_store: GraphStore) -> None:
@@ -380,11 +401,18 @@ class TestCarers:
         again = _post(client, path, {"other_id": carer_id, "hours_per_week": "10"},
                       f"{path}?q=Sian")
         assert "already cares" in form_errors(again.get_data(as_text=True))["other_id"]
-        ended = _post(client, f"/people/{megan}/carers/{carer_id}/end", {},
-                      f"/people/{megan}")
+        asked = client.get(f"/people/{megan}/carers/{carer_id}/end").get_data(as_text=True)
+        assert "Stop recording Siân Jones as caring for Megan Jones?" in asked
+        ended = _post(client, f"/people/{megan}/carers/{carer_id}/end", {})
         assert ended.status_code == 302
         assert sample_store.run_read("MATCH ()-[r:CARES_FOR]->(:Person {id: $id}) "
                                      "RETURN count(r) AS n", id=megan)[0]["n"] == 0
+        page = client.get(f"/people/{megan}").get_data(as_text=True)
+        assert "Siân Jones is no longer recorded as caring for Megan Jones." in page
+        assert client.post(f"/people/{megan}/carers/{carer_id}/restore", data={
+            "csrf_token": csrf_token(page)}).status_code == 302
+        assert sample_store.run_read("MATCH ()-[r:CARES_FOR]->(:Person {id: $id}) "
+                                     "RETURN r.hours_per_week AS h", id=megan) == [{"h": 55}]
 
 
 def test_maps_never_show_an_exact_home(client, sign_in, sample_store: GraphStore) -> None:  # noqa: ANN001

@@ -133,12 +133,15 @@ def update(
 
 def delete(
     store: GraphStore, type_name: str, source: tuple[str, str], target: tuple[str, str]
-) -> None:
-    """End a relationship (a tie that no longer holds, a membership that lapsed)."""
+) -> dict[str, Any]:
+    """End a relationship (a tie that no longer holds, a membership that lapsed); returns
+    the properties it had (what an undo puts back)."""
     pattern, params, missing = _one(type_name, source, target)
-    rows = store.run_write(f"{pattern} DELETE r RETURN count(*) AS n", **params)
-    if not rows or rows[0]["n"] == 0:
+    rows = store.run_write(
+        f"{pattern} WITH r, properties(r) AS had DELETE r RETURN had", **params)
+    if not rows:
         raise missing
+    return rows[0]["had"]
 
 
 def outgoing(

@@ -237,9 +237,11 @@ def circle_changed(store: GraphStore, person_id: str, *others: str) -> None:
         analysis.assess_person(store, changed, write=True)
 
 
-def end_care(store: GraphStore, carer_id: str, person_id: str) -> None:
-    ties.delete(store, "CARES_FOR", ("Person", carer_id), ("Person", person_id))
+def end_care(store: GraphStore, carer_id: str, person_id: str) -> dict[str, Any]:
+    """End the caring; returns what it was (hours, since), for an undo."""
+    had = ties.delete(store, "CARES_FOR", ("Person", carer_id), ("Person", person_id))
     circle_changed(store, person_id, carer_id)
+    return had
 
 
 def update_tie(store: GraphStore, person_id: str, other_id: str,
@@ -249,9 +251,11 @@ def update_tie(store: GraphStore, person_id: str, other_id: str,
     return updated
 
 
-def end_tie(store: GraphStore, person_id: str, other_id: str) -> None:
-    ties.delete(store, "KNOWS", ("Person", person_id), ("Person", other_id))
+def end_tie(store: GraphStore, person_id: str, other_id: str) -> dict[str, Any]:
+    """End the tie; returns what it was (relation, circle...), for an undo."""
+    had = ties.delete(store, "KNOWS", ("Person", person_id), ("Person", other_id))
     circle_changed(store, person_id)
+    return had
 
 
 def record_what_matters(store: GraphStore, person_id: str, data: dict[str, Any],

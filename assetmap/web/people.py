@@ -16,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -76,7 +77,8 @@ def connectors_only() -> None:
 
 #: pages that read but only for the recording organisation
 RECORDER_PAGES = ("people.export", "people.erase", "people.consent", "people.edit",
-                  "people.add_tie", "people.edit_tie", "people.add_carer",
+                  "people.add_tie", "people.edit_tie", "people.end_tie", "people.end_care",
+                  "people.add_carer",
                   "people.what_matters", "people.lsns6_form")
 
 
@@ -203,6 +205,7 @@ def show(person_id: str) -> ResponseReturnValue:
         referrals=people.referrals(store, person_id),
         map=maps.circle_map(person, members, people.homes_for_map(
             store, current_user.viewer, [person_id, *[m["person_id"] for m in members]])),
+        ended=_ending_to_offer(person_id),
     )
 
 
@@ -270,14 +273,74 @@ def edit_tie(person_id: str, other_id: str) -> ResponseReturnValue:
                            errors=errors, matches=[], q=""), 400 if errors else 200
 
 
-@bp.post("/<person_id>/ties/<other_id>/end")
+@bp.route("/<person_id>/ties/<other_id>/end", methods=["GET", "POST"])
 def end_tie(person_id: str, other_id: str) -> ResponseReturnValue:
-    fetch_person(person_id)
+    """Asks first, naming both; ends the tie; the person's page then offers to undo it."""
+    person = fetch_person(person_id)
+    if request.method == "GET":
+        return _confirm_ending("tie", person, other_id, _name_in_circle(person_id, other_id))
     try:
-        people.end_tie(get_store(), person_id, other_id)
+        had = people.end_tie(get_store(), person_id, other_id)
     except people.NotFound:
         abort(404, gettext("That person is not in this circle."))
-    return _back_to_circle(person_id, gettext("The tie is ended."))
+    return _ended("tie", person_id, other_id, had)
+
+
+@bp.post("/<person_id>/ties/<other_id>/restore")
+def restore_tie(person_id: str, other_id: str) -> ResponseReturnValue:
+    had = _undo_of("tie", fetch_person(person_id)["id"], other_id)
+    people.add_tie(get_store(), person_id, had, other_id=other_id, acting=auditing.acting())
+    return _back_to_circle(person_id, gettext("The tie with %(name)s is back as it was.",
+                                              name=_name_in_circle(person_id, other_id)))
+
+
+#: the last ending, kept in the session (ids and codes, never a name) so that the page
+#: after it can offer to undo it: {"kind": "tie"|"care", "person", "other", "had", "shown"}
+UNDO = "undo_ending"
+
+
+def _name_in_circle(person_id: str, other_id: str, carers: bool = False) -> str:
+    """How the page names someone in the person's circle (or among their carers): 404
+    when they are not there."""
+    store = get_store()
+    members = ({c["id"]: c["name"] for c in people.carers_of(store, person_id)["carers"]}
+               if carers else {t["person_id"]: t["name"] for t in people.circle(store, person_id)})
+    if other_id not in members:
+        abort(404, gettext("That person is not in this circle."))
+    return _shown(members[other_id])
+
+
+def _confirm_ending(kind: str, person: dict, other_id: str, name: str) -> ResponseReturnValue:
+    return render_template("people/confirm_end.html", kind=kind, person=person,
+                           other={"id": other_id, "name": name})
+
+
+def _ended(kind: str, person_id: str, other_id: str, had: dict) -> ResponseReturnValue:
+    session[UNDO] = {"kind": kind, "person": person_id, "other": other_id, "had": had,
+                     "shown": False}
+    return redirect(url_for("people.show", person_id=person_id) + "#ended")
+
+
+def _undo_of(kind: str, person_id: str, other_id: str) -> dict[str, Any]:
+    """What the last ending removed, if it is the one asked to be undone (else 400)."""
+    undo = session.pop(UNDO, None)
+    if not undo or (undo["kind"], undo["person"], undo["other"]) != (kind, person_id, other_id):
+        abort(400, gettext("There is nothing to undo here: only the last ending can be "
+                           "undone, straight after it."))
+    return undo["had"]
+
+
+def _ending_to_offer(person_id: str) -> dict[str, Any] | None:
+    """The ending just made on this person's page, once (the undo stays possible)."""
+    undo = session.get(UNDO)
+    if not undo or undo["person"] != person_id or undo["shown"]:
+        return None
+    session[UNDO] = {**undo, "shown": True}
+    try:
+        name = people.get(get_store(), undo["other"])["name"]
+    except people.NotFound:
+        return None
+    return {"kind": undo["kind"], "other_id": undo["other"], "name": _shown(name)}
 
 
 #: what the connector must choose about a tie, nothing chosen beforehand ("not known" is an
@@ -335,14 +398,28 @@ def add_carer(person_id: str) -> ResponseReturnValue:
                            errors=errors, matches=matches, q=query), 400 if errors else 200
 
 
-@bp.post("/<person_id>/carers/<carer_id>/end")
+@bp.route("/<person_id>/carers/<carer_id>/end", methods=["GET", "POST"])
 def end_care(person_id: str, carer_id: str) -> ResponseReturnValue:
-    fetch_person(person_id)
+    """Asks first, naming both; ends the caring; the page then offers to undo it."""
+    person = fetch_person(person_id)
+    if request.method == "GET":
+        return _confirm_ending("care", person, carer_id,
+                               _name_in_circle(person_id, carer_id, carers=True))
     try:
-        people.end_care(get_store(), carer_id, person_id)
+        had = people.end_care(get_store(), carer_id, person_id)
     except people.NotFound:
         abort(404, gettext("That person is not recorded as a carer here."))
-    return _back_to_circle(person_id, gettext("The caring is ended."))
+    return _ended("care", person_id, carer_id, had)
+
+
+@bp.post("/<person_id>/carers/<carer_id>/restore")
+def restore_care(person_id: str, carer_id: str) -> ResponseReturnValue:
+    had = _undo_of("care", fetch_person(person_id)["id"], carer_id)
+    people.add_carer(get_store(), person_id, had, carer_id=carer_id,
+                     organisation_id=current_user.organisation_id, acting=auditing.acting())
+    return _back_to_circle(person_id, gettext(
+        "%(name)s is recorded as caring again, as before.",
+        name=_name_in_circle(person_id, carer_id, carers=True)))
 
 
 # -- subject access and erasure ----------------------------------------------------------
