@@ -533,6 +533,14 @@ class WhatMatters(Record):
     need_a_little_help: Text = ""
     others_might_provide: Text = ""
 
+    @model_validator(mode="after")
+    def _says_something(self) -> WhatMatters:
+        # an empty conversation would count as "spoken with" and let the circle be assessed
+        if not (self.can_do_myself or self.need_a_little_help or self.others_might_provide):
+            raise FieldProblem("can_do_myself", Problem(N_(
+                "write down at least one of the three answers")))
+        return self
+
 
 class Lsns6Response(Record):
     """A Lubben Social Network Scale-6 questionnaire answered by the person, as staff recorded it.

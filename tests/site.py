@@ -37,12 +37,24 @@ EXCEPTIONS = {
 
 
 def arguments(store: GraphStore) -> dict[str, str]:
+    """Ids for every part of a rule: a person of org-carers with someone in their circle
+    who also cares for them, and a "what matters" conversation (made when missing)."""
+    from assetmap.graph.people import what_matters
+
     person = store.run_read(
         "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: 'org-carers'}) "
         "MATCH (p)-[:KNOWS]->(o:Person) RETURN p.id AS p, o.id AS o ORDER BY p.id LIMIT 1")[0]
+    store.run_write("MATCH (o:Person {id: $o}), (p:Person {id: $p}) "
+                    "MERGE (o)-[:CARES_FOR {hours_per_week: 10}]->(p)", **person)
+    conversation = store.run_read("MATCH (w:WhatMatters {person_id: $p}) RETURN w.id AS id "
+                                  "LIMIT 1", p=person["p"]) or [what_matters.create(store, {
+                                      "person_id": person["p"], "date": "2026-11-01",
+                                      "recorded_by": "someone", "can_do_myself": "Bake"},
+                                      about=person["p"])]
     first = {label: store.run_read(f"MATCH (n:{label}) RETURN n.id AS id LIMIT 1")[0]["id"]
              for label in ("Place", "Group", "Activity")}
-    return {"person_id": person["p"], "other_id": person["o"], "asset_id": first["Place"],
+    return {"person_id": person["p"], "other_id": person["o"], "carer_id": person["o"],
+            "conversation_id": conversation[0]["id"], "asset_id": first["Place"],
             "slug": "places", "job_id": "no-such-job", "filename": "site.css",
             "/groups/<node_id>": f"/groups/{first['Group']}",
             "/activities/<node_id>": f"/activities/{first['Activity']}",
@@ -90,7 +102,7 @@ def expected_status(endpoint: str, role: str | None) -> int:
 
 #: routes that answer with something other than an HTML page
 NOT_PAGES = ("static", "openapi", "swagger", "api_", "directory.csv_template",
-             "areas.download", "public.healthz")
+             "areas.download", "public.healthz", "public.places_geojson")
 
 
 def html_pages(app, store: GraphStore, role: str | None) -> list[str]:  # noqa: ANN001

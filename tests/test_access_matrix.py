@@ -14,6 +14,7 @@ import pytest
 
 from assetmap import accounts
 from assetmap.graph import consents
+from assetmap.graph.people import what_matters
 from assetmap.graph.store import GraphStore
 from tests.conftest import AuthActions, csrf_token
 
@@ -38,6 +39,8 @@ RECORDER_ONLY = {
     ("GET", "/people/<person_id>/edit"), ("GET", "/people/<person_id>/export"),
     ("GET", "/people/<person_id>/ties/new"), ("GET", "/people/<person_id>/carers/new"),
     ("GET", "/people/<person_id>/what-matters/new"), ("GET", "/people/<person_id>/lsns6/new"),
+    ("GET", "/people/<person_id>/what-matters/<conversation_id>/edit"),
+    ("GET", "/people/<person_id>/what-matters/<conversation_id>/delete"),
     ("GET", "/people/<person_id>/ties/<other_id>/edit"),
     ("GET", "/people/<person_id>/ties/<other_id>/end"),
     ("GET", "/people/<person_id>/carers/<carer_id>/end"),
@@ -57,6 +60,8 @@ CHANGES = {
     ("POST", "/people/<person_id>/consents/new"),
     ("POST", "/people/<person_id>/consents/<consent_id>/withdraw"),
     ("POST", "/people/<person_id>/what-matters/new"), ("POST", "/people/<person_id>/lsns6/new"),
+    ("POST", "/people/<person_id>/what-matters/<conversation_id>/edit"),
+    ("POST", "/people/<person_id>/what-matters/<conversation_id>/delete"),
     ("PATCH", "/api/v1/people/<person_id>"), ("DELETE", "/api/v1/people/<person_id>"),
     ("POST", "/api/v1/people/<person_id>/referrals"),
     ("POST", "/api/v1/people/<person_id>/ties"),
@@ -95,6 +100,9 @@ def callers(app, sample_store: GraphStore):  # noqa: ANN001, ANN201
     # someone in the circle who also cares for them: the carer routes have a real carer
     store.run_write("MATCH (o:Person {id: $o}), (p:Person {id: $p}) "
                     "MERGE (o)-[:CARES_FOR {hours_per_week: 10}]->(p)", **person)
+    conversation = what_matters.create(store, {
+        "person_id": person["p"], "date": "2026-11-01", "recorded_by": "someone",
+        "can_do_myself": "Walk to the shop"}, about=person["p"])
     consent = consents.record(store, {
         "person_id": person["p"], "organisation_id": "org-carers", "given_by": "person",
         "purpose": "share_with_organisation", "given_at": "2026-01-01"})
@@ -117,6 +125,7 @@ def callers(app, sample_store: GraphStore):  # noqa: ANN001, ANN201
         made[subject] = (client, {"Authorization": f"Bearer {token}"})
     values = {"person_id": person["p"], "other_id": person["o"], "carer_id": person["o"],
               "target_id": "activity-x", "consent_id": consent["id"],
+              "conversation_id": conversation["id"],
               "tie_id": f"{person['p']}~{person['o']}"}
     return made, values
 

@@ -99,7 +99,8 @@ def test_person_with_only_paid_carers(town: Community) -> None:
     assert people.repo.get(town.store, "alone").get("lsns6") is None
     # a "what matters" conversation says their circle is what was recorded: now it scores
     people.what_matters.create(town.store, {"person_id": "alone", "date": "2026-11-20",
-                                            "recorded_by": "user-1"}, about="alone")
+                                            "recorded_by": "user-1",
+                                            "need_a_little_help": "Company"}, about="alone")
     report = analysis.assess_person(town.store, "alone")
     assert report["isolation_risk"] is True and report["lsns6"]["total"] == 0
 
@@ -193,7 +194,8 @@ def _resident(town: Community, pid: str, area: str, east: float) -> str:
     town.person(pid, east, 0, area=area)  # written with its IN_AREA link
     # a connector has spoken with them: nobody recorded is then known to be nobody
     people.what_matters.create(town.store, {"person_id": pid, "date": "2026-11-20",
-                                            "recorded_by": "user-1"}, about=pid)
+                                            "recorded_by": "user-1",
+                                            "need_a_little_help": "Company"}, about=pid)
     return pid
 
 

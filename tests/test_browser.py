@@ -306,7 +306,7 @@ def test_carers_organisation_maps_a_carer(page: Page, live_server: str,
     page.get_by_role("button", name="Record the carer").click()
     expect(page.locator("#circle-table")).to_contain_text("unpaid carer (55 h a week)")
     expect(page.locator("svg g.member.relation-carer")).to_have_count(1)
-    page.get_by_role("link", name="Gwenllian Morgan").click()
+    page.get_by_role("link", name="Gwenllian Morgan", exact=True).click()
     expect(page.locator("#carer-risk")).to_contain_text("Breakdown risk")
     expect(page.get_by_role("link", name=cared_for["name"])).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "carer.png"), full_page=True)

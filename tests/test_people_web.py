@@ -260,6 +260,45 @@ class TestCircle:
         html = client.get(f"/people/{megan}").get_data(as_text=True)
         assert "Getting to chapel" in html and "recorded by Test connector" in html
 
+    def test_what_matters_needs_content_and_can_be_corrected_or_deleted(  # noqa: ANN001
+            self, app, client, megan: str, sample_store: GraphStore) -> None:
+        """An empty conversation is refused (it would let the circle be assessed); one
+        recorded can be corrected or, after a question, deleted - both in the audit trail."""
+        path = f"/people/{megan}/what-matters/new"
+        empty = _post(client, path, {"date": "2026-11-20", "can_do_myself": "  "})
+        assert empty.status_code == 400
+        assert "at least one of the three" in form_errors(
+            empty.get_data(as_text=True))["can_do_myself"]
+        assert not sample_store.run_read(
+            "MATCH (w:WhatMatters {person_id: $id}) RETURN w.id AS id", id=megan)
+        assert _post(client, path, {"date": "2026-11-20",
+                                    "can_do_myself": "Cook my tea"}).status_code == 302
+        conversation = sample_store.run_read(
+            "MATCH (w:WhatMatters {person_id: $id}) RETURN w.id AS id", id=megan)[0]["id"]
+        edit = f"/people/{megan}/what-matters/{conversation}/edit"
+        assert "Cook my tea" in client.get(edit).get_data(as_text=True)
+        emptied = _post(client, edit, {"date": "2026-11-20", "can_do_myself": ""})
+        assert emptied.status_code == 400, "correcting cannot empty it either"
+        assert _post(client, edit, {"date": "2026-11-21", "can_do_myself": "Cook my dinner",
+                                    "others_might_provide": "A lift"}).status_code == 302
+        stored = sample_store.run_read(
+            "MATCH (w:WhatMatters {id: $id}) RETURN properties(w) AS w", id=conversation)[0]["w"]
+        assert (stored["date"], stored["can_do_myself"], stored["others_might_provide"]) == (
+            "2026-11-21", "Cook my dinner", "A lift")
+        delete = f"/people/{megan}/what-matters/{conversation}/delete"
+        asked = client.get(delete).get_data(as_text=True)
+        assert "Delete the “what matters” conversation of 21 November 2026" in asked
+        assert "Cook my dinner" in asked
+        assert _post(client, delete, {}).status_code == 302
+        assert not sample_store.run_read(
+            "MATCH (w:WhatMatters {person_id: $id}) RETURN w.id AS id", id=megan)
+        from assetmap.web import auditing
+
+        with app.app_context():
+            done = [(e["action"], e.get("record_type")) for e in auditing.audit_log().search(
+                record_id=conversation)]
+        assert ("update", "WhatMatters") in done and ("delete", "WhatMatters") in done
+
 
     def test_not_assessed_until_a_questionnaire_is_recorded(  # noqa: ANN001
             self, client, megan: str, sample_store: GraphStore) -> None:

@@ -97,6 +97,11 @@ def conversations(store: GraphStore, person_id: str) -> list[dict]:
     return people.conversations(store, person_id)
 
 
+def conversation(store: GraphStore, person_id: str, conversation_id: str) -> dict:
+    """One "what matters" conversation about the person; NotFound if not theirs."""
+    return _conversation_of(store, person_id, conversation_id)
+
+
 def consents_about(store: GraphStore, person_id: str) -> list[dict]:
     return consents.about(store, person_id)
 
@@ -266,6 +271,30 @@ def record_what_matters(store: GraphStore, person_id: str, data: dict[str, Any],
         store, {**data, "person_id": person_id, "recorded_by": recorded_by}, about=person_id)
     analysis.assess_person(store, person_id, write=True)
     return recorded
+
+
+def _conversation_of(store: GraphStore, person_id: str, conversation_id: str) -> dict:
+    """The "what matters" conversation, if it is about this person (else NotFound)."""
+    found = people.what_matters.get(store, conversation_id)
+    if found.get("person_id") != person_id:
+        raise NotFound("WhatMatters", conversation_id)
+    return found
+
+
+def correct_what_matters(store: GraphStore, person_id: str, conversation_id: str,
+                         changes: dict[str, Any]) -> dict:
+    """Correct a conversation's date or answers (who recorded it stays)."""
+    _conversation_of(store, person_id, conversation_id)
+    corrected = people.what_matters.update(store, conversation_id, changes)
+    analysis.assess_person(store, person_id, write=True)
+    return corrected
+
+
+def delete_what_matters(store: GraphStore, person_id: str, conversation_id: str) -> None:
+    """Delete a conversation recorded in error; the person is assessed again without it."""
+    _conversation_of(store, person_id, conversation_id)
+    people.what_matters.delete(store, conversation_id)
+    analysis.assess_person(store, person_id, write=True)
 
 
 def invite(store: GraphStore, person_id: str, candidate_id: str, kind: str,

@@ -40,7 +40,7 @@ from assetmap.web import auditing, ecomap, jobs, maps
 from assetmap.web.auditing import log_access
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store, instance_path
-from assetmap.web.filters import free_time, translated
+from assetmap.web.filters import day, free_time, translated
 from assetmap.web.forms import as_form, field_errors, values
 from assetmap.web.i18n import language
 from assetmap.web.security import nonce
@@ -79,7 +79,8 @@ def connectors_only() -> None:
 RECORDER_PAGES = ("people.export", "people.erase", "people.consent", "people.edit",
                   "people.add_tie", "people.edit_tie", "people.end_tie", "people.end_care",
                   "people.add_carer",
-                  "people.what_matters", "people.lsns6_form")
+                  "people.what_matters", "people.correct_what_matters",
+                  "people.delete_what_matters", "people.lsns6_form")
 
 
 def fetch_person(person_id: str) -> dict:
@@ -517,18 +518,66 @@ def what_matters(person_id: str) -> ResponseReturnValue:
     shown: dict[str, Any] = {"date": people.today().isoformat()}
     if request.method == "POST":
         shown = dict(request.form.items())
-        data = values(request.form, text=("date", "can_do_myself", "need_a_little_help",
-                                          "others_might_provide"))
-        data = {k: v for k, v in data.items() if v is not None}
         try:
-            people.record_what_matters(get_store(), person_id, data, current_user.id)
+            people.record_what_matters(get_store(), person_id, _conversation_values(),
+                                       current_user.id)
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
             flash(gettext("The conversation is recorded."), "info")
             return redirect(url_for("people.show", person_id=person_id) + "#what-matters")
     return render_template("people/what_matters.html", person=person, values=shown,
-                           errors=errors), 400 if errors else 200
+                           conversation=None, errors=errors), 400 if errors else 200
+
+
+@bp.route("/<person_id>/what-matters/<conversation_id>/edit", methods=["GET", "POST"])
+def correct_what_matters(person_id: str, conversation_id: str) -> ResponseReturnValue:
+    person = fetch_person(person_id)
+    conversation = _conversation(person_id, conversation_id)
+    errors: dict[str, str] = {}
+    shown: dict[str, Any] = conversation
+    if request.method == "POST":
+        shown = dict(request.form.items())
+        try:
+            people.correct_what_matters(get_store(), person_id, conversation_id,
+                                        _conversation_values(emptied_removed=True))
+        except InvalidRecord as exc:
+            errors = field_errors(exc)
+        else:
+            auditing.log("update", conversation_id, record_type="WhatMatters")
+            flash(gettext("The conversation is corrected."), "info")
+            return redirect(url_for("people.show", person_id=person_id) + "#what-matters")
+    return render_template("people/what_matters.html", person=person, values=shown,
+                           conversation=conversation, errors=errors), 400 if errors else 200
+
+
+@bp.route("/<person_id>/what-matters/<conversation_id>/delete", methods=["GET", "POST"])
+def delete_what_matters(person_id: str, conversation_id: str) -> ResponseReturnValue:
+    """Asks first (the conversation shown); deleting is audited."""
+    person = fetch_person(person_id)
+    conversation = _conversation(person_id, conversation_id)
+    if request.method == "GET":
+        return render_template("people/confirm_delete_conversation.html", person=person,
+                               conversation=conversation)
+    people.delete_what_matters(get_store(), person_id, conversation_id)
+    auditing.log("delete", conversation_id, record_type="WhatMatters")
+    flash(gettext("The conversation of %(date)s is deleted.", date=day(conversation["date"])),
+          "info")
+    return redirect(url_for("people.show", person_id=person_id) + "#what-matters")
+
+
+def _conversation(person_id: str, conversation_id: str) -> dict[str, Any]:
+    try:
+        return people.conversation(get_store(), person_id, conversation_id)
+    except people.NotFound:
+        abort(404, gettext("No such conversation is recorded about this person."))
+
+
+def _conversation_values(emptied_removed: bool = False) -> dict[str, Any]:
+    """The form's date and answers (an answer emptied while correcting is removed)."""
+    data = values(request.form, text=("date", "can_do_myself", "need_a_little_help",
+                                      "others_might_provide"))
+    return data if emptied_removed else {k: v for k, v in data.items() if v is not None}
 
 
 @bp.route("/<person_id>/lsns6/new", methods=["GET", "POST"])
