@@ -228,6 +228,30 @@ def test_serve_runs_a_wsgi_server(cli_env) -> None:  # noqa: ANN001
 
 
 @pytest.mark.slow
+def test_a_port_in_use_is_said_before_anything_is_done(cli_env) -> None:  # noqa: ANN001
+    """The demo takes its port first: a port in use is one readable line and a non-zero
+    exit, before any seeding and never after "serving"."""
+    import socket
+
+    env = {**os.environ, **cli_env}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([*ASSETMAP, "demo", "--people", "50", "--port", str(port)],
+                                capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode != 0
+    assert "serving on" not in result.stdout and "Demo logins" not in result.stdout
+    assert f"cannot serve on http://127.0.0.1:{port}" in result.stderr
+    assert "choose another port with --port" in result.stderr
+    store = GraphStore.open(Config.from_env(env))
+    try:
+        assert store.is_empty(), "nothing seeded"
+    finally:
+        store.close()
+
+
+@pytest.mark.slow
 def test_wsgi_module_builds_the_app(cli_env) -> None:  # noqa: ANN001
     env = {**os.environ, **cli_env}
     code = "import wsgi; print(wsgi.app.name, sorted(wsgi.app.blueprints))"

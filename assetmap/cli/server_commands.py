@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -79,17 +80,28 @@ def db_status(ctx: click.Context, as_json: bool) -> None:
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
-    _serve(ctx.obj, host, port, threads)
+    _run(_listening(ctx.obj, host, port, threads), host, port)
 
 
-def _serve(config: Config, host: str, port: int, threads: int) -> None:
-    import waitress
+def _listening(config: Config, host: str, port: int, threads: int) -> Any:
+    """A waitress server with its port already taken (so a port in use is said before
+    anything else is done, never after "serving")."""
+    from waitress.server import create_server
 
     from assetmap.web import create_app
 
-    app = create_app(config)
+    try:
+        return create_server(create_app(config), host=host, port=port, threads=threads,
+                             ident="assetmap")
+    except OSError as exc:
+        raise click.ClickException(_(
+            "cannot serve on %(url)s (%(problem)s): choose another port with --port",
+            url=f"http://{host}:{port}", problem=exc.strerror or exc)) from None
+
+
+def _run(server: Any, host: str, port: int) -> None:
     click.echo(_("serving on %(url)s (Ctrl+C to stop)", url=f"http://{host}:{port}"))
-    waitress.serve(app, host=host, port=port, threads=threads, ident="assetmap")
+    server.run()
 
 
 # ---------------------------------------------------------------------------
@@ -107,6 +119,7 @@ def _serve(config: Config, host: str, port: int, threads: int) -> None:
 def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) -> None:
     config: Config = ctx.obj
     config.private_instance()
+    server = None if no_serve else _listening(config, host, port, threads=8)
     with _store(ctx) as store:
         if store.is_empty():
             store.init_schema()
@@ -121,5 +134,5 @@ def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) 
         click.echo(f"  {role:<12} {email:<34} {password}   ({organisation_id})")
     click.echo("\n" + _("The embedded database keeps running in the background after the web "
                       "app stops; `assetmap db stop` stops it.") + "\n")
-    if not no_serve:
-        _serve(config, host, port, threads=8)
+    if server is not None:
+        _run(server, host, port)
