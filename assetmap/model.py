@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
@@ -533,12 +534,20 @@ class WhatMatters(Record):
     need_a_little_help: Text = ""
     others_might_provide: Text = ""
 
+    ANSWERS: ClassVar[tuple[str, ...]] = (
+        "can_do_myself", "need_a_little_help", "others_might_provide")
+    #: an empty conversation would count as "spoken with" and let the circle be assessed
+    SAYS_NOTHING: ClassVar[Problem] = Problem(N_("write down at least one of the three answers"))
+
+    @classmethod
+    def says_nothing(cls, data: Mapping[str, Any]) -> bool:
+        """No answer given (a form reports it with its other problems at once)."""
+        return not any(str(data.get(name) or "").strip() for name in cls.ANSWERS)
+
     @model_validator(mode="after")
     def _says_something(self) -> WhatMatters:
-        # an empty conversation would count as "spoken with" and let the circle be assessed
-        if not (self.can_do_myself or self.need_a_little_help or self.others_might_provide):
-            raise FieldProblem("can_do_myself", Problem(N_(
-                "write down at least one of the three answers")))
+        if self.says_nothing(self.__dict__):
+            raise FieldProblem(self.ANSWERS[0], self.SAYS_NOTHING)
         return self
 
 

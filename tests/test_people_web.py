@@ -160,6 +160,9 @@ class TestCircle:
         chosen, and one not chosen is named: a default would be stored as a fact."""
         form = client.get(f"/people/{megan}/ties/new").get_data(as_text=True)
         assert " selected>" not in form
+        nothing = _post(client, f"/people/{megan}/ties/new", {"other_id": "new"})
+        assert set(form_errors(nothing.get_data(as_text=True))) == {
+            "name", "relation", "circle", "contact", "strength"}, "every problem at once"
         refused = _post(client, f"/people/{megan}/ties/new", {
             "other_id": "new", "name": "Ffion", "relation": "friend", "circle": "2"})
         assert refused.status_code == 400
@@ -269,6 +272,8 @@ class TestCircle:
         assert empty.status_code == 400
         assert "at least one of the three" in form_errors(
             empty.get_data(as_text=True))["can_do_myself"]
+        both = _post(client, path, {"date": ""})
+        assert set(form_errors(both.get_data(as_text=True))) == {"date", "can_do_myself"}
         assert not sample_store.run_read(
             "MATCH (w:WhatMatters {person_id: $id}) RETURN w.id AS id", id=megan)
         assert _post(client, path, {"date": "2026-11-20",

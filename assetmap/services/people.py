@@ -21,6 +21,8 @@ from assetmap.i18n import N_, Problem, translate
 from assetmap.model import InvalidRecord, Person
 from assetmap.services import analysis, areas
 
+#: what adding someone to a circle without naming or choosing them is told
+NAME_OR_CHOOSE = N_("give the name of the person, or choose someone recorded")
 #: days from a referral to its follow-up, unless the connector says otherwise
 FOLLOW_UP_DAYS = 14
 #: how a suggested person joins the circle when invited (how often they will be in touch
@@ -193,8 +195,7 @@ def add_tie(
         circle_changed(store, person_id)
         return {"person_id": other_id, "id": tie_id(person_id, other_id)}
     if not new_person or not new_person.get("name"):
-        raise InvalidRecord([("name", Problem(N_(
-            "give the name of the person, or choose someone recorded")))])
+        raise InvalidRecord([("name", Problem(NAME_OR_CHOOSE))])
     created = _created(acting, people.create_in_circle(
         store, person_id, new_person, tie, organisation_id or ""), f"in the circle of {person_id}")
     circle_changed(store, person_id)

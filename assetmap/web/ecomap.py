@@ -55,6 +55,13 @@ def layout(members: Iterable[dict], key_person: str | None = None,
     return placed
 
 
-def short(name: str, most: int = 16) -> str:
-    """A name short enough for the drawing (the table has it in full)."""
-    return name if len(name) <= most else name[: most - 1] + "…"
+def short(name: str, most: int = 12) -> str:
+    """A name short enough for the drawing (the table has it in full): the first name and
+    the initial of the last.
+
+    >>> short("Mark Hughes"), short("Siân"), short("Bartholomew-Jones Price")
+    ('Mark H.', 'Siân', 'Bartholomew…')
+    """
+    words = name.split()
+    shown = f"{words[0]} {words[-1][0]}." if len(words) > 1 else name
+    return shown if len(shown) <= most else shown[: most - 1] + "…"

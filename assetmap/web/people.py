@@ -33,6 +33,7 @@ from assetmap.model import (
     DAY_PARTS,
     WEEKDAYS,
     InvalidRecord,
+    WhatMatters,
 )
 from assetmap.names import LANGUAGE_NAMES
 from assetmap.services import GraphStore, analysis, organisations, people, subject_access
@@ -239,8 +240,10 @@ def add_tie(person_id: str) -> ResponseReturnValue:
     query, matches = _people_matching()
     if request.method == "POST":
         try:
-            _answered(TIE_CHOSEN)
-            people.add_tie(get_store(), person_id, _tie_values(), other_id=_chosen(),
+            chosen = _chosen()
+            _answered(TIE_CHOSEN, also=[] if chosen or request.form.get("name", "").strip()
+                      else [("name", Problem(people.NAME_OR_CHOOSE))])
+            people.add_tie(get_store(), person_id, _tie_values(), other_id=chosen,
                            new_person={"name": request.form.get("name", "").strip()},
                            organisation_id=current_user.organisation_id,
                            acting=auditing.acting())
@@ -353,10 +356,12 @@ TIE_MAY_BE_NOT_KNOWN = ("contact", "strength")
 NOT_KNOWN = "not_known"
 
 
-def _answered(questions: dict[str, str]) -> None:
-    """Every one of ``questions`` was answered, or :class:`InvalidRecord` naming each not."""
-    missing = [(name, Problem(problem)) for name, problem in questions.items()
-               if not request.form.get(name, "").strip()]
+def _answered(questions: dict[str, str],
+              also: list[tuple[str, Problem]] | None = None) -> None:
+    """Every one of ``questions`` was answered, or :class:`InvalidRecord` naming each not
+    (with the ``also`` problems found before it, so every one is named at once)."""
+    missing = [*(also or []), *((name, Problem(problem)) for name, problem in questions.items()
+                        if not request.form.get(name, "").strip())]
     if missing:
         raise InvalidRecord(missing)
 
@@ -522,7 +527,7 @@ def what_matters(person_id: str) -> ResponseReturnValue:
             people.record_what_matters(get_store(), person_id, _conversation_values(),
                                        current_user.id)
         except InvalidRecord as exc:
-            errors = field_errors(exc)
+            errors = _with_empty_answers(field_errors(exc))
         else:
             flash(gettext("The conversation is recorded."), "info")
             return redirect(url_for("people.show", person_id=person_id) + "#what-matters")
@@ -542,7 +547,7 @@ def correct_what_matters(person_id: str, conversation_id: str) -> ResponseReturn
             people.correct_what_matters(get_store(), person_id, conversation_id,
                                         _conversation_values(emptied_removed=True))
         except InvalidRecord as exc:
-            errors = field_errors(exc)
+            errors = _with_empty_answers(field_errors(exc))
         else:
             auditing.log("update", conversation_id, record_type="WhatMatters")
             flash(gettext("The conversation is corrected."), "info")
@@ -571,6 +576,15 @@ def _conversation(person_id: str, conversation_id: str) -> dict[str, Any]:
         return people.conversation(get_store(), person_id, conversation_id)
     except people.NotFound:
         abort(404, gettext("No such conversation is recorded about this person."))
+
+
+def _with_empty_answers(errors: dict[str, str]) -> dict[str, str]:
+    """The form's errors, with "no answer" among them even when the model stopped at
+    another field first: every problem is named at once."""
+    if WhatMatters.says_nothing(request.form):
+        return {**field_errors(InvalidRecord([(WhatMatters.ANSWERS[0],
+                                               WhatMatters.SAYS_NOTHING)])), **errors}
+    return errors
 
 
 def _conversation_values(emptied_removed: bool = False) -> dict[str, Any]:
