@@ -18,6 +18,10 @@ class ConfigError(ValueError):
     """A setting has a value assetmap cannot use."""
 
 
+#: OpenStreetMap's standard tiles (https://operations.osmfoundation.org/policies/tiles/)
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
 def _number(env: dict[str, str] | os._Environ, name: str, default: float) -> float:
     try:
         value = float(env.get(name, default))
@@ -99,6 +103,11 @@ class Config:
     #: how many proxies in front of the app to believe about the client's address and
     #: scheme (X-Forwarded-For, X-Forwarded-Proto): 1 behind one TLS proxy, 0 when none
     trusted_proxies: int = 0
+    #: the maps' tile server ({z}/{x}/{y} template; "" for no tiles: the basemap drawn from
+    #: our own boundaries and town names alone) and its attribution (HTML, shown on maps).
+    #: OpenStreetMap's own servers are for light use only: a busy site sets its own.
+    tiles_url: str = OSM_TILES
+    tiles_attribution: str = ""
     #: argon2id's cost for staff passwords (never below OWASP's minimum outside tests)
     password_hashing: PasswordHashing = field(default_factory=PasswordHashing)
 
@@ -123,6 +132,8 @@ class Config:
             signin_per_minute=max(1, int(_number(env, "ASSETMAP_SIGNIN_PER_MINUTE", 30))),
             trusted_proxies=int(_number(env, "ASSETMAP_TRUSTED_PROXIES", 0)),
             base_url=env.get("ASSETMAP_BASE_URL", "").rstrip("/"),
+            tiles_url=env.get("ASSETMAP_TILES_URL", OSM_TILES).strip(),
+            tiles_attribution=env.get("ASSETMAP_TILES_ATTRIBUTION", "").strip(),
             password_hashing=PasswordHashing.parse(env.get("ASSETMAP_ARGON2", "")
                                                    or str(PasswordHashing())),
         )
@@ -149,10 +160,27 @@ class Config:
                                   and "?" not in self.base_url and "#" not in self.base_url):
             raise ConfigError(f"ASSETMAP_BASE_URL: an address like https://assetmap.example"
                               f".org, not {self.base_url!r}")
+        if self.tiles_url and not (self.tiles_url.startswith(("https://", "http://")) and all(
+                part in self.tiles_url for part in ("{z}", "{x}", "{y}"))):
+            raise ConfigError("ASSETMAP_TILES_URL: a tile address with {z}, {x} and {y}, like "
+                              f"{OSM_TILES}, or empty for no tiles; not {self.tiles_url!r}")
+        if self.tiles_url and self.tiles_url != OSM_TILES and not self.tiles_attribution:
+            raise ConfigError("ASSETMAP_TILES_ATTRIBUTION: say whose tiles and data "
+                              "ASSETMAP_TILES_URL shows (their licence asks for it)")
         if not self.graph_name.replace("_", "").replace("-", "").isalnum():
             raise ConfigError(
                 "ASSETMAP_GRAPH_NAME: use only letters, digits, '-' and '_'"
             )
+
+    @property
+    def tiles_origin(self) -> str:
+        """Where map tiles come from (scheme and host), for the pages' security policy;
+        "" when there are none."""
+        if not self.tiles_url:
+            return ""
+        scheme, _, rest = self.tiles_url.partition("://")
+        host = rest.split("/", 1)[0].replace("{s}", "*")
+        return f"{scheme}://{host}"
 
     @property
     def resolved_graph_url(self) -> str:

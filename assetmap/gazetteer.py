@@ -70,6 +70,11 @@ def place_names() -> dict[str, Location]:
     return names
 
 
+def towns() -> list[dict[str, str]]:
+    """Every town and village shipped: name, name_cy, lat, lon (for the maps' basemap)."""
+    return _rows("places.csv")
+
+
 def suggestions() -> list[str]:
     """Place names and districts to offer as the user types (a datalist)."""
     rows = _rows("places.csv")

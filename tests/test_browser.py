@@ -190,6 +190,27 @@ def test_public_finds_a_welsh_step_free_tuesday_activity(page: Page, live_server
     expect(page.locator(f"#activity-{first['id']}")).to_have_class("highlight")
 
 
+@pytest.mark.parametrize(("language", "town"), [("en", "Newtown"), ("cy", "Y Drenewydd")])
+def test_a_map_without_tiles_still_shows_where_things_are(
+        browser: Browser, live_server: str, language: str, town: str) -> None:
+    """Tiles never load in these tests (only our own server is reachable): the basemap
+    drawn from our own data gives the authorities' outlines and the towns' names, in the
+    page's language, and Leaflet's buttons speak it too."""
+    context, tab = _local_tab(browser, live_server, viewport={"width": 390, "height": 844})
+    tab.goto(f"{live_server}/find?near=Llanidloes&radius_km=10&lang={language}")
+    outlines = tab.locator(".leaflet-basemap-pane path")
+    expect(outlines.first).to_be_attached()
+    assert outlines.count() >= 1
+    expect(tab.locator(".town-label", has_text="Llanidloes").first).to_be_visible()
+    assert tab.locator(".town-label", has_text=town).count() == 1
+    zoom_in = tab.locator(".leaflet-control-zoom-in").get_attribute("title")
+    assert (zoom_in == "Zoom in") == (language == "en")
+    assert "mi" not in tab.locator(".leaflet-control-scale").inner_text().split()
+    tab.locator("#map-heading, .map").first.scroll_into_view_if_needed()
+    tab.screenshot(path=str(SCREENSHOTS / f"map-tiles-blocked-{language}.png"), full_page=False)
+    context.close()
+
+
 def test_connector_records_a_circle_and_refers(page: Page, live_server: str,
                                                sample_store: GraphStore) -> None:
     _sign_in(page, live_server, *_staff(sample_store, "connector", "org-carers"))

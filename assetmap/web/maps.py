@@ -6,18 +6,22 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import folium
 from branca.element import MacroElement
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext, ngettext
 from folium.plugins import MarkerCluster
 from jinja2 import Template
 from markupsafe import Markup, escape
 
+from assetmap import boundaries, gazetteer
 from assetmap.analysis.hotspots import not_assessed
+from assetmap.config import Config
 from assetmap.names import NOT_ASSESSED_NAMES
 from assetmap.web.filters import local
+from assetmap.web.i18n import language
 from assetmap.web.security import nonce
 
 WALES_CENTRE = (52.35, -3.45)
@@ -40,11 +44,85 @@ def _local(kind: str) -> list[tuple[str, str]]:
 
 
 def new_map(**options: object) -> folium.Map:
-    """A Folium map that loads Leaflet from our own static files."""
-    folium_map = folium.Map(**options)
+    """A Folium map that loads Leaflet from our own static files, with the tiles of the
+    settings (if any) and, above them, the basemap drawn from our own data: a map whose
+    tiles do not load still shows where things are."""
+    config = current_app.config["ASSETMAP"]
+    folium_map = folium.Map(tiles=None, **options)
+    if config.tiles_url:
+        folium.TileLayer(config.tiles_url, attr=str(_attribution(config)), name="tiles",
+                         control=False).add_to(folium_map)
+    folium_map.add_child(_Basemap(url_for("public.basemap", lang=language()),
+                                  land=not config.tiles_url))
     folium_map.default_js = _local("map_js")
     folium_map.default_css = _local("map_css")
     return folium_map
+
+
+def _attribution(config: Config) -> Markup:
+    if config.tiles_attribution:
+        return Markup(config.tiles_attribution)  # noqa: S704  (the operator's own setting)
+    return Markup(escape(gettext("© %(who)s contributors"))).replace(  # noqa: S704
+        "%(who)s", Markup('<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'))
+
+
+class _Basemap(MacroElement):
+    """Wales's local authorities and its towns' names, from ``url`` (GeoJSON), in a pane
+    above the tiles and below everything else; names show from zoom 9 (a county), as text."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function (map) {
+  var pane = map.createPane("basemap");
+  pane.style.zIndex = 350;
+  pane.style.pointerEvents = "none";
+  var labels = L.layerGroup();
+  fetch({{ this.url | tojson }}, {credentials: "same-origin"})
+    .then(function (response) { return response.json(); })
+    .then(function (base) {
+      L.geoJSON(base.areas, {pane: "basemap", interactive: false, style: {
+        color: "#5f5f5f", weight: 1, opacity: 0.8, fill: {{ this.land | tojson }},
+        fillColor: "#f7f4ec", fillOpacity: 1}}).addTo(map);
+      base.towns.forEach(function (town) {
+        var name = document.createElement("span");
+        name.textContent = town.name;
+        L.marker([town.lat, town.lon], {pane: "basemap", interactive: false,
+          keyboard: false, icon: L.divIcon({className: "town-label", html: name,
+                                            iconSize: null})}).addTo(labels);
+      });
+      function show() {
+        if (map.getZoom() >= 9) { labels.addTo(map); } else { labels.remove(); }
+      }
+      map.on("zoomend", show);
+      show();
+    });
+})({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, url: str, land: bool) -> None:
+        super().__init__()
+        self._name = "Basemap"
+        self.url, self.land = url, land
+
+
+def basemap_geojson() -> dict:
+    """The basemap in the page's language: local authority outlines (simplified to about
+    300 m: a background, not a boundary to measure by) and town names."""
+    return {"areas": _outlines(), "towns": [
+        {"name": local(town["name"], town["name_cy"]), "lat": float(town["lat"]),
+         "lon": float(town["lon"])} for town in gazetteer.towns()]}
+
+
+@cache
+def _outlines() -> dict:
+    import shapely
+
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {},
+         "geometry": json.loads(shapely.to_geojson(shapely.set_precision(
+             area.shape.simplify(0.003, preserve_topology=True), 1e-4)))}
+        for area in boundaries.bundled(["local_authority"])]}
 
 
 def marker_cluster(name: str) -> MarkerCluster:
@@ -119,6 +197,18 @@ _REDUCED_MOTION = """if (window.matchMedia("(prefers-reduced-motion: reduce)").m
 """
 
 
+def _controls_in_language() -> str:
+    """Leaflet's own words (zoom buttons, its credit) in the page's language, and a scale
+    in kilometres only."""
+    credit = Markup('<a href="https://leafletjs.com" title="{}">Leaflet</a>').format(
+        gettext("A JavaScript library for interactive maps"))
+    zoom_in, zoom_out = js_value(gettext("Zoom in")), js_value(gettext("Zoom out"))
+    return (f"L.Control.Zoom.mergeOptions({{zoomInTitle: {zoom_in}, "
+            f"zoomOutTitle: {zoom_out}}});\n"
+            "L.Control.Scale.mergeOptions({imperial: false});\n"
+            f"L.Control.Attribution.mergeOptions({{prefix: {js_value(str(credit))}}});\n")
+
+
 def render(folium_map: folium.Map) -> RenderedMap:
     """Folium's markup in three parts; its inline scripts and styles carry this response's
     nonce."""
@@ -130,7 +220,7 @@ def render(folium_map: folium.Map) -> RenderedMap:
             "<script>", tagged).replace("<style>", f'<style nonce="{nonce()}">')),
         body=Markup(root.html.render().replace("<script>", tagged)),  # noqa: S704
         script=Markup(_MARKERS_OUT_OF_TAB_ORDER + _REDUCED_MOTION  # noqa: S704
-                      + root.script.render()),
+                      + _controls_in_language() + root.script.render()),
     )
 
 

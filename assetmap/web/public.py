@@ -38,6 +38,17 @@ def home() -> ResponseReturnValue:
     )
 
 
+@bp.get("/basemap.json")
+def basemap() -> ResponseReturnValue:
+    """Local authority outlines and town names (in the language asked for) drawn under
+    every map; the same for everyone, cacheable for a day."""
+    response = jsonify(maps.basemap_geojson())
+    response.cache_control.public = True
+    response.cache_control.max_age = 86_400
+    response.add_etag()
+    return response.make_conditional(request)
+
+
 @bp.get("/places.geojson")
 def places_geojson() -> ResponseReturnValue:
     """Every place on the public map (name, town, activities), cacheable for a few

@@ -12,9 +12,6 @@ from flask import Flask, Response, g, request, session
 from assetmap import accounts
 from assetmap.services import GraphStore
 
-#: the map tiles are the one thing a page loads from elsewhere
-TILES = "https://tile.openstreetmap.org"
-
 
 def nonce() -> str:
     """This response's nonce, for its own inline scripts and style blocks."""
@@ -27,17 +24,18 @@ def nonce() -> str:
 DOCS_PREFIX = "/api/v1/swagger"
 
 
-def content_security_policy(page_nonce: str, docs: bool = False) -> str:
+def content_security_policy(page_nonce: str, docs: bool = False, tiles: str = "") -> str:
     """No inline script but what carries this response's nonce, on every page (the maps'
     and the API documentation's included), and no inline style either, but on the API
     documentation (Swagger UI's icons); Leaflet positions things through the DOM's style
-    properties, which a policy does not restrict."""
+    properties, which a policy does not restrict. Map tiles (``tiles``, the setting's
+    origin) are the one thing a page loads from elsewhere."""
     styles = "'self' 'unsafe-inline'" if docs else f"'self' 'nonce-{page_nonce}'"
     return "; ".join((
         "default-src 'self'",
         f"script-src 'self' 'nonce-{page_nonce}'",
         f"style-src {styles}",
-        f"img-src 'self' data: {TILES}",
+        f"img-src 'self' data:{' ' + tiles if tiles else ''}",
         "connect-src 'self'",
         "font-src 'self'",
         "object-src 'none'",
@@ -90,7 +88,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", content_security_policy(
-            nonce(), docs=request.path.startswith(DOCS_PREFIX)))
+            nonce(), docs=request.path.startswith(DOCS_PREFIX), tiles=config.tiles_origin))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
