@@ -767,6 +767,8 @@ class ReferredTo(Properties):
     by: Id
     status: ReferralStatus = "suggested"
     follow_up: date | None = None
+    #: what the connector wants to remember ("needs a lift", "rang the leader")
+    note: Text | None = None
 
 
 @dataclass(frozen=True)

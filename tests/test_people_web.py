@@ -134,6 +134,21 @@ class TestCircle:
                 "contact": contact, "strength": "3"})
             assert response.status_code == 302
 
+    def test_the_summary_card_answers_first(self, client, megan: str) -> None:  # noqa: ANN001
+        """Before anything else on the page: isolation (or not assessed), the circle (or
+        on whom it hangs), and the next follow-up."""
+        def card() -> str:
+            html = client.get(f"/people/{megan}").get_data(as_text=True)
+            assert html.index('id="summary"') < html.index('id="about-heading"')
+            return re.sub(r"\s+", " ", html.split('id="summary"')[1].split("</section>")[0])
+
+        first = card()
+        assert "Not assessed" in first and "0 people in circles 1–3" in first
+        assert "None due" in first
+        self._three_ties(client, megan)
+        fragile = card()
+        assert "Fragile</span>: hangs on Siân Jones" in fragile
+
     def test_ties_fragile_circle_and_ecomap(self, client, megan: str,  # noqa: ANN001
                                             sample_store: GraphStore) -> None:
         self._three_ties(client, megan)
@@ -341,15 +356,29 @@ class TestSuggestionsAndReferrals:
             "MATCH (:Person {id: $id})-[r:REFERRED_TO]->(t {id: $t}) RETURN properties(r) AS r",
             id=megan, t=activities[0])[0]["r"]
         assert referral["status"] == "suggested" and referral["follow_up"] == "2026-12-10"
+        page = client.get(f"/people/{megan}").get_data(as_text=True)
+        summary = page.split('id="summary"')[1].split("</section>")[0]
+        assert "10 December 2026" in summary and "(suggested)" in summary
+        listed = client.get(f"/people/{megan}/suggestions").get_data(as_text=True)
+        assert f'name="target_id" value="{activities[0]}"' not in listed, "no second Refer"
+        assert "Referred on " in listed and "suggested." in listed
+        again = _post(client, f"/people/{megan}/referrals",
+                      {"target_id": activities[0]}, f"/people/{megan}/suggestions")
+        shown = client.get(f"/people/{megan}").get_data(as_text=True)
+        assert again.status_code == 302 and "Already referred to " in shown
+        assert "a tie of this kind" not in shown and activities[0] not in shown.split(
+            'role="status"')[1].split("</p>")[0], "no system wording, no id"
         response = _post(client, f"/people/{megan}/referrals/{activities[0]}",
-                         {"status": "attended"}, f"/people/{megan}")
-        assert sample_store.run_read(
-            "MATCH (:Person {id: $id})-[r:REFERRED_TO]->() RETURN r.status AS s",
-            id=megan)[0]["s"] == "attended"
+                         {"status": "attended", "note": "Went with her daughter"},
+                         f"/people/{megan}")
+        stored = sample_store.run_read(
+            "MATCH (:Person {id: $id})-[r:REFERRED_TO]->() RETURN r.status AS s, r.note AS n",
+            id=megan)[0]
+        assert (stored["s"], stored["n"]) == ("attended", "Went with her daughter")
         response = _post(client, f"/people/{megan}/referrals/{activities[0]}",
                          {"status": "lost"}, f"/people/{megan}")
-        assert "Could not update the referral" in client.get(
-            f"/people/{megan}").get_data(as_text=True)
+        refused = client.get(f"/people/{megan}").get_data(as_text=True)
+        assert "Could not update the referral: Status: " in refused
 
     def test_invite_a_suggested_person(self, client, megan: str,  # noqa: ANN001
                                        sample_store: GraphStore) -> None:

@@ -215,6 +215,7 @@ def _report(
             if result.fragility.key_person else None
         ),
         "support_lost_percent": round(100 * result.fragility.lost_share),
+        "natural_members": result.fragility.members,  # circles 1-3 and unpaid carers
         "nearest_activity_km": (
             None if result.nearest_activity_m is None
             else round(result.nearest_activity_m / 1000, 1)

@@ -308,13 +308,14 @@ def invite(store: GraphStore, person_id: str, candidate_id: str, kind: str,
 
 
 def refer(store: GraphStore, person_id: str, target_id: str, by: str,
-          follow_up: str | None = None, status: str = "suggested") -> dict:
-    """Refer the person to an activity or group (a referral with date, who, status and
-    follow-up date, two weeks on unless given)."""
+          follow_up: str | None = None, status: str = "suggested",
+          note: str | None = None) -> dict:
+    """Refer the person to an activity or group (a referral with date, who, status,
+    follow-up date - two weeks on unless given - and a note)."""
     label = people.referral_target(store, target_id)
     made = ties.create(store, "REFERRED_TO", ("Person", person_id), (label, target_id), {
         "date": today().isoformat(), "by": by, "status": status,
-        "follow_up": follow_up or default_follow_up(),
+        "follow_up": follow_up or default_follow_up(), "note": note,
     })
     people.touch(store, person_id)
     return made

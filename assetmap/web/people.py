@@ -41,7 +41,7 @@ from assetmap.web import auditing, ecomap, jobs, maps
 from assetmap.web.auditing import log_access
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store, instance_path
-from assetmap.web.filters import day, free_time, translated
+from assetmap.web.filters import day, field_label, free_time, translated
 from assetmap.web.forms import as_form, field_errors, values
 from assetmap.web.i18n import language
 from assetmap.web.security import nonce
@@ -372,6 +372,13 @@ def _tie_values() -> dict[str, Any]:
             for name, value in answered.items()}
 
 
+def _said(exc: InvalidRecord) -> str:
+    """A refusal as a reader reads it: each field's label and its problem, in the page's
+    language (never the system's own wording)."""
+    return "; ".join(f"{field_label(name)}: {problem}"
+                     for name, problem in field_errors(exc).items())
+
+
 def _back_to_circle(person_id: str, message: str) -> ResponseReturnValue:
     """After a change to a circle (the service has assessed again whoever it touched): say
     so, and show the circle."""
@@ -624,13 +631,15 @@ def suggestions(person_id: str) -> ResponseReturnValue:
     person = fetch_person(person_id)
     store = get_store()
     found = people.suggestions_for(store, current_user.viewer, person_id, limit=15)
+    referred = {r["target_id"]: r for r in people.referrals(store, person_id)}
     ids = [s["id"] for s in found if s["id"]]
     suggestion_map = maps.suggestions_map(
         person, found, people.where_held(store, ids),
         people.homes_for_map(store, current_user.viewer, [person_id, *ids]))
     return render_template("people/suggestions.html", person=person, suggestions=found,
                            recorder=people.is_recorder(store, current_user.viewer, person_id),
-                           follow_up=people.default_follow_up(), map=suggestion_map)
+                           follow_up=people.default_follow_up(), map=suggestion_map,
+                           referred=referred)
 
 
 @bp.post("/<person_id>/invite")
@@ -642,7 +651,7 @@ def invite(person_id: str) -> ResponseReturnValue:
         people.invite(get_store(), person_id, candidate, request.form.get("kind", ""),
                       auditing.acting())
     except InvalidRecord as exc:
-        flash(gettext("Could not invite: %(problem)s", problem=exc), "error")
+        flash(gettext("Could not invite: %(problem)s", problem=_said(exc)), "error")
         return redirect(url_for("people.suggestions", person_id=person_id))
     return _back_to_circle(person_id, gettext(
         "%(name)s joined %(person)s's circle (circle 3: adjust the tie if it is closer).",
@@ -652,11 +661,20 @@ def invite(person_id: str) -> ResponseReturnValue:
 @bp.post("/<person_id>/referrals")
 def refer(person_id: str) -> ResponseReturnValue:
     fetch_person(person_id)
+    target_id = request.form.get("target_id", "")
+    already = next((r for r in people.referrals(get_store(), person_id)
+                    if r["target_id"] == target_id), None)
+    if already:  # say what it is, not that a tie exists
+        flash(gettext("Already referred to %(name)s on %(date)s (%(status)s): change it "
+                      "under Referrals.", name=already["target_name"], date=day(already["date"]),
+                      status=gettext(names.STATUS_NAMES[already["status"]])), "info")
+        return redirect(url_for("people.show", person_id=person_id) + "#referrals")
+    note = values(request.form, text=("note",))["note"]
     try:
-        people.refer(get_store(), person_id, request.form.get("target_id", ""),
-                     current_user.id, request.form.get("follow_up") or None)
+        people.refer(get_store(), person_id, target_id, current_user.id,
+                     request.form.get("follow_up") or None, note=note)
     except InvalidRecord as exc:
-        flash(gettext("Could not refer: %(problem)s", problem=exc), "error")
+        flash(gettext("Could not refer: %(problem)s", problem=_said(exc)), "error")
         return redirect(url_for("people.suggestions", person_id=person_id))
     flash(gettext("Referred to %(name)s.",
                   name=request.form.get("name") or gettext("the activity")), "info")
@@ -666,14 +684,16 @@ def refer(person_id: str) -> ResponseReturnValue:
 @bp.post("/<person_id>/referrals/<target_id>")
 def update_referral(person_id: str, target_id: str) -> ResponseReturnValue:
     fetch_person(person_id)
-    changes = values(request.form, text=("status", "follow_up"))
+    changes = values(request.form, text=("status", "follow_up", "note"))
     try:
         people.update_referral(get_store(), person_id, target_id,
-                               {k: v for k, v in changes.items() if v is not None})
+                               {k: v for k, v in changes.items()  # an emptied note goes
+                                if v is not None or (k == "note" and k in request.form)})
     except people.NotFound:
         abort(404, gettext("There is no such referral."))
     except InvalidRecord as exc:
-        flash(gettext("Could not update the referral: %(problem)s", problem=exc), "error")
+        flash(gettext("Could not update the referral: %(problem)s", problem=_said(exc)),
+              "error")
     else:
         flash(gettext("Referral updated."), "info")
     return redirect(url_for("people.show", person_id=person_id) + "#referrals")

@@ -9,7 +9,7 @@ from flask import g, request, url_for
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
-from assetmap.model import Consent, Id, Knows, Name, Person, ReferralStatus
+from assetmap.model import Consent, Id, Knows, Name, Person, ReferralStatus, Text
 from assetmap.services import analysis, people, subject_access
 from assetmap.web import auditing, jobs
 from assetmap.web.api.auth import BEARER, api_user, caller, person_for
@@ -51,6 +51,7 @@ class ReferralCreate(BaseModel):
     target_id: Id = Field(description="an activity or group")
     follow_up: date | None = None
     status: ReferralStatus = "suggested"
+    note: Text | None = None
 
 
 class SuggestionQuery(LanguageQuery):
@@ -206,7 +207,7 @@ def refer(path: PersonPath, body: ReferralCreate) -> Any:
     viewer = _viewer()
     referral = people.refer(get_store(), path.person_id, body.target_id, viewer.user_id,
                             body.follow_up.isoformat() if body.follow_up else None,
-                            body.status)
+                            body.status, body.note)
     return {"target_id": body.target_id, **referral}, 201
 
 
