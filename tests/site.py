@@ -102,7 +102,8 @@ def expected_status(endpoint: str, role: str | None) -> int:
 
 #: routes that answer with something other than an HTML page
 NOT_PAGES = ("static", "openapi", "swagger", "api_", "directory.csv_template",
-             "areas.download", "public.healthz", "public.places_geojson")
+             "areas.download", "public.healthz", "public.places_geojson",
+             "public.basemap")
 
 
 def html_pages(app, store: GraphStore, role: str | None) -> list[str]:  # noqa: ANN001

@@ -82,7 +82,8 @@ def _places_on_map(page: Page, timeout_s: float = 5.0) -> int:
     while time.monotonic() < deadline:
         page.wait_for_timeout(200)
         clustered = sum(int(n) for n in page.locator(".marker-cluster").all_inner_texts())
-        single = page.locator(".leaflet-marker-icon:not(.marker-cluster)").count()
+        single = page.locator(
+            ".leaflet-marker-icon:not(.marker-cluster):not(.town-label)").count()
         if clustered + single == shown:
             return shown
         shown = clustered + single
