@@ -70,6 +70,20 @@ def place_names() -> dict[str, Location]:
     return names
 
 
+def did_you_mean(text: str, most: int = 3) -> list[str]:
+    """Known place names close to ``text`` (a typo, a missing letter), best first.
+
+    >>> did_you_mean("Llanidlos"), did_you_mean("Drenewydd")[:1], did_you_mean("Paris")
+    (['Llanidloes'], ['Y Drenewydd'], [])
+    """
+    from rapidfuzz import fuzz, process, utils
+
+    names = sorted({row[key] for row in _rows("places.csv") for key in ("name", "name_cy")})
+    matches = process.extract(text, names, scorer=fuzz.WRatio, limit=most, score_cutoff=85,
+                              processor=utils.default_process)
+    return [name for name, _, _ in matches]
+
+
 def towns() -> list[dict[str, str]]:
     """Every town and village shipped: name, name_cy, lat, lon (for the maps' basemap)."""
     return _rows("places.csv")

@@ -212,6 +212,36 @@ def test_a_map_without_tiles_still_shows_where_things_are(
     context.close()
 
 
+def test_on_a_phone_the_results_come_first(browser: Browser, live_server: str) -> None:
+    """A phone search lands on the results: the form folds behind "Change search", the
+    results heading has the focus and is on screen; with nothing found, what would find
+    something is one tap away, and taking it finds that many."""
+    context, tab = _local_tab(browser, live_server, viewport={"width": 390, "height": 844},
+                              is_mobile=True, has_touch=True)
+    started = time.monotonic()
+    tab.goto(live_server + "/find")
+    tab.get_by_label("Near (town, village or postcode)").fill("Llanidloes")
+    tab.get_by_label("In Welsh (Cymraeg)").check()
+    tab.get_by_label("Day", exact=True).select_option("sun")
+    tab.get_by_label("Time of day").select_option("eve")
+    tab.get_by_role("button", name="Search").click()
+    heading = tab.locator("#results-heading")
+    expect(heading).to_be_focused()
+    assert tab.locator("#search-details").get_attribute("open") is None, "the form folds"
+    box = heading.bounding_box()
+    assert box is not None and 0 <= box["y"] < 844, "the results heading is on screen"
+    offer = tab.locator("#relaxations a").first
+    expect(offer).to_be_visible()
+    tab.screenshot(path=str(SCREENSHOTS / "finder-no-results.png"), full_page=False)
+    promised = int(offer.inner_text().split()[0])
+    offer.click()
+    expect(tab.locator("li.result")).to_have_count(min(promised, 25))
+    expect(tab.locator("#results-heading")).to_be_focused()
+    print(f"\nphone journey, from the empty finder to results: "
+          f"{time.monotonic() - started:.1f} s of page time")
+    context.close()
+
+
 def test_connector_records_a_circle_and_refers(page: Page, live_server: str,
                                                sample_store: GraphStore) -> None:
     _sign_in(page, live_server, *_staff(sample_store, "connector", "org-carers"))

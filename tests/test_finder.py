@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from html import unescape
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from markupsafe import escape
@@ -126,6 +129,44 @@ class TestPages:
                 assert escape(row["activity"]["name_cy"] or row["activity"]["name"]) in html
         switch = client.get("/find?near=SY18&radius_km=10&lang=cy").get_data(as_text=True)
         assert escape("/find?near=SY18&radius_km=10&lang=en") in switch, "the switch keeps it"
+
+    def test_no_results_offers_what_would_find_something(self, client,  # noqa: ANN001
+                                                          sample_store: GraphStore) -> None:
+        """Welsh-language, on a day and time with nothing: each thing it could let go of is
+        offered with how many it would then find (real searches), one tap away, and no
+        map is drawn for nothing."""
+        base = {"near": "Llanidloes", "radius_km": "2", "welsh": "true", "day": "sun",
+                "time_of_day": "eve"}
+        found = finder.find(sample_store, finder.parse(base))
+        assert found.total == 0, "the sample has nothing Welsh on a Sunday evening here"
+        page = client.get("/find", query_string=base)
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and "Nothing matches all of that." in html
+        assert "L.map(" not in html, "no map for no results (it threw 'container not found')"
+        offers = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>',
+                            html.split('id="relaxations"')[1].split("</ul>")[0])
+        assert offers, "something is offered"
+        for url, text in offers:
+            query = dict(parse_qsl(urlsplit(unescape(url)).query))
+            count = finder.find(sample_store, finder.parse(query)).total
+            assert count > 0, (text, query)
+            if text[0].isdigit():  # "3 activities on other days": the count it promised
+                assert int(text.split()[0]) == count, (text, query)
+            assert len(set(base.items()) - set(query.items())) == 1, "one thing at a time"
+
+    def test_the_printable_list_fits_a_phone_and_says_what_was_asked(self, client) -> None:  # noqa: ANN001
+        html = client.get("/find/print?near=SY18&radius_km=10&welsh=true&day=tue"
+                          "&step_free=true").get_data(as_text=True)
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+        assert 'id="print"' in html and "/static/print.js" in html
+        asked = html.split('id="asked">')[1].split("</small>")[0]
+        assert asked == "Tuesday · in Welsh · Step-free access"
+
+    def test_a_typo_gets_a_did_you_mean(self, client) -> None:  # noqa: ANN001
+        html = client.get("/find?near=Llanidlos").get_data(as_text=True)
+        mean = html.split('id="did-you-mean"')[1].split("</p>")[0]
+        assert ">Llanidloes</a>" in mean and "near=Llanidloes" in unescape(mean)
+        assert 'id="did-you-mean"' not in client.get("/find?near=Zzyzx").get_data(as_text=True)
 
     def test_empty_finder_shows_only_the_form(self, client) -> None:  # noqa: ANN001
         html = client.get("/find").get_data(as_text=True)

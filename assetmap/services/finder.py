@@ -54,6 +54,57 @@ def find(store: GraphStore, search: AssetSearch, instance_path: Path | None = No
     return Found(search, location, rows, total)
 
 
+#: what a search without results may let go of, one at a time (the value meaning "any")
+RELAXABLE = {"day": None, "time_of_day": None, "welsh": False, "category": None,
+             "free": False, "text": None, "step_free": False, "hearing_loop": False,
+             "accessible_toilet": False, "parking": False}
+#: the widest distance the finder offers, and how far "the nearest one" is looked for
+WIDEST_KM, NEAREST_LOOK_KM = 40.0, 100.0
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """One change to a search that finds something: ``field`` let go of (or ``radius_km``
+    widened), how many it would find, and for "nearest" how far the nearest one is."""
+
+    field: str
+    count: int
+    radius_km: float | None = None
+    nearest_km: float | None = None
+
+
+def relaxations(store: GraphStore, found: Found) -> list[Relaxation]:
+    """For a search that found nothing: each filter it could let go of that would find
+    something, with how many, then a wider distance, then how far the nearest match is.
+
+    The counts are real searches (each one filter let go of), so a connector can tell
+    the person "there is a Welsh group on Thursday" rather than "try something else".
+    """
+    if found.total or found.location is None:
+        return []
+    here = (found.location.lat, found.location.lon)
+    search = found.search.model_copy(update={"page": 1, "per_page": 1})
+    offers = []
+    for name, any_value in RELAXABLE.items():
+        if getattr(search, name) != any_value:
+            _, count = assets.search(store, search.model_copy(update={name: any_value}), *here)
+            if count:
+                offers.append(Relaxation(name, count))
+    if search.radius_km < WIDEST_KM:
+        _, count = assets.search(store, search.model_copy(update={"radius_km": WIDEST_KM}),
+                                 *here)
+        if count:
+            offers.append(Relaxation("radius_km", count, radius_km=WIDEST_KM))
+    if not any(o.field == "radius_km" for o in offers):
+        rows, count = assets.search(
+            store, search.model_copy(update={"radius_km": NEAREST_LOOK_KM}), *here)
+        if count and rows[0].get("distance_m") is not None:
+            nearest = round(rows[0]["distance_m"] / 1000)
+            offers.append(Relaxation("nearest", count, radius_km=float(min(
+                NEAREST_LOOK_KM, nearest + 1)), nearest_km=nearest))
+    return offers
+
+
 def next_session(activity: dict[str, Any], now: datetime) -> date:
     """The date of the next session on the activity's weekday that has not yet started.
 

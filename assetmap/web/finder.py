@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
-from assetmap import gazetteer
-from assetmap.model import InvalidRecord
+from assetmap import gazetteer, names
+from assetmap.model import AssetSearch, InvalidRecord
 from assetmap.services import NotFound, finder
 from assetmap.web import maps
 from assetmap.web.db import get_store
+from assetmap.web.filters import day_part_name, number, weekday
 from assetmap.web.forms import field_errors
 from assetmap.web.i18n import LANGUAGE_PARAMETER
 
 bp = Blueprint("finder", __name__)
 
 
+def _params() -> dict[str, str]:
+    return {key: value for key, value in request.args.items() if key != LANGUAGE_PARAMETER}
+
+
 def _search() -> tuple[finder.Found | None, dict[str, str]]:
     """The search the query string asks for; nothing until a search is made."""
-    params = {key: value for key, value in request.args.items()
-              if key != LANGUAGE_PARAMETER}
+    params = _params()
     if not params:
         return None, {}
     try:
@@ -34,11 +38,57 @@ def _search() -> tuple[finder.Found | None, dict[str, str]]:
 def find() -> ResponseReturnValue:
     found, errors = _search()
     status = 400 if errors else 200
+    near = request.args.get("near", "").strip()
     return render_template(
         "finder/find.html", found=found, errors=errors, values=request.args,
-        map=maps.assets_map(found) if found else None,
+        map=maps.assets_map(found) if found and found.results else None,
         place_names=gazetteer.suggestions(),
+        did_you_mean=[(name, _with(near=name)) for name in gazetteer.did_you_mean(near)]
+        if "near" in errors and near else [],
+        offers=[_offer(r) for r in finder.relaxations(get_store(), found)] if found else [],
     ), status
+
+
+def _with(**changes: object) -> str:
+    """This search's address with ``changes`` (None: let go of that field)."""
+    args = {**_params(), **{k: v for k, v in changes.items() if v is not None}}
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+    args.pop("page", None)
+    return url_for("finder.find", **args) + "#results-heading"
+
+
+def _offer(relaxation: finder.Relaxation) -> tuple[str, str]:
+    """What letting go of one thing would find, in words, and the address that does it."""
+    n, field = relaxation.count, relaxation.field
+    if field == "radius_km":
+        return ngettext("%(num)s activity within %(km)s km", "%(num)s activities within "
+                        "%(km)s km", n, km=number(relaxation.radius_km)), _with(
+                            radius_km=f"{relaxation.radius_km:g}")
+    if field == "nearest":
+        return gettext("The nearest is %(km)s km away", km=relaxation.nearest_km), _with(
+            radius_km=f"{relaxation.radius_km:g}")
+    words = {
+        "day": ngettext("%(num)s activity on another day", "%(num)s activities on other days",
+                        n),
+        "time_of_day": ngettext("%(num)s activity at another time of day",
+                                "%(num)s activities at other times of day", n),
+        "welsh": ngettext("%(num)s activity if English will do too",
+                          "%(num)s activities if English will do too", n),
+        "category": ngettext("%(num)s activity of any kind", "%(num)s activities of any kind",
+                             n),
+        "free": ngettext("%(num)s activity if it need not be free",
+                         "%(num)s activities if they need not be free", n),
+        "text": ngettext("%(num)s activity without the word “%(text)s”",
+                         "%(num)s activities without the word “%(text)s”", n,
+                         text=request.args.get("text", "")),
+    }
+    text = words.get(field) or ngettext(
+        "%(num)s activity if “%(need)s” is not a must",
+        "%(num)s activities if “%(need)s” is not a must", n,
+        need=gettext(names.ACCESS_NAMES[field]))
+    return text, _with(**{field: None})
 
 
 @bp.get("/find/print")
@@ -46,7 +96,20 @@ def print_list() -> ResponseReturnValue:
     found, errors = _search()
     if found is None:
         abort(400, "; ".join(f"{k}: {v}" for k, v in errors.items()) or gettext("Search first."))
-    return render_template("finder/print.html", found=found)
+    return render_template("finder/print.html", found=found, asked=_asked(found.search))
+
+
+def _asked(search: AssetSearch) -> list[str]:
+    """Everything the search asked for, in words, for the printed list's heading."""
+    asked = [gettext("“%(text)s”", text=search.text)] if search.text else []
+    asked += [gettext(names.CATEGORY_NAMES[search.category])] if search.category else []
+    asked += [weekday(search.day)] if search.day else []
+    asked += [day_part_name(search.time_of_day)] if search.time_of_day else []
+    asked += [gettext("in Welsh")] if search.welsh else []
+    asked += [gettext("free")] if search.free else []
+    asked += [gettext("for someone aged %(age)s", age=search.age)] if search.age is not None \
+        else []
+    return asked + [gettext(names.ACCESS_NAMES[need]) for need in search.access_needs()]
 
 
 @bp.get("/assets/<asset_id>")

@@ -21,3 +21,13 @@
     document.getElementById("f-lon").value = "";
   });
 })();
+
+// After a search, the results come first: on a phone the form folds behind "Change
+// search" and the results heading takes the focus (a screen reader reads it too).
+(function () {
+  var heading = document.getElementById("results-heading");
+  if (!heading) return;
+  var details = document.getElementById("search-details");
+  if (details && window.matchMedia("(max-width: 40rem)").matches) details.open = false;
+  heading.focus();
+})();
