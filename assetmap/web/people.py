@@ -5,6 +5,7 @@ invitations and referrals. Every route that names a person fetches it through
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -526,39 +527,39 @@ def withdraw_consent(person_id: str, consent_id: str) -> ResponseReturnValue:
 @bp.route("/<person_id>/what-matters/new", methods=["GET", "POST"])
 def what_matters(person_id: str) -> ResponseReturnValue:
     person = fetch_person(person_id)
-    errors: dict[str, str] = {}
-    shown: dict[str, Any] = {"date": people.today().isoformat()}
-    if request.method == "POST":
-        shown = dict(request.form.items())
-        try:
-            people.record_what_matters(get_store(), person_id, _conversation_values(),
-                                       current_user.id)
-        except InvalidRecord as exc:
-            errors = _with_empty_answers(field_errors(exc))
-        else:
-            flash(gettext("The conversation is recorded."), "info")
-            return redirect(url_for("people.show", person_id=person_id) + "#what-matters")
-    return render_template("people/what_matters.html", person=person, values=shown,
-                           conversation=None, errors=errors), 400 if errors else 200
+    return _conversation_form(person, None, lambda: people.record_what_matters(
+        get_store(), person_id, _conversation_values(), current_user.id),
+        gettext("The conversation is recorded."))
 
 
 @bp.route("/<person_id>/what-matters/<conversation_id>/edit", methods=["GET", "POST"])
 def correct_what_matters(person_id: str, conversation_id: str) -> ResponseReturnValue:
     person = fetch_person(person_id)
-    conversation = _conversation(person_id, conversation_id)
+
+    def correct() -> None:
+        people.correct_what_matters(get_store(), person_id, conversation_id,
+                                    _conversation_values(emptied_removed=True))
+        auditing.log("update", conversation_id, record_type="WhatMatters")
+
+    return _conversation_form(person, _conversation(person_id, conversation_id), correct,
+                              gettext("The conversation is corrected."))
+
+
+def _conversation_form(person: dict, conversation: dict | None, save: Callable[[], Any],
+                       saved: str) -> ResponseReturnValue:
+    """The "what matters" form, new (``conversation`` None) or correcting one: ``save``
+    on a POST, the form again with every problem named if it is refused."""
     errors: dict[str, str] = {}
-    shown: dict[str, Any] = conversation
+    shown: dict[str, Any] = conversation or {"date": people.today().isoformat()}
     if request.method == "POST":
         shown = dict(request.form.items())
         try:
-            people.correct_what_matters(get_store(), person_id, conversation_id,
-                                        _conversation_values(emptied_removed=True))
+            save()
         except InvalidRecord as exc:
             errors = _with_empty_answers(field_errors(exc))
         else:
-            auditing.log("update", conversation_id, record_type="WhatMatters")
-            flash(gettext("The conversation is corrected."), "info")
-            return redirect(url_for("people.show", person_id=person_id) + "#what-matters")
+            flash(saved, "info")
+            return redirect(url_for("people.show", person_id=person["id"]) + "#what-matters")
     return render_template("people/what_matters.html", person=person, values=shown,
                            conversation=conversation, errors=errors), 400 if errors else 200
 
