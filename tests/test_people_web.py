@@ -95,6 +95,35 @@ class TestWhoSeesWhom:
         assert 'rel="next"' not in page and f"Page {last} of {last}" in page
 
 
+def test_the_lists_sort_by_risk_and_by_hours(client, sign_in,  # noqa: ANN001
+                                             sample_store: GraphStore) -> None:
+    """At risk first (lowest score first, not assessed last); most hours of care first;
+    an order not offered is a 400 naming ``sort``."""
+    from assetmap.services import analysis
+
+    analysis.run_analysis(sample_store)
+    sign_in("connector", "org-carers")
+
+    def listed(query: str) -> list[dict]:
+        html = client.get(f"/people/?{query}").get_data(as_text=True)
+        ids = re.findall(r'<td><a href="/people/([^"]+)">', html)
+        rows = {r["p"]["id"]: r["p"] for r in sample_store.run_read(
+            "MATCH (p:Person) WHERE p.id IN $ids RETURN properties(p) AS p", ids=ids)}
+        return [rows[i] for i in ids]
+
+    by_risk = listed("sort=risk")
+    ranks = [(0 if p.get("isolation_risk") else 1 if p.get("isolation_risk") is False else 2,
+              p.get("lsns6", 99)) for p in by_risk]
+    assert ranks == sorted(ranks) and ranks[0][0] == 0, "at risk first, lowest score first"
+    by_hours = listed("carers=1&sort=hours")
+    hours = [p.get("carer_hours") or 0 for p in by_hours]
+    assert hours == sorted(hours, reverse=True) and hours[0] > 0
+    html = client.get("/people/?carers=1&sort=hours").get_data(as_text=True)
+    assert 'aria-sort="descending"' in html and f"{by_hours[0]['carer_hours']:g}" in html
+    bad = client.get("/people/?sort=p.name%20DESC")
+    assert bad.status_code == 400 and "sort: must be one of" in bad.get_data(as_text=True)
+
+
 class TestRecordingAPerson:
     def test_bad_input_reshows_the_form_with_messages(self, client, sign_in) -> None:  # noqa: ANN001
         sign_in("connector")

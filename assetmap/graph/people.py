@@ -31,7 +31,7 @@ what_matters = NodeRepository(
 #: what a list of people shows
 _SUMMARY = (
     "p {.id, .name, .birth_year, .postcode, .area, .isolation_risk, .lsns6, "
-    ".fragile_circle, .carer_risk, .volunteer, .carer, .updated_at}"
+    ".fragile_circle, .carer_risk, .carer_hours, .volunteer, .carer, .updated_at}"
 )
 
 
@@ -71,19 +71,33 @@ def _visible(organisation_id: str, today: str,
     return match, {"org": organisation_id, "today": today or now_iso()[:10]}
 
 
+#: the orders a list of people can be read in (the key is the page's ``sort``)
+ORDERS = {
+    "name": "p.name, p.id",
+    # at risk first, lowest score first; not assessed last
+    "risk": "CASE WHEN p.isolation_risk = true THEN 0 WHEN p.isolation_risk = false THEN 1 "
+            "ELSE 2 END, coalesce(p.lsns6, 99), p.name, p.id",
+    # most hours of care first, then the highest breakdown risk
+    "hours": "coalesce(p.carer_hours, -1) DESC, CASE p.carer_risk WHEN 'high' THEN 0 "
+             "WHEN 'raised' THEN 1 WHEN 'not_known' THEN 2 ELSE 3 END, p.name, p.id",
+}
+
+
 def for_organisation(
     store: GraphStore, organisation_id: str, text: str | None = None,
     skip: int = 0, limit: int = 50, carers_only: bool = False, today: str = "",
+    order: str = "name",
 ) -> tuple[list[dict], int]:
     """People recorded by the organisation or shared with it (under a consent active on
-    ``today``), by name; and how many. ``carers_only``: only those who care for someone."""
+    ``today``), in ``order`` (one of :data:`ORDERS`); and how many. ``carers_only``: only
+    those who care for someone."""
     conditions = (["toLower(p.name) CONTAINS $text"] if text else []) + (
         ["(p)-[:CARES_FOR]->()"] if carers_only else [])
     match, params = _visible(organisation_id, today, conditions)
     params["text"] = (text or "").lower()
     total = store.run_read(f"{match}RETURN count(DISTINCT p) AS n", **params)[0]["n"]
     rows = store.run_read(
-        f"{match}WITH DISTINCT p ORDER BY p.name, p.id SKIP $skip LIMIT $limit "
+        f"{match}WITH DISTINCT p ORDER BY {ORDERS[order]} SKIP $skip LIMIT $limit "
         f"RETURN {_SUMMARY} AS p",
         skip=max(0, skip), limit=max(0, min(limit, 500)), **params,
     )

@@ -84,11 +84,17 @@ def get(store: GraphStore, person_id: str) -> dict[str, Any]:
     return people.repo.get(store, person_id)
 
 
+#: the orders a list of people can be read in
+ORDERS = tuple(people.ORDERS)
+
+
 def for_organisation(store: GraphStore, organisation_id: str, text: str | None, skip: int,
-                     limit: int, carers_only: bool = False) -> tuple[list[dict], int]:
-    """A page of the people the organisation may see, by name, and how many in all."""
+                     limit: int, carers_only: bool = False,
+                     order: str = "name") -> tuple[list[dict], int]:
+    """A page of the people the organisation may see, in ``order`` (one of
+    :data:`ORDERS`: by name, at risk first, most hours of care first), and how many."""
     return people.for_organisation(store, organisation_id, text, skip, limit,
-                                   carers_only=carers_only)
+                                   carers_only=carers_only, order=order)
 
 
 def carers_of(store: GraphStore, person_id: str) -> dict[str, Any]:

@@ -126,11 +126,15 @@ def index() -> ResponseReturnValue:
     text = request.args.get("q", "").strip() or None
     carers = request.args.get("carers") == "1"
     page = max(1, request.args.get("page", 1, type=int))
+    order = request.args.get("sort", "name")
+    if order not in people.ORDERS:
+        abort(400, gettext("sort: must be one of %(choices)s", choices=", ".join(people.ORDERS)))
     found, total = people.for_organisation(
         get_store(), current_user.organisation_id, text, (page - 1) * PER_PAGE, PER_PAGE,
-        carers_only=carers)
+        carers_only=carers, order=order)
     return render_template("people/index.html", people=found, total=total, page=page,
-                           pages=max(1, -(-total // PER_PAGE)), q=text or "", carers=carers)
+                           pages=max(1, -(-total // PER_PAGE)), q=text or "", carers=carers,
+                           order=order)
 
 
 @bp.route("/new", methods=["GET", "POST"])
