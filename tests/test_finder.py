@@ -115,6 +115,13 @@ class TestPages:
             assert f'id="result-{row["activity"]["id"]}"' in html
         places = {row["place"]["id"] for row in found.results}
         assert html.count("L.marker(\n") == len(places)  # Folium's, one a place
+        # each place's pin carries the list number of its first result ("3+" for more)
+        pins = re.findall(r'class=\\"pin\\"\\u003e(\d+\+?)\\u003c', html)
+        first: dict[str, list[int]] = {}
+        for number, row in enumerate(found.results, start=1):
+            first.setdefault(row["place"]["id"], []).append(number)
+        assert sorted(pins) == sorted(f"{n[0]}{'+' if len(n) > 1 else ''}"
+                                      for n in first.values())
         assert "markerClusterGroup" in html and "L.circle(" in html
 
     def test_a_search_in_welsh_from_the_switch(self, client, sample_store: GraphStore) -> None:  # noqa: ANN001

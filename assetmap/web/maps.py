@@ -306,11 +306,15 @@ def assets_map(found: object) -> RenderedMap:
                  tooltip=escape(gettext("Within %(km)s km of %(place)s", km=f"{radius_km:g}",
                                         place=location.label))).add_to(folium_map)
     cluster = marker_cluster(gettext("Activities")).add_to(folium_map)
+    first = getattr(getattr(found, "search", None), "per_page", 0) * (
+        getattr(getattr(found, "search", None), "page", 1) - 1) + 1
     by_place: dict[str, list[dict]] = {}
-    for row in results:
+    numbers: dict[str, list[int]] = {}
+    for number, row in enumerate(results, start=first):
         by_place.setdefault(row["place"]["id"], []).append(row)
+        numbers.setdefault(row["place"]["id"], []).append(number)
     points = []
-    for rows in by_place.values():
+    for place_id, rows in by_place.items():
         place = rows[0]["place"]
         items = Markup("").join(
             Markup("<li>{}</li>").format(local(r["activity"]["name"],
@@ -319,14 +323,22 @@ def assets_map(found: object) -> RenderedMap:
         name = local(place["name"], place.get("name_cy"))
         popup = Markup('<a href="{}"><strong>{}</strong></a><ul>{}</ul>').format(
             url_for("finder.asset", asset_id=place["id"]), name, items)
-        labelled(folium.Marker((place["lat"], place["lon"])), tooltip=escape(name),
-                 popup=popup).add_to(cluster)
+        labelled(folium.Marker((place["lat"], place["lon"]), icon=_numbered(numbers[place_id])),
+                 tooltip=escape(name), popup=popup).add_to(cluster)
         points.append((place["lat"], place["lon"]))
     if location:
         _fit(folium_map, _circle_corners(centre, found.search.radius_km))  # type: ignore[attr-defined]
     else:
         _fit(folium_map, points)
     return render(folium_map)
+
+
+def _numbered(numbers: list[int]) -> folium.DivIcon:
+    """A pin showing the number of its first result in the list (with "+" when the place
+    holds more): the list and the map point at each other. Only integers go into it."""
+    label = f"{int(numbers[0])}{'+' if len(numbers) > 1 else ''}"
+    return folium.DivIcon(html=f'<span class="pin">{label}</span>', icon_size=(34, 34),
+                          icon_anchor=(17, 17), class_name="numbered-pin")
 
 
 def _circle_corners(centre: tuple[float, float], radius_km: float) -> list[tuple[float, float]]:
