@@ -84,6 +84,17 @@ def did_you_mean(text: str, most: int = 3) -> list[str]:
     return [name for name, _, _ in matches]
 
 
+@cache
+def welsh_names() -> dict[str, str]:
+    """English town name -> its Welsh name, where they differ ("Newtown" -> "Y Drenewydd").
+
+    >>> welsh_names()["Newtown"], "Llanidloes" in welsh_names()
+    ('Y Drenewydd', False)
+    """
+    return {row["name"]: row["name_cy"] for row in _rows("places.csv")
+            if row["name_cy"] and row["name_cy"] != row["name"]}
+
+
 def towns() -> list[dict[str, str]]:
     """Every town and village shipped: name, name_cy, lat, lon (for the maps' basemap)."""
     return _rows("places.csv")

@@ -175,6 +175,30 @@ class TestPages:
         assert ">Llanidloes</a>" in mean and "near=Llanidloes" in unescape(mean)
         assert 'id="did-you-mean"' not in client.get("/find?near=Zzyzx").get_data(as_text=True)
 
+    def test_welsh_pages_name_towns_in_welsh(self, client, sample_store: GraphStore) -> None:  # noqa: ANN001
+        """A venue in a town with a Welsh name of its own (Newtown: Y Drenewydd) is named
+        with it on a Welsh page: in the results, on the venue's page, in the printable list
+        and in the public map's data; the English page keeps the English name."""
+        from tests.community import Community
+
+        english, welsh = "Newtown", gazetteer.welsh_names()["Newtown"]
+        where = gazetteer.resolve(english)
+        Community(sample_store).activity("lunch-club", name="Lunch club", place={
+            "town": english, "lat": where.lat, "lon": where.lon})
+        place = {"id": "lunch-club-venue"}
+        near = f"near={english}&radius_km=2"
+        page = client.get(f"/find?{near}&lang=cy").get_data(as_text=True)
+        assert f"</a>, {escape(welsh)}" in page and f"</a>, {escape(english)}\n" not in page
+        assert f"{escape(welsh)}<br>" in client.get(f"/assets/{place['id']}?lang=cy").get_data(
+            as_text=True)
+        assert f", {escape(welsh)}" in client.get(f"/find/print?{near}&lang=cy").get_data(
+            as_text=True)
+        towns = {f["properties"]["town"] for f in client.get(
+            "/places.geojson?lang=cy").get_json()["features"]}
+        assert welsh in towns and english not in towns
+        assert f"</a>, {escape(english)}" in client.get(f"/find?{near}&lang=en").get_data(
+            as_text=True)
+
     def test_empty_finder_shows_only_the_form(self, client) -> None:  # noqa: ANN001
         html = client.get("/find").get_data(as_text=True)
         assert 'id="finder-form"' in html and "results-heading" not in html

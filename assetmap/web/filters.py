@@ -12,7 +12,7 @@ from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import gettext
 
-from assetmap import names
+from assetmap import gazetteer, names
 from assetmap.analysis.parameters import PARAMETERS
 from assetmap.analysis.reasons import in_language
 from assetmap.i18n import LOCALES, moment_in, say
@@ -94,6 +94,11 @@ def local(english: str | None, welsh: str | None) -> str:
     return welsh if language() == "cy" and welsh else (english or "")
 
 
+def town(name: str | None) -> str:
+    """A town's name as the page's language writes it: Y Drenewydd on a Welsh page."""
+    return local(name, gazetteer.welsh_names().get(name or ""))
+
+
 def reason(item: Mapping[str, Any]) -> str:
     """An analysis reason (``{"code", "params", "text"}``) in the page's language."""
     return in_language(item, language())
@@ -116,7 +121,7 @@ def init_app(app: Flask) -> None:
         money=money, number=number, distance=distance, day=day, moment=moment, weekday=weekday,
         day_part=day_part_name, free_time=free_time, frequency=frequency,
         language_name=language_name, local=local, reason=reason, field_label=field_label,
-        say=say_problem, zip=zip)
+        say=say_problem, zip=zip, town=town)
     # the thresholds pages name come from the analysis's own parameters
     app.jinja_env.globals["PARAMETERS"] = PARAMETERS
     # "step_free is known_in place": yes or no was recorded (not known is neither)

@@ -20,7 +20,7 @@ from assetmap import boundaries, gazetteer
 from assetmap.analysis.hotspots import not_assessed
 from assetmap.config import Config
 from assetmap.names import NOT_ASSESSED_NAMES
-from assetmap.web.filters import local
+from assetmap.web.filters import local, town
 from assetmap.web.i18n import language
 from assetmap.web.security import nonce
 
@@ -279,7 +279,7 @@ def places_geojson(places: list[dict]) -> dict:
          "geometry": {"type": "Point", "coordinates": [place["lon"], place["lat"]]},
          "properties": {
              "id": place["id"], "name": local(place["name"], place.get("name_cy")),
-             "town": place.get("town") or "",
+             "town": town(place.get("town")),
              "activities": int(place.get("activities") or 0),
              "activities_text": ngettext("%(num)s activity", "%(num)s activities",
                                          int(place.get("activities") or 0))}}
