@@ -206,6 +206,11 @@ def test_a_map_without_tiles_still_shows_where_things_are(
     assert tab.locator(".town-label", has_text=town).count() == 1
     zoom_in = tab.locator(".leaflet-control-zoom-in").get_attribute("title")
     assert (zoom_in == "Zoom in") == (language == "en")
+    # one finger scrolls the page over the map; the hint is in the page's language
+    container = tab.locator(".leaflet-container[data-gesture-handling-touch-content]")
+    expect(container).to_have_count(1)
+    hint = container.get_attribute("data-gesture-handling-touch-content")
+    assert hint and (hint == "Use two fingers to move the map") == (language == "en")
     assert "mi" not in tab.locator(".leaflet-control-scale").inner_text().split()
     tab.locator("#map-heading, .map").first.scroll_into_view_if_needed()
     tab.screenshot(path=str(SCREENSHOTS / f"map-tiles-blocked-{language}.png"), full_page=False)

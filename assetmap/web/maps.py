@@ -29,8 +29,12 @@ WALES_CENTRE = (52.35, -3.45)
 # Folium's scripts and styles, served from our own static folder (static/vendor/README.md)
 # instead of CDNs: maps work offline and no visitor's address goes to a third party.
 ASSETS = {
-    "map_js": (("leaflet", "vendor/leaflet/leaflet.js"), ("jquery", "vendor/jquery/jquery.min.js")),
-    "map_css": (("leaflet_css", "vendor/leaflet/leaflet.css"),),
+    "map_js": (("leaflet", "vendor/leaflet/leaflet.js"), ("jquery", "vendor/jquery/jquery.min.js"),
+               ("gesture_handling",
+                "vendor/leaflet-gesture-handling/leaflet-gesture-handling.min.js")),
+    "map_css": (("leaflet_css", "vendor/leaflet/leaflet.css"),
+                ("gesture_handling_css",
+                 "vendor/leaflet-gesture-handling/leaflet-gesture-handling.min.css")),
     "cluster_js": (("markerclusterjs", "vendor/leaflet.markercluster/leaflet.markercluster.js"),),
     "cluster_css": (
         ("markerclustercss", "vendor/leaflet.markercluster/MarkerCluster.css"),
@@ -48,7 +52,12 @@ def new_map(**options: object) -> folium.Map:
     settings (if any) and, above them, the basemap drawn from our own data: a map whose
     tiles do not load still shows where things are."""
     config = current_app.config["ASSETMAP"]
-    folium_map = folium.Map(tiles=None, **options)
+    # one finger scrolls the page over a map (two move it; Ctrl and the wheel zoom it)
+    folium_map = folium.Map(tiles=None, gestureHandling=True, gestureHandlingOptions={
+        "text": {"touch": gettext("Use two fingers to move the map"),
+                 "scroll": gettext("Use Ctrl and scroll to zoom the map"),
+                 "scrollMac": gettext("Use ⌘ and scroll to zoom the map")},
+        "duration": 1500}, **options)
     if config.tiles_url:
         folium.TileLayer(config.tiles_url, attr=str(_attribution(config)), name="tiles",
                          control=False).add_to(folium_map)
