@@ -54,6 +54,9 @@ KM_PER_DEGREE_LAT = 111.2
 
 Progress = Callable[[str, int, int], None]
 
+#: no one gives more care than there are hours in a week
+HOURS_IN_A_WEEK = 168.0
+
 
 @dataclass
 class Community:
@@ -630,6 +633,7 @@ class _Builder:
             family.setdefault(a, []).append(b)
         want = round(powys.UNPAID_CARERS * len(self.residents))
         given = 0
+        week: dict[int, float] = {}  # hours each carer already gives: never over 168
         candidates = sorted(
             range(len(self.residents)),
             key=lambda i: -self.residents[i].age + rng.random() * 40,
@@ -646,6 +650,9 @@ class _Builder:
             carer = helpers[rng.randrange(len(helpers))]
             low, high = _weighted(rng, tuple(((a, b), w) for a, b, w in powys.CARE_HOURS))
             hours = float(rng.randint(int(low), int(high)))
+            if week.get(carer, 0.0) + hours > HOURS_IN_A_WEEK:
+                continue
+            week[carer] = week.get(carer, 0.0) + hours
             self.residents[carer].carer = True
             carers = self.org_ids[self.authority_of[self.residents[cared_for].home]]["carers"]
             self.residents[cared_for].organisation = carers

@@ -244,6 +244,9 @@ def test_on_a_phone_the_results_come_first(browser: Browser, live_server: str) -
     expect(tab.locator("#results-heading")).to_be_focused()
     print(f"\nphone journey, from the empty finder to results: "
           f"{time.monotonic() - started:.1f} s of page time")
+    tab.goto(live_server + "/find/print?near=Llanidloes&radius_km=10")
+    expect(tab.get_by_role("button", name="Print this list")).to_be_visible()
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 390, "fits the phone"
     context.close()
 
 

@@ -91,7 +91,7 @@ class TestWhoSeesWhom:
         assert expected > 50 and 'rel="next" href="/people/?page=2"' in html
         last = -(-expected // 50)
         page = client.get(f"/people/?page={last}").get_data(as_text=True)
-        assert page.count('<td><a href="/people/') == expected - 50 * (last - 1)
+        assert page.count('<th scope="row"><a href="/people/') == expected - 50 * (last - 1)
         assert 'rel="next"' not in page and f"Page {last} of {last}" in page
 
 
@@ -106,7 +106,7 @@ def test_the_lists_sort_by_risk_and_by_hours(client, sign_in,  # noqa: ANN001
 
     def listed(query: str) -> list[dict]:
         html = client.get(f"/people/?{query}").get_data(as_text=True)
-        ids = re.findall(r'<td><a href="/people/([^"]+)">', html)
+        ids = re.findall(r'<th scope="row"><a href="/people/([^"]+)">', html)
         rows = {r["p"]["id"]: r["p"] for r in sample_store.run_read(
             "MATCH (p:Person) WHERE p.id IN $ids RETURN properties(p) AS p", ids=ids)}
         return [rows[i] for i in ids]
@@ -171,6 +171,9 @@ class TestCircle:
             assert html.index('id="summary"') < html.index('id="about-heading"')
             return re.sub(r"\s+", " ", html.split('id="summary"')[1].split("</section>")[0])
 
+        page = client.get(f"/people/{megan}").get_data(as_text=True)
+        assert page.index('id="erase-heading"') < page.index("</main>"), "inside the page"
+        assert page.index('id="erase-heading"') > page.index('id="referrals"'), "at the foot"
         first = card()
         assert "Not assessed" in first and "0 people in circles 1–3" in first
         assert "None due" in first
@@ -226,7 +229,7 @@ class TestCircle:
             "RETURN properties(k) AS k, o.id AS o", id=megan)[0]
         assert stored["k"] == {"relation": "neighbour", "circle": 3}
         page = client.get(f"/people/{megan}").get_data(as_text=True)
-        row = re.search(r"<tr>\s*<td>Gwen Heulwen.*?</tr>", page, re.S).group(0)
+        row = re.search(r'<tr>\s*<th scope="row">Gwen Heulwen.*?</tr>', page, re.S).group(0)
         assert "Not known" in row
         edit = client.get(f"/people/{megan}/ties/{stored['o']}/edit").get_data(as_text=True)
         assert edit.count('value="not_known" selected') == 2

@@ -64,6 +64,10 @@ def test_shares_follow_the_census_figures(community) -> None:  # noqa: ANN001
     assert abs(alone - households_of_one / mean_size) < 0.03
     carers = {a for a, _, _ in community.relationships[("CARES_FOR", "Person", "Person")]}
     assert abs(len(carers) / n - powys.UNPAID_CARERS) < 0.03
+    week: dict[str, float] = {}
+    for carer, _, care in community.relationships[("CARES_FOR", "Person", "Person")]:
+        week[carer] = week.get(carer, 0.0) + care["hours_per_week"]
+    assert max(week.values()) <= 168, "nobody cares for more hours than a week has"
 
 
 def test_isolation_exists_to_be_found(community) -> None:  # noqa: ANN001

@@ -95,6 +95,7 @@ class _Basemap(MacroElement):
       base.towns.forEach(function (town) {
         var name = document.createElement("span");
         name.textContent = town.name;
+        name.setAttribute("aria-hidden", "true");  // a background: the list says where
         L.marker([town.lat, town.lon], {pane: "basemap", interactive: false,
           keyboard: false, icon: L.divIcon({className: "town-label", html: name,
                                             iconSize: null})}).addTo(labels);
