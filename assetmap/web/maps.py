@@ -77,7 +77,8 @@ def _attribution(config: Config) -> Markup:
 
 class _Basemap(MacroElement):
     """Wales's local authorities and its towns' names, from ``url`` (GeoJSON), in a pane
-    above the tiles and below everything else; names show from zoom 9 (a county), as text."""
+    above the tiles and below everything else; names show from zoom 9 (a county), as text,
+    only those in view."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
@@ -92,18 +93,26 @@ class _Basemap(MacroElement):
       L.geoJSON(base.areas, {pane: "basemap", interactive: false, style: {
         color: "#5f5f5f", weight: 1, opacity: 0.8, fill: {{ this.land | tojson }},
         fillColor: "#f7f4ec", fillOpacity: 1}}).addTo(map);
-      base.towns.forEach(function (town) {
+      var towns = base.towns.map(function (town) {
         var name = document.createElement("span");
         name.textContent = town.name;
         name.setAttribute("aria-hidden", "true");  // a background: the list says where
-        L.marker([town.lat, town.lon], {pane: "basemap", interactive: false,
+        return L.marker([town.lat, town.lon], {pane: "basemap", interactive: false,
           keyboard: false, icon: L.divIcon({className: "town-label", html: name,
-                                            iconSize: null})}).addTo(labels);
+                                            iconSize: null})});
       });
+      labels.addTo(map);
+      // only the names in view (and a margin) are in the page: a phone draws a dozen,
+      // not every town in Wales
       function show() {
-        if (map.getZoom() >= 9) { labels.addTo(map); } else { labels.remove(); }
+        var near = map.getBounds().pad(0.5), shown = map.getZoom() >= 9;
+        towns.forEach(function (marker) {
+          var wanted = shown && near.contains(marker.getLatLng());
+          if (wanted && !labels.hasLayer(marker)) { labels.addLayer(marker); }
+          if (!wanted && labels.hasLayer(marker)) { labels.removeLayer(marker); }
+        });
       }
-      map.on("zoomend", show);
+      map.on("zoomend moveend", show);
       show();
     });
 })({{ this._parent.get_name() }});
