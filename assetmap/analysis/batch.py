@@ -305,7 +305,7 @@ def recorded_shares(people: list[PersonRow], cares_for: list[tuple[str, str, flo
 
 #: a tie's integer codes are positions in the model's own lists (reordering the model
 #: cannot change a score); what was not recorded has a code of its own
-_STRENGTH_NOT_KNOWN = 0
+_STRENGTH_NOT_KNOWN = lsns.NOT_RECORDED_STRENGTH
 _CONTACT_NOT_KNOWN = len(CONTACTS)
 
 
@@ -409,7 +409,8 @@ class _TieTable:
         family = self.relation <= 1
         strength, monthly = self.strength, self.monthly
         if unrecorded_as_yes:
-            strength = np.where(strength == _STRENGTH_NOT_KNOWN, 5, strength)
+            strength = np.where(strength == _STRENGTH_NOT_KNOWN, lsns.CLOSEST_STRENGTH,
+                                strength)
             monthly = monthly | self.contact_unknown
         answers = lsns.item_answers(self.circle, strength, monthly)
         counts = np.zeros((self.n, 6), dtype=np.int64)

@@ -51,6 +51,8 @@ ITEMS = (
 AT_RISK_BELOW = PARAMETERS.lsns6_at_risk_below
 SUBSCALE_LOW_BELOW = PARAMETERS.lsns6_subscale_low_below
 FAMILY_RELATIONS = frozenset({"family", "partner"})
+#: closeness (1-5) as an unrecorded one reads: none for the proxy, the closest for its ceiling
+NOT_RECORDED_STRENGTH, CLOSEST_STRENGTH = 0, 5
 #: upper bound of each answer band: 0, 1, 2, 3-4, 5-8, 9+
 _BAND_TOPS = (0, 1, 2, 4, 8)
 
@@ -178,7 +180,8 @@ def known_or(strength: int | None, contact: str | None, assume: bool) -> tuple[i
     >>> known_or(None, None, False), known_or(None, None, True), known_or(2, "yearly", True)
     ((0, False), (5, True), (2, False))
     """
-    return ((5 if assume else 0) if strength is None else strength,
+    return ((CLOSEST_STRENGTH if assume else NOT_RECORDED_STRENGTH) if strength is None
+            else strength,
             assume if contact is None else contact in AT_LEAST_MONTHLY)
 
 

@@ -12,7 +12,7 @@ from assetmap.graph import assets
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import WALES_TIME
-from assetmap.model import WEEKDAYS, AssetSearch, validate
+from assetmap.model import ACCESS_NEEDS, WEEKDAYS, AssetSearch, validate
 
 
 @dataclass
@@ -27,6 +27,11 @@ class Found:
 
     def __post_init__(self) -> None:
         self.pages = max(1, -(-self.total // self.search.per_page))
+
+    @property
+    def first(self) -> int:
+        """The list number of this page's first result (the map's pins carry them too)."""
+        return (self.search.page - 1) * self.search.per_page + 1
 
 
 def parse(params: dict[str, Any]) -> AssetSearch:
@@ -56,8 +61,7 @@ def find(store: GraphStore, search: AssetSearch, instance_path: Path | None = No
 
 #: what a search without results may let go of, one at a time (the value meaning "any")
 RELAXABLE = {"day": None, "time_of_day": None, "welsh": False, "category": None,
-             "free": False, "text": None, "step_free": False, "hearing_loop": False,
-             "accessible_toilet": False, "parking": False}
+             "free": False, "text": None, **dict.fromkeys(ACCESS_NEEDS, False)}
 #: the widest distance the finder offers, and how far "the nearest one" is looked for
 WIDEST_KM, NEAREST_LOOK_KM = 40.0, 100.0
 

@@ -325,8 +325,7 @@ def assets_map(found: object) -> RenderedMap:
                  tooltip=escape(gettext("Within %(km)s km of %(place)s", km=f"{radius_km:g}",
                                         place=location.label))).add_to(folium_map)
     cluster = marker_cluster(gettext("Activities")).add_to(folium_map)
-    first = getattr(getattr(found, "search", None), "per_page", 0) * (
-        getattr(getattr(found, "search", None), "page", 1) - 1) + 1
+    first = getattr(found, "first", 1)
     by_place: dict[str, list[dict]] = {}
     numbers: dict[str, list[int]] = {}
     for number, row in enumerate(results, start=first):

@@ -264,9 +264,7 @@ def add_tie(person_id: str) -> ResponseReturnValue:
 def edit_tie(person_id: str, other_id: str) -> ResponseReturnValue:
     person = fetch_person(person_id)
     store = get_store()
-    tie = next((t for t in people.circle(store, person_id) if t["person_id"] == other_id), None)
-    if tie is None:
-        abort(404, gettext("That person is not in this circle."))
+    tie = _member(person_id, other_id)
     errors: dict[str, str] = {}
     shown: dict[str, Any] = {**tie, **{name: NOT_KNOWN for name in TIE_MAY_BE_NOT_KNOWN
                                        if tie.get(name) is None}}
@@ -308,15 +306,22 @@ def restore_tie(person_id: str, other_id: str) -> ResponseReturnValue:
 UNDO = "undo_ending"
 
 
-def _name_in_circle(person_id: str, other_id: str, carers: bool = False) -> str:
-    """How the page names someone in the person's circle (or among their carers): 404
-    when they are not there."""
+def _member(person_id: str, other_id: str, carers: bool = False) -> dict[str, Any]:
+    """Someone in the person's circle (their tie), or among their carers: 404 when they
+    are not there."""
     store = get_store()
-    members = ({c["id"]: c["name"] for c in people.carers_of(store, person_id)["carers"]}
-               if carers else {t["person_id"]: t["name"] for t in people.circle(store, person_id)})
-    if other_id not in members:
+    found = next((m for m in people.carers_of(store, person_id)["carers"]
+                  if m["id"] == other_id) if carers else
+                 (t for t in people.circle(store, person_id) if t["person_id"] == other_id),
+                 None)
+    if found is None:
         abort(404, gettext("That person is not in this circle."))
-    return _shown(members[other_id])
+    return found
+
+
+def _name_in_circle(person_id: str, other_id: str, carers: bool = False) -> str:
+    """How the page names someone in the person's circle (or among their carers)."""
+    return _shown(_member(person_id, other_id, carers)["name"])
 
 
 def _confirm_ending(kind: str, person: dict, other_id: str, name: str) -> ResponseReturnValue:

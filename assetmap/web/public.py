@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -42,11 +42,7 @@ def home() -> ResponseReturnValue:
 def basemap() -> ResponseReturnValue:
     """Local authority outlines and town names (in the language asked for) drawn under
     every map; the same for everyone, cacheable for a day."""
-    response = jsonify(maps.basemap_geojson())
-    response.cache_control.public = True
-    response.cache_control.max_age = 86_400
-    response.add_etag()
-    return response.make_conditional(request)
+    return _cacheable(jsonify(maps.basemap_geojson()), 86_400)
 
 
 @bp.get("/places.geojson")
@@ -54,9 +50,15 @@ def places_geojson() -> ResponseReturnValue:
     """Every place on the public map (name, town, activities), cacheable for a few
     minutes; ``lang`` only keys the cache (names follow the page's language)."""
     response = jsonify(maps.places_geojson(directory.places_for_map(get_store())))
-    response.cache_control.public = True
-    response.cache_control.max_age = PLACES_MAX_AGE_S
     response.vary.add("Cookie")
+    return _cacheable(response, PLACES_MAX_AGE_S)
+
+
+def _cacheable(response: Response, max_age_s: int) -> Response:
+    """A public response anyone may keep ``max_age_s`` seconds, with an ETag (a 304 to a
+    browser that already has it)."""
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age_s
     response.add_etag()
     return response.make_conditional(request)
 
