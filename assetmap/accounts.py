@@ -71,6 +71,31 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
 
 
+#: zxcvbn's warnings (English only) in our catalogue's words, so they can be said in Welsh
+PASSWORD_WARNINGS = {
+    "Straight rows of keys are easy to guess.": N_("straight rows of keys are easy to guess"),
+    "Short keyboard patterns are easy to guess.": N_("short keyboard patterns are easy to "
+                                                     "guess"),
+    'Repeats like "aaa" are easy to guess.': N_("repeats like “aaa” are easy to guess"),
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': N_(
+        "repeats like “abcabcabc” are only slightly harder to guess than “abc”"),
+    'Sequences like "abc" or "6543" are easy to guess.': N_(
+        "sequences like “abc” or “6543” are easy to guess"),
+    "Recent years are easy to guess.": N_("recent years are easy to guess"),
+    "Dates are often easy to guess.": N_("dates are often easy to guess"),
+    "This is a top-10 common password.": N_("this is one of the 10 most common passwords"),
+    "This is a top-100 common password.": N_("this is one of the 100 most common passwords"),
+    "This is a very common password.": N_("this is a very common password"),
+    "This is similar to a commonly used password.": N_("this is like a commonly used "
+                                                       "password"),
+    "A word by itself is easy to guess.": N_("a word by itself is easy to guess"),
+    "Names and surnames by themselves are easy to guess.": N_(
+        "names and surnames by themselves are easy to guess"),
+    "Common names and surnames are easy to guess.": N_("common names and surnames are easy "
+                                                       "to guess"),
+}
+
+
 def check_new_password(password: str, email: str = "", name: str = "") -> None:
     """Refuse a password that is short or easy to guess: zxcvbn checks it against its
     shipped lists of common passwords, names and words, and against the user's e-mail and
@@ -81,10 +106,10 @@ def check_new_password(password: str, email: str = "", name: str = "") -> None:
                                                   most=MAX_PASSWORD_LENGTH))])
     verdict = zxcvbn(password, user_inputs=[part for part in (email, name, "assetmap") if part])
     if verdict["score"] < 3:
-        why = verdict["feedback"]["warning"] or "it is too easy to guess"
+        warning = verdict["feedback"]["warning"]
         raise InvalidRecord([("password", Problem(
             N_("is too easy to guess: %(why)s; a few uncommon words together work well"),
-            why=why.rstrip(".")))])
+            why=Problem(PASSWORD_WARNINGS.get(warning, N_("it is too easy to guess")))))])
 
 
 def change_password(store: GraphStore, user_id: str, current: str, new: str) -> dict:
@@ -236,7 +261,8 @@ def create_token(store: GraphStore, email: str, name: str | None = None) -> tupl
     (shown once; only its hash is stored)."""
     user = users.by_email(store, email)
     if user is None or not user.get("active", True):
-        raise InvalidRecord([("email", f"no active user with e-mail {email.strip().lower()!r}")])
+        raise InvalidRecord([("email", Problem(N_("no active user with e-mail %(email)s"),
+                                               email=repr(email.strip().lower())))])
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = tokens.create(store, {"user_id": user["id"], "name": name or "API token",
                                    "token_hash": token_hash(token)})

@@ -207,7 +207,8 @@ def read_onspd(lines: Iterable[str]) -> Iterator[tuple[str, float, float]]:
     code_column = "pcds" if "pcds" in header else "pcd"
     missing = [name for name in (code_column, "lat", "long") if name not in header]
     if missing:
-        raise InvalidRecord([("file", f"not an ONSPD CSV: no column {', '.join(missing)}")])
+        raise InvalidRecord([("file", Problem(N_("not an ONSPD CSV: no column %(columns)s"),
+                                              columns=", ".join(missing)))])
     for row in reader:
         if row.get("doterm"):
             continue

@@ -108,8 +108,10 @@ class Problem(str):
 
 
 def say(message: str, language: str) -> str:
-    """``message`` in ``language``: a :class:`Problem` through the catalogue, any other
-    text as it is."""
+    """``message`` in ``language``: a :class:`Problem` through the catalogue (and so the
+    problems it holds as values), any other text as it is."""
     if isinstance(message, Problem):
-        return translate(message.template, language, **message.params)
+        return translate(message.template, language, **{
+            name: say(value, language) if isinstance(value, Problem) else value
+            for name, value in message.params.items()})
     return message

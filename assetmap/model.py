@@ -809,7 +809,7 @@ RELATIONSHIPS: dict[str, RelationshipType] = {
 def validate(model: type[BaseModel], data: dict[str, Any]) -> Any:
     """Build ``model`` from ``data`` or raise :class:`InvalidRecord` naming each bad field."""
     if not isinstance(data, dict):
-        raise InvalidRecord([("record", "must be an object of fields")])
+        raise InvalidRecord([("record", Problem(N_("must be an object of fields")))])
     try:
         return model.model_validate(data)
     except PydanticValidationError as exc:
@@ -821,7 +821,8 @@ def node_type(label: str) -> type[Record]:
     try:
         return NODE_TYPES[label]
     except KeyError:
-        raise InvalidRecord([("label", f"{label!r} is not a known node label")]) from None
+        raise InvalidRecord([("label", Problem(N_("%(label)s is not a known node label"),
+                                               label=repr(label)))]) from None
 
 
 def relationship_type(name: str) -> RelationshipType:
@@ -829,7 +830,7 @@ def relationship_type(name: str) -> RelationshipType:
         return RELATIONSHIPS[name]
     except KeyError:
         raise InvalidRecord(
-            [("type", f"{name!r} is not a known relationship type")]
+            [("type", Problem(N_("%(name)s is not a known relationship type"), name=repr(name)))]
         ) from None
 
 

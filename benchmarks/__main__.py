@@ -18,7 +18,11 @@ def main() -> None:
                         help="community size(s), comma separated (defaults per benchmark: "
                              "writes 20000; analyse 2000,100000; suggest and finder 2000,100000; "
                              "import, backup and placing 100000)")
-    parser.add_argument("--users", type=int, default=50, help="load: simulated users")
+    parser.add_argument("--users", type=int, default=100, help="load: simulated users")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="load: server worker processes (default: serve's own)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="load: threads per worker (default: serve's own)")
     parser.add_argument("--seconds", type=int, default=60, help="load: how long")
     parser.add_argument("--no-plain", action="store_true",
                         help="analyse: leave out the (slow) plain NetworkX pipeline")
@@ -60,7 +64,8 @@ def main() -> None:
     if arguments.which == "load":  # not in "all": it takes the machine for a minute
         from benchmarks import load
 
-        load.run(arguments.users, arguments.seconds, (sizes or [2_000])[0])
+        load.run(arguments.users, arguments.seconds, (sizes or [2_000])[0],
+                 arguments.workers, arguments.threads)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
-"""Load: locust, headless, against the app served by waitress (`assetmap serve`) on
-127.0.0.1, on a demo-sized community. A mix of public finder searches, asset pages,
-connectors reading people, circles and suggestions (pages and API), and coordinators'
-area dashboards. Every kind of page is reported with its p50 and p95, against the
-health check measured in the same run (the floor: a request that reads one count).
+"""Load: locust, headless, against the app as `assetmap serve` runs it in production
+(gunicorn workers, or waitress for one process) on 127.0.0.1, on a demo-sized community.
+Users sign in once, then browse with a think time of 1-5 s: public finder searches, asset
+pages, connectors reading people, circles and suggestions (pages and API), and
+coordinators' area dashboards. Every kind of page is reported with its p50 and p95, against
+the health check measured in the same run (the floor: a request that reads one count).
 
-`python -m benchmarks load [--users 50] [--seconds 60] [--people 2000]`
+`python -m benchmarks load [--users 100] [--seconds 60] [--people 2000] [--workers N]
+[--threads N]`
 """
 
 # ruff: noqa: E402, I001 - gevent must patch the standard library before anything imports ssl
@@ -46,7 +48,7 @@ def _csrf(html: str) -> str:
 
 class Public(HttpUser):
     weight = 5
-    wait_time = between(0.5, 2)
+    wait_time = between(1, 5)
 
     @task(4)
     def find(self) -> None:
@@ -70,7 +72,7 @@ class Public(HttpUser):
 
 class Connector(HttpUser):
     weight = 3
-    wait_time = between(1, 3)
+    wait_time = between(1, 5)
 
     def on_start(self) -> None:
         page = self.client.get("/login", name="sign in").text
@@ -99,7 +101,7 @@ class Connector(HttpUser):
 
 class Coordinator(HttpUser):
     weight = 1
-    wait_time = between(2, 5)
+    wait_time = between(1, 5)
 
     def on_start(self) -> None:
         page = self.client.get("/login", name="sign in").text
@@ -136,13 +138,16 @@ def _prepare(people: int) -> tuple[Path, dict[str, str]]:
     return directory, env
 
 
-def run(users: int = 50, seconds: int = 60, people: int = 2000) -> dict:
+def run(users: int = 100, seconds: int = 60, people: int = 2000, workers: int | None = None,
+        threads: int | None = None) -> dict:
     directory, env = _prepare(people)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    chosen = [*(["--workers", str(workers)] if workers else []),
+              *(["--threads", str(threads)] if threads else [])]
     server = subprocess.Popen(
-        [sys.executable, "-m", "assetmap.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "assetmap.cli", "serve", "--port", str(port), *chosen],
         env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     host = f"http://127.0.0.1:{port}"
     try:
@@ -170,8 +175,9 @@ def run(users: int = 50, seconds: int = 60, people: int = 2000) -> dict:
     floor = stats.get("health check (floor)", "GET")
     floor_p95 = floor.get_response_time_percentile(0.95) or 1
     rows = {}
-    print(f"\nload: {users} users for {seconds} s against waitress on 127.0.0.1, "
-          f"{people:,} people (locust {__import__('locust').__version__})")
+    print(f"\nload: {users} users for {seconds} s against `assetmap serve "
+          f"{' '.join(chosen) or '(defaults)'}` on 127.0.0.1, {people:,} people "
+          f"(locust {__import__('locust').__version__})")
     print(f"{'page':<24}{'requests':>10}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}"
           f"{'p95 / floor':>13}")
     for (name, method), entry in sorted(stats.entries.items()):

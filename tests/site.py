@@ -58,7 +58,8 @@ def arguments(store: GraphStore) -> dict[str, str]:
             "slug": "places", "job_id": "no-such-job", "filename": "site.css",
             "/groups/<node_id>": f"/groups/{first['Group']}",
             "/activities/<node_id>": f"/activities/{first['Activity']}",
-            "node_id": first["Place"], "template_kind": "people", "token": "no-such-link",
+            "node_id": first["Place"], "level": "ward", "template_kind": "people",
+            "token": "no-such-link",
             **_hsds_arguments(store, first)}
 
 
@@ -103,7 +104,7 @@ def expected_status(endpoint: str, role: str | None) -> int:
 #: routes that answer with something other than an HTML page
 NOT_PAGES = ("static", "openapi", "swagger", "api_", "directory.csv_template",
              "areas.download", "public.healthz", "public.places_geojson",
-             "public.basemap")
+             "public.basemap", "areas.shapes")
 
 
 def html_pages(app, store: GraphStore, role: str | None) -> list[str]:  # noqa: ANN001
@@ -112,3 +113,14 @@ def html_pages(app, store: GraphStore, role: str | None) -> list[str]:  # noqa: 
     return [fill(rule, values) for endpoint, rule in get_rules(app)
             if not endpoint.startswith(NOT_PAGES) and "<path:" not in rule
             and expected_status(endpoint, role) == 200]
+
+
+def map_spec(html: str) -> dict:
+    """The JSON a page gives its map (``static/maps.js`` draws it), parsed."""
+    import json
+    import re
+
+    found = re.search(r'<script type="application/json" id="map-spec-1">(.*?)</script>', html,
+                      re.S)
+    assert found, "the page has no map"
+    return json.loads(found.group(1))

@@ -16,6 +16,7 @@ from assetmap.graph.store import GraphStore
 from assetmap.services import analysis
 from assetmap.services.finder import WALES_TIME
 from tests.conftest import csrf_token, form_errors
+from tests.site import map_spec
 
 
 @pytest.fixture
@@ -37,9 +38,16 @@ class TestAreas:
         stored = analysis.hotspots(analysed, "small_area")
         html = client.get("/areas/?level=small_area&measure=at_risk_rate").get_data(as_text=True)
         assert html.count('<th scope="row">') == len(stored) > 0
-        assert html.count('"type": "Feature"') == len(stored), "one shape per area"
+        drawn = map_spec(html)["layers"][0]
+        assert [area["id"] for area in drawn["areas"]] == [row["id"] for row in stored]
+        shapes = client.get(drawn["shapes"])
+        assert shapes.status_code == 200 and shapes.cache_control.private
+        assert {row["id"] for row in stored} <= set(shapes.get_json()), "one shape per area"
         withheld = sum(row["at_risk_rate"] is None for row in stored)
-        assert html.count('"value": "withheld (small numbers)"') == withheld, "the tooltips"
+        hatched = [area for area in drawn["areas"] if area["value"] == "withheld (small numbers)"]
+        assert len(hatched) == withheld, "the tooltips"
+        assert all(drawn["styles"][area["style"]]["fillColor"] == "url(#withheld-hatch)"
+                   for area in hatched), "withheld areas are hatched"
         assert (f"withheld (small numbers): {withheld} area" in html) == bool(withheld), (
             "the legend counts them")
         response = client.get("/areas/hotspots.csv?level=small_area")
@@ -105,7 +113,7 @@ class TestAreas:
         assert html.count('<th scope="row">') == len(wards) > 0  # the sample's wards
         board = client.get("/areas/?level=local_authority&within=W11000025").get_data(
             as_text=True)  # Hywel Dda: Ceredigion, Pembrokeshire, Carmarthenshire
-        assert board.count('<th scope="row">') == board.count('"type": "Feature"') == 3
+        assert board.count('<th scope="row">') == len(map_spec(board)["layers"][0]["areas"]) == 3
         assert '<span class="hint">W06000008</span>' in board
         assert '<span class="hint">W06000023</span>' not in board
         rows = list(csv.DictReader(io.StringIO(client.get(

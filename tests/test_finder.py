@@ -15,6 +15,7 @@ from assetmap.analysis.geo import distance_m
 from assetmap.graph.store import GraphStore
 from assetmap.model import InvalidRecord
 from assetmap.services import finder
+from tests.site import map_spec
 
 
 def _expected(store: GraphStore, wanted) -> set[str]:  # noqa: ANN001
@@ -114,15 +115,16 @@ class TestPages:
         for row in found.results:
             assert f'id="result-{row["activity"]["id"]}"' in html
         places = {row["place"]["id"] for row in found.results}
-        assert html.count("L.marker(\n") == len(places)  # Folium's, one a place
+        circle, markers = map_spec(html)["layers"]
+        assert circle["type"] == "circle" and circle["radius_m"] == 10_000
+        assert markers["cluster"] and len(markers["points"]) == len(places)  # one a place
         # each place's pin carries the list number of its first result ("3+" for more)
-        pins = re.findall(r'class=\\"pin\\"\\u003e(\d+\+?)\\u003c', html)
+        pins = [point["number"] for point in markers["points"]]
         first: dict[str, list[int]] = {}
         for number, row in enumerate(found.results, start=1):
             first.setdefault(row["place"]["id"], []).append(number)
         assert sorted(pins) == sorted(f"{n[0]}{'+' if len(n) > 1 else ''}"
                                       for n in first.values())
-        assert "markerClusterGroup" in html and "L.circle(" in html
 
     def test_a_search_in_welsh_from_the_switch(self, client, sample_store: GraphStore) -> None:  # noqa: ANN001
         """``lang`` chooses the page's language and is never taken for a search field."""

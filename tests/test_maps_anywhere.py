@@ -11,6 +11,7 @@ import pytest
 
 from assetmap.config import OSM_TILES, Config, ConfigError
 from assetmap.graph.store import GraphStore
+from tests.site import map_spec
 
 
 def _policy_images(response) -> str:  # noqa: ANN001
@@ -32,20 +33,20 @@ def test_the_policy_follows_the_tile_setting(config: Config, sample_store: Graph
 
     default = create_app(config).test_client().get("/find?near=SY18")
     assert _policy_images(default) == "'self' data: https://tile.openstreetmap.org"
-    assert "OpenStreetMap\\u003c/a\\u003e contributors" in default.get_data(as_text=True)
+    tiles = map_spec(default.get_data(as_text=True))["tiles"]
+    assert tiles["url"] == OSM_TILES and "OpenStreetMap</a> contributors" in tiles["attribution"]
     own = create_app(config.with_changes(
         tiles_url="https://{s}.tiles.example.org/wales/{z}/{x}/{y}.png",
         tiles_attribution="© Example Maps")).test_client().get("/find?near=SY18")
     assert _policy_images(own) == "'self' data: https://*.tiles.example.org"
     page = own.get_data(as_text=True)
-    assert "tiles.example.org/wales/{z}/{x}/{y}.png" in page and "Example Maps" in page
+    assert map_spec(page)["tiles"] == {
+        "url": "https://{s}.tiles.example.org/wales/{z}/{x}/{y}.png",
+        "attribution": "© Example Maps"}
     assert "tile.openstreetmap.org" not in page
-    assert OSM_TILES in default.get_data(as_text=True)
-    assert "fill: false" in default.get_data(as_text=True), "tiles show the land"
     none = create_app(config.with_changes(tiles_url="")).test_client().get("/find?near=SY18")
     assert _policy_images(none) == "'self' data:"
-    assert "L.tileLayer" not in none.get_data(as_text=True)
-    assert "fill: true" in none.get_data(as_text=True), "no tiles: the basemap draws the land"
+    assert map_spec(none.get_data(as_text=True))["tiles"] is None, "the basemap draws the land"
 
 
 def test_the_basemap_has_every_authority_and_town_in_the_language_asked(
@@ -65,10 +66,10 @@ def test_the_basemap_has_every_authority_and_town_in_the_language_asked(
 
 
 def test_leaflet_speaks_the_page_language(client) -> None:  # noqa: ANN001
-    english = client.get("/find?near=SY18&lang=en").get_data(as_text=True)
-    assert 'zoomInTitle: "Zoom in"' in english and "imperial: false" in english
-    welsh = client.get("/find?near=SY18&lang=cy").get_data(as_text=True)
-    assert 'zoomInTitle: "Zoom in"' not in welsh
-    assert re.search(r'zoomInTitle: "[^"]+", zoomOutTitle: "[^"]+"', welsh)
-    assert "A JavaScript library for interactive maps" not in welsh
-    assert '"/basemap.json?lang=cy"' in welsh
+    english = map_spec(client.get("/find?near=SY18&lang=en").get_data(as_text=True))
+    assert english["words"]["zoom_in"] == "Zoom in"
+    assert english["basemap"] == "/basemap.json?lang=en"
+    welsh = map_spec(client.get("/find?near=SY18&lang=cy").get_data(as_text=True))
+    assert welsh["basemap"] == "/basemap.json?lang=cy"
+    for key, words in welsh["words"].items():
+        assert words and words != english["words"][key], key

@@ -9,6 +9,7 @@ import pytest
 
 from assetmap.graph.store import GraphStore
 from tests.conftest import csrf_token, form_errors
+from tests.site import map_spec
 
 
 def _post(client, path: str, data: dict, form_page: str | None = None):  # noqa: ANN001, ANN202
@@ -529,10 +530,12 @@ def test_maps_never_show_an_exact_home(client, sign_in, sample_store: GraphStore
         "ORDER BY p.id LIMIT 1")[0]
     for path in (f"/people/{person['id']}", f"/people/{person['id']}/suggestions"):
         html = client.get(path).get_data(as_text=True)
-        assert "L.circleMarker(" in html
+        dots = map_spec(html)["layers"][0]["points"]
+        assert dots[0]["at"] == [round(person["lat"], 2), round(person["lon"], 2)]
+        homes = [dot["at"] for dot in dots if "home, rounded" in dot["tooltip"]]
+        assert homes and all(round(x, 2) == x for at in homes for x in at), path
         for lat in [person["lat"], *person["others"]]:
             assert str(lat) not in html or lat == round(lat, 2), (path, lat)
-        assert str(round(person["lat"], 2)) in html
 
 
 def test_circle_map_draws_no_home_the_viewer_may_not_see(client, sign_in, acting,  # noqa: ANN001

@@ -23,10 +23,11 @@ SHOWN = "${window.__pwned='tl'}"
 
 #: open every tooltip and popup Folium's layers carry (they live in global variables)
 OPEN_LABELS = """() => {
+  const map = document.querySelector("[data-map-spec]").assetmap;
+  const layers = [];
+  map.eachLayer(layer => layers.push(layer));
   let opened = 0;
-  for (const key of Object.keys(window)) {
-    const layer = window[key];
-    if (!(layer instanceof L.Layer)) continue;
+  for (const layer of layers) {
     for (const open of ["openTooltip", "openPopup"]) {
       try { if (layer[open.replace("open", "get")]()) { layer[open](); opened++; } } catch (e) {}
     }
@@ -86,6 +87,7 @@ def test_hostile_names_never_run(browser: Browser, live_server: str,  # noqa: F8
             _sign_in(tab, live_server, email, password)
         for url, labelled in urls.items():
             tab.goto(live_server + url)
+            tab.wait_for_load_state("networkidle")  # the layers fetched as JSON are drawn
             assert tab.locator(".leaflet-container").count() == 1, url
             opened = tab.evaluate(OPEN_LABELS)
             shown = tab.locator(".leaflet-tooltip-pane, .leaflet-popup-pane").all_text_contents()

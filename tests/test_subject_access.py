@@ -135,10 +135,7 @@ def test_web_export_and_erase(client, sign_in, megan: dict, sample_store: GraphS
     erased = [e for e in AuditLog(app.config["ASSETMAP"].instance_path).entries()
               if e["action"] == "erase" and e["record_id"] == megan["id"]]
     assert len(erased) == 1 and megan["name"] not in json.dumps(erased)
-    from assetmap.web import jobs
-    for job in list(jobs._jobs.values()):
-        if job.thread:
-            job.thread.join(30)
+    app.extensions["assetmap_jobs"].wait_all(30)
 
 
 def test_api_export(client, megan: dict, sample_store: GraphStore) -> None:  # noqa: ANN001

@@ -354,3 +354,26 @@ def test_api_refusals_in_the_language_asked_for(client) -> None:  # noqa: ANN001
     missing = client.get("/api/v1/assets/no-such-place?lang=cy")
     assert missing.status_code == 404
     assert "does dim lle na gweithgaredd" in missing.get_json()["errors"][0]["message"]
+
+
+def test_schema_and_password_advice_read_in_welsh() -> None:
+    """jsonschema and zxcvbn speak English only: what they find is said again through the
+    catalogue (a Welsh import report, package refusal or password advice has no English)."""
+    from assetmap import accounts
+    from assetmap.i18n import say
+    from assetmap.interop import hsds, person_package
+    from assetmap.model import InvalidRecord
+
+    found = dict(hsds.problems({"id": "x", "name": 5}, "service"))
+    assert found["$"] == "status is required" and say(found["$"], "cy") == "mae angen status"
+    assert found["$.name"] == "must be text" and say(found["$.name"], "cy") == \
+        "rhaid iddo fod yn destun"
+    with pytest.raises(InvalidRecord) as refused:
+        person_package.verify({"package": {}}, "key")
+    for _, problem in refused.value.errors:
+        welsh = say(problem, "cy")
+        assert welsh != str(problem) and "required" not in welsh, welsh
+    with pytest.raises(InvalidRecord) as weak:
+        accounts.check_new_password("password1234", "someone@example.cymru")
+    advice = say(weak.value.errors[0][1], "cy")
+    assert "gyfrinair" in advice and "password" not in advice.lower(), advice

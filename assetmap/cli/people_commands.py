@@ -21,7 +21,7 @@ from assetmap.cli import (
     _store,
     main,
 )
-from assetmap.i18n import N_, translate, translate_plural
+from assetmap.i18n import N_, Problem, translate, translate_plural
 from assetmap.interop import person_package
 from assetmap.model import InvalidRecord
 from assetmap.names import CIRCLE_NAMES, RISK_NAMES
@@ -233,7 +233,8 @@ def person_lsns6(
 
     values = [part.strip() for part in answers.split(",")]
     if len(values) != len(ITEMS) or not all(v.isdigit() for v in values):
-        raise InvalidRecord([("answers", "must be six whole numbers 0-5, comma separated")])
+        raise InvalidRecord([("answers", Problem(N_(
+            "must be six whole numbers 0-5, comma separated")))])
     with _store(ctx) as store:
         report = analysis.record_questionnaire(store, {
             "person_id": person_id, "date": answered_on, "recorded_by": recorded_by,

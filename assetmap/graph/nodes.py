@@ -265,7 +265,8 @@ class NodeRepository:
         self, store: GraphStore, *, limit: int = 100, skip: int = 0, order_by: str = "id"
     ) -> list[dict]:
         if order_by not in self.model.model_fields:
-            raise InvalidRecord([("order_by", f"{order_by!r} is not a field of {self.label}")])
+            raise InvalidRecord([("order_by", Problem(N_("%(name)s is not a field of %(label)s"),
+                                                       name=repr(order_by), label=self.label))])
         limit = max(0, min(limit, MAX_PAGE))
         rows = store.run_read(
             f"MATCH (n:{self.label}) RETURN properties(n) AS n "

@@ -56,3 +56,14 @@ def for_map(store: GraphStore, limit: int = 5000) -> list[dict]:
         "ORDER BY p.id LIMIT $limit",
         limit=limit,
     )
+
+
+def directory_summary(store: GraphStore) -> dict:
+    """How many places, activities, groups and organisations the directory holds, and its
+    places per town: the public home page's figures (never people's), in two reads."""
+    labels = ("Place", "Activity", "Group", "Organisation")
+    counts = store.run_read(" UNION ALL ".join(  # fixed labels: no value is written in
+        f"MATCH (n:{label}) RETURN '{label}' AS label, count(n) AS n" for label in labels))
+    towns = store.run_read("MATCH (p:Place) RETURN p.town AS town, count(p) AS n ORDER BY town")
+    return {"counts": {row["label"]: row["n"] for row in counts},
+            "towns": [(row["town"], row["n"]) for row in towns]}

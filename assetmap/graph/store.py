@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 from assetmap.config import Config, ConfigError
 from assetmap.graph.dialect import Dialect, SchemaStatement
+from assetmap.i18n import N_, Problem
 from assetmap.model import NODE_TYPES, RELATIONSHIPS, InvalidRecord
 
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
@@ -47,7 +48,7 @@ def _refuse_nul(value: Any, name: str = "record") -> None:
     injection), so text holding one is refused here for both backends, naming the field."""
     if isinstance(value, str):
         if "\x00" in value:
-            raise InvalidRecord([(name, "must not contain the NUL character")])
+            raise InvalidRecord([(name, Problem(N_("must not contain the NUL character")))])
     elif isinstance(value, dict):
         for key, item in value.items():
             _refuse_nul(item, str(key))

@@ -20,9 +20,11 @@ MAX_TIES = 1000
 def _ends(type_name: str, source: str, target: str) -> None:
     spec = relationship_type(type_name)
     if source not in spec.sources:
-        raise InvalidRecord([("source", f"{type_name} cannot start at a {source}")])
+        raise InvalidRecord([("source", Problem(N_("%(type)s cannot start at a %(label)s"),
+                                                type=type_name, label=source))])
     if target not in spec.targets:
-        raise InvalidRecord([("target", f"{type_name} cannot end at a {target}")])
+        raise InvalidRecord([("target", Problem(N_("%(type)s cannot end at a %(label)s"),
+                                                type=type_name, label=target))])
 
 
 def create(
@@ -56,7 +58,8 @@ def create(
     for field, label, node_id in (("source", source_label, source_id),
                                   ("target", target_label, target_id)):
         if not store.run_read(f"MATCH (n:{label} {{id: $id}}) RETURN n.id AS id", id=node_id):
-            raise InvalidRecord([(field, f"no {label} with id {node_id!r}")])
+            raise InvalidRecord([(field, Problem(N_("no %(label)s with id %(id)s"), label=label,
+                                                  id=repr(node_id)))])
     raise InvalidRecord([("target", Problem(N_("a tie of this kind to %(id)s already exists"),
                                             id=repr(target_id)))])
 

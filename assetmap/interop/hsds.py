@@ -41,6 +41,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from assetmap.i18n import N_, translate
+from assetmap.interop import schema_words
 from assetmap.model import HSDS_NAMESPACE, Category, hsds_id
 from assetmap.names import ACCESS_NAMES as ACCESS_TEXT
 from assetmap.names import CATEGORY_NAMES as CATEGORY_TEXT
@@ -135,7 +136,7 @@ def problems(record: Any, name: str, profile: Profile = "hsds") -> list[tuple[st
     formats (uuid, email, date, uri) are checked too."""
     found = []
     for error in _validator(profile, name).iter_errors(record):
-        found.append((error.json_path, error.message[:300]))
+        found.append((error.json_path, schema_words.problem(error)))
     return sorted(found)
 
 

@@ -37,6 +37,7 @@ from assetmap.audit import Acting
 from assetmap.config import Config
 from assetmap.erasures import ErasureRegister
 from assetmap.i18n import N_, Problem
+from assetmap.interop import schema_words
 from assetmap.model import (
     CaresFor,
     InvalidRecord,
@@ -248,7 +249,8 @@ def verify(document: Any, sender_key: str) -> Verified:
     errors = sorted(_VALIDATOR.iter_errors(document), key=lambda e: list(e.absolute_path))
     if errors:
         raise InvalidRecord([
-            ("/".join(str(part) for part in error.absolute_path) or "package", error.message)
+            ("/".join(str(part) for part in error.absolute_path) or "package",
+             schema_words.problem(error))
             for error in errors[:20]])
     signature = document["signature"]
     if not _same_key(sender_key, signature["public_key"]):

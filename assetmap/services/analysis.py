@@ -329,7 +329,9 @@ def hotspots(store: GraphStore, level: str, previous: bool = False,
     (with ``previous``, also the run before's, to show what changed; ``within``, only the
     areas inside that one: a health board's authorities, an authority's wards)."""
     if level not in AREA_LEVELS:
-        raise InvalidRecord([("level", f"must be one of {', '.join(AREA_LEVELS)}")])
+        raise InvalidRecord([("level", Problem(N_("must be one of %(choices)s"),
+                                               choices=", ".join(AREA_LEVELS)))])
     if within and not area_graph.exists(store, within):
-        raise InvalidRecord([("within", f"no area with the code {within!r} is loaded")])
+        raise InvalidRecord([("within", Problem(N_("no area with the code %(code)s is loaded"),
+                                                code=repr(within)))])
     return reads.area_figures(store, level, previous, within or None)

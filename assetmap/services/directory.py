@@ -34,6 +34,11 @@ def places_for_map(store: GraphStore) -> list[dict]:
     return places.for_map(store)
 
 
+def summary(store: GraphStore) -> dict:
+    """The directory's counts by kind and its places per town (no person is counted)."""
+    return places.directory_summary(store)
+
+
 def create(store: GraphStore, repo: NodeRepository, data: dict[str, Any], instance_path: Path,
            **link_ids: str | None) -> dict[str, Any]:
     """Write a new record of ``repo``'s kind with its links; returns it."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from assetmap.graph import areas, organisations
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import N_, Problem
 from assetmap.model import InvalidRecord
 
 
@@ -16,8 +17,9 @@ def create(store: GraphStore, data: dict[str, Any]) -> dict[str, Any]:
     area that is not loaded."""
     data = {k: v for k, v in data.items() if v not in (None, "")}
     if "area" in data and not areas.exists(store, data["area"]):
-        raise InvalidRecord([("area", f"no area with the code {data['area']!r} is loaded "
-                                      "(assetmap areas import)")])
+        raise InvalidRecord([("area", Problem(
+            N_("no area with the code %(code)s is loaded (assetmap areas import)"),
+            code=repr(data["area"])))])
     return organisations.repo.create(store, data)
 
 

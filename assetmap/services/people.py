@@ -308,7 +308,8 @@ def invite(store: GraphStore, person_id: str, candidate_id: str, kind: str,
            acting: Acting) -> dict[str, Any]:
     """Bring a suggested volunteer or person into the circle (circle 3, to adjust later)."""
     if kind not in INVITED_TIES:
-        raise InvalidRecord([("kind", f"must be one of {', '.join(INVITED_TIES)}")])
+        raise InvalidRecord([("kind", Problem(N_("must be one of %(choices)s"),
+                                              choices=", ".join(INVITED_TIES)))])
     tie = {**INVITED_TIES[kind], "since": today().isoformat()}
     return add_tie(store, person_id, tie, other_id=candidate_id, acting=acting)
 

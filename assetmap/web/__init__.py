@@ -62,7 +62,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
             encoding="utf-8"),
     )
 
-    from assetmap.web import db, filters, i18n, security
+    from assetmap.web import db, filters, i18n, jobs, security
 
     accounts.use_password_hashing(config.password_hashing)
     if config.trusted_proxies:  # the client's own address, as the proxies in front saw it
@@ -70,6 +70,8 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
                                 x_proto=config.trusted_proxies)
 
     db.init_app(app)
+    # background jobs' state, in files any worker process can read
+    app.extensions["assetmap_jobs"] = jobs.Jobs(config.instance_path / "jobs")
     i18n.init_app(app)
     filters.init_app(app)
     security.init_app(app)

@@ -11,8 +11,8 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -99,7 +99,7 @@ def dashboard() -> ResponseReturnValue:
         regions=regions, LEVEL_NAMES=translated(names.AREA_LEVEL_NAMES),
         MEASURES=translated(MEASURES), CHANGES=CHANGES,
         run=analysis.latest_run(store),
-        map=maps.choropleth(rows, area_service.geometries(store, level), measure,
+        map=maps.choropleth(rows, url_for("areas.shapes", level=level), measure,
                             gettext(MEASURES[measure])) if rows else None,
         legend=maps.legend(rows, measure),
         withheld=sum(r.get(measure) is None and r.get("people") != 0
@@ -110,6 +110,23 @@ def dashboard() -> ResponseReturnValue:
         region=next((r for r in regions if r["id"] == within), None),
     )
 
+
+#: how long a coordinator's browser may keep the areas' shapes (they change only when
+#: boundaries are loaded again)
+SHAPES_MAX_AGE_S = 3600
+
+
+@bp.get("/shapes/<level>.json")
+def shapes(level: str) -> ResponseReturnValue:
+    """Every area's boundary at ``level`` as GeoJSON geometry, by area id: the dashboard's
+    map fetches them once, its page carries only the figures."""
+    if level not in AREA_LEVELS:
+        abort(404)
+    response = jsonify(area_service.geometries(get_store(), level))
+    response.cache_control.private = True
+    response.cache_control.max_age = SHAPES_MAX_AGE_S
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _difference(now: float | None, before: float | None) -> float | None:
@@ -144,21 +161,19 @@ def _csv_cell(row: dict, key: str) -> object:
 
 @bp.post("/runs")
 def start_run() -> ResponseReturnValue:
-    store = get_store()
-    logger = current_app.logger
-    job = jobs.start("analysis", lambda progress: analysis.run_analysis(store, progress),
-                     on_error=lambda text: logger.error("analysis run failed: %s", text))
+    job = jobs.analyse_in_background(get_store())
     flash(gettext("The analysis is running; this page follows it."), "info")
     return redirect(url_for("areas.run_status", job_id=job.id))
 
 
 @bp.get("/runs/<job_id>")
 def run_status(job_id: str) -> ResponseReturnValue:
-    job = jobs.get(job_id)
+    job = jobs.current().get(job_id)
     if job is None:
-        abort(404, gettext("There is no such analysis run in this server's memory."))
+        abort(404, gettext("There is no such analysis run."))
     if request.accept_mimetypes.best == "application/json":
         return {"state": job.state, "stage": job.stage, "done": job.done, "total": job.total,
-                "error": job.error, "run_id": (job.result or {}).get("run_id"),
+                "error": job.error and gettext(job.error),
+                "run_id": (job.result or {}).get("run_id"),
                 "started_at": job.started_at, "finished_at": job.finished_at}
-    return render_template("areas/run.html", job=job)
+    return render_template("areas/run.html", job=job, STAGES=translated(jobs.STAGE_NAMES))

@@ -473,7 +473,7 @@ def erase(person_id: str) -> ResponseReturnValue:
         else:
             summary = subject_access.erase(store, person_id, auditing.acting(),
                                            auditing.erasure_register(), recompute=False)
-            jobs.start("analysis", lambda progress: analysis.run_analysis(store, progress))
+            jobs.analyse_in_background(store)
             flash(gettext("The record is erased, with %(removed)s; the area figures are "
                           "being recomputed.",
                           removed=subject_access.erasure_words(summary, language())), "info")

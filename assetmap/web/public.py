@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -25,17 +23,10 @@ PLACES_MAX_AGE_S = 300
 def home() -> ResponseReturnValue:
     """A search box first, the directory's counts (never people's: this page is public),
     and the places map, whose markers come from :func:`places_geojson`."""
-    store = get_store()
-    counts = store.counts()
-    place_rows = directory.places_for_map(store)
-    towns = Counter(place["town"] or "-" for place in place_rows)
+    summary = directory.summary(get_store())
     return render_template(
-        "home.html",
-        counts=counts,
-        map=maps.places_map(url_for("public.places_geojson", lang=language())),
-        towns=sorted(towns.items()),
-        place_count=len(place_rows),
-    )
+        "home.html", counts=summary["counts"], towns=summary["towns"],
+        map=maps.places_map(url_for("public.places_geojson", lang=language())))
 
 
 @bp.get("/basemap.json")

@@ -131,7 +131,7 @@ def delete_person(path: PersonPath) -> Any:
     subject_access.erase(get_store(), path.person_id, auditing.acting(),
                          auditing.erasure_register(), recompute=False)
     store = get_store()
-    jobs.start("analysis", lambda progress: analysis.run_analysis(store, progress))
+    jobs.analyse_in_background(store)
     return "", 204
 
 
