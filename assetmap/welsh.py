@@ -108,11 +108,12 @@ def fill(template: str, values: Mapping[str, object]) -> str:
             return match.group(0)
         shown = mutate(value, TRIGGERS[word.lower()]) if name in PLACE_FIELDS else value
         key = f"{name}__{len(extra)}"
-        extra[key] = Markup(shown) if isinstance(value, Markup) else shown
+        # markup stays markup: only an initial letter of already-escaped text changes
+        extra[key] = Markup(shown) if isinstance(value, Markup) else shown  # noqa: S704
         return f"{_before(word, shown)} %({key})s"
 
     rebuilt = _PLACEHOLDER.sub(fitted, str(template))
     if not extra:
         return template % values
-    rebuilt_template = Markup(rebuilt) if isinstance(template, Markup) else rebuilt
+    rebuilt_template = Markup(rebuilt) if isinstance(template, Markup) else rebuilt  # noqa: S704
     return rebuilt_template % {**values, **extra}

@@ -155,7 +155,7 @@ def run(users: int = 100, seconds: int = 60, people: int = 2000, workers: int | 
             try:
                 if requests.get(host + "/healthz", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening, or still starting
                 time.sleep(0.1)
         # stats restart once all users are running: sign-ins (argon2, by design slow) and
         # the ramp-up are left out of the steady-state figures
@@ -192,4 +192,6 @@ def run(users: int = 100, seconds: int = 60, people: int = 2000, workers: int | 
           f"{total.get_response_time_percentile(0.5):>9.0f}"
           f"{total.get_response_time_percentile(0.95):>9.0f}   "
           f"{total.total_rps:.1f} requests/s")
+    for error in stats.errors.values():
+        print(f"error: {error.method} {error.name}: {error.error} ({error.occurrences}x)")
     return rows

@@ -199,7 +199,11 @@ def test_demo_sets_up_and_prints_new_logins(cli_env) -> None:  # noqa: ANN001
 
 
 @pytest.mark.slow
-def test_serve_runs_a_wsgi_server(cli_env) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(("workers", "server_name"), [("1", "assetmap"), ("2", "gunicorn")])
+def test_serve_runs_a_production_server(cli_env, workers: str,  # noqa: ANN001
+                                        server_name: str) -> None:
+    """One worker: waitress (named by us); more: gunicorn's master and that many worker
+    processes on the one port. Never Flask's development server."""
     import socket
     import time
     import urllib.request
@@ -208,10 +212,11 @@ def test_serve_runs_a_wsgi_server(cli_env) -> None:  # noqa: ANN001
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, **cli_env}
-    server = subprocess.Popen([*ASSETMAP, "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen([*ASSETMAP, "serve", "--port", str(port), "--workers", workers],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         body = None
         while time.monotonic() < deadline and body is None:
             try:
@@ -221,10 +226,13 @@ def test_serve_runs_a_wsgi_server(cli_env) -> None:  # noqa: ANN001
             except OSError:
                 time.sleep(0.1)
         assert body is not None and body["database"] is True
-        assert served_by == "assetmap"  # waitress, named by us: not Flask's dev server
+        assert served_by.startswith(server_name)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) == (0 if workers == "1" else int(workers))
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
+    assert server.returncode == 0 or workers == "1", server.stdout.read()
 
 
 @pytest.mark.slow

@@ -20,6 +20,10 @@ from assetmap.graph.embedded import EmbeddedServer
 from assetmap.graph.store import embedded_directory
 from assetmap.services import analysis, migrations
 
+#: how `assetmap serve` runs by default, chosen by `./run bench load` on 2 cores
+#: (benchmarks/RESULTS.md): workers share the cores, threads wait for the database
+DEFAULT_WORKERS, DEFAULT_THREADS = 3, 4
+
 
 @main.group(help=_(
     "The embedded database server."))
@@ -74,29 +78,73 @@ def db_status(ctx: click.Context, as_json: bool) -> None:
 
 
 @main.command(help=_(
-    "Serve the web app with waitress (a production WSGI server)."))
+    "Serve the web app: gunicorn worker processes, or waitress when --workers is 1."))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
-@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=DEFAULT_WORKERS,
+              show_default=True, help=_("Worker processes (each with its own threads)."))
+@click.option("--threads", type=click.IntRange(1, 64), default=DEFAULT_THREADS,
+              show_default=True, help=_("Threads in each worker process."))
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
-    _run(_listening(ctx.obj, host, port, threads), host, port)
+def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int) -> None:
+    _run(_listening(ctx.obj, host, port, threads, workers), host, port)
 
 
-def _listening(config: Config, host: str, port: int, threads: int) -> Any:
-    """A waitress server with its port already taken (so a port in use is said before
-    anything else is done, never after "serving")."""
-    from waitress.server import create_server
-
-    from assetmap.web import create_app
+def _listening(config: Config, host: str, port: int, threads: int,
+               workers: int = 1) -> Any:
+    """A server with its port already taken (so a port in use is said before anything
+    else is done, never after "serving"): waitress for one process, gunicorn's threaded
+    workers for more (sessions, rate limits and background runs are shared through the
+    database and the instance folder, so any worker can answer any request)."""
+    import socket
 
     try:
-        return create_server(create_app(config), host=host, port=port, threads=threads,
-                             ident="assetmap")
+        listener = socket.create_server((host, port), backlog=2048)
     except OSError as exc:
         raise click.ClickException(_(
             "cannot serve on %(url)s (%(problem)s): choose another port with --port",
             url=f"http://{host}:{port}", problem=exc.strerror or exc)) from None
+    if workers == 1:
+        from waitress.server import create_server
+
+        from assetmap.web import create_app
+
+        return create_server(create_app(config), sockets=[listener], threads=threads,
+                             ident="assetmap")
+    return _Gunicorn(config, listener, workers, threads)
+
+
+class _Gunicorn:
+    """gunicorn's master process on a socket we opened, with ``workers`` processes of
+    ``threads`` threads, each building its own app (nothing is shared across a fork)."""
+
+    def __init__(self, config: Config, listener: Any, workers: int, threads: int) -> None:
+        self.config, self.listener = config, listener
+        listener.set_inheritable(True)
+        self.options = {"bind": [f"fd://{listener.fileno()}"], "workers": workers,
+                        "threads": threads, "worker_class": "gthread", "timeout": 120,
+                        # idle connections stay open longer than a reader pauses between
+                        # pages (a browser reuses them; closing first loses requests)
+                        "keepalive": 75,
+                        "graceful_timeout": 30, "proc_name": "assetmap",
+                        "errorlog": "-", "loglevel": "warning", "accesslog": None}
+
+    def run(self) -> None:
+        from gunicorn.app.base import BaseApplication
+
+        from assetmap.web import create_app
+
+        config, options = self.config, self.options
+
+        class Application(BaseApplication):
+            def load_config(self) -> None:
+                for key, value in options.items():
+                    self.cfg.set(key, value)
+
+            def load(self) -> Any:
+                return create_app(config)
+
+        Application().run()
 
 
 def _run(server: Any, host: str, port: int) -> None:
@@ -119,7 +167,7 @@ def _run(server: Any, host: str, port: int) -> None:
 def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) -> None:
     config: Config = ctx.obj
     config.private_instance()
-    server = None if no_serve else _listening(config, host, port, threads=8)
+    server = None if no_serve else _listening(config, host, port, DEFAULT_THREADS, DEFAULT_WORKERS)
     with _store(ctx) as store:
         if store.is_empty():
             store.init_schema()
