@@ -409,11 +409,15 @@ class _Builder:
             add_place = functools.partial(self.add_place, index, places)
 
             add_place("hall", f"{town.name} Community Hall", f"Neuadd Gymuned {town.name_cy}")
-            add_place("chapel", f"Capel {rng.choice(_CHAPELS)}, {town.name}")
-            add_place("church", f"St {rng.choice(_SAINTS)}'s Church, {town.name}",
-                      f"Eglwys {rng.choice(_SAINTS_CY)}, {town.name_cy}")
-            add_place("cafe", f"{rng.choice(_CAFES)} Café, {town.name}")
-            add_place("pub", f"The {rng.choice(_PUBS)}, {town.name}")
+            chapel = rng.choice(_CHAPELS)
+            add_place("chapel", f"Capel {chapel}, {town.name}", f"Capel {chapel}, {town.name_cy}")
+            saint, saint_cy = rng.choice(_SAINTS)
+            add_place("church", f"St {saint}'s Church, {town.name}",
+                      f"Eglwys {saint_cy}, {town.name_cy}")
+            cafe, cafe_cy, _ = rng.choice(_CAFES)
+            add_place("cafe", f"{cafe} Café, {town.name}", f"{cafe_cy}, {town.name_cy}")
+            pub, pub_cy = rng.choice(_PUBS)
+            add_place("pub", f"The {pub}, {town.name}", f"{pub_cy}, {town.name_cy}")
             if town.population >= 1200:
                 add_place("library", f"{town.name} Library", f"Llyfrgell {town.name_cy}")
                 add_place("surgery", f"{town.name} Medical Practice",
@@ -421,7 +425,9 @@ class _Builder:
                 add_place("park", f"{town.name} Recreation Ground", f"Parc {town.name_cy}")
                 add_place("school", f"Ysgol {town.name_cy}")
             if town.population >= 2500:
-                add_place("cafe", f"{rng.choice(_CAFES)} Tearooms, {town.name}")
+                cafe, _, tearooms_cy = rng.choice(_CAFES)
+                add_place("cafe", f"{cafe} Tearooms, {town.name}",
+                          f"{tearooms_cy}, {town.name_cy}")
                 add_place("community_centre", f"{town.name} Community Centre",
                           f"Canolfan Gymunedol {town.name_cy}")
             if town.population >= 4000:
@@ -429,7 +435,9 @@ class _Builder:
                           f"Canolfan Hamdden {town.name_cy}")
             for extra in range(round(town.population / PEOPLE_PER_EXTRA_PLACE)):
                 kind = ("hall", "chapel", "cafe", "park", "church")[extra % 5]
-                add_place(kind, f"{rng.choice(_EXTRA_PLACES[kind])} {extra + 2}, {town.name}")
+                extra_name, extra_cy = rng.choice(_EXTRA_PLACES[kind])
+                add_place(kind, f"{extra_name} {extra + 2}, {town.name}",
+                          f"{extra_cy} {extra + 2}, {town.name_cy}")
 
             group_count = max(2, round(town.population / PEOPLE_PER_GROUP))
             for round_number in range(0, group_count, len(_GROUP_TYPES)):
@@ -490,6 +498,7 @@ class _Builder:
             "name": name.format(town=town.name),
             "name_cy": name_cy.format(town=town.name_cy) if name_cy else None,
             "description": f"{name.format(town=town.name)}: all welcome.",
+            "description_cy": f"{(name_cy or name).format(town=town.name_cy)}: croeso i bawb.",
             "categories": list(categories),
             "welsh_language": welsh_language,
         })
@@ -499,16 +508,21 @@ class _Builder:
         self.out.relate("RUN_BY", ("Group", group.id),
                         ("Organisation", self.org_ids[self.authority_of[index]]["cvc"]))
         activity_ids = []
+        # a group meets at one venue, on one to three days (each day an activity, so the
+        # finder shows one result with its sessions)
+        venue_kind = next((v for v in venues if v in places), "hall")
+        place_id = rng.choice(places[venue_kind])
         for n in range(rng.randint(1, 3)):
-            venue_kind = next((v for v in venues if v in places), "hall")
             weekday = rng.choice(("mon", "tue", "wed", "thu", "fri", "sat"))
             start = rng.choice(times)
             end_hour = int(start[:2]) + rng.choice((1, 2))
             activity = validate(Activity, {
                 "id": f"activity-{group_number:04d}-{n + 1}",
-                "name": group.name if n == 0 else f"{group.name} ({weekday.title()})",
+                "name": group.name,
                 "name_cy": group.name_cy,
-                "description": f"Weekly session of {group.name}.",
+                "description": f"{group.name}: a regular session, all welcome.",
+                "description_cy": f"{group.name_cy or group.name}: sesiwn reolaidd, croeso i "
+                                  "bawb.",
                 "weekday": weekday,
                 "start": start,
                 "end": f"{min(end_hour, 23):02d}:{start[3:]}",
@@ -520,7 +534,6 @@ class _Builder:
                 "age_max": ages[1],
             })
             self.out.add(activity)
-            place_id = rng.choice(places[venue_kind])
             self.out.relate("HELD_AT", ("Activity", activity.id), ("Place", place_id))
             self.out.relate("RUN_BY", ("Activity", activity.id), ("Group", group.id))
             activity_ids.append(activity.id)
@@ -848,18 +861,33 @@ def write(store: GraphStore, community: Community, progress: Progress | None = N
 
 _AVAILABILITY = tuple(f"{d}_{p}" for d in ("mon", "tue", "wed", "thu", "fri", "sat")
                       for p in ("am", "pm"))
+# each name in English and in Welsh
 _EXTRA_PLACES = {
-    "hall": ("Memorial Hall", "Village Hall", "Scout Hut", "Church Hall"),
-    "chapel": ("Capel Bethania", "Capel Soar", "Capel Carmel"),
-    "cafe": ("Corner Café", "Station Café", "Garden Café"),
-    "park": ("Playing Field", "Riverside Walk", "Green"),
-    "church": ("St Peter's Church", "St Paul's Church", "Holy Trinity Church"),
+    "hall": (("Memorial Hall", "Neuadd Goffa"), ("Village Hall", "Neuadd y Pentref"),
+             ("Scout Hut", "Caban y Sgowtiaid"), ("Church Hall", "Neuadd yr Eglwys")),
+    "chapel": (("Capel Bethania", "Capel Bethania"), ("Capel Soar", "Capel Soar"),
+               ("Capel Carmel", "Capel Carmel")),
+    "cafe": (("Corner Café", "Caffi'r Gornel"), ("Station Café", "Caffi'r Orsaf"),
+             ("Garden Café", "Caffi'r Ardd")),
+    "park": (("Playing Field", "Cae Chwarae"), ("Riverside Walk", "Llwybr Glan yr Afon"),
+             ("Green", "Y Lawnt")),
+    "church": (("St Peter's Church", "Eglwys Sant Pedr"), ("St Paul's Church", "Eglwys Sant Paul"),
+               ("Holy Trinity Church", "Eglwys y Drindod Sanctaidd")),
 }
 _CHAPELS = ("Bethel", "Ebenezer", "Seion", "Moriah", "Bethesda", "Salem", "Tabernacl", "Horeb")
-_SAINTS = ("Mary", "David", "Michael", "Idloes", "Cynllo", "Mary Magdalene", "John")
-_SAINTS_CY = ("y Santes Fair", "Dewi Sant", "Sant Mihangel", "Sant Idloes", "Sant Cynllo")
-_CAFES = ("Y Gegin", "Blue Door", "Cwtch", "Old Market", "Riverside", "Copper Kettle")
-_PUBS = ("Red Lion", "Black Lion", "Wynnstay Arms", "Bear Hotel", "Royal Oak", "Castle Inn")
+_SAINTS = (("Mary", "y Santes Fair"), ("David", "Dewi Sant"), ("Michael", "Sant Mihangel"),
+           ("Idloes", "Sant Idloes"), ("Cynllo", "Sant Cynllo"),
+           ("Mary Magdalene", "Mair Magdalen"), ("John", "Sant Ioan"))
+#: a café's name, its Welsh name as a café, and as tearooms
+_CAFES = (("Y Gegin", "Caffi'r Gegin", "Ystafell De'r Gegin"),
+          ("Blue Door", "Caffi'r Drws Glas", "Ystafell De'r Drws Glas"),
+          ("Cwtch", "Caffi Cwtch", "Ystafell De Cwtch"),
+          ("Old Market", "Caffi'r Hen Farchnad", "Ystafell De'r Hen Farchnad"),
+          ("Riverside", "Caffi Glan yr Afon", "Ystafell De Glan yr Afon"),
+          ("Copper Kettle", "Caffi'r Tegell Copr", "Ystafell De'r Tegell Copr"))
+_PUBS = (("Red Lion", "Y Llew Coch"), ("Black Lion", "Y Llew Du"),
+         ("Wynnstay Arms", "Wynnstay Arms"), ("Bear Hotel", "Gwesty'r Arth"),
+         ("Royal Oak", "Y Dderwen Frenhinol"), ("Castle Inn", "Tafarn y Castell"))
 
 # (name, Welsh name, categories, always Welsh?, venues, start times, cost pence, ages)
 _GROUP_TYPES: list[tuple] = [

@@ -18,6 +18,9 @@ SAMPLE_FILE = Path(__file__).parent / "sample" / "community.json"
 TOWN = "Llanidloes"
 PEOPLE_IN_SAMPLE = 40
 VOLUNTEERS_IN_SAMPLE = 4
+#: carers and the people they care for, kept whatever else is cut (the carers' pages and
+#: lists need some)
+CARE_PAIRS_IN_SAMPLE = 2
 
 
 def build(year: int) -> dict:
@@ -35,8 +38,12 @@ def build(year: int) -> dict:
     local = [p for p in community.records["Person"] if p.postcode and p.postcode.startswith("SY18")]
     # volunteers open to being suggested first: a connector's suggestions need some
     helpers = [p.id for p in local if p.volunteer and p.open_to_connect][:VOLUNTEERS_IN_SAMPLE]
+    local_ids = {p.id for p in local}
+    caring = [person for carer, cared_for, _ in community.relationships[
+        ("CARES_FOR", "Person", "Person")] if carer in local_ids and cared_for in local_ids
+        for person in (carer, cared_for)][:2 * CARE_PAIRS_IN_SAMPLE]
     person_ids: list[str] = []
-    for person_id in helpers + member_ids + [p.id for p in local]:
+    for person_id in helpers + caring + member_ids + [p.id for p in local]:
         if person_id not in person_ids:
             person_ids.append(person_id)
     person_ids = sorted(person_ids[:PEOPLE_IN_SAMPLE])

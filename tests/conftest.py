@@ -282,3 +282,47 @@ def form_errors(html: str) -> dict[str, str]:
 
     return {name: unescape(message) for name, message in
             re.findall(r'class="error" id="e-(\w+)">([^<]+)', html)}
+
+
+# -- the browser tests: Debian's Chromium against the real app ------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:  # noqa: ANN001
+    """The app served by waitress on a free port of 127.0.0.1, for the browser tests."""
+    import socket
+    import threading
+
+    from waitress.server import create_server
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """Debian's Chromium (never a downloaded one), headless, through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install -y chromium"
+    home = tmp_path_factory.mktemp("chromium-home")  # its cache and config stay out of ~
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--headless", *CHROMIUM_FLAGS],
+            env={**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / "cache"),
+                 "XDG_CONFIG_HOME": str(home / "config")})
+        yield chromium
+        chromium.close()

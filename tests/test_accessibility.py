@@ -10,7 +10,7 @@ from playwright.sync_api import Browser
 from assetmap import accounts
 from assetmap.graph.store import GraphStore
 from tests import site
-from tests.test_browser import _local_tab, browser, live_server  # noqa: F401 (fixtures)
+from tests.test_browser import _local_tab
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,7 @@ def _summary(violation: dict) -> str:
 
 @pytest.mark.parametrize("language", ["en", "cy"])
 @pytest.mark.parametrize("role", site.ROLES)
-def test_every_page_has_no_axe_violations(app, browser: Browser, live_server: str,  # noqa: ANN001, F811
+def test_every_page_has_no_axe_violations(app, browser: Browser, live_server: str,  # noqa: ANN001
                                           sample_store: GraphStore, axe: Axe,
                                           role: str | None, language: str) -> None:
     context, tab = _local_tab(browser, live_server)
@@ -102,7 +102,7 @@ def _tab_to(tab, matches, key: str = "Tab", limit: int = 80) -> list[dict]:  # n
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
-def test_keyboard_only_find_an_activity_and_open_it(browser: Browser, live_server: str,  # noqa: F811
+def test_keyboard_only_find_an_activity_and_open_it(browser: Browser, live_server: str,
                                                     sample_store: GraphStore,
                                                     language: str) -> None:
     context, tab = _local_tab(browser, live_server)

@@ -20,11 +20,19 @@ from tests.site import map_spec
 
 def _expected(store: GraphStore, wanted) -> set[str]:  # noqa: ANN001
     """The ids a search should find, computed independently with a plain query."""
-    rows = store.run_read(
-        "MATCH (a:Activity)-[:HELD_AT]->(pl:Place) RETURN a.id AS id, a.weekday AS day, "
+    return {r["id"] for r in _activities(store) if wanted(r)}
+
+
+def _activities(store: GraphStore) -> list[dict]:
+    return store.run_read(
+        "MATCH (a:Activity)-[:HELD_AT]->(pl:Place) RETURN a.id AS id, a.name AS name, "
+        "pl.id AS place, a.weekday AS day, "
         "a.welsh_language AS welsh, a.cost_pence AS cost, a.start AS start, "
         "a.categories AS categories, pl.step_free AS step_free, pl.lat AS lat, pl.lon AS lon")
-    return {r["id"] for r in rows if wanted(r)}
+
+
+def _sessions(found: finder.Found) -> set[str]:
+    return {session["id"] for row in found.results for session in row["sessions"]}
 
 
 class TestGazetteer:
@@ -68,8 +76,9 @@ class TestSearch:
         expected = _expected(sample_store, lambda r: r["day"] == "tue" and r["welsh"]
                              and r["step_free"]
                              and distance_m(r["lat"], r["lon"], where.lat, where.lon) <= 15000)
-        assert {r["activity"]["id"] for r in found.results} == expected
-        assert found.total == len(expected)
+        assert _sessions(found) == expected
+        assert found.total == len({(r["place"], r["name"]) for r in _activities(sample_store)
+                                   if r["id"] in expected})
         distances = [r["distance_m"] for r in found.results]
         assert distances == sorted(distances)
 
@@ -78,7 +87,7 @@ class TestSearch:
             {"free": "1", "time_of_day": "am", "category": "music", "per_page": "100"}))
         expected = _expected(sample_store, lambda r: r["cost"] == 0 and r["start"] < "12:00"
                              and "music" in r["categories"])
-        assert {r["activity"]["id"] for r in found.results} == expected
+        assert _sessions(found) == expected
 
     def test_pages_cover_everything_once(self, sample_store: GraphStore) -> None:
         first = finder.find(sample_store, finder.parse({"near": "SY16", "per_page": "5"}))
@@ -87,6 +96,43 @@ class TestSearch:
             seen += [r["activity"]["id"] for r in finder.find(sample_store, finder.parse(
                 {"near": "SY16", "per_page": "5", "page": str(page)})).results]
         assert len(seen) == len(set(seen)) == first.total
+
+    def test_one_result_per_activity_with_its_sessions(self, client,  # noqa: ANN001
+                                                       sample_store: GraphStore,
+                                                       config) -> None:  # noqa: ANN001
+        """The same activity on two days at one place (as a form, CSV or API enters it:
+        two records of one name) is one result listing both days, on the page, the
+        printed list and the API; the same name elsewhere is a result of its own."""
+        from assetmap.services import directory
+
+        place = sample_store.run_read(
+            "MATCH (p:Place) WHERE p.town = 'Llanidloes' RETURN p.id AS id LIMIT 1")[0]["id"]
+        other = sample_store.run_read(
+            "MATCH (p:Place) WHERE p.town = 'Llanidloes' AND p.id <> $id RETURN p.id AS id "
+            "LIMIT 1", id=place)[0]["id"]
+        made = [directory.create(sample_store, directory.REPOSITORIES["activities"], {
+            "name": "Tai Chi Teg", "weekday": day, "start": start, "end": end,
+            "categories": ["exercise"]}, config.instance_path, place_id=where)["id"]
+            for day, start, end, where in (("thu", "14:00", "15:00", place),
+                                           ("mon", "10:00", "11:00", place),
+                                           ("wed", "10:00", "11:00", other))]
+        found = finder.find(sample_store, finder.parse(
+            {"near": "Llanidloes", "text": "tai chi teg"}),
+            now=datetime(2026, 12, 2, 12, 0))  # a Wednesday
+        assert found.total == len(found.results) == 2
+        both = next(r for r in found.results if r["place"]["id"] == place)
+        assert [s["weekday"] for s in both["sessions"]] == ["thu", "mon"]  # as they come
+        assert [s["id"] for s in both["sessions"]] == [made[0], made[1]]
+        assert both["activity"]["id"] == made[0] and both["next_session"] == "2026-12-03"
+        html = client.get("/find?near=Llanidloes&text=tai+chi+teg").get_data(as_text=True)
+        assert html.count('class="result"') == 2
+        assert html.count("<li>Thursday 14:00–15:00") == 1 == html.count("<li>Monday 10:00")
+        printed = client.get("/find/print?near=Llanidloes&text=tai+chi+teg").get_data(
+            as_text=True)
+        assert "Thursday 14:00–15:00" in printed and "Monday 10:00–11:00" in printed
+        items = client.get("/api/v1/assets?near=Llanidloes&text=tai+chi+teg").get_json()
+        assert items["total"] == 2
+        assert sorted(len(item["sessions"]) for item in items["items"]) == [1, 2]
 
     def test_next_session(self) -> None:
         wednesday = datetime(2026, 11, 25, 12, 0)

@@ -9,7 +9,7 @@ from playwright.sync_api import Browser
 
 from assetmap import accounts
 from assetmap.graph.store import GraphStore
-from tests.test_browser import _local_tab, _sign_in, browser, live_server  # noqa: F401
+from tests.test_browser import _local_tab, _sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,7 @@ def hostile(client, sample_store: GraphStore) -> dict:  # noqa: ANN001
     return {"place": place["id"], "person": person["id"], "area": area}
 
 
-def test_hostile_names_never_run(browser: Browser, live_server: str,  # noqa: F811
+def test_hostile_names_never_run(browser: Browser, live_server: str,
                                  sample_store: GraphStore, hostile: dict) -> None:
     context, tab = _local_tab(browser, live_server)
     errors: list[str] = []

@@ -377,3 +377,29 @@ def test_schema_and_password_advice_read_in_welsh() -> None:
         accounts.check_new_password("password1234", "someone@example.cymru")
     advice = say(weak.value.errors[0][1], "cy")
     assert "gyfrinair" in advice and "password" not in advice.lower(), advice
+
+
+def test_welsh_pages_show_the_directory_in_welsh(client, sample_store: GraphStore) -> None:  # noqa: ANN001
+    """A Welsh page shows a place's, an organiser's and an activity's Welsh name and
+    description wherever one is recorded, never the English beside it."""
+    rows = sample_store.run_read(
+        "MATCH (a:Activity)-[:HELD_AT]->(p:Place), (a)-[:RUN_BY]->(g:Group) "
+        "WHERE p.name_cy IS NOT NULL AND p.name_cy <> p.name AND g.name_cy IS NOT NULL "
+        "AND a.description_cy IS NOT NULL "
+        "RETURN p.id AS place, p.name AS name, p.name_cy AS name_cy, g.name AS group, "
+        "g.name_cy AS group_cy, a.description AS description, "
+        "a.description_cy AS description_cy LIMIT 1")
+    assert rows, "the sample's directory is bilingual"
+    row = rows[0]
+    welsh = html.unescape(client.get(f"/assets/{row['place']}?lang=cy").get_data(as_text=True))
+    for field in ("name", "group", "description"):
+        assert row[f"{field}_cy"] in welsh, field
+    assert row["name"] not in welsh.split("</h1>")[1], "the English name only as its alternate"
+    assert row["description"] not in welsh and row["group"] not in welsh.replace(
+        row["group_cy"], "")
+    english = html.unescape(client.get(f"/assets/{row['place']}?lang=en").get_data(as_text=True))
+    assert row["description"] in english and row["group"] in english
+    finder_page = html.unescape(client.get("/find?near=Llanidloes&lang=cy").get_data(
+        as_text=True))
+    assert "Neuadd Gymuned Llanidloes" in finder_page
+    assert "Llanidloes Community Hall" not in finder_page

@@ -64,37 +64,45 @@ def _filters(search: AssetSearch) -> tuple[list[str], list[str], dict[str, Any]]
 def search(
     store: GraphStore, search: AssetSearch, lat: float | None = None, lon: float | None = None
 ) -> tuple[list[dict], int]:
-    """Activities matching ``search`` and the place each is held at, with who runs it.
+    """Activities matching ``search``, one result for each activity name at a place (its
+    days are its sessions), with the place and who runs it.
 
     Near ``lat``/``lon``: within ``search.radius_km``, nearest first, each with
-    ``distance_m``. Without a point: every matching activity by name. Returns one page of
-    rows ``{"activity", "place", "runners", "distance_m"}`` and the number matching.
+    ``distance_m``. Without a point: by name. Returns one page of results ``{"activity"
+    (the first session), "sessions", "place", "runners", "distance_m"}`` and how many
+    results match.
     """
     place_conditions, activity_conditions, params = _filters(search)
     if lat is not None and lon is not None:
         place_conditions.insert(0, f"@distance(pl.location, {_POINT}) <= $radius")
         params.update(lat=lat, lon=lon, radius=search.radius_km * 1000)
-        distance, order = f"@distance(pl.location, {_POINT})", "d, a.name, a.id"
+        distance, result_order = f"@distance(pl.location, {_POINT})", "d, name, pl.id"
     else:
-        distance, order = "null", "a.name, a.id"
+        distance, result_order = "null", "name, pl.id"
     where_place = f"WHERE {' AND '.join(place_conditions)} " if place_conditions else ""
     where_activity = f"WHERE {' AND '.join(activity_conditions)} " if activity_conditions else ""
     matched = (
         f"MATCH (pl:Place) {where_place}WITH pl, {distance} AS d "
         f"MATCH (a:Activity)-[:HELD_AT]->(pl) {where_activity}"
+        "WITH pl, d, a.name AS name, collect(a) AS sessions "
     )
-    total = store.run_read(f"{matched}RETURN count(a) AS n", **params)[0]["n"]
+    total = store.run_read(f"{matched}RETURN count(*) AS n", **params)[0]["n"]
     rows = store.run_read(
-        f"{matched}WITH a, pl, d ORDER BY {order} SKIP $skip LIMIT $limit {_RUNNERS}"
+        f"{matched}ORDER BY {result_order} SKIP $skip LIMIT $limit "
+        f"UNWIND sessions AS a {_RUNNERS}"
         f"RETURN {_ACTIVITY} AS activity, {_PLACE} AS place, runners, d "
-        f"ORDER BY {order}",
+        f"ORDER BY {result_order.replace('name', 'a.name')}, a.id",
         skip=(search.page - 1) * search.per_page, limit=search.per_page, **params,
     )
-    return [
-        {"activity": row["activity"], "place": row["place"], "runners": row["runners"],
-         "distance_m": None if row["d"] is None else round(row["d"])}
-        for row in rows
-    ], total
+    results: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        key = (row["place"]["id"], row["activity"]["name"])
+        result = results.setdefault(key, {
+            "activity": row["activity"], "sessions": [], "place": row["place"], "runners": [],
+            "distance_m": None if row["d"] is None else round(row["d"])})
+        result["sessions"].append(row["activity"])
+        result["runners"] += [r for r in row["runners"] if r not in result["runners"]]
+    return list(results.values()), total
 
 
 def place_with_activities(store: GraphStore, place_id: str) -> dict:

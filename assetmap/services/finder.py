@@ -55,7 +55,13 @@ def find(store: GraphStore, search: AssetSearch, instance_path: Path | None = No
         (location.lat, location.lon) if location else (None, None)))
     today = (now or clock.now()).astimezone(WALES_TIME)
     for row in rows:
-        row["next_session"] = next_session(row["activity"], today).isoformat()
+        for session in row["sessions"]:
+            session["next_session"] = next_session(session, today).isoformat()
+        # the sessions in the order they come round; the result's own is the soonest
+        row["sessions"].sort(key=lambda session: (session["next_session"], session["start"]))
+        soonest = row["sessions"][0]
+        row["activity"] = {k: v for k, v in soonest.items() if k != "next_session"}
+        row["next_session"] = soonest["next_session"]
     return Found(search, location, rows, total)
 
 

@@ -8,13 +8,18 @@ sets the cookie and, when signed in, the profile.
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, Domain, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
-from assetmap import accounts
+from assetmap import accounts, welsh
 from assetmap.i18n import LANGUAGES, TRANSLATIONS
 from assetmap.web.db import get_store
 
@@ -24,7 +29,56 @@ LANGUAGE_PARAMETER = "lang"
 COOKIE = "assetmap_lang"
 COOKIE_DAYS = 365
 
-babel = Babel()
+
+
+def _filled(text: str, variables: dict[str, Any]) -> str:
+    """``text % variables``; on a Welsh page with the mutations names need
+    (:func:`assetmap.welsh.fill`)."""
+    if variables and language() == "cy":
+        return welsh.fill(text, variables)
+    return text % variables
+
+
+class _Domain(Domain):
+    """Flask-Babel's messages, filled through :func:`_filled` (Python code's gettext)."""
+
+    def gettext(self, string: str, **variables: Any) -> str:
+        text = self.get_translations().ugettext(string)
+        return _filled(text, variables) if variables else text
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        return _filled(self.get_translations().ungettext(singular, plural, num), variables)
+
+
+class _Babel(Babel):
+    @cached_property
+    def domain_instance(self) -> Domain:
+        return _Domain(domain=self.domain)
+
+
+@pass_context
+def _page_gettext(context: Context, string: str, **variables: Any) -> str:
+    """A template's ``_()`` and ``{% trans %}``: as Jinja's own (escaped on an escaping
+    page), filled through :func:`_filled`."""
+    return _filled(_as_page(context, get_translations().ugettext(string)), variables)
+
+
+@pass_context
+def _page_ngettext(context: Context, singular: str, plural: str, num: int,
+                   **variables: Any) -> str:
+    variables.setdefault("num", num)
+    return _filled(_as_page(context, get_translations().ungettext(singular, plural, num)),
+                   variables)
+
+
+def _as_page(context: Context, text: str) -> str:
+    """A catalogue message as Jinja's own gettext gives it: markup on an escaping page
+    (the catalogue is ours; the values filled in are escaped)."""
+    return Markup(text) if context.eval_ctx.autoescape else text  # noqa: S704
+
+
+babel = _Babel()
 
 
 def _asked() -> str | None:
@@ -76,6 +130,7 @@ def _remember(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(gettext=_page_gettext, ngettext=_page_ngettext)
     app.after_request(_remember)
 
     @app.context_processor

@@ -18,8 +18,18 @@ class Runner(BaseModel):
     website: str | None = None
 
 
+class AssetSession(Activity):
+    """One of an activity's days, with the date it next comes round."""
+
+    next_session: date
+
+
 class AssetRow(BaseModel):
+    """One activity at one place: ``activity`` is its session that comes round soonest,
+    ``sessions`` every matching day it is held (the same name at the same place)."""
+
     activity: Activity
+    sessions: list[AssetSession]
     place: Place
     runners: list[Runner]
     distance_m: int | None = None
