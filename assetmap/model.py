@@ -270,6 +270,7 @@ Category = Literal[
     "social", "exercise", "arts", "music", "faith", "learning", "outdoors", "food",
     "support", "carers", "health", "digital", "gardening", "crafts", "heritage", "other",
 ]
+CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 Frequency = Literal["weekly", "fortnightly", "monthly"]
 ReferralStatus = Literal["suggested", "contacted", "attended", "declined"]
 ConsentPurpose = Literal[

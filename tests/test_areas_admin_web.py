@@ -273,6 +273,13 @@ class TestAdmin:
         client.post(f"/admin/users/{me['id']}", data={"active": "false",
                                                       "csrf_token": csrf_token(page)})
         assert client.get("/admin/users").status_code == 200, "cannot lock yourself out"
+        refused = client.post(f"/admin/users/{user['id']}", data={
+            "role": "superuser", "csrf_token": csrf_token(page)}, follow_redirects=True)
+        said = refused.get_data(as_text=True)
+        assert "Not changed: Role: must be one of" in said, "the field's label, not its name"
+        welsh = client.post(f"/admin/users/{user['id']}?lang=cy", data={
+            "role": "superuser", "csrf_token": csrf_token(page)}, follow_redirects=True)
+        assert "Not changed" not in welsh.get_data(as_text=True)
 
     def test_organisations(self, client, sign_in, sample_store: GraphStore) -> None:  # noqa: ANN001
         sign_in("admin")

@@ -134,6 +134,28 @@ class TestSearch:
         assert items["total"] == 2
         assert sorted(len(item["sessions"]) for item in items["items"]) == [1, 2]
 
+    @pytest.mark.parametrize("asked", [
+        {"near": "Llanidloes", "radius_km": "10", "welsh": "true"},
+        {"near": "Llanidloes", "radius_km": "20", "day": "tue", "step_free": "true"},
+        {"text": "choir"},
+    ])
+    def test_the_count_beside_each_choice_is_the_search_it_would_make(
+            self, client, sample_store: GraphStore, asked: dict) -> None:  # noqa: ANN001
+        found = finder.find(sample_store, finder.parse(asked))
+        counts = finder.choice_counts(sample_store, found)
+        assert set(counts) == {"day", "time_of_day", "category", "free", "welsh",
+                               "step_free", "hearing_loop", "accessible_toilet", "parking"}
+        for facet, values in counts.items():
+            for value, count in values.items():
+                chosen = {**asked, facet: "true" if value is True else value}
+                assert finder.find(sample_store, finder.parse(chosen)).total == count, (
+                    facet, value)
+        assert any(count for values in counts.values() for count in values.values())
+        html = unescape(client.get("/find", query_string=asked).get_data(as_text=True))
+        assert f"Monday ({counts['day']['mon']})" in html
+        assert f"Free ({counts['free'][True]})" in html and 'id="choice-counts"' in html
+        assert "Monday (" not in client.get("/find").get_data(as_text=True), "not before"
+
     def test_next_session(self) -> None:
         wednesday = datetime(2026, 11, 25, 12, 0)
         assert finder.next_session({"weekday": "wed", "start": "14:00"}, wednesday).day == 25

@@ -30,6 +30,10 @@ _PLACE = (
 )
 
 
+#: the filters a finder page counts beside each of its choices (see :func:`facet_rows`)
+FACETS = ("day", "time_of_day", "category", "free", "welsh", *ACCESS_NEEDS)
+
+
 def _filters(search: AssetSearch) -> tuple[list[str], list[str], dict[str, Any]]:
     """WHERE conditions on the place and on the activity, and their parameters.
 
@@ -103,6 +107,43 @@ def search(
         result["sessions"].append(row["activity"])
         result["runners"] += [r for r in row["runners"] if r not in result["runners"]]
     return list(results.values()), total
+
+
+def facet_rows(store: GraphStore, search: AssetSearch, lat: float | None = None,
+               lon: float | None = None) -> list[dict]:
+    """Every activity the search would find if none of the :data:`FACETS` were asked for
+    (the place, distance, words and age still apply), with what those filters test: the
+    finder counts, beside each choice, how many results choosing it would give."""
+    open_search = search.model_copy(update={
+        "day": None, "time_of_day": None, "category": None, "free": False, "welsh": False,
+        **dict.fromkeys(ACCESS_NEEDS, False)})
+    place_conditions, activity_conditions, params = _filters(open_search)
+    if lat is not None and lon is not None:
+        place_conditions.insert(0, f"@distance(pl.location, {_POINT}) <= $radius")
+        params.update(lat=lat, lon=lon, radius=search.radius_km * 1000)
+    where_place = f"WHERE {' AND '.join(place_conditions)} " if place_conditions else ""
+    where_activity = f"WHERE {' AND '.join(activity_conditions)} " if activity_conditions else ""
+    return store.run_read(
+        f"MATCH (pl:Place) {where_place}"
+        f"MATCH (a:Activity)-[:HELD_AT]->(pl) {where_activity}"
+        "RETURN pl.id AS place, a.name AS name, a.weekday AS day, a.start AS start, "
+        "a.cost_pence AS cost_pence, a.welsh_language AS welsh, a.categories AS categories, "
+        f"{', '.join(f'pl.{need} AS {need}' for need in ACCESS_NEEDS)}", **params)
+
+
+def matches(row: dict, facet: str, value: Any) -> bool:
+    """Whether a :func:`facet_rows` row passes ``facet`` asked as ``value`` (the same
+    tests :func:`search` writes in Cypher; a test checks that both agree)."""
+    if facet == "day":
+        return row["day"] == value
+    if facet == "time_of_day":
+        start, until = DAY_PART_HOURS[value]
+        return start <= row["start"] < until
+    if facet == "category":
+        return value in (row["categories"] or [])
+    if facet == "free":
+        return row["cost_pence"] == 0
+    return row[facet] is True  # "welsh" and the access needs: only a recorded yes
 
 
 def place_with_activities(store: GraphStore, place_id: str) -> dict:

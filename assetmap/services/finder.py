@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from assetmap import clock, gazetteer
+from assetmap.analysis.suggestions import DAY_PART_HOURS
 from assetmap.graph import assets
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import WALES_TIME
-from assetmap.model import ACCESS_NEEDS, WEEKDAYS, AssetSearch, validate
+from assetmap.model import ACCESS_NEEDS, CATEGORIES, WEEKDAYS, AssetSearch, validate
 
 
 @dataclass
@@ -63,6 +64,28 @@ def find(store: GraphStore, search: AssetSearch, instance_path: Path | None = No
         row["activity"] = {k: v for k, v in soonest.items() if k != "next_session"}
         row["next_session"] = soonest["next_session"]
     return Found(search, location, rows, total)
+
+
+def choice_counts(store: GraphStore, found: Found) -> dict[str, dict[Any, int]]:
+    """Beside each choice of the finder's filters, how many results there would be with
+    it chosen and every other filter as asked: ``{"day": {"mon": 3, ...}, "free":
+    {True: 12}, ...}``. One read, counted here."""
+    here = (found.location.lat, found.location.lon) if found.location else (None, None)
+    rows = assets.facet_rows(store, found.search, *here)
+    search = found.search
+    asked = {facet: getattr(search, facet) for facet in assets.FACETS
+             if getattr(search, facet) not in (None, False)}
+    choices: dict[str, tuple] = {
+        "day": WEEKDAYS, "time_of_day": tuple(DAY_PART_HOURS), "category": CATEGORIES,
+        **{flag: (True,) for flag in ("free", "welsh", *ACCESS_NEEDS)}}
+    counts: dict[str, dict[Any, int]] = {}
+    for facet, values in choices.items():
+        others = [row for row in rows if all(assets.matches(row, f, v)
+                                              for f, v in asked.items() if f != facet)]
+        counts[facet] = {value: len({(row["place"], row["name"]) for row in others
+                                     if assets.matches(row, facet, value)})
+                         for value in values}
+    return counts
 
 
 #: what a search without results may let go of, one at a time (the value meaning "any")

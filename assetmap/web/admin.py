@@ -27,7 +27,7 @@ from assetmap.services import organisations as organisations_service
 from assetmap.web import auditing
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store
-from assetmap.web.forms import field_errors, values
+from assetmap.web.forms import field_errors, said, values
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
@@ -107,7 +107,7 @@ def change_user(user_id: str) -> ResponseReturnValue:
     except NotFound:
         abort(404, gettext("There is no such user."))
     except InvalidRecord as exc:
-        flash(gettext("Not changed: %(problem)s", problem=exc), "error")
+        flash(gettext("Not changed: %(problem)s", problem=said(exc)), "error")
     else:
         flash(gettext("User updated."), "info")
     return redirect(url_for("admin.users"))
@@ -127,7 +127,7 @@ def renew_invitation(user_id: str) -> ResponseReturnValue:
     except NotFound:
         abort(404, gettext("There is no such user."))
     except InvalidRecord as exc:
-        flash(gettext("Not changed: %(problem)s", problem=exc), "error")
+        flash(gettext("Not changed: %(problem)s", problem=said(exc)), "error")
         return redirect(url_for("admin.users"))
     auditing.log("update", user_id, record_type="User", detail="invitation renewed")
     flash(gettext("A new link: the old one no longer works."), "info")

@@ -46,7 +46,22 @@ def find() -> ResponseReturnValue:
         did_you_mean=[(name, _with(near=name)) for name in gazetteer.did_you_mean(near)]
         if "near" in errors and near else [],
         offers=[_offer(r) for r in finder.relaxations(get_store(), found)] if found else [],
+        counted=_counted(finder.choice_counts(get_store(), found) if found else None),
     ), status
+
+
+def _counted(counts: dict[str, dict] | None):  # noqa: ANN202 - a template helper
+    """``counted(facet, choices)``: after a search, each choice's label with how many
+    results choosing it would give ("Tuesday (3)"); ``choices`` is {value: label}, or the
+    label of a yes/no filter (a label is returned)."""
+    def counted(facet: str, choices: dict | str) -> list[tuple[object, str]] | str:
+        if isinstance(choices, str):
+            return counted(facet, {True: choices})[0][1]  # type: ignore[index]
+        if counts is None:
+            return list(choices.items())
+        return [(value, f"{label} ({number(counts[facet].get(value, 0))})")
+                for value, label in choices.items()]
+    return counted
 
 
 def _with(**changes: object) -> str:

@@ -25,6 +25,15 @@ def field_errors(exc: InvalidRecord) -> dict[str, str]:
     return errors
 
 
+def said(exc: InvalidRecord) -> str:
+    """A refusal as a reader reads it in a message: each field's label and its problem, in
+    the page's language (never the system's own wording)."""
+    from assetmap.web.filters import field_label
+
+    return "; ".join(f"{field_label(name)}: {problem}"
+                     for name, problem in field_errors(exc).items())
+
+
 def values(
     form: MultiDict,
     text: Iterable[str] = (),

@@ -42,8 +42,8 @@ from assetmap.web import auditing, ecomap, jobs, maps
 from assetmap.web.auditing import log_access
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store, instance_path
-from assetmap.web.filters import day, field_label, free_time, translated
-from assetmap.web.forms import as_form, field_errors, values
+from assetmap.web.filters import day, free_time, translated
+from assetmap.web.forms import as_form, field_errors, said, values
 from assetmap.web.i18n import language
 from assetmap.web.security import nonce
 
@@ -382,13 +382,6 @@ def _tie_values() -> dict[str, Any]:
             for name, value in answered.items()}
 
 
-def _said(exc: InvalidRecord) -> str:
-    """A refusal as a reader reads it: each field's label and its problem, in the page's
-    language (never the system's own wording)."""
-    return "; ".join(f"{field_label(name)}: {problem}"
-                     for name, problem in field_errors(exc).items())
-
-
 def _back_to_circle(person_id: str, message: str) -> ResponseReturnValue:
     """After a change to a circle (the service has assessed again whoever it touched): say
     so, and show the circle."""
@@ -661,7 +654,7 @@ def invite(person_id: str) -> ResponseReturnValue:
         people.invite(get_store(), person_id, candidate, request.form.get("kind", ""),
                       auditing.acting())
     except InvalidRecord as exc:
-        flash(gettext("Could not invite: %(problem)s", problem=_said(exc)), "error")
+        flash(gettext("Could not invite: %(problem)s", problem=said(exc)), "error")
         return redirect(url_for("people.suggestions", person_id=person_id))
     return _back_to_circle(person_id, gettext(
         "%(name)s joined %(person)s's circle (circle 3: adjust the tie if it is closer).",
@@ -684,7 +677,7 @@ def refer(person_id: str) -> ResponseReturnValue:
         people.refer(get_store(), person_id, target_id, current_user.id,
                      request.form.get("follow_up") or None, note=note)
     except InvalidRecord as exc:
-        flash(gettext("Could not refer: %(problem)s", problem=_said(exc)), "error")
+        flash(gettext("Could not refer: %(problem)s", problem=said(exc)), "error")
         return redirect(url_for("people.suggestions", person_id=person_id))
     flash(gettext("Referred to %(name)s.",
                   name=request.form.get("name") or gettext("the activity")), "info")
@@ -702,7 +695,7 @@ def update_referral(person_id: str, target_id: str) -> ResponseReturnValue:
     except people.NotFound:
         abort(404, gettext("There is no such referral."))
     except InvalidRecord as exc:
-        flash(gettext("Could not update the referral: %(problem)s", problem=_said(exc)),
+        flash(gettext("Could not update the referral: %(problem)s", problem=said(exc)),
               "error")
     else:
         flash(gettext("Referral updated."), "info")
