@@ -64,7 +64,7 @@ def _node_counts(store: GraphStore) -> dict[str, int]:
 def test_schema_check_finds_real_problems() -> None:
     problems = hsds.problems({"id": "not-a-uuid", "name": 3}, "service", "oruk")
     assert ("$", "status is required") in problems
-    assert any(path == "$.id" and "uuid" in message for path, message in problems)
+    assert any(path == "$.id" and "UUID" in message for path, message in problems)
     assert any(path == "$.name" for path, _ in problems)
 
 
@@ -209,6 +209,24 @@ def test_import_example_rejects_what_is_not_in_the_uk(runner, cli_env, tmp_path)
     assert "outside the UK" in rows[0]["problem"] + rows[1]["problem"]
     # the good record (the organization) is written, the rejected ones are not
     assert _node_counts(store) == {"Activity": 0, "Place": 0, "Group": 1, "Organisation": 0}
+
+
+def test_formats_are_checked_naming_the_field(runner, cli_env, tmp_path) -> None:  # noqa: ANN001
+    """A web address without its scheme (or with a space) and a date-time without its
+    offset from UTC are refused, naming the source's own field: format checking needs
+    jsonschema's format extras (uri, date-time), which the project requires."""
+    source = tmp_path / "services.json"
+    source.write_text(json.dumps({
+        "id": "8f0a3a4e-9c5a-4b4e-8d1a-1f2e3d4c5b6a", "name": "Counselling",
+        "status": "active", "url": "www.example.com/counselling page",
+        "last_modified": "2024-03-01T10:00:00"}))
+    rejects = tmp_path / "rejects.csv"
+    result = _import(runner, str(source), "--rejects", str(rejects))
+    assert result.exit_code == 1
+    problems = {row["path"]: row["problem"] for row in csv.DictReader(rejects.open())}
+    assert problems["$.url"].startswith("must be a full web address")
+    assert problems["$.last_modified"].startswith("must be a date and time with its offset")
+    assert _node_counts(_store(cli_env))["Activity"] == 0
 
 
 def test_reject_report_cells_never_run_in_a_spreadsheet(runner, cli_env, tmp_path) -> None:  # noqa: ANN001
