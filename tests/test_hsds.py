@@ -185,6 +185,16 @@ def test_read_api_filters_language_and_errors(client, sample_store) -> None:  # 
     assert bad_day.status_code == 422
     assert bad_day.get_json()["errors"][0]["field"] == "day"
     assert client.get("/api/v1/hsds/services?per_page=0").status_code == 422
+    everything = client.get("/api/v1/hsds/services").get_json()["total_items"]
+    for since, expected_total in (("2000-01-01", everything), ("2000-01-01T00:00:00", everything),
+                                  ("2999-01-01T00:00:00+01:00", 0)):
+        after = client.get("/api/v1/hsds/services", query_string={"modified_after": since})
+        assert after.status_code == 200, (since, after.get_json())
+        assert after.get_json()["total_items"] == expected_total, since
+    for bad in ("A", "2020-13-45"):
+        refused = client.get(f"/api/v1/hsds/services?modified_after={bad}")
+        assert refused.status_code == 422, bad
+        assert refused.get_json()["errors"][0]["field"] == "modified_after"
     missing = client.get("/api/v1/hsds/services/3f7b145d-84af-42d7-8fae-eaca714b02b2")
     assert missing.status_code == 404 and missing.get_json()["errors"][0]["field"] == "id"
 

@@ -5,6 +5,7 @@ pagination envelope. Names are in Welsh when ``lang=cy`` or ``Accept-Language: c
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from flask import url_for
@@ -41,13 +42,21 @@ class HsdsQuery(LanguageQuery):
     per_page: Annotated[int, Field(ge=1, le=100)] = 50
 
 
+def _since(value: datetime) -> str:
+    """A moment as stored timestamps are written (UTC, to the second), so they compare as
+    text: a date alone is its midnight, and a time without an offset is read as UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
 class ServiceQuery(HsdsQuery):
     search: Annotated[str, Field(max_length=100)] | None = None
     taxonomy_term_id: Annotated[str, Field(max_length=100)] | None = None
     taxonomy_id: Annotated[str, Field(max_length=100)] | None = None
     organization_id: Annotated[str, Field(max_length=100)] | None = None
     day: Annotated[str, AfterValidator(_weekday)] | None = None
-    modified_after: Annotated[str, Field(max_length=40)] | None = None
+    modified_after: Annotated[datetime, AfterValidator(_since)] | None = None
 
 
 class RecordPath(BaseModel):
