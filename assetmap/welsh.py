@@ -38,7 +38,8 @@ TRIGGERS = {
 }
 #: words that gain a letter before a vowel
 _BEFORE_VOWEL = {"â": "ag", "a": "ac", "gyda": "gydag", "tua": "tuag", "na": "nag"}
-_VOWELS = "aeiouwyâêîôûŵŷáéíóúàèìòù"
+#: vowels for "â"/"ag": not "w" (a name's "W" is a consonant: "â William")
+_VOWELS = "aeiouyâêîôûŷáéíóúàèìòù"
 _PLACEHOLDER = re.compile(
     r"(?P<word>(?<![\w’'])(?:" + "|".join(sorted(map(re.escape, TRIGGERS), key=len,
                                                    reverse=True))
@@ -87,6 +88,15 @@ def _before(word: str, following: str) -> str:
     return changed[0].upper() + changed[1:] if word[0].isupper() else changed
 
 
+def _opening_tag(value: str) -> tuple[str, str]:
+    """``value`` split into a leading tag of markup (``<a href="...">``), if any, and the
+    rest."""
+    if isinstance(value, Markup) and value.startswith("<") and ">" in value:
+        end = value.index(">") + 1
+        return str(value[:end]), str(value[end:])
+    return "", str(value)
+
+
 def fill(template: str, values: Mapping[str, object]) -> str:
     """``template % values`` in Welsh: each place's name after a trigger word mutated, and
     the trigger word fitted to what follows it. ``template`` may be markup (its values are
@@ -106,10 +116,12 @@ def fill(template: str, values: Mapping[str, object]) -> str:
         value = values.get(name)
         if not isinstance(value, str) or not value:
             return match.group(0)
-        shown = mutate(value, TRIGGERS[word.lower()]) if name in PLACE_FIELDS else value
+        # a link around a name (markup): the name is its first text
+        tag, text = _opening_tag(value)
+        shown = mutate(text, TRIGGERS[word.lower()]) if name in PLACE_FIELDS else text
         key = f"{name}__{len(extra)}"
         # markup stays markup: only an initial letter of already-escaped text changes
-        extra[key] = Markup(shown) if isinstance(value, Markup) else shown  # noqa: S704
+        extra[key] = Markup(tag + shown) if isinstance(value, Markup) else shown  # noqa: S704
         return f"{_before(word, shown)} %({key})s"
 
     rebuilt = _PLACEHOLDER.sub(fitted, str(template))

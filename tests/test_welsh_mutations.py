@@ -30,6 +30,7 @@ from assetmap.welsh import fill, mutate
     ("â %(name)s", {"name": "Alun"}, "ag Alun"),
     ("a %(place)s", {"place": "Aberhonddu"}, "ac Aberhonddu"),
     ("gyda %(name)s", {"name": "Elin"}, "gydag Elin"),
+    ("â %(name)s", {"name": "William"}, "â William"),
     ("i %(name)s", {"name": "Gareth"}, "i Gareth"),  # people's names keep their spelling
     ("gan %(name)s", {"name": "Bethan"}, "gan Bethan"),
     ("o fewn %(km)s km i %(place)s", {"km": 5, "place": "Llanandras"},
@@ -48,6 +49,14 @@ def test_markup_stays_escaped() -> None:
 
     filled = fill(Markup("i %(place)s"), {"place": "Llan<b>"})
     assert isinstance(filled, Markup) and filled == "i Lan&lt;b&gt;"
+
+
+def test_a_linked_name_mutates_inside_its_link() -> None:
+    from markupsafe import Markup
+
+    link = Markup('<a href="/assets/p-1">Canolfan Gymunedol</a>')
+    assert fill(Markup("Yn %(place)s"), {"place": link}) == \
+        '<a href="/assets/p-1">Nghanolfan Gymunedol</a>'.join(("Yng ", ""))
 
 
 def test_mutate_keeps_case_and_digraphs() -> None:

@@ -151,6 +151,24 @@ class _Missing(dict):
 
 #: parameters that are themselves words from ``assetmap.names`` (translated with the text)
 WORD_PARAMS = ("weekday", "part", "language")
+#: a free time ("fri_pm") in words; the order is the catalogue's ("prynhawn dydd Gwener")
+SLOT = N_("%(weekday)s %(part)s")
+
+
+def _codes_in_words(key: str, value: str, language: str) -> str:
+    """A parameter holding codes joined by ", " (free times, categories) in words."""
+    from assetmap.names import CATEGORY_NAMES, PART_NAMES, WEEKDAY_NAMES
+
+    def word(code: str) -> str:
+        if key == "categories":
+            return translate(CATEGORY_NAMES[code], language) if code in CATEGORY_NAMES else code
+        day, _, part = code.partition("_")
+        if day in WEEKDAY_NAMES and part in PART_NAMES:
+            return translate(SLOT, language, weekday=translate(WEEKDAY_NAMES[day], language),
+                             part=translate(PART_NAMES[part], language))
+        return code
+
+    return ", ".join(word(code) for code in value.split(", "))
 
 
 def in_language(item: Mapping[str, Any], language: str) -> str:
@@ -166,6 +184,9 @@ def in_language(item: Mapping[str, Any], language: str) -> str:
     for key in WORD_PARAMS:
         if isinstance(params.get(key), str):
             params[key] = translate(params[key], language)
+    for key in ("slots", "categories"):
+        if isinstance(params.get(key), str):
+            params[key] = _codes_in_words(key, params[key], language)
     try:
         return translate(REASON_TEXTS[code], language).format(**params)
     except (KeyError, IndexError, ValueError):

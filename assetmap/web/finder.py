@@ -47,6 +47,7 @@ def find() -> ResponseReturnValue:
         if "near" in errors and near else [],
         offers=[_offer(r) for r in finder.relaxations(get_store(), found)] if found else [],
         counted=_counted(finder.choice_counts(get_store(), found) if found else None),
+        asked=_asked(found.search) if found else [],
     ), status
 
 

@@ -65,11 +65,12 @@ def _page_gettext(context: Context, string: str, **variables: Any) -> str:
 
 
 @pass_context
-def _page_ngettext(context: Context, singular: str, plural: str, num: int,
+def _page_ngettext(__context: Context, __singular: str, __plural: str, __num: int,
                    **variables: Any) -> str:
-    variables.setdefault("num", num)
-    return _filled(_as_page(context, get_translations().ungettext(singular, plural, num)),
-                   variables)
+    # (Jinja's own names: a template may pass ``num=`` itself, formatted)
+    variables.setdefault("num", __num)
+    return _filled(_as_page(__context, get_translations().ungettext(
+        __singular, __plural, __num)), variables)
 
 
 def _as_page(context: Context, text: str) -> str:

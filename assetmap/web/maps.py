@@ -334,9 +334,6 @@ def choropleth(rows: list[dict], shapes_url: str, measure: str, label: str) -> R
         "labels": [gettext("Area"), label]}])
 
 
-SUGGESTION_COLOURS = {"activity": "#1a4f9c", "group": "#6a3d9a", "volunteer": "#8a4b00",
-                      "person": "#8a4b00"}
-
 
 def suggestions_map(person: dict, suggestions: list[dict], places: dict[str, dict],
                     homes: dict[str, tuple[float, float]]) -> RenderedMap | None:
@@ -344,7 +341,7 @@ def suggestions_map(person: dict, suggestions: list[dict], places: dict[str, dic
     place, people at their rounded home. None when the person has no home recorded."""
     if person["id"] not in homes:
         return None
-    dots = []
+    pins = []
     for rank, s in enumerate(suggestions, start=1):
         if s["id"] in places:
             where = (places[s["id"]]["lat"], places[s["id"]]["lon"])
@@ -355,6 +352,9 @@ def suggestions_map(person: dict, suggestions: list[dict], places: dict[str, dic
             label = gettext("%(rank)s. %(name)s (home, rounded)", rank=rank, name=s["name"])
         else:
             continue
-        dots.append({"at": where, "radius": 7, "opacity": 0.8, "tooltip": label,
-                     "colour": SUGGESTION_COLOURS.get(s["kind"], "#333")})
-    return _around_home(person, homes[person["id"]], dots)
+        pins.append({"at": where, "tooltip": label, "number": str(rank)})
+    home = _home_dot(person, homes[person["id"]])
+    # numbered like the list (the page says so), around the person's rounded home
+    return page_map(home["at"], 11, [{"type": "dots", "points": [home]},
+                                     {"type": "markers", "points": pins}],
+                    fit=[home["at"], *(pin["at"] for pin in pins)])
