@@ -404,3 +404,18 @@ def test_a_run_records_the_parameters_it_used_on_the_clock_it_read(
     assert run["started_at"].startswith("2031-06-01")
     assert PARAMETERS.lsns6_at_risk_below == lsns6.AT_RISK_BELOW
     assert summary["people"] is None  # one person: withheld, as every small count
+
+
+def test_suggestions_name_each_activity_once_in_both_languages(sample_store: GraphStore) -> None:
+    """An activity held on several days is suggested once (its best day), and carries its
+    Welsh name for Welsh pages."""
+    from assetmap.services import analysis
+
+    person = sample_store.run_read(
+        "MATCH (p:Person) WHERE p.lat IS NOT NULL RETURN p.id AS id ORDER BY p.id LIMIT 1")[0]
+    activities = [s for s in analysis.suggest(sample_store, person["id"], 50)
+                  if s["kind"] == "activity"]
+    assert activities
+    names = [s["name"] for s in activities]
+    assert len(names) == len(set(names)), names
+    assert any(s["name_cy"] and s["name_cy"] != s["name"] for s in activities)

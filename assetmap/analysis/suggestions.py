@@ -106,6 +106,8 @@ class ActivityOption:
     group_id: str | None = None
     group_name: str | None = None
     place_name: str | None = None
+    name_cy: str | None = None
+    group_name_cy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,9 +118,10 @@ class Suggestion:
     score: float
     reasons: tuple[Reason, ...]
     distance_m: float | None = None
+    name_cy: str | None = None
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "id": self.id, "name": self.name,
+        return {"kind": self.kind, "id": self.id, "name": self.name, "name_cy": self.name_cy,
                 "score": round(self.score, 3),
                 "distance_km": None if self.distance_m is None else _km(self.distance_m),
                 "reasons": [reason.as_dict() for reason in self.reasons]}
@@ -321,7 +324,7 @@ def _activity(
              + 0.15 * (1 - option.distance_m / max(reach_m, 1))
              + 0.15 * max(0.0, 1 - option.cost_pence / FULL_COST_PENCE))
     return Suggestion("activity", option.id, option.name, score, tuple(reasons),
-                      option.distance_m)
+                      option.distance_m, option.name_cy)
 
 
 def rank(
@@ -365,6 +368,13 @@ def rank(
     >>> english = ActivityOption("a2", "Club", "thu", "19:00", ("social",), 500)
     >>> [s.id for s in rank(me, activities=[english, welsh])]
     ['a1', 'a2']
+
+    An activity held on several days (one name at one place) is suggested once, on the day
+    that suits best:
+
+    >>> friday = ActivityOption("a3", "Clwb", "fri", "10:00", ("social",), 500, True)
+    >>> [s.id for s in rank(me, activities=[english, friday, welsh])]
+    ['a1', 'a2']
     """
     excluded = set(exclude) | {seeker.id}
     found: list[Suggestion] = []
@@ -375,22 +385,26 @@ def rank(
         if suggestion:
             found.append(suggestion)
     best_by_group: dict[str, tuple[Suggestion, ActivityOption]] = {}
+    best_session: dict[tuple[str | None, str], Suggestion] = {}
     for option in activities:
         if option.id in excluded:
             continue
         suggestion = _activity(seeker, option, reach_m, max_cost_pence)
         if not suggestion:
             continue
-        found.append(suggestion)
+        same = best_session.get((option.place_name, option.name))
+        if same is None or (suggestion.score, same.id) > (same.score, suggestion.id):
+            best_session[(option.place_name, option.name)] = suggestion
         if option.group_id and option.group_id not in member_of:
             held = best_by_group.get(option.group_id)
             if held is None or suggestion.score > held[0].score:
                 best_by_group[option.group_id] = (suggestion, option)
+    found += best_session.values()
     for group_id, (activity, option) in best_by_group.items():
         found.append(Suggestion(
             "group", group_id, option.group_name or group_id, 0.95 * activity.score,
             (Reason("runs_activity", {"activity": option.name}), *activity.reasons),
-            option.distance_m,
+            option.distance_m, option.group_name_cy,
         ))
     found.sort(key=lambda s: (-s.score, s.kind, s.id))
     return _with_people(found, limit)

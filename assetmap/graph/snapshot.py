@@ -351,10 +351,12 @@ def activities_near(
             "WITH pl, @distance(pl.location, point({latitude: $lat, longitude: $lon})) AS d "
             "MATCH (a:Activity)-[:HELD_AT]->(pl) "
             "OPTIONAL MATCH (a)-[:RUN_BY]->(g:Group) "
-            "RETURN a.id AS id, a.name AS name, a.weekday AS weekday, a.start AS start, "
+            "RETURN a.id AS id, a.name AS name, a.name_cy AS name_cy, a.weekday AS weekday, "
+            "a.start AS start, "
             "a.categories AS categories, a.welsh_language AS welsh, a.cost_pence AS cost, "
             "a.age_min AS age_min, a.age_max AS age_max, pl.name AS place, d, "
-            f"g.id AS group_id, g.name AS group_name, {_ACCESS_COLUMNS} "
+            "g.id AS group_id, g.name AS group_name, g.name_cy AS group_name_cy, "
+            f"{_ACCESS_COLUMNS} "
             "ORDER BY d, id LIMIT $limit",
             lat=lat, lon=lon, radius=radius, limit=limit,
         )

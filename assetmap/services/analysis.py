@@ -303,7 +303,8 @@ def suggest(
             options.append(ActivityOption(
                 o["id"], o["name"], o["weekday"], o["start"], tuple(o["categories"] or ()),
                 o["distance_m"], bool(o["welsh"]), o["cost"] or 0, o["age_min"], o["age_max"],
-                o["access"], o["group_id"], o["group_name"], o["place"],
+                o["access"], o["group_id"], o["group_name"], o["place"], o.get("name_cy"),
+                o.get("group_name_cy"),
             ))
     ranked = rank(
         seeker, candidates, options,
