@@ -30,8 +30,10 @@ _PLACE = (
 )
 
 
-#: the filters a finder page counts beside each of its choices (see :func:`facet_rows`)
-FACETS = ("day", "time_of_day", "category", "free", "welsh", *ACCESS_NEEDS)
+#: the filters a finder page counts beside each of its choices (see :func:`facet_rows`),
+#: each with its value meaning "any"
+FACETS: dict[str, Any] = {"day": None, "time_of_day": None, "category": None, "free": False,
+                          "welsh": False, **dict.fromkeys(ACCESS_NEEDS, False)}
 
 
 def _filters(search: AssetSearch) -> tuple[list[str], list[str], dict[str, Any]]:
@@ -65,6 +67,22 @@ def _filters(search: AssetSearch) -> tuple[list[str], list[str], dict[str, Any]]
     return place, activity, params
 
 
+def _matched(search: AssetSearch, lat: float | None,
+             lon: float | None) -> tuple[str, dict[str, Any]]:
+    """The MATCH of ``search``'s places and activities (``pl``, its distance ``d`` from
+    ``lat``/``lon`` or null, and ``a``), and its parameters."""
+    place_conditions, activity_conditions, params = _filters(search)
+    distance = "null"
+    if lat is not None and lon is not None:
+        place_conditions.insert(0, f"@distance(pl.location, {_POINT}) <= $radius")
+        params.update(lat=lat, lon=lon, radius=search.radius_km * 1000)
+        distance = f"@distance(pl.location, {_POINT})"
+    where_place = f"WHERE {' AND '.join(place_conditions)} " if place_conditions else ""
+    where_activity = f"WHERE {' AND '.join(activity_conditions)} " if activity_conditions else ""
+    return (f"MATCH (pl:Place) {where_place}WITH pl, {distance} AS d "
+            f"MATCH (a:Activity)-[:HELD_AT]->(pl) {where_activity}"), params
+
+
 def search(
     store: GraphStore, search: AssetSearch, lat: float | None = None, lon: float | None = None
 ) -> tuple[list[dict], int]:
@@ -76,20 +94,9 @@ def search(
     (the first session), "sessions", "place", "runners", "distance_m"}`` and how many
     results match.
     """
-    place_conditions, activity_conditions, params = _filters(search)
-    if lat is not None and lon is not None:
-        place_conditions.insert(0, f"@distance(pl.location, {_POINT}) <= $radius")
-        params.update(lat=lat, lon=lon, radius=search.radius_km * 1000)
-        distance, result_order = f"@distance(pl.location, {_POINT})", "d, name, pl.id"
-    else:
-        distance, result_order = "null", "name, pl.id"
-    where_place = f"WHERE {' AND '.join(place_conditions)} " if place_conditions else ""
-    where_activity = f"WHERE {' AND '.join(activity_conditions)} " if activity_conditions else ""
-    matched = (
-        f"MATCH (pl:Place) {where_place}WITH pl, {distance} AS d "
-        f"MATCH (a:Activity)-[:HELD_AT]->(pl) {where_activity}"
-        "WITH pl, d, a.name AS name, collect(a) AS sessions "
-    )
+    matched, params = _matched(search, lat, lon)
+    matched += "WITH pl, d, a.name AS name, collect(a) AS sessions "
+    result_order = "name, pl.id" if lat is None or lon is None else "d, name, pl.id"
     total = store.run_read(f"{matched}RETURN count(*) AS n", **params)[0]["n"]
     rows = store.run_read(
         f"{matched}ORDER BY {result_order} SKIP $skip LIMIT $limit "
@@ -114,19 +121,9 @@ def facet_rows(store: GraphStore, search: AssetSearch, lat: float | None = None,
     """Every activity the search would find if none of the :data:`FACETS` were asked for
     (the place, distance, words and age still apply), with what those filters test: the
     finder counts, beside each choice, how many results choosing it would give."""
-    open_search = search.model_copy(update={
-        "day": None, "time_of_day": None, "category": None, "free": False, "welsh": False,
-        **dict.fromkeys(ACCESS_NEEDS, False)})
-    place_conditions, activity_conditions, params = _filters(open_search)
-    if lat is not None and lon is not None:
-        place_conditions.insert(0, f"@distance(pl.location, {_POINT}) <= $radius")
-        params.update(lat=lat, lon=lon, radius=search.radius_km * 1000)
-    where_place = f"WHERE {' AND '.join(place_conditions)} " if place_conditions else ""
-    where_activity = f"WHERE {' AND '.join(activity_conditions)} " if activity_conditions else ""
+    matched, params = _matched(search.model_copy(update=FACETS), lat, lon)
     return store.run_read(
-        f"MATCH (pl:Place) {where_place}"
-        f"MATCH (a:Activity)-[:HELD_AT]->(pl) {where_activity}"
-        "RETURN pl.id AS place, a.name AS name, a.weekday AS day, a.start AS start, "
+        f"{matched}RETURN pl.id AS place, a.name AS name, a.weekday AS day, a.start AS start, "
         "a.cost_pence AS cost_pence, a.welsh_language AS welsh, a.categories AS categories, "
         f"{', '.join(f'pl.{need} AS {need}' for need in ACCESS_NEEDS)}", **params)
 

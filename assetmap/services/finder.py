@@ -73,8 +73,8 @@ def choice_counts(store: GraphStore, found: Found) -> dict[str, dict[Any, int]]:
     here = (found.location.lat, found.location.lon) if found.location else (None, None)
     rows = assets.facet_rows(store, found.search, *here)
     search = found.search
-    asked = {facet: getattr(search, facet) for facet in assets.FACETS
-             if getattr(search, facet) not in (None, False)}
+    asked = {facet: getattr(search, facet) for facet, any_value in assets.FACETS.items()
+             if getattr(search, facet) != any_value}
     choices: dict[str, tuple] = {
         "day": WEEKDAYS, "time_of_day": tuple(DAY_PART_HOURS), "category": CATEGORIES,
         **{flag: (True,) for flag in ("free", "welsh", *ACCESS_NEEDS)}}
@@ -89,8 +89,8 @@ def choice_counts(store: GraphStore, found: Found) -> dict[str, dict[Any, int]]:
 
 
 #: what a search without results may let go of, one at a time (the value meaning "any")
-RELAXABLE = {"day": None, "time_of_day": None, "welsh": False, "category": None,
-             "free": False, "text": None, **dict.fromkeys(ACCESS_NEEDS, False)}
+RELAXABLE = {name: assets.FACETS.get(name) for name in (
+    "day", "time_of_day", "welsh", "category", "free", "text", *ACCESS_NEEDS)}
 #: the widest distance the finder offers, and how far "the nearest one" is looked for
 WIDEST_KM, NEAREST_LOOK_KM = 40.0, 100.0
 
