@@ -72,7 +72,7 @@ def moment_in(value: str | datetime | None, language: str) -> str:
                            locale=LOCALES.get(language, "en_GB"))
 
 
-def _filled(text: str, params: dict[str, object], language: str) -> str:
+def filled(text: str, params: dict[str, object], language: str) -> str:
     """``text % params``, in Welsh with the mutations names need (:mod:`assetmap.welsh`)."""
     if language == "cy":
         from assetmap import welsh
@@ -84,7 +84,7 @@ def _filled(text: str, params: dict[str, object], language: str) -> str:
 def translate(message: str, language: str, **params: object) -> str:
     """``message`` in ``language``, with ``%(name)s`` fields filled from ``params``."""
     text = catalogue(language).gettext(message)
-    return _filled(text, params, language) if params else text
+    return filled(text, params, language) if params else text
 
 
 def translate_plural(singular: str, plural: str, num: int, language: str,
@@ -95,7 +95,7 @@ def translate_plural(singular: str, plural: str, num: int, language: str,
     >>> translate_plural("%(num)s tie", "%(num)s ties", 1, "en")
     '1 tie'
     """
-    return _filled(catalogue(language).ngettext(singular, plural, num), {"num": num, **params},
+    return filled(catalogue(language).ngettext(singular, plural, num), {"num": num, **params},
                    language)
 
 

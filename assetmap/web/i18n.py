@@ -19,8 +19,8 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from assetmap import accounts, welsh
-from assetmap.i18n import LANGUAGES, TRANSLATIONS
+from assetmap import accounts
+from assetmap.i18n import LANGUAGES, TRANSLATIONS, filled
 from assetmap.web.db import get_store
 
 #: the query parameter that chooses a page's language (the switch), taken on every page
@@ -30,13 +30,9 @@ COOKIE = "assetmap_lang"
 COOKIE_DAYS = 365
 
 
-
 def _filled(text: str, variables: dict[str, Any]) -> str:
-    """``text % variables``; on a Welsh page with the mutations names need
-    (:func:`assetmap.welsh.fill`)."""
-    if variables and language() == "cy":
-        return welsh.fill(text, variables)
-    return text % variables
+    """``text % variables`` in the page's language (:func:`assetmap.i18n.filled`)."""
+    return filled(text, variables, language())
 
 
 class _Domain(Domain):
