@@ -119,10 +119,8 @@ class Jobs:
             self.wait(job_id, timeout)
 
     def _current(self, kind: str) -> Job | None:
-        try:
-            return self.get((self.directory / f"{kind}.current").read_text().strip())
-        except FileNotFoundError:
-            return None
+        job_id = self._current_id(kind)
+        return self.get(job_id) if job_id else None
 
     def _lock(self, kind: str) -> IO[str] | None:
         """The kind's lock, held until the returned file is closed; None if another job of
