@@ -281,7 +281,8 @@ def form_errors(html: str) -> dict[str, str]:
     from html import unescape
 
     return {name: unescape(message) for name, message in
-            re.findall(r'class="error" id="e-(\w+)">([^<]+)', html)}
+            re.findall(r'id="f-(\w+)-error" class="govuk-error-message">\s*'
+                       r'<span class="govuk-visually-hidden">[^<]*</span>\s*([^<]+?)\s*</p>', html)}
 
 
 # -- the browser tests: Debian's Chromium against the real app ------------------------

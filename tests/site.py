@@ -4,6 +4,8 @@ accessibility tests."""
 
 from __future__ import annotations
 
+import re
+
 from assetmap.graph.store import GraphStore
 
 ANONYMOUS = None
@@ -113,6 +115,19 @@ def html_pages(app, store: GraphStore, role: str | None) -> list[str]:  # noqa: 
     return [fill(rule, values) for endpoint, rule in get_rules(app)
             if not endpoint.startswith(NOT_PAGES) and "<path:" not in rule
             and expected_status(endpoint, role) == 200]
+
+
+def page_language(html: str) -> str | None:
+    """The language a page declares on its ``<html>`` element."""
+    found = re.search(r'<html[^>]*\blang="([^"]+)"', html)
+    return found.group(1) if found else None
+
+
+def summary_value(html: str, key: str) -> str | None:
+    """What a page's summary list says beside ``key`` (its ``dd``), or None."""
+    found = re.search(rf'<dt class="govuk-summary-list__key">{re.escape(key)}</dt>\s*'
+                      r'<dd class="govuk-summary-list__value">(.*?)</dd>', html, re.S)
+    return found.group(1).strip() if found else None
 
 
 def map_spec(html: str) -> dict:

@@ -81,10 +81,14 @@ _FOCUS = """() => {
   const el = document.activeElement;
   const style = getComputedStyle(el);
   const box = el.getBoundingClientRect();
+  // the design system's checkboxes and radios draw their ring round the box their label
+  // draws (label::before), the input itself being transparent over it
+  const drawn = (el.type === 'checkbox' || el.type === 'radio') && el.labels.length
+    ? getComputedStyle(el.labels[0], '::before') : null;
   return {tag: el.tagName, id: el.id, text: (el.innerText || el.value || '').slice(0, 60),
           href: el.getAttribute('href') || '',
           ring: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2)
-                || style.boxShadow !== 'none',
+                || style.boxShadow !== 'none' || (drawn !== null && drawn.boxShadow !== 'none'),
           shown: box.width > 0 && box.height > 0};
 }"""
 

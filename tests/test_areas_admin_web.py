@@ -114,8 +114,8 @@ class TestAreas:
         board = client.get("/areas/?level=local_authority&within=W11000025").get_data(
             as_text=True)  # Hywel Dda: Ceredigion, Pembrokeshire, Carmarthenshire
         assert board.count('<th scope="row">') == len(map_spec(board)["layers"][0]["areas"]) == 3
-        assert '<span class="hint">W06000008</span>' in board
-        assert '<span class="hint">W06000023</span>' not in board
+        assert '<span class="govuk-hint">W06000008</span>' in board
+        assert '<span class="govuk-hint">W06000023</span>' not in board
         rows = list(csv.DictReader(io.StringIO(client.get(
             "/areas/hotspots.csv?level=local_authority&within=W11000025").get_data(
                 as_text=True))))

@@ -125,10 +125,17 @@ class TestWebTrail:
                                                      log: AuditLog) -> None:
         log.record("view", "someone", record_type="Person", record_id="person-1")
         log.record("view", "someone-else", record_type="Person", record_id="person-2")
-        sign_in("admin")
+        admin = sign_in("admin")
+        log.record("update", admin["id"], record_type="Person", record_id="person-2")
         html = client.get("/admin/audit?record_id=person-2").get_data(as_text=True)
         assert "person-2" in html and "person-1" not in html
         assert "entries are intact" in html
+        # who by name (the id beside it), what in words
+        assert f"<td>{admin['name']} <span" in html and "<td>changed</td>" in html
+        assert "<td>viewed</td>" in html
+        assert "<td>newidiwyd</td>" in client.get(
+            "/admin/audit?record_id=person-2&lang=cy").get_data(as_text=True)
+        client.get("/?lang=en")  # and back to English
         log.path.write_text(log.path.read_text().replace("person-1", "person-3"))
         assert "The trail is broken at line 1" in client.get("/admin/audit").get_data(
             as_text=True)

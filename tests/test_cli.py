@@ -405,3 +405,37 @@ def test_a_private_file_written_over_an_open_one_becomes_private(runner, tmp_pat
     assert runner.invoke(main, ["person", "export", person, "--html", str(report)]
                          ).exit_code == 0
     assert stat.S_IMODE(report.stat().st_mode) == 0o600
+
+
+UNKNOWN_IDS = [  # (the command, the id it names)
+    (["users", "create", "--email", "nobody@example.cymru", "--role", "connector",
+      "--org", "org-typo"], "org-typo"),
+    (["export", "graphml", "{tmp}/network.graphml", "--org", "org-typo"], "org-typo"),
+    (["suggest", "person-typo"], "person-typo"),
+    (["hotspots", "--within", "W99999999"], "W99999999"),
+    (["person", "show", "person-typo"], "person-typo"),
+    (["person", "export", "person-typo"], "person-typo"),
+    (["person", "erase", "person-typo", "--yes"], "person-typo"),
+    (["person", "review", "--org", "org-typo"], "org-typo"),
+    (["person", "package", "person-typo", "--org", "org-carers", "-o", "{tmp}/p.json"],
+     "person-typo"),
+    (["person", "lsns6", "person-typo", "--answers", "1,1,1,1,1,1", "--date", "2026-11-30",
+      "--by", "someone"], "person-typo"),
+    (["tokens", "revoke", "token-typo"], "token-typo"),
+    (["import", "csv", "people", "{tmp}/people.csv", "--org", "org-typo"], "org-typo"),
+]
+
+
+@pytest.mark.parametrize(("command", "named"), UNKNOWN_IDS,
+                         ids=[" ".join(c[:2]) for c, _ in UNKNOWN_IDS])
+def test_an_unknown_id_exits_1_naming_it(runner, sample_store, tmp_path,  # noqa: ANN001
+                                         command: list[str], named: str) -> None:
+    """Every id given to a command is looked up: a typo is one line naming it and exit 1,
+    never an empty result, an empty file or a success."""
+    (tmp_path / "people.csv").write_text("name,postcode\nMegan,SY18 6AB\n", encoding="utf-8")
+    before = sample_store.counts()
+    result = runner.invoke(main, [part.format(tmp=tmp_path) for part in command])
+    assert result.exit_code == 1, result.output
+    assert named in result.output and "Traceback" not in result.output, result.output
+    assert sample_store.counts() == before, "nothing written"
+    assert not (tmp_path / "network.graphml").exists() and not (tmp_path / "p.json").exists()

@@ -15,7 +15,7 @@ from assetmap.analysis.geo import distance_m
 from assetmap.graph.store import GraphStore
 from assetmap.model import InvalidRecord
 from assetmap.services import finder
-from tests.site import map_spec
+from tests.site import map_spec, page_language
 
 
 def _expected(store: GraphStore, wanted) -> set[str]:  # noqa: ANN001
@@ -133,6 +133,28 @@ class TestSearch:
         items = client.get("/api/v1/assets?near=Llanidloes&text=tai+chi+teg").get_json()
         assert items["total"] == 2
         assert sorted(len(item["sessions"]) for item in items["items"]) == [1, 2]
+        # the place's own page: one row for the activity, each session in it, Monday first
+        venue = client.get(f"/assets/{made[0]}").get_data(as_text=True)
+        assert venue.count("Tai Chi Teg</th>") == 1
+        assert venue.index("Monday 10:00–11:00") < venue.index("Thursday 14:00–15:00")
+        assert f'<li id="activity-{made[0]}" class="highlight">Thursday' in venue
+
+    def test_ages_read_as_people_say_them(self, client, sample_store: GraphStore,  # noqa: ANN001
+                                         config) -> None:  # noqa: ANN001
+        from assetmap.services import directory
+
+        place = sample_store.run_read("MATCH (p:Place) RETURN p.id AS id LIMIT 1")[0]["id"]
+        for name, ages in (("Over fifties", {"age_min": 50}), ("Little ones", {"age_max": 4}),
+                           ("Youth club", {"age_min": 11, "age_max": 18})):
+            directory.create(sample_store, directory.REPOSITORIES["activities"], {
+                "name": name, "weekday": "tue", "start": "10:00", "end": "11:00",
+                "categories": ["social"], **ages},
+                config.instance_path, place_id=place)
+        page = client.get(f"/assets/{place}").get_data(as_text=True)
+        for shown in ("50 and over", "up to 4", "11 to 18"):
+            assert f"<td>{shown}</td>" in page, shown
+        assert "<td>50 a hŷn</td>" in client.get(f"/assets/{place}?lang=cy").get_data(
+            as_text=True)
 
     @pytest.mark.parametrize("asked", [
         {"near": "Llanidloes", "radius_km": "10", "welsh": "true"},
@@ -201,7 +223,7 @@ class TestPages:
                     "/find/print?near=SY18&radius_km=10&lang=cy"):
             page = client.get(url)
             html = page.get_data(as_text=True)
-            assert page.status_code == 200 and '<html lang="cy">' in html, url
+            assert page.status_code == 200 and page_language(html) == "cy", url
             for row in found.results:
                 assert escape(row["activity"]["name_cy"] or row["activity"]["name"]) in html
         switch = client.get("/find?near=SY18&radius_km=10&lang=cy").get_data(as_text=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -414,3 +415,61 @@ def test_saved_api_pages_import(client, runner, cli_env, tmp_path) -> None:  # n
         assert _node_counts(store)["Activity"] == body["total_items"]
     finally:
         store.clear()
+
+
+def test_a_data_package_is_read_through_its_descriptor(runner, cli_env, tmp_path) -> None:  # noqa: ANN001
+    """The usual Frictionless layout (datapackage.json beside data/*.csv, resources named in
+    the plural as HSDS 1.x packages name them) is read whether the folder or the
+    descriptor is given, and gives what the flat folder of the same CSVs gives."""
+    store = _sample(cli_env)
+    exported = tmp_path / "exported"
+    exports.hsds_directory(store, exported)
+    flat = exported / "tabular"
+    package = tmp_path / "package"
+    (package / "data").mkdir(parents=True)
+    resources = []
+    for csv_file in sorted(flat.glob("*.csv")):
+        shutil.copy(csv_file, package / "data" / csv_file.name)
+        resources.append({"name": csv_file.stem, "path": f"data/{csv_file.name}",
+                          "profile": "tabular-data-resource"})
+    (package / "datapackage.json").write_text(json.dumps(
+        {"name": "a-council-feed", "resources": resources}), encoding="utf-8")
+    counts = {}
+    for given in (flat, package, package / "datapackage.json"):
+        store.clear()
+        store.init_schema()
+        result = _import(runner, str(given))
+        assert result.exit_code == 0, (given, result.output)
+        counts[given.name] = _node_counts(store)
+    assert counts["package"] == counts["datapackage.json"] == counts["tabular"]
+    assert counts["package"]["Activity"] > 0
+
+
+def test_an_input_without_records_is_an_error(runner, cli_env, tmp_path) -> None:  # noqa: ANN001
+    store = _sample(cli_env)
+    before = _node_counts(store)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    headers_only = tmp_path / "headers"
+    headers_only.mkdir()
+    (headers_only / "services.csv").write_text("id,name,status\n", encoding="utf-8")
+    missing = tmp_path / "missing"
+    (missing / "data").mkdir(parents=True)
+    (missing / "datapackage.json").write_text(json.dumps({"resources": [
+        {"name": "services", "path": "data/services.csv"}]}), encoding="utf-8")
+    for given, said in ((empty, "holds no Open Referral records"),
+                        (headers_only, "holds no Open Referral records"),
+                        (missing, "data/services.csv")):
+        result = _import(runner, str(given))
+        assert result.exit_code == 1 and said in result.output, (given, result.output)
+        assert str(given.name) in result.output
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(_welsh_example()), encoding="utf-8")
+    assert _node_counts(store) == before, "nothing written"
+    rejects = tmp_path / "rejects.csv"
+    both = runner.invoke(main, ["import", "hsds", str(good), str(empty), "--rejects",
+                                str(rejects)])
+    assert both.exit_code == 1, "one empty input of two is reported, as a bad file is"
+    reported = {row["source"]: row["problem"] for row in csv.DictReader(rejects.open())}
+    assert reported == {"empty": "holds no Open Referral records"}
+    assert _node_counts(store)["Activity"] == before["Activity"] + 1, "the good one is written"

@@ -96,7 +96,7 @@ def test_a_connector_reads_a_person_and_ends_a_tie_safely(
     tab.locator(f"a[href$='/ties/{other}/end']").click()
     expect(tab.locator("h1")).to_contain_text(other_name)  # the question names them
     tab.screenshot(path=str(SCREENSHOTS / f"end-tie-confirm-{device}-{language}.png"))
-    tab.locator("form.actions button.danger").click()
+    tab.locator("form.actions button.govuk-button--warning").click()
     ended = tab.locator("#ended")
     expect(ended).to_contain_text(other_name)
     assert not sample_store.run_read(

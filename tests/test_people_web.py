@@ -350,7 +350,11 @@ class TestCircle:
         with app.app_context():
             done = [(e["action"], e.get("record_type")) for e in auditing.audit_log().search(
                 record_id=conversation)]
+            megans = [e["action"] for e in auditing.audit_log().search(record_id=megan)]
         assert ("update", "WhatMatters") in done and ("delete", "WhatMatters") in done
+        # her record changed three times (recorded, corrected, deleted); the three refused
+        # tries only read it, to show the form again
+        assert megans.count("update") == 3 and "view" in megans
 
 
     def test_not_assessed_until_a_questionnaire_is_recorded(  # noqa: ANN001

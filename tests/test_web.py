@@ -218,7 +218,7 @@ def test_errors_use_the_layout_and_never_show_a_traceback(app) -> None:  # noqa:
     client = app.test_client()
     page = client.get("/boom")
     html = page.get_data(as_text=True)
-    assert page.status_code == 500 and 'class="skip"' in html and "Find activities" in html
+    assert page.status_code == 500 and 'govuk-skip-link' in html and "Find activities" in html
     assert "secret detail" not in html and "Traceback" not in html
     api = client.get("/api/v1/boom")
     assert api.status_code == 500

@@ -18,6 +18,7 @@ from assetmap.graph import users
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import TRANSLATIONS
 from tests import site
+from tests.site import page_language
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = TRANSLATIONS / "cy" / "LC_MESSAGES" / "messages.po"
@@ -102,24 +103,24 @@ def test_translations_keep_their_placeholders() -> None:
 def test_language_from_browser_switch_cookie_and_profile(client, sign_in,  # noqa: ANN001
                                                          sample_store: GraphStore) -> None:
     english = client.get("/").get_data(as_text=True)
-    assert '<html lang="en">' in english and 'hreflang="cy"' in english
+    assert page_language(english) == "en" and 'hreflang="cy"' in english
     welsh = client.get("/", headers={"Accept-Language": "cy-GB,cy;q=0.9,en;q=0.5"})
-    assert '<html lang="cy">' in welsh.get_data(as_text=True)
+    assert page_language(welsh.get_data(as_text=True)) == "cy"
     assert "Asedau cymunedol" in welsh.get_data(as_text=True)
 
     switched = client.get("/find?lang=cy")
     assert "assetmap_lang=cy" in switched.headers["Set-Cookie"]
     assert "HttpOnly" in switched.headers["Set-Cookie"]
-    assert '<html lang="cy">' in client.get("/find").get_data(as_text=True), "cookie"
+    assert page_language(client.get("/find").get_data(as_text=True)) == "cy", "cookie"
     client.get("/?lang=en")
-    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    assert page_language(client.get("/").get_data(as_text=True)) == "en"
 
     user = sign_in("connector", "org-carers")
     client.get("/people/?lang=cy")
     assert users.by_id(sample_store, user["id"])["language"] == "cy", "kept in the profile"
     client.delete_cookie("assetmap_lang")
     page = client.get("/people/").get_data(as_text=True)
-    assert '<html lang="cy">' in page and "Pobl" in page, "the profile, on a new device"
+    assert page_language(page) == "cy" and "Pobl" in page, "the profile, on a new device"
 
 
 def _visible_text(page: str) -> str:
@@ -159,7 +160,7 @@ def test_welsh_pages_show_no_interface_english(app, client, sign_in,  # noqa: AN
         response = client.get(url)
         assert response.status_code in (200, 400, 404), (url, response.status_code)
         text = _visible_text(response.get_data(as_text=True))
-        assert '<html lang="cy">' in response.get_data(as_text=True), url
+        assert page_language(response.get_data(as_text=True)) == "cy", url
         leaks += [(url, phrase) for phrase in phrases
                   if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)]
     print(f"\n{role or 'anonymous'}: {len(urls)} Welsh pages, {len(phrases)} phrases checked")
@@ -403,3 +404,25 @@ def test_welsh_pages_show_the_directory_in_welsh(client, sample_store: GraphStor
         as_text=True))
     assert "Neuadd Gymuned Llanidloes" in finder_page
     assert "Llanidloes Community Hall" not in finder_page
+
+
+def test_organisations_are_named_in_the_page_language(client, sign_in,  # noqa: ANN001
+                                                      sample_store: GraphStore) -> None:
+    """An organisation's Welsh name, where it has one, on every Welsh page that names it:
+    the account page, the people list's heading, the admin's users and their choices."""
+    names = {row["id"]: (row["name"], row["name_cy"]) for row in sample_store.run_read(
+        "MATCH (o:Organisation) WHERE o.name_cy IS NOT NULL "
+        "RETURN o.id AS id, o.name AS name, o.name_cy AS name_cy")}
+    from markupsafe import escape
+
+    english, welsh = names["org-carers"]
+    sign_in("connector", "org-carers")
+    for path in ("/account", "/people/"):
+        assert str(escape(welsh)) in client.get(f"{path}?lang=cy").get_data(as_text=True)
+        assert str(escape(welsh)) not in client.get(f"{path}?lang=en").get_data(as_text=True)
+        assert str(escape(english)) in client.get(path).get_data(as_text=True)
+    sign_in("admin", "org-council")
+    users = client.get("/admin/users?lang=cy").get_data(as_text=True)
+    assert f"<td>{str(escape(welsh))}</td>" in users, "the table"
+    assert f'<option value="org-carers" >{str(escape(welsh))}</option>' in users or \
+        re.search(rf'<option value="org-carers"[^>]*>\s*{re.escape(str(escape(welsh)))}', users)

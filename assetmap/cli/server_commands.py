@@ -181,6 +181,7 @@ def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) 
     for email, role, organisation_id, password in logins:
         click.echo(f"  {role:<12} {email:<34} {password}   ({organisation_id})")
     click.echo("\n" + _("The embedded database keeps running in the background after the web "
-                      "app stops; `assetmap db stop` stops it.") + "\n")
+                      "app stops; `.venv/bin/assetmap db stop`, run from this folder, stops "
+                      "it.") + "\n")
     if server is not None:
         _run(server, host, port)

@@ -91,9 +91,11 @@ def about(store: GraphStore, person_id: str) -> list[dict]:
     rows = store.run_read(
         "MATCH (c:Consent {person_id: $id}) "
         "WITH c, c.organisation_id AS org OPTIONAL MATCH (o:Organisation {id: org}) "
-        "RETURN properties(c) AS c, o.name AS organisation ORDER BY c.given_at DESC, c.id",
+        "RETURN properties(c) AS c, o.name AS organisation, o.name_cy AS organisation_cy "
+        "ORDER BY c.given_at DESC, c.id",
         id=person_id)
-    return [{**row["c"], "organisation_name": row["organisation"]} for row in rows]
+    return [{**row["c"], "organisation_name": row["organisation"],
+             "organisation_name_cy": row["organisation_cy"]} for row in rows]
 
 
 def _fields(stored: dict) -> dict:

@@ -13,13 +13,15 @@ repo = NodeRepository(
 
 _WITH_ORGANISATION = (
     "OPTIONAL MATCH (u)-[:WORKS_FOR]->(o:Organisation) "
-    "RETURN properties(u) AS user, o.id AS organisation_id, o.name AS organisation_name"
+    "RETURN properties(u) AS user, o.id AS organisation_id, o.name AS organisation_name, "
+    "o.name_cy AS organisation_name_cy"
 )
 
 
 def _joined(rows: list[dict]) -> list[dict]:
     return [{**row["user"], "organisation_id": row["organisation_id"],
-             "organisation_name": row["organisation_name"]} for row in rows]
+             "organisation_name": row["organisation_name"],
+             "organisation_name_cy": row["organisation_name_cy"]} for row in rows]
 
 
 def by_email(store: GraphStore, email: str) -> dict | None:

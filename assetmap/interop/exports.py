@@ -45,9 +45,11 @@ def organisation_network(store: GraphStore, organisation_id: str, secret: str,
                          today: str) -> nx.DiGraph:
     """The ties among the people the organisation may see, as a directed graph: nodes are
     pseudonyms with a risk band and whether their circle is fragile; edges carry the
-    relation, circle and contact. No names, no places."""
-    from assetmap.services import people
+    relation, circle and contact. No names, no places. An organisation that does not
+    exist is :class:`~assetmap.services.NotFound` (never an empty network)."""
+    from assetmap.services import organisations, people
 
+    organisations.get(store, organisation_id)
     visible, ties = people.network_of(store, organisation_id, today)
     graph = nx.DiGraph(name=f"circles of support seen by {organisation_id}")
     for person in visible:
@@ -65,14 +67,23 @@ def write_graphml(graph: nx.DiGraph, path: Path) -> None:
     nx.write_graphml(graph, path)
 
 
+#: what a place in the GeoJSON export carries: what the public place page shows, no more
+#: (never ``hsds_raw``, whose source feed may name its contacts, nor search and timestamp
+#: fields kept for assetmap's own use)
+PLACE_FIELDS = ("id", "name", "name_cy", "description", "description_cy", "kind", "address",
+                "postcode", "town", "lat", "lon", "area", "ward", "step_free", "hearing_loop",
+                "accessible_toilet", "parking")
+
+
 def places_geojson(store: GraphStore) -> dict[str, Any]:
-    """Every place (public) with its access features and the activities held there."""
+    """Every place (public) with its access features and the activities held there; each
+    place's properties are :data:`PLACE_FIELDS`, a field not recorded being absent."""
     from assetmap.services import directory
 
     rows = directory.every_place(store)
     features = []
     for row in rows:
-        place = {k: v for k, v in row["p"].items() if k != "location"}
+        place = {k: row["p"][k] for k in PLACE_FIELDS if row["p"].get(k) is not None}
         features.append({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [place["lon"], place["lat"]]},

@@ -347,6 +347,8 @@ def service_at_location(row: dict[str, Any], lang: str = "en",
         whole = service(row, lang)
         whole.pop("service_at_locations", None)
         record["service"] = whole
+        # the UK profile's OpenAPI declares this response as a service: its name and status
+        record.update(name=whole["name"], status=whole["status"])
     return record
 
 

@@ -122,23 +122,49 @@ def _read_table(path: Path, types: dict[str, str]) -> list[tuple[dict[str, Any],
     return rows
 
 
+def _table_named(name: str) -> str | None:
+    """The standard's table a resource or file name means: ``services``, ``service``,
+    ``data/services.csv`` and ``service_at_locations`` each name theirs."""
+    stem = Path(name).name.removesuffix(".csv").lower()
+    for table, (path, _) in table_columns("hsds").items():
+        if stem in (table, path.removesuffix(".csv"), table + "s"):
+            return table
+    return None
+
+
+def is_package(directory: Path) -> bool:
+    """Whether the folder is a tabular data package: a ``datapackage.json``, or CSV files
+    of the standard's tables."""
+    return (directory / "datapackage.json").exists() or any(
+        _table_named(path.name) for path in directory.glob("*.csv"))
+
+
 def _paths(directory: Path) -> dict[str, Path]:
-    """Each table's file: from ``datapackage.json`` when there is one, else by the
-    standard's file names (ORUK files sometimes use the singular)."""
+    """Each table's file: from ``datapackage.json``'s resources when there is one (their
+    paths as written: the usual Frictionless layout keeps them under ``data/``), else by
+    the standard's file names (ORUK files sometimes use the singular)."""
     found = {}
     package = directory / "datapackage.json"
     if package.exists():
         try:
             resources = json.loads(package.read_text(encoding="utf-8-sig"))["resources"]
             for resource in resources:
-                found[resource["name"]] = directory / resource["path"]
-        except (ValueError, KeyError, TypeError) as exc:
+                path = resource["path"]
+                table = _table_named(resource.get("name") or path) or _table_named(path)
+                if table and isinstance(path, str):
+                    found.setdefault(table, directory / path)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise TabularError(f"datapackage.json: not a data package ({exc})") from None
+        missing = [str(path.relative_to(directory)) for path in found.values()
+                   if not path.exists()]
+        if missing:
+            raise TabularError(f"datapackage.json: names files that are not there: "
+                               f"{', '.join(sorted(missing))}")
     for table, (path, _) in table_columns("hsds").items():
         for candidate in (path, f"{table}.csv"):
             if table not in found and (directory / candidate).exists():
                 found[table] = directory / candidate
-    return {table: path for table, path in found.items() if path.exists()}
+    return found
 
 
 def read(directory: Path) -> dict[str, list[tuple[dict[str, Any], str]]]:

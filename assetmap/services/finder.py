@@ -171,4 +171,12 @@ def asset(store: GraphStore, asset_id: str) -> dict[str, Any]:
         detail, activity_id = assets.place_with_activities(store, place_id), asset_id
     detail["activities"].sort(key=lambda item: (WEEKDAYS.index(item["activity"]["weekday"]),
                                                 item["activity"]["start"]))
-    return {**detail, "activity_id": activity_id}
+    # one row an activity, with its sessions, as the finder shows it: the same name at the
+    # same place is the same activity on another day
+    grouped: dict[str, dict[str, Any]] = {}
+    for item in detail["activities"]:
+        row = grouped.setdefault(item["activity"]["name"], {
+            "activity": item["activity"], "sessions": [], "runners": []})
+        row["sessions"].append(item["activity"])
+        row["runners"] += [r for r in item["runners"] if r not in row["runners"]]
+    return {**detail, "activities": list(grouped.values()), "activity_id": activity_id}

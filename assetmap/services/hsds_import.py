@@ -214,8 +214,10 @@ def _json_items(path: Path) -> Iterator[Item]:
 def read(paths: list[Path]) -> Iterator[Item]:
     """Every record in ``paths`` (files or folders), nested records on their own."""
     for path in paths:
+        if path.name == "datapackage.json":  # the package named by its descriptor
+            path = path.parent
         if path.is_dir():
-            if any(path.glob("*.csv")):
+            if hsds_tabular.is_package(path):
                 try:
                     nested = hsds_tabular.read(path)
                 except hsds_tabular.TabularError as exc:
@@ -224,9 +226,8 @@ def read(paths: list[Path]) -> Iterator[Item]:
                 for kind, rows in nested.items():
                     for record, where in rows:
                         yield Item(kind, record, where)
-            yield from read(sorted(path.glob("*.json")))
-            continue
-        if path.name == "datapackage.json":
+            yield from read([json_file for json_file in sorted(path.glob("*.json"))
+                             if json_file.name != "datapackage.json"])
             continue
         if path.stat().st_size > MAX_FILE_BYTES:
             yield _unreadable(path.name, Problem(N_(
@@ -538,10 +539,13 @@ def import_paths(store: GraphStore, paths: list[Path], instance_path: Path,
                  dry_run: bool = False) -> Report:
     """Check everything in ``paths`` and (unless ``dry_run``) write what passed."""
     importer = Importer(store, instance_path)
-    items = list(read(paths))
+    items: list[Item] = []
+    for path in paths:
+        # an input that gives nothing (an empty folder, CSVs of headers alone) is a mistake,
+        # reported like a file that cannot be read, never a quiet "created: none"
+        items += list(read([path])) or [
+            _unreadable(path.name, Problem(N_("holds no Open Referral records")))]
     if all(item.kind == "file" for item in items):  # nothing readable: say so, write nothing
-        raise InvalidRecord([(item.source, item.record["problem"]) for item in items] or [
-            ("paths", Problem(N_("hold no Open Referral records: %(paths)s"),
-                              paths=", ".join(str(path) for path in paths)))])
+        raise InvalidRecord([(item.source, item.record["problem"]) for item in items])
     importer.write(importer.plan(items), dry_run)
     return importer.report

@@ -23,6 +23,11 @@ def create(store: GraphStore, data: dict[str, Any]) -> dict[str, Any]:
     return organisations.repo.create(store, data)
 
 
+def get(store: GraphStore, organisation_id: str) -> dict[str, Any]:
+    """The organisation; :class:`NotFound` naming the id when there is none."""
+    return organisations.repo.get(store, organisation_id)
+
+
 def by_name(store: GraphStore) -> list[dict[str, Any]]:
     """Every organisation, by name."""
     return organisations.repo.list(store, order_by="name")

@@ -144,6 +144,9 @@ def due_for_review(store: GraphStore, organisation_id: str, days: int
                    ) -> tuple[list[dict], int]:
     """The organisation's people whose record has not changed for ``days`` days: changed
     before this moment ``days`` days ago (0: everyone); the oldest 500, and how many in
-    all."""
+    all. An organisation that does not exist is :class:`NotFound`, never "none due"."""
+    from assetmap.services import organisations
+
+    organisations.get(store, organisation_id)
     before = (clock.now() - timedelta(days=days)).isoformat()
     return subject.untouched_since(store, organisation_id, before)

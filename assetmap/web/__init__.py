@@ -12,6 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_openapi3 import Info, OpenAPI
 from flask_wtf.csrf import CSRFProtect
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assetmap import __version__, accounts
@@ -61,6 +62,12 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         SWAGGER_HTML_STRING=(Path(__file__).parent / "templates" / "swagger.html").read_text(
             encoding="utf-8"),
     )
+
+    # our templates, then the GOV.UK Design System's macros ("govuk_frontend_jinja/...")
+    app.jinja_loader = ChoiceLoader([  # type: ignore[assignment]
+        app.jinja_loader,
+        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+    ])
 
     from assetmap.web import db, filters, i18n, jobs, security
 

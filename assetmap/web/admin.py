@@ -148,8 +148,11 @@ def audit() -> ResponseReturnValue:
     log = auditing.audit_log()
     found = log.search(**{**filters, "actor": auditing.searched_actor(filters["actor"])})
     count, broken = auditing.verify(log)
+    # who did it, by name: the trail itself keeps only user ids
+    people = {user["id"]: user.get("name") or user["email"]
+              for user in accounts.everyone(get_store())}
     return render_template(
         "admin/audit.html", entries=found[(page - 1) * AUDIT_PAGE: page * AUDIT_PAGE],
-        total=len(found), page=page, pages=max(1, -(-len(found) // AUDIT_PAGE)),
+        people=people, total=len(found), page=page, pages=max(1, -(-len(found) // AUDIT_PAGE)),
         filters=filters, ACTIONS=ACTIONS, intact=broken is None, broken=broken, count=count,
         pager_args={key: value for key, value in filters.items() if value})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import Response, after_this_request, current_app, g, request
 from flask_login import current_user
 
 from assetmap import erasures
@@ -54,8 +54,18 @@ def log(action: str, record_id: str | None = None, record_type: str | None = "Pe
 
 
 def log_access(person_id: str) -> None:
-    """A person record read or changed by this request, named by its HTTP method."""
-    log(METHOD_ACTIONS.get(request.method, "view"), person_id, detail=_route())
+    """A person record read or changed by this request, named by its HTTP method; a change
+    the app refused (bad input, say: a 4xx response) counts as a view, the record having
+    been read to show the form again. A change's entry is written as its response is."""
+    action = METHOD_ACTIONS.get(request.method, "view")
+    if action in ("view", "delete"):  # a deletion is refused before it is asked (404, 403)
+        log(action, person_id, detail=_route())
+        return
+
+    @after_this_request
+    def logged(response: Response) -> Response:
+        log(action if response.status_code < 400 else "view", person_id, detail=_route())
+        return response
 
 
 def refused(person_id: str) -> None:

@@ -53,6 +53,7 @@ class SignedInUser(UserMixin):
         self.name = record.get("name") or record["email"]
         self.organisation_id = record.get("organisation_id")
         self.organisation_name = record.get("organisation_name")
+        self.organisation_name_cy = record.get("organisation_name_cy")
         self.two_step = bool(record.get("totp_secret"))
         self.language = record.get("language")
 

@@ -9,12 +9,12 @@ from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from flask import Flask
+from flask import Flask, url_for
 from flask_babel import gettext
 
 from assetmap import gazetteer, names
 from assetmap.analysis.parameters import PARAMETERS
-from assetmap.analysis.reasons import in_language
+from assetmap.analysis.reasons import SLOT, in_language
 from assetmap.i18n import LOCALES, moment_in, say
 from assetmap.web.i18n import language
 
@@ -77,7 +77,8 @@ def day_part_name(code: str) -> str:
 def free_time(code: str) -> str:
     """An availability code in words: 'tue_am' -> 'Tuesday morning'."""
     day, _, part = code.partition("_")
-    return f"{weekday(day)} {day_part_name(part)}"
+    # the catalogue orders the words: "bore Dydd Sadwrn" in Welsh
+    return gettext(SLOT, weekday=weekday(day), part=day_part_name(part))
 
 
 def frequency(code: str) -> str:
@@ -92,6 +93,42 @@ def local(english: str | None, welsh: str | None) -> str:
     """A bilingual name in the page's language: the Welsh one on Welsh pages when there is
     one, else the English."""
     return welsh if language() == "cy" and welsh else (english or "")
+
+
+def organisation_named(record: Mapping[str, Any]) -> str:
+    """An organisation record's own name in the page's language."""
+    return local(record.get("name"), record.get("name_cy")) or record.get("id", "")
+
+
+def ages(activity: Mapping[str, Any]) -> str:
+    """Who an activity is for by age, as people say it: "50 and over", "up to 11", "5 to 11",
+    "All ages"."""
+    low, high = activity.get("age_min") or 0, activity.get("age_max")
+    open_ended = high is None or high >= 120
+    if not low and open_ended:
+        return gettext("All ages")
+    if open_ended:
+        return gettext("%(age)s and over", age=low)
+    if not low:
+        return gettext("up to %(age)s", age=high)
+    return gettext("%(low)s to %(high)s", low=low, high=high)
+
+
+def action_name(code: str) -> str:
+    """An audit entry's action as a reader reads it ("changed", "signed in")."""
+    return gettext(names.ACTION_NAMES[code]) if code in names.ACTION_NAMES else code
+
+
+def organisation(record: Any) -> str:
+    """The name of the organisation a record carries (``organisation_name``, its Welsh
+    ``organisation_name_cy``) in the page's language, or its id when it has no name."""
+    name = getattr(record, "organisation_name", None) if not isinstance(record, Mapping) \
+        else record.get("organisation_name")
+    welsh = getattr(record, "organisation_name_cy", None) if not isinstance(record, Mapping) \
+        else record.get("organisation_name_cy")
+    identifier = getattr(record, "organisation_id", None) if not isinstance(record, Mapping) \
+        else record.get("organisation_id")
+    return local(name, welsh) or identifier or ""
 
 
 def town(name: str | None) -> str:
@@ -116,14 +153,42 @@ def field_label(name: str) -> str:
     return gettext(label) if label else name.replace("_", " ").capitalize()
 
 
+def error_link(error: tuple[str, str]) -> dict[str, str]:
+    """A ``(field, message)`` as a line of the error summary, linking to the field."""
+    name, message = error
+    return {"text": f"{field_label(name)}: {message}", "href": f"#f-{name}"}
+
+
+def hyphenated(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """Macro keyword arguments as HTML attributes: ``data_x`` becomes ``data-x``."""
+    return {key.replace("_", "-"): value for key, value in attributes.items()}
+
+
+def invalid(name: str, errors: Mapping[str, str] | None) -> dict[str, str]:
+    """``aria-invalid`` for a field with an error: screen readers say so as well as reading
+    the message the design system ties to it."""
+    return {"aria-invalid": "true"} if errors and name in errors else {}
+
+
+def nav_item(place: tuple[str, str], here: str) -> dict[str, Any]:
+    """A ``(endpoint, text)`` of the site's navigation as GOV.UK's service navigation takes
+    it, marked active when ``here`` (the current blueprint and a dot) starts the endpoint."""
+    endpoint, text = place
+    return {"href": url_for(endpoint), "text": text, "active": endpoint.startswith(here)}
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, number=number, distance=distance, day=day, moment=moment, weekday=weekday,
         day_part=day_part_name, free_time=free_time, frequency=frequency,
         language_name=language_name, local=local, reason=reason, field_label=field_label,
-        say=say_problem, zip=zip, town=town)
+        say=say_problem, zip=zip, town=town, organisation=organisation,
+        action_name=action_name, organisation_named=organisation_named, ages=ages,
+        nav_item=nav_item,
+        error_link=error_link, hyphenated=hyphenated)
     # the thresholds pages name come from the analysis's own parameters
     app.jinja_env.globals["PARAMETERS"] = PARAMETERS
+    app.jinja_env.globals["invalid"] = invalid
     # "step_free is known_in place": yes or no was recorded (not known is neither)
     app.jinja_env.tests["known_in"] = lambda field, record: record.get(field) is not None
 

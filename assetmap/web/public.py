@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from assetmap.services import StoreError, directory
-from assetmap.web import maps
+from assetmap.web import filters, maps
 from assetmap.web.api.auth import token_user
 from assetmap.web.db import get_store
 from assetmap.web.i18n import language
@@ -25,7 +25,9 @@ def home() -> ResponseReturnValue:
     and the places map, whose markers come from :func:`places_geojson`."""
     summary = directory.summary(get_store())
     return render_template(
-        "home.html", counts=summary["counts"], towns=summary["towns"],
+        "home.html", counts=summary["counts"],
+        # in the order of the names the page shows: Y Drenewydd under Y on a Welsh page
+        towns=sorted(summary["towns"], key=lambda row: (row[0] is None, filters.town(row[0]))),
         map=maps.places_map(url_for("public.places_geojson", lang=language())))
 
 
