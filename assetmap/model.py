@@ -538,7 +538,8 @@ class WhatMatters(Record):
     ANSWERS: ClassVar[tuple[str, ...]] = (
         "can_do_myself", "need_a_little_help", "others_might_provide")
     #: an empty conversation would count as "spoken with" and let the circle be assessed
-    SAYS_NOTHING: ClassVar[Problem] = Problem(N_("write down at least one of the three answers"))
+    SAYS_NOTHING: ClassVar[Problem] = Problem(N_(
+        "enter what the person can do, what they need help with, or what others might provide"))
 
     @classmethod
     def says_nothing(cls, data: Mapping[str, Any]) -> bool:

@@ -74,6 +74,25 @@ ACTION_NAMES = {
     "package": N_("packaged to move"), "receive": N_("received in a package"),
     "restore": N_("restored from a backup"), "refused": N_("refused"),
 }
+#: an audit entry's fixed details, as a reader reads them (others are data: ids, files)
+AUDIT_DETAILS = {
+    "password": N_("password changed"), "two-step on": N_("two-step sign-in turned on"),
+    "two-step off": N_("two-step sign-in turned off"), "everywhere": N_("on every device"),
+    "invited": N_("invited"), "invitation renewed": N_("invitation renewed"),
+    "wrong code": N_("wrong code"),
+    "password chosen through the invitation": N_("password chosen through the invitation"),
+    "LSNS-6 questionnaire recorded": N_("LSNS-6 questionnaire recorded"),
+}
+#: the part of a person's record a request's route reached, named by its first word
+AUDIT_ROUTE_PARTS = {
+    "": N_("the record"), "edit": N_("the record"), "carers": N_("carers"),
+    "consents": N_("consent"), "erase": N_("erasure"), "export": N_("export"),
+    "invite": N_("the circle"), "ties": N_("the circle"), "circle": N_("the circle"),
+    "lsns6": N_("LSNS-6"), "referrals": N_("referrals"), "suggestions": N_("suggestions"),
+    "what-matters": N_("what matters"), "analysis": N_("the analysis"),
+}
+#: what kind of record an audit entry is about
+RECORD_TYPE_NAMES = {"Person": N_("person"), "User": N_("user")}
 #: who gave a consent
 GIVEN_BY_NAMES = {"person": N_("the person themselves"),
                   "representative": N_("a lawful representative")}

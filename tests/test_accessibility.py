@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from assetmap import accounts
 from assetmap.graph.store import GraphStore
@@ -127,7 +127,9 @@ def test_keyboard_only_find_an_activity_and_open_it(browser: Browser, live_serve
     tab.keyboard.press("Enter")
     tab.wait_for_url("**/assets/**")
     activity = chosen["href"].split("#")[1]
-    assert tab.locator(f"#{activity}.highlight").count() == 1, "the activity is shown"
+    chosen = tab.locator(f".app-activity--chosen:has(#{activity})")
+    assert chosen.count() == 1, "the activity is shown"
+    expect(chosen.locator("h3")).to_be_in_viewport()
     hidden = [stop for stop in stops if not (stop["ring"] and stop["shown"])]
     context.close()
     print(f"\nkeyboard ({language}): {len(stops)} key presses, focus visible at every stop")

@@ -131,7 +131,7 @@ class TestWebTrail:
         assert "person-2" in html and "person-1" not in html
         assert "entries are intact" in html
         # who by name (the id beside it), what in words
-        assert f"<td>{admin['name']} <span" in html and "<td>changed</td>" in html
+        assert f"<td>{admin['name']}<br><span" in html and "<td>changed</td>" in html
         assert "<td>viewed</td>" in html
         assert "<td>newidiwyd</td>" in client.get(
             "/admin/audit?record_id=person-2&lang=cy").get_data(as_text=True)

@@ -157,7 +157,9 @@ def test_public_finds_a_welsh_step_free_activity_on_a_day(page: Page, live_serve
     assert _places_on_map(page) == len(places)
     page.screenshot(path=str(SCREENSHOTS / "finder.png"), full_page=True)
     page.locator(f"#result-{first['id']} h3 a").click()
-    expect(page.locator(f"#activity-{first['id']}")).to_have_class("highlight")
+    chosen = page.locator(f".app-activity--chosen:has(#activity-{first['id']})")
+    expect(chosen).to_have_count(1)
+    expect(chosen.locator("h3")).to_be_in_viewport()  # it lands on the activity's title
 
 
 @pytest.mark.parametrize(("language", "town"), [("en", "Newtown"), ("cy", "Y Drenewydd")])
@@ -273,8 +275,12 @@ def test_connector_records_a_circle_and_refers(page: Page, live_server: str,
     refer = page.get_by_role("button", name=re.compile(r"^Refer Megan Jones to ")).first
     activity = refer.inner_text().removeprefix("Refer Megan Jones to ")
     refer.click()
-    expect(page.locator("#referrals ~ table, section:has(#referrals) table")).to_contain_text(
-        activity)
+    referral = page.locator("section:has(#referrals) .app-referral").filter(has_text=activity)
+    expect(referral).to_have_count(1)
+    referral.get_by_label("Note").fill("Went with her daughter")
+    referral.get_by_role("button", name="Update").click()
+    expect(page.locator("section:has(#referrals) .app-referral").filter(
+        has_text=activity).get_by_label("Note")).to_have_value("Went with her daughter")
     page.screenshot(path=str(SCREENSHOTS / "person.png"), full_page=True)
 
 

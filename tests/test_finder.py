@@ -135,9 +135,12 @@ class TestSearch:
         assert sorted(len(item["sessions"]) for item in items["items"]) == [1, 2]
         # the place's own page: one row for the activity, each session in it, Monday first
         venue = client.get(f"/assets/{made[0]}").get_data(as_text=True)
-        assert venue.count("Tai Chi Teg</th>") == 1
+        assert venue.count("Tai Chi Teg</h3>") == 1
         assert venue.index("Monday 10:00–11:00") < venue.index("Thursday 14:00–15:00")
-        assert f'<li id="activity-{made[0]}" class="highlight">Thursday' in venue
+        chosen = venue.split("app-activity--chosen")[1].split("</dl>")[0]
+        assert f'id="activity-{made[0]}"' in chosen and f'id="activity-{made[1]}"' in chosen
+        assert "Thursday 14:00–15:00" in chosen and "Monday 10:00–11:00" in chosen
+        assert venue.count("app-activity--chosen") == 1
 
     def test_ages_read_as_people_say_them(self, client, sample_store: GraphStore,  # noqa: ANN001
                                          config) -> None:  # noqa: ANN001
@@ -152,9 +155,9 @@ class TestSearch:
                 config.instance_path, place_id=place)
         page = client.get(f"/assets/{place}").get_data(as_text=True)
         for shown in ("50 and over", "up to 4", "11 to 18"):
-            assert f"<td>{shown}</td>" in page, shown
-        assert "<td>50 a hŷn</td>" in client.get(f"/assets/{place}?lang=cy").get_data(
-            as_text=True)
+            assert f'<dd class="govuk-summary-list__value">{shown}</dd>' in page, shown
+        welsh = client.get(f"/assets/{place}?lang=cy").get_data(as_text=True)
+        assert '<dd class="govuk-summary-list__value">50 a hŷn</dd>' in welsh
 
     @pytest.mark.parametrize("asked", [
         {"near": "Llanidloes", "radius_km": "10", "welsh": "true"},
@@ -252,6 +255,12 @@ class TestPages:
             if text[0].isdigit():  # "3 activities on other days": the count it promised
                 assert int(text.split()[0]) == count, (text, query)
             assert len(set(base.items()) - set(query.items())) == 1, "one thing at a time"
+            if query["radius_km"] != base["radius_km"]:  # the nearest distance that finds
+                nearer = [km for km in ("5", "10", "20", "40")
+                          if float(base["radius_km"]) < float(km) < float(query["radius_km"])]
+                assert all(finder.find(sample_store, finder.parse(
+                    {**base, "radius_km": km})).total == 0 for km in nearer), query
+        assert "No activities within 2 km of Llanidloes" in html and "0 activities" not in html
 
     def test_the_printable_list_fits_a_phone_and_says_what_was_asked(self, client) -> None:  # noqa: ANN001
         html = client.get("/find/print?near=SY18&radius_km=10&welsh=true&day=tue"
@@ -281,8 +290,8 @@ class TestPages:
         near = f"near={english}&radius_km=2"
         page = client.get(f"/find?{near}&lang=cy").get_data(as_text=True)
         assert f"</a>, {escape(welsh)}" in page and f"</a>, {escape(english)}\n" not in page
-        assert f"{escape(welsh)}<br>" in client.get(f"/assets/{place['id']}?lang=cy").get_data(
-            as_text=True)
+        venue = client.get(f"/assets/{place['id']}?lang=cy").get_data(as_text=True)
+        assert f"<p>{escape(welsh)}</p>" in venue.split('id="where-heading"')[1]
         assert f", {escape(welsh)}" in client.get(f"/find/print?{near}&lang=cy").get_data(
             as_text=True)
         towns = {f["properties"]["town"] for f in client.get(
@@ -310,7 +319,9 @@ class TestPages:
             html = client.get(f"/assets/{asset_id}").get_data(as_text=True)
             assert escape(row["place"]) in html and escape(row["name"]) in html
             assert "Step-free access" in html
-        assert 'class="highlight"' in client.get(f"/assets/{row['a']}").get_data(as_text=True)
+        assert "app-activity--chosen" in client.get(f"/assets/{row['a']}").get_data(as_text=True)
+        assert "app-activity--chosen" not in client.get(f"/assets/{row['p']}").get_data(
+            as_text=True), "nothing is chosen on a place's own page"
         assert client.get("/assets/no-such-thing").status_code == 404
 
     def test_printable_list(self, client, sample_store: GraphStore) -> None:  # noqa: ANN001

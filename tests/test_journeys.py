@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from assetmap.graph.store import GraphStore
+from tests.community import Community
 from tests.test_browser import SCREENSHOTS, _local_tab, _sign_in, _staff
 
 pytestmark = pytest.mark.browser
@@ -40,6 +41,30 @@ def _on_screen(tab: Page, selector: str, device: str) -> None:
     box = tab.locator(selector).bounding_box()
     assert box is not None and 0 <= box["y"] < DEVICES[device]["viewport"]["height"], (
         selector, box)
+
+
+def _ecomap_is_legible(tab: Page) -> None:
+    """Every name on the ecomap (the centre's too) is at least 12 px on screen and none
+    overlaps another, measured as the browser draws them."""
+    drawn = tab.evaluate("""() => {
+        const svg = document.querySelector('.ecomap svg');
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        return [...svg.querySelectorAll('g.member text, .centre-label')].map(t => {
+            const r = t.getBoundingClientRect();
+            return {text: t.textContent, left: r.left, top: r.top, right: r.right,
+                    bottom: r.bottom,
+                    px: parseFloat(getComputedStyle(t).fontSize) * scale};
+        });
+    }""")
+    assert len(drawn) >= 13, drawn  # the centre and everyone in the circle
+    for name in drawn:
+        assert name["px"] >= 12, name
+    for i, a in enumerate(drawn):
+        for b in drawn[i + 1:]:
+            # glyph boxes include the font's line gap: a couple of pixels is not an overlap
+            across = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            down = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            assert across <= 2 or down <= 4, (a, b)
 
 
 @pytest.mark.parametrize(("device", "language"), EVERY_WAY)
@@ -82,8 +107,18 @@ def test_a_connector_reads_a_person_and_ends_a_tie_safely(
     row = sample_store.run_read(
         "MATCH (p:Person)-[:RECORDED_BY]->(:Organisation {id: 'org-carers'}) "
         "MATCH (p)-[:KNOWS]->(o:Person)-[:RECORDED_BY]->(:Organisation {id: 'org-carers'}) "
-        "RETURN p.id AS p, o.id AS o, o.name AS name ORDER BY p.id LIMIT 1")[0]
+        "WITH p, collect(o) AS known ORDER BY size(known) DESC, p.id LIMIT 1 "
+        "RETURN p.id AS p, known[0].id AS o, known[0].name AS name")[0]
     person, other, other_name = row["p"], row["o"], row["name"]
+    crowd = Community(sample_store)  # a full circle, so the ecomap has names to keep apart
+    for i, (name, circle) in enumerate([
+            ("Gwenllian Prytherch", 1), ("Rhodri ap Hywel", 1), ("Sarah Lewis", 1),
+            ("Sarah Lloyd", 2), ("Bartholomew Jones", 2), ("Iolo Morgan", 2), ("Mair Ellis", 2),
+            ("Tomos Williams", 3), ("Eluned Morgan", 3), ("Dafydd Price", 3),
+            ("Dr Angharad Evans", 4), ("Nurse Owen", 4)]):
+        crowd.person(f"crowd-{i}", name=name)
+        crowd.knows(person, f"crowd-{i}", "friend" if circle < 4 else "professional", circle,
+                    both=False)
     context, tab, errors = _tab(browser, live_server, device)
     tab.goto(f"{live_server}/login?lang={language}")
     _sign_in(tab, live_server, *_staff(sample_store, "connector", "org-carers"))
@@ -92,6 +127,7 @@ def test_a_connector_reads_a_person_and_ends_a_tie_safely(
     expect(tab.locator("#summary")).to_be_visible()
     _on_screen(tab, "#summary", device)  # the verdict at a glance, at the top
     _fits(tab, device)
+    _ecomap_is_legible(tab)
     tab.screenshot(path=str(SCREENSHOTS / f"person-summary-{device}-{language}.png"))
     tab.locator(f"a[href$='/ties/{other}/end']").click()
     expect(tab.locator("h1")).to_contain_text(other_name)  # the question names them

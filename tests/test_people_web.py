@@ -132,7 +132,7 @@ class TestRecordingAPerson:
                                                  "postcode": "NOT A POSTCODE"}, "/people/new")
         assert response.status_code == 400
         errors = form_errors(response.get_data(as_text=True))
-        assert errors["name"] == "is required"
+        assert errors["name"] == "Is required"
         assert "between 1900" in errors["birth_year"]
         assert "not a UK postcode" in errors["postcode"]
 
@@ -318,7 +318,7 @@ class TestCircle:
         path = f"/people/{megan}/what-matters/new"
         empty = _post(client, path, {"date": "2026-11-20", "can_do_myself": "  "})
         assert empty.status_code == 400
-        assert "at least one of the three" in form_errors(
+        assert "Enter what the person can do" in form_errors(
             empty.get_data(as_text=True))["can_do_myself"]
         both = _post(client, path, {"date": ""})
         assert set(form_errors(both.get_data(as_text=True))) == {"date", "can_do_myself"}
@@ -510,7 +510,7 @@ class TestCarers:
 
         again = _post(client, path, {"other_id": carer_id, "hours_per_week": "10"},
                       f"{path}?q=Sian")
-        assert "already cares" in form_errors(again.get_data(as_text=True))["other_id"]
+        assert "Already cares" in form_errors(again.get_data(as_text=True))["other_id"]
         asked = client.get(f"/people/{megan}/carers/{carer_id}/end").get_data(as_text=True)
         assert "Stop recording Siân Jones as caring for Megan Jones?" in asked
         ended = _post(client, f"/people/{megan}/carers/{carer_id}/end", {})

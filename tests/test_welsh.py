@@ -423,6 +423,20 @@ def test_organisations_are_named_in_the_page_language(client, sign_in,  # noqa: 
         assert str(escape(english)) in client.get(path).get_data(as_text=True)
     sign_in("admin", "org-council")
     users = client.get("/admin/users?lang=cy").get_data(as_text=True)
-    assert f"<td>{str(escape(welsh))}</td>" in users, "the table"
+    assert f'<dd class="govuk-summary-list__value">{str(escape(welsh))}</dd>' in users, "the list"
     assert f'<option value="org-carers" >{str(escape(welsh))}</option>' in users or \
         re.search(rf'<option value="org-carers"[^>]*>\s*{re.escape(str(escape(welsh)))}', users)
+
+
+def test_reasons_name_things_in_welsh_on_welsh_pages() -> None:
+    """A suggestion's reason shows an activity's Welsh name to a Welsh reader, its English
+    one otherwise, and a day without a preposition that would need a mutation."""
+    from assetmap.analysis.reasons import in_language
+    runs = {"code": "runs_activity",
+            "params": {"activity": "Digital Drop-in", "activity_cy": "Galw Heibio Digidol"}}
+    assert "Galw Heibio Digidol" in in_language(runs, "cy")
+    assert "Digital Drop-in" in in_language(runs, "en")
+    from assetmap.names import PART_NAMES, WEEKDAY_NAMES
+    day = in_language({"code": "day_and_time_match", "params": {
+        "weekday": WEEKDAY_NAMES["wed"], "part": PART_NAMES["am"]}}, "cy")
+    assert "ar Dydd" not in day and "Mercher" in day, day

@@ -181,6 +181,9 @@ def in_language(item: Mapping[str, Any], language: str) -> str:
     code, params = item.get("code"), {**THRESHOLDS, **(item.get("params") or {})}
     if code not in REASON_TEXTS:
         return str(item.get("text", ""))
+    if language == "cy":  # a name given in Welsh too ("activity_cy") is shown in Welsh
+        params.update({key[:-3]: value for key, value in params.items()
+                       if key.endswith("_cy") and value})
     for key in WORD_PARAMS:
         if isinstance(params.get(key), str):
             params[key] = translate(params[key], language)

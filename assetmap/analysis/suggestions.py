@@ -403,7 +403,9 @@ def rank(
     for group_id, (activity, option) in best_by_group.items():
         found.append(Suggestion(
             "group", group_id, option.group_name or group_id, 0.95 * activity.score,
-            (Reason("runs_activity", {"activity": option.name}), *activity.reasons),
+            (Reason("runs_activity", {"activity": option.name,
+                                      "activity_cy": option.name_cy or option.name}),
+             *activity.reasons),
             option.distance_m, option.group_name_cy,
         ))
     found.sort(key=lambda s: (-s.score, s.kind, s.id))

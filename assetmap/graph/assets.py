@@ -174,11 +174,11 @@ def where_held(store: GraphStore, ids: list[str]) -> dict[str, dict]:
     (a group: the place of its nearest-named activity)."""
     rows = store.run_read(
         "MATCH (a:Activity)-[:HELD_AT]->(pl:Place) WHERE a.id IN $ids "
-        "RETURN a.id AS id, pl.name AS name, pl.lat AS lat, pl.lon AS lon "
+        "RETURN a.id AS id, pl.name AS name, pl.name_cy AS name_cy, pl.lat AS lat, pl.lon AS lon "
         "UNION "
         "MATCH (g:Group)<-[:RUN_BY]-(:Activity)-[:HELD_AT]->(pl:Place) WHERE g.id IN $ids "
         "WITH g, min(pl.id) AS first MATCH (pl:Place {id: first}) "
-        "RETURN g.id AS id, pl.name AS name, pl.lat AS lat, pl.lon AS lon",
+        "RETURN g.id AS id, pl.name AS name, pl.name_cy AS name_cy, pl.lat AS lat, pl.lon AS lon",
         ids=ids)
     return {row["id"]: row for row in rows}
 

@@ -199,12 +199,13 @@ def referrals(store: GraphStore, person_id: str) -> list[dict]:
         "MATCH (p:Person {id: $id})-[r:REFERRED_TO]->(t) "
         "OPTIONAL MATCH (u:User {id: r.by}) "
         "RETURN t.id AS target_id, labels(t)[0] AS target_label, t.name AS target_name, "
-        "properties(r) AS r, coalesce(u.name, u.email) AS by_name "
+        "t.name_cy AS target_name_cy, properties(r) AS r, coalesce(u.name, u.email) AS by_name "
         "ORDER BY r.date DESC, t.name",
         id=person_id,
     )
     return [{**row["r"], "target_id": row["target_id"], "target_label": row["target_label"],
-             "target_name": row["target_name"], "by_name": row["by_name"]} for row in rows]
+             "target_name": row["target_name"], "target_name_cy": row["target_name_cy"],
+             "by_name": row["by_name"]} for row in rows]
 
 
 def carers_of(store: GraphStore, person_id: str) -> list[dict]:

@@ -91,8 +91,9 @@ def choice_counts(store: GraphStore, found: Found) -> dict[str, dict[Any, int]]:
 #: what a search without results may let go of, one at a time (the value meaning "any")
 RELAXABLE = {name: assets.FACETS.get(name) for name in (
     "day", "time_of_day", "welsh", "category", "free", "text", *ACCESS_NEEDS)}
-#: the widest distance the finder offers, and how far "the nearest one" is looked for
-WIDEST_KM, NEAREST_LOOK_KM = 40.0, 100.0
+#: the distances the finder offers, and how far "the nearest one" is looked for
+DISTANCES_KM = (2.0, 5.0, 10.0, 20.0, 40.0)
+NEAREST_LOOK_KM = 100.0
 
 
 @dataclass(frozen=True)
@@ -123,11 +124,13 @@ def relaxations(store: GraphStore, found: Found) -> list[Relaxation]:
             _, count = assets.search(store, search.model_copy(update={name: any_value}), *here)
             if count:
                 offers.append(Relaxation(name, count))
-    if search.radius_km < WIDEST_KM:
-        _, count = assets.search(store, search.model_copy(update={"radius_km": WIDEST_KM}),
+    for radius_km in (km for km in DISTANCES_KM if km > search.radius_km):
+        # the nearest of the finder's own distances that finds something
+        _, count = assets.search(store, search.model_copy(update={"radius_km": radius_km}),
                                  *here)
         if count:
-            offers.append(Relaxation("radius_km", count, radius_km=WIDEST_KM))
+            offers.append(Relaxation("radius_km", count, radius_km=radius_km))
+            break
     if not any(o.field == "radius_km" for o in offers):
         rows, count = assets.search(
             store, search.model_copy(update={"radius_km": NEAREST_LOOK_KM}), *here)

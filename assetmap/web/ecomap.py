@@ -15,6 +15,12 @@ SIZE = 640
 RING = 75  # the width of each circle's band
 LABEL_GAP = 12  # from a member's dot to the start of their name
 TOP_KEPT_CLEAR = 0.45  # radians either side of the top of each ring, for the ring's name
+# the names' size in the drawing's units (site.scss .ecomap .member text); at a phone's
+# 358 px this is about 13 px on screen
+FONT = 23
+CHAR_WIDTH = 0.6 * FONT  # generous: a wide name must not be taken for a narrow one
+LINE = 1.15 * FONT
+CENTRE_FONT = 26
 
 
 @dataclass(frozen=True)
@@ -26,19 +32,54 @@ class Placed:
     key: bool
     x: float
     y: float
-    #: where the name goes: outward from the dot, so names clear the centre and each other
+    #: where the name goes: outward from the dot, then moved clear of every other name
     label_x: float
     label_y: float
     anchor: str  # SVG text-anchor: start (right half), end (left half), middle (top, bottom)
+    #: the name was moved away from its dot, so a line joins them
+    led: bool = False
+
+
+@dataclass
+class _Label:
+    """A name's box, kept as its anchor point and width; y is the text's baseline."""
+    x: float
+    y: float
+    width: float
+    anchor: str
+    natural_y: float
+
+    @property
+    def left(self) -> float:
+        return {"start": self.x, "end": self.x - self.width}.get(
+            self.anchor, self.x - self.width / 2)
+
+    def overlap(self, other: _Label) -> float:
+        """How far the two boxes overlap vertically (0 when they do not meet)."""
+        if self.left >= other.left + other.width + 4 or other.left >= self.left + self.width + 4:
+            return 0.0
+        return max(0.0, LINE - abs(self.y - other.y))
+
+
+def _width(text: str) -> float:
+    return len(text) * CHAR_WIDTH
+
+
+def label_text(name: str, key: bool) -> str:
+    """The text drawn beside a member's dot: the short name, starred for the key person."""
+    return short(name) + (" ★" if key else "")
 
 
 def layout(members: Iterable[dict], key_person: str | None = None,
-           size: int = SIZE, ring: int = RING) -> list[Placed]:
+           size: int = SIZE, ring: int = RING, centre_name: str = "") -> list[Placed]:
     """Positions for ``members`` (dicts with person_id, name, circle, relation).
 
     Members of a circle are spread evenly around its band, leaving the top of the ring
     clear for the ring's name; circle 1's members sit towards its edge, clear of the
-    centre's label. Each name is written outward from its dot.
+    centre's label. Each name is written outward from its dot (inward where outward would
+    leave the drawing), then names that would overlap each other, the centre's name
+    (``centre_name``) or the rings' names are moved apart up and down, with a line back to
+    their dot.
 
     >>> [(p.name, round(p.x), round(p.y), p.anchor) for p in layout(
     ...     [{"person_id": "a", "name": "Ann", "circle": 1, "relation": "family"}])]
@@ -48,7 +89,7 @@ def layout(members: Iterable[dict], key_person: str | None = None,
     by_circle: dict[int, list[dict]] = {}
     for member in members:
         by_circle.setdefault(int(member["circle"]), []).append(member)
-    placed = []
+    dots, labels = [], []
     for circle, group in sorted(by_circle.items()):
         radius = (circle - 0.5) * ring if circle > 1 else 0.62 * ring
         # everywhere but the top of the ring, where the ring's own name is written; each
@@ -59,14 +100,44 @@ def layout(members: Iterable[dict], key_person: str | None = None,
             angle = -math.pi / 2 + TOP_KEPT_CLEAR + spread * (i + 0.5) / len(group) + nudge
             dx, dy = math.cos(angle), math.sin(angle)
             x, y = centre + radius * dx, centre + radius * dy
+            key = member["person_id"] == key_person
+            width = _width(label_text(member["name"], key))
             # beside the dot on the left and right; above or below it at the top and bottom
             anchor = "middle" if abs(dx) < 0.35 else ("start" if dx > 0 else "end")
+            if anchor == "start" and x + LABEL_GAP + width > size:
+                anchor, dx = "end", -dx  # written inward rather than off the drawing
+            elif anchor == "end" and x - LABEL_GAP - width < 0:
+                anchor, dx = "start", -dx
             label_x = x + (LABEL_GAP * dx if anchor != "middle" else 0)
             label_y = y + (7 if anchor != "middle" else (24 if dy > 0 else -LABEL_GAP))
-            placed.append(Placed(
-                member["person_id"], member["name"], circle, member.get("relation", ""),
-                member["person_id"] == key_person, x, y, label_x, label_y, anchor))
-    return placed
+            if anchor == "middle":
+                label_x = min(max(label_x, width / 2), size - width / 2)
+            dots.append((member, circle, key, x, y))
+            labels.append(_Label(label_x, label_y, width, anchor, label_y))
+    fixed = [_Label(centre, centre + 8, _width(short(centre_name)) * CENTRE_FONT / FONT,
+                    "middle", centre + 8)] if centre_name else []
+    fixed += [_Label(centre, centre - level * ring + 14, 11 * CHAR_WIDTH, "middle", 0)
+              for level in range(1, 5)]  # the rings' names, at the top of each ring
+    _move_apart(labels, fixed, size)
+    return [Placed(member["person_id"], member["name"], circle, member.get("relation", ""),
+                   key, x, y, label.x, label.y, label.anchor,
+                   led=abs(label.y - label.natural_y) > LINE / 3)
+            for (member, circle, key, x, y), label in zip(dots, labels, strict=True)]
+
+
+def _move_apart(labels: list[_Label], fixed: list[_Label], size: int) -> None:
+    """Places each name in turn at the height nearest its own where it overlaps no name
+    placed before it nor a fixed one, inside the drawing. Inner circles go first, so the
+    closest people keep their names beside their dots."""
+    placed = list(fixed)
+    for label in labels:
+        for shift in sorted(range(-size, size + 1, 2), key=abs):
+            label.y = label.natural_y + shift
+            if LINE <= label.y <= size - 4 and not any(label.overlap(o) for o in placed):
+                break
+        else:
+            label.y = label.natural_y  # nowhere free: keep it beside its dot
+        placed.append(label)
 
 
 def short(name: str, most: int = 12) -> str:

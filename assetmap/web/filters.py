@@ -3,6 +3,7 @@ numbers, distances, the model's codes, analysis reasons, bilingual names)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -119,6 +120,62 @@ def action_name(code: str) -> str:
     return gettext(names.ACTION_NAMES[code]) if code in names.ACTION_NAMES else code
 
 
+_ROUTE = re.compile(r"^(GET|HEAD|POST|PUT|PATCH|DELETE) (/\S*)$")
+
+
+def audit_detail(detail: str | None) -> str:
+    """An audit entry's detail as a reader reads it: a request's route becomes the part of
+    the record it reached ("web page: referrals", "API: the circle"), a fixed phrase is
+    translated, anything else (ids, file names) is shown as recorded. In English,
+    "GET /people/<person_id>/referrals" reads "web page: referrals".
+    """
+    if not detail:
+        return ""
+    route = _ROUTE.match(detail)
+    if route:
+        path = route.group(2)
+        rest = path.split("<person_id>", 1)[1] if "<person_id>" in path else ""
+        part = rest.strip("/").split("/", 1)[0]
+        where = gettext(names.AUDIT_ROUTE_PARTS.get(part, names.AUDIT_ROUTE_PARTS[""]))
+        if path.startswith("/api/"):
+            return gettext("API: %(part)s", part=where)
+        return gettext("web page: %(part)s", part=where)
+    return gettext(names.AUDIT_DETAILS[detail]) if detail in names.AUDIT_DETAILS else detail
+
+
+def address_lines(place: Mapping[str, Any]) -> list[str]:
+    """A place's address as its lines: the street address, the town in the page's
+    language (once, though the address may end with it too), the postcode. In English,
+    {"address": "Great Oak Street, Llanidloes", "town": "Llanidloes", "postcode":
+    "SY18 6BN"} gives ["Great Oak Street, Llanidloes", "SY18 6BN"].
+    """
+    address = (place.get("address") or "").rstrip(" ,")
+    named = place.get("town")
+    if named and address.lower().endswith(named.lower()):
+        # the town ends the address: written once, in the page's language
+        lines = [address[: -len(named)] + town(named)]
+    else:
+        lines = [address] if address else []
+        lines += [town(named)] if named else []
+    return lines + ([place["postcode"]] if place.get("postcode") else [])
+
+
+def capitalised(choices: Mapping[Any, str]) -> dict[Any, str]:
+    """Choices (``{value: label}``) with each label's first letter a capital, for a list
+    of choices ("Morning") of words used inside sentences ("on Tuesday morning").
+
+    >>> capitalised({"am": "morning", "pm": "prynhawn"})
+    {'am': 'Morning', 'pm': 'Prynhawn'}
+    """
+    return {value: label[:1].upper() + label[1:] for value, label in choices.items()}
+
+
+def record_type_name(code: str | None) -> str:
+    """The kind of record an audit entry is about, in the page's language."""
+    return gettext(names.RECORD_TYPE_NAMES[code]) if code in names.RECORD_TYPE_NAMES \
+        else (code or "")
+
+
 def organisation(record: Any) -> str:
     """The name of the organisation a record carries (``organisation_name``, its Welsh
     ``organisation_name_cy``) in the page's language, or its id when it has no name."""
@@ -159,6 +216,12 @@ def error_link(error: tuple[str, str]) -> dict[str, str]:
     return {"text": f"{field_label(name)}: {message}", "href": f"#f-{name}"}
 
 
+def sentence(text: str) -> str:
+    """A message as a sentence on its own starts with a capital (a field's error under
+    it), though the same message follows a colon in lower case elsewhere."""
+    return text[:1].upper() + text[1:]
+
+
 def hyphenated(attributes: Mapping[str, Any]) -> dict[str, Any]:
     """Macro keyword arguments as HTML attributes: ``data_x`` becomes ``data-x``."""
     return {key.replace("_", "-"): value for key, value in attributes.items()}
@@ -170,11 +233,21 @@ def invalid(name: str, errors: Mapping[str, str] | None) -> dict[str, str]:
     return {"aria-invalid": "true"} if errors and name in errors else {}
 
 
-def nav_item(place: tuple[str, str], here: str) -> dict[str, Any]:
-    """A ``(endpoint, text)`` of the site's navigation as GOV.UK's service navigation takes
-    it, marked active when ``here`` (the current blueprint and a dot) starts the endpoint."""
-    endpoint, text = place
-    return {"href": url_for(endpoint), "text": text, "active": endpoint.startswith(here)}
+# pages reached from a navigation place that are not that place's own endpoint
+_NAV_SECTION = {"admin.change_user": "admin.users", "admin.renew_invitation": "admin.users"}
+
+
+def navigation(places: list[tuple[str, str]], here: str | None) -> list[dict[str, Any]]:
+    """The ``(endpoint, text)`` places of the site's navigation as GOV.UK's service
+    navigation takes them. One place is active: the current endpoint's own, or the one
+    place of the current blueprint (every page of Areas belongs to Areas)."""
+    here = _NAV_SECTION.get(here or "", here or "")
+    blueprint = here.partition(".")[0]
+    same_blueprint = [endpoint for endpoint, _text in places
+                      if endpoint.partition(".")[0] == blueprint]
+    active = here if here in same_blueprint or len(same_blueprint) != 1 else same_blueprint[0]
+    return [{"href": url_for(endpoint), "text": text, "active": endpoint == active}
+            for endpoint, text in places]
 
 
 def init_app(app: Flask) -> None:
@@ -184,11 +257,13 @@ def init_app(app: Flask) -> None:
         language_name=language_name, local=local, reason=reason, field_label=field_label,
         say=say_problem, zip=zip, town=town, organisation=organisation,
         action_name=action_name, organisation_named=organisation_named, ages=ages,
-        nav_item=nav_item,
+        audit_detail=audit_detail, record_type_name=record_type_name, capitalised=capitalised,
+        address_lines=address_lines, sentence=sentence,
         error_link=error_link, hyphenated=hyphenated)
     # the thresholds pages name come from the analysis's own parameters
     app.jinja_env.globals["PARAMETERS"] = PARAMETERS
     app.jinja_env.globals["invalid"] = invalid
+    app.jinja_env.globals["navigation"] = navigation
     # "step_free is known_in place": yes or no was recorded (not known is neither)
     app.jinja_env.tests["known_in"] = lambda field, record: record.get(field) is not None
 

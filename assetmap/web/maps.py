@@ -338,23 +338,29 @@ def choropleth(rows: list[dict], shapes_url: str, measure: str, label: str) -> R
 def suggestions_map(person: dict, suggestions: list[dict], places: dict[str, dict],
                     homes: dict[str, tuple[float, float]]) -> RenderedMap | None:
     """The person's (rounded) home and what is suggested: activities and groups at their
-    place, people at their rounded home. None when the person has no home recorded."""
+    place, people at their rounded home, each pin numbered like the list (suggestions at
+    one spot share a pin: "2, 5"). None when the person has no home recorded."""
     if person["id"] not in homes:
         return None
-    pins = []
+    at_spot: dict[tuple[float, float], list[tuple[int, str]]] = {}
     for rank, s in enumerate(suggestions, start=1):
+        name = local(s["name"], s.get("name_cy"))
         if s["id"] in places:
-            where = (places[s["id"]]["lat"], places[s["id"]]["lon"])
-            label = gettext("%(rank)s. %(name)s at %(place)s", rank=rank, name=s["name"],
-                            place=places[s["id"]]["name"])
+            place = places[s["id"]]
+            where = (place["lat"], place["lon"])
+            label = gettext("%(rank)s. %(name)s at %(place)s", rank=rank, name=name,
+                         place=local(place["name"], place.get("name_cy")))
         elif s["id"] in homes:
             where = rounded_home(*homes[s["id"]])
-            label = gettext("%(rank)s. %(name)s (home, rounded)", rank=rank, name=s["name"])
+            label = gettext("%(rank)s. %(name)s (home, rounded)", rank=rank, name=name)
         else:
             continue
-        pins.append({"at": where, "tooltip": label, "number": str(rank)})
+        at_spot.setdefault(where, []).append((rank, label))
+    pins = [{"at": where, "tooltip": "; ".join(label for _rank, label in ranked),
+             "number": ", ".join(str(rank) for rank, _label in ranked[:2])
+             + ("+" if len(ranked) > 2 else "")}
+            for where, ranked in at_spot.items()]
     home = _home_dot(person, homes[person["id"]])
-    # numbered like the list (the page says so), around the person's rounded home
     return page_map(home["at"], 11, [{"type": "dots", "points": [home]},
                                      {"type": "markers", "points": pins}],
                     fit=[home["at"], *(pin["at"] for pin in pins)])

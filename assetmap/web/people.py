@@ -42,7 +42,7 @@ from assetmap.web import auditing, ecomap, jobs, maps
 from assetmap.web.auditing import log_access
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store, instance_path
-from assetmap.web.filters import day, free_time, translated
+from assetmap.web.filters import day, free_time, local, translated
 from assetmap.web.forms import as_form, field_errors, said, values
 from assetmap.web.i18n import language
 from assetmap.web.security import nonce
@@ -205,7 +205,7 @@ def show(person_id: str) -> ResponseReturnValue:
     key = report["key_person"]["id"] if report["key_person"] else None
     return render_template(
         "people/show.html", person=person, report=report, circle=circle, care=care,
-        placed=ecomap.layout(members, key), ecomap=ecomap,
+        placed=ecomap.layout(members, key, centre_name=person["name"]), ecomap=ecomap,
         conversations=people.conversations(store, person_id),
         consents=people.consents_about(store, person_id), today=people.today().isoformat(),
         recorder=people.is_recorder(store, current_user.viewer, person_id),
@@ -669,7 +669,9 @@ def refer(person_id: str) -> ResponseReturnValue:
                     if r["target_id"] == target_id), None)
     if already:  # say what it is, not that a tie exists
         flash(gettext("Already referred to %(name)s on %(date)s (%(status)s): change it "
-                      "under Referrals.", name=already["target_name"], date=day(already["date"]),
+                      "under Referrals.",
+                      name=local(already["target_name"], already["target_name_cy"]),
+                      date=day(already["date"]),
                       status=gettext(names.STATUS_NAMES[already["status"]])), "info")
         return redirect(url_for("people.show", person_id=person_id) + "#referrals")
     note = values(request.form, text=("note",))["note"]

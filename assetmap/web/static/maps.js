@@ -61,10 +61,12 @@
   }
 
   function pin(point) {
-    if (!point.number) { return L.marker(point.at); }
+    // Leaflet's own alt text is the English "Marker": name what the pin stands for
+    if (!point.number) { return L.marker(point.at, {alt: point.tooltip || ""}); }
+    var width = Math.max(34, 14 + 8 * point.number.length);  // "2, 5+" needs a pill
     return L.marker(point.at, {icon: L.divIcon({
       className: "numbered-pin", html: text("span", point.number, "pin"),
-      iconSize: [34, 34], iconAnchor: [17, 17]})});
+      iconSize: [width, 34], iconAnchor: [width / 2, 17]})});
   }
 
   // an SVG pattern of diagonal lines, for areas whose figure is withheld: hatched, so
