@@ -272,6 +272,9 @@ Category = Literal[
 ]
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 Frequency = Literal["weekly", "fortnightly", "monthly"]
+#: how an activity or service reaches people: at its venue, or without one
+Delivery = Literal["in_person", "phone", "online", "home"]
+DELIVERIES: tuple[str, ...] = Delivery.__args__  # type: ignore[attr-defined]
 ReferralStatus = Literal["suggested", "contacted", "attended", "declined"]
 ConsentPurpose = Literal[
     "share_with_organisation", "open_to_connect", "record_keeping", "move_record"]
@@ -457,6 +460,11 @@ class Place(Record):
 
 
 class Activity(Record):
+    """Something that happens: at a place (HELD_AT), or delivered without one (by phone,
+    online, at home) to people in its service area. Whatever was not given is not stored:
+    no day is "times not given", no cost is "cost not given" (never free), no language is
+    "not known" (never English)."""
+
     label: ClassVar[str] = "Activity"
     indexed = ("weekday", "welsh_language", "cost_pence", "area")
     text_search = ("name", "description")
@@ -465,25 +473,42 @@ class Activity(Record):
     name_cy: Name | None = None
     description: Text | None = None
     description_cy: Text | None = None
-    weekday: Weekday
-    start: Clock
-    end: Clock
-    frequency: Frequency = "weekly"
-    cost_pence: Annotated[int, Field(ge=0, le=100_000)] = 0
-    welsh_language: bool = False
+    weekday: Weekday | None = None
+    start: Clock | None = None
+    end: Clock | None = None
+    frequency: Frequency | None = None
+    cost_pence: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    welsh_language: bool | None = None
     categories: Annotated[list[Category], Field(min_length=1, max_length=10)]
     age_min: Annotated[int, Field(ge=0, le=120)] = 0
     age_max: Annotated[int, Field(ge=0, le=120)] = 120
+    #: how it reaches people; nothing said of one held at a place means in person there
+    delivery: Annotated[list[Delivery], Field(max_length=4)] = []
+    #: where it is offered when it has no venue: area codes (any level, W92000004 for all
+    #: of Wales), or a distance from a base point; neither: anywhere
+    service_areas: Annotated[list[Id], Field(max_length=50)] = []
+    reach_km: Annotated[float, Field(gt=0, le=500)] | None = None
+    base_lat: Latitude | None = None
+    base_lon: Longitude | None = None
     area: Id | None = None
     hsds_raw: RawJson | None = None
 
     @model_validator(mode="after")
     def _ranges(self) -> Activity:
-        if self.start >= self.end:
+        if (self.start is None) != (self.end is None):
+            missing = "end" if self.end is None else "start"
+            raise FieldProblem(missing, Problem(N_("is needed with the other time")))
+        if self.start is not None and self.end is not None and self.start >= self.end:
             raise FieldProblem("end", Problem(N_("must be after start")))
         if self.age_min > self.age_max:
             raise FieldProblem("age_max", Problem(N_("must not be below age_min")))
+        if self.reach_km is not None and (self.base_lat is None or self.base_lon is None):
+            raise FieldProblem("reach_km", Problem(N_("needs the base point it is measured from")))
         return self
+
+    def without_venue(self) -> bool:
+        """Delivered without a venue: by phone, online or at home."""
+        return any(mode != "in_person" for mode in self.delivery)
 
 
 class Area(Record):
@@ -670,6 +695,8 @@ class AssetSearch(BaseModel):
     accessible_toilet: bool = False
     parking: bool = False
     age: Annotated[int, Field(ge=0, le=120)] | None = None
+    #: how it reaches people: in person at a venue, by phone, online, at home
+    delivery: Delivery | None = None
     page: Annotated[int, Field(ge=1, le=10_000)] = 1
     per_page: Annotated[int, Field(ge=1, le=100)] = 25
 

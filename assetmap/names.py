@@ -63,6 +63,9 @@ RISK_NAMES = {"none": N_("none"), "raised": N_("raised"), "high": N_("high"),
               "not_known": N_("not known")}
 SUGGESTION_KINDS = {"volunteer": N_("Volunteer"), "person": N_("Person"),
                     "activity": N_("Activity"), "group": N_("Group")}
+#: how an activity without a venue reaches people (a venue's own is "in person")
+DELIVERY_NAMES = {"in_person": N_("in person"), "phone": N_("by phone"),
+                  "online": N_("online"), "home": N_("comes to you")}
 #: what an audit entry says was done, as a reader reads it
 ACTION_NAMES = {
     "view": N_("viewed"), "create": N_("created"), "update": N_("changed"),

@@ -168,7 +168,7 @@ class TestSearch:
             self, client, sample_store: GraphStore, asked: dict) -> None:  # noqa: ANN001
         found = finder.find(sample_store, finder.parse(asked))
         counts = finder.choice_counts(sample_store, found)
-        assert set(counts) == {"day", "time_of_day", "category", "free", "welsh",
+        assert set(counts) == {"day", "time_of_day", "category", "free", "welsh", "delivery",
                                "step_free", "hearing_loop", "accessible_toilet", "parking"}
         for facet, values in counts.items():
             for value, count in values.items():

@@ -1,4 +1,5 @@
-"""Activities: what happens, when, where (HELD_AT a place) and who runs it (RUN_BY)."""
+"""Activities: what happens, when, where (HELD_AT a place, or no place: by phone, online,
+at home) and who runs it (RUN_BY)."""
 
 from assetmap.graph.nodes import Link, NodeRepository
 from assetmap.model import Activity
@@ -6,7 +7,8 @@ from assetmap.model import Activity
 repo = NodeRepository(
     Activity,
     links={
-        "place_id": Link("HELD_AT", "Place", required=True),
+        # none for an activity delivered without a venue (services.directory checks)
+        "place_id": Link("HELD_AT", "Place"),
         "group_id": Link("RUN_BY", "Group"),
         "organisation_id": Link("RUN_BY", "Organisation"),
     },

@@ -103,3 +103,10 @@ def set_areas(store: GraphStore, label: str, rows: list[dict]) -> None:
         "WITH DISTINCT n, r UNWIND [x IN [r.area, r.ward] WHERE x IS NOT NULL] AS code "
         "MATCH (a:Area {id: code}) CREATE (n)-[:IN_AREA]->(a)",
         rows=[{"id": r["id"], "area": r["area"], "ward": r["ward"]} for r in rows])
+
+
+def names(store: GraphStore, area_ids: list[str]) -> dict[str, dict]:
+    """The name (and Welsh name) of each area of ``area_ids`` that is loaded."""
+    rows = store.run_read("MATCH (a:Area) WHERE a.id IN $ids "
+                          "RETURN a.id AS id, a.name AS name, a.name_cy AS name_cy", ids=area_ids)
+    return {row["id"]: {"name": row["name"], "name_cy": row["name_cy"]} for row in rows}

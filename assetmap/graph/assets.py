@@ -22,7 +22,8 @@ _RUNNERS = (
 )
 _ACTIVITY = (
     "a {.id, .name, .name_cy, .description, .description_cy, .weekday, .start, .end, "
-    ".frequency, .cost_pence, .welsh_language, .categories, .age_min, .age_max}"
+    ".frequency, .cost_pence, .welsh_language, .categories, .age_min, .age_max, .delivery, "
+    ".service_areas, .reach_km}"
 )
 _PLACE = (
     "pl {.id, .name, .name_cy, .kind, .address, .postcode, .town, .lat, .lon, "
@@ -33,7 +34,18 @@ _PLACE = (
 #: the filters a finder page counts beside each of its choices (see :func:`facet_rows`),
 #: each with its value meaning "any"
 FACETS: dict[str, Any] = {"day": None, "time_of_day": None, "category": None, "free": False,
-                          "welsh": False, **dict.fromkeys(ACCESS_NEEDS, False)}
+                          "welsh": False, "delivery": None,
+                          **dict.fromkeys(ACCESS_NEEDS, False)}
+#: an activity without a venue: not held at any place
+_NO_VENUE = "NOT (a)-[:HELD_AT]->(:Place)"
+#: one without a venue offered where the searcher is: anywhere (no area and no reach), in
+#: one of the searcher's areas, or within its reach of its base
+_OFFERED_HERE = (
+    "((size(coalesce(a.service_areas, [])) = 0 AND a.reach_km IS NULL) "
+    "OR any(code IN coalesce(a.service_areas, []) WHERE code IN $areas) "
+    "OR (a.reach_km IS NOT NULL AND @distance(point({latitude: a.base_lat, "
+    f"longitude: a.base_lon}}), {_POINT}) <= a.reach_km * 1000))"
+)
 
 
 def _filters(search: AssetSearch) -> tuple[list[str], list[str], dict[str, Any]]:
@@ -60,6 +72,11 @@ def _filters(search: AssetSearch) -> tuple[list[str], list[str], dict[str, Any]]
     if search.age is not None:
         activity.append("coalesce(a.age_min, 0) <= $age AND coalesce(a.age_max, 120) >= $age")
         params["age"] = search.age
+    if search.delivery == "in_person":  # at a venue: said so, or nothing said
+        activity.append("(size(coalesce(a.delivery, [])) = 0 OR 'in_person' IN a.delivery)")
+    elif search.delivery:
+        activity.append("$delivery IN coalesce(a.delivery, [])")
+        params["delivery"] = search.delivery
     if search.text:
         # names and descriptions in both languages, folded when written (nodes.searchable)
         activity.append("(a.search_text CONTAINS $text OR pl.search_text CONTAINS $text)")
@@ -83,8 +100,44 @@ def _matched(search: AssetSearch, lat: float | None,
             f"MATCH (a:Activity)-[:HELD_AT]->(pl) {where_activity}"), params
 
 
+def _without_venue(search: AssetSearch, lat: float | None, lon: float | None,
+                   areas: list[str]) -> tuple[str, dict[str, Any]]:
+    """The MATCH of ``search``'s activities without a venue (``a``) offered at
+    ``lat``/``lon`` (in one of ``areas``, the codes of the areas holding that point), and
+    its parameters. A venue's access (asked for) is never known of them: none match."""
+    place_conditions, conditions, params = _filters(search)
+    if place_conditions:
+        return "MATCH (a:Activity) WHERE false ", {}
+    conditions = [condition.replace(" OR pl.search_text CONTAINS $text", "")
+                  for condition in conditions]
+    conditions.insert(0, _NO_VENUE)
+    if lat is not None and lon is not None:
+        conditions.insert(1, _OFFERED_HERE)
+        params.update(lat=lat, lon=lon, areas=areas)
+    return f"MATCH (a:Activity) WHERE {' AND '.join(conditions)} ", params
+
+
+def _results_without_venue(store: GraphStore, search: AssetSearch, lat: float | None,
+                           lon: float | None, areas: list[str]) -> list[dict]:
+    """Every activity without a venue the search finds, one result a name (its days are
+    its sessions), by name."""
+    matched, params = _without_venue(search, lat, lon, areas)
+    rows = store.run_read(
+        f"{matched}WITH a, null AS pl, null AS d {_RUNNERS}"
+        f"RETURN {_ACTIVITY} AS activity, runners ORDER BY a.name, a.id", **params)
+    results: dict[str, dict] = {}
+    for row in rows:
+        result = results.setdefault(row["activity"]["name"], {
+            "activity": row["activity"], "sessions": [], "place": None, "runners": [],
+            "distance_m": None})
+        result["sessions"].append(row["activity"])
+        result["runners"] += [r for r in row["runners"] if r not in result["runners"]]
+    return list(results.values())
+
+
 def search(
-    store: GraphStore, search: AssetSearch, lat: float | None = None, lon: float | None = None
+    store: GraphStore, search: AssetSearch, lat: float | None = None, lon: float | None = None,
+    areas: list[str] | None = None,
 ) -> tuple[list[dict], int]:
     """Activities matching ``search``, one result for each activity name at a place (its
     days are its sessions), with the place and who runs it.
@@ -94,16 +147,22 @@ def search(
     (the first session), "sessions", "place", "runners", "distance_m"}`` and how many
     results match.
     """
+    # those without a venue come first: wherever the searcher is, they reach them
+    remote = _results_without_venue(store, search, lat, lon, areas or [])
+    skip = (search.page - 1) * search.per_page
+    shown = remote[skip: skip + search.per_page]
     matched, params = _matched(search, lat, lon)
     matched += "WITH pl, d, a.name AS name, collect(a) AS sessions "
     result_order = "name, pl.id" if lat is None or lon is None else "d, name, pl.id"
     total = store.run_read(f"{matched}RETURN count(*) AS n", **params)[0]["n"]
+    if len(shown) == search.per_page:
+        return shown, total + len(remote)
     rows = store.run_read(
         f"{matched}ORDER BY {result_order} SKIP $skip LIMIT $limit "
         f"UNWIND sessions AS a {_RUNNERS}"
         f"RETURN {_ACTIVITY} AS activity, {_PLACE} AS place, runners, d "
         f"ORDER BY {result_order.replace('name', 'a.name')}, a.id",
-        skip=(search.page - 1) * search.per_page, limit=search.per_page, **params,
+        skip=max(0, skip - len(remote)), limit=search.per_page - len(shown), **params,
     )
     results: dict[tuple[str, str], dict] = {}
     for row in rows:
@@ -113,19 +172,25 @@ def search(
             "distance_m": None if row["d"] is None else round(row["d"])})
         result["sessions"].append(row["activity"])
         result["runners"] += [r for r in row["runners"] if r not in result["runners"]]
-    return list(results.values()), total
+    return shown + list(results.values()), total + len(remote)
 
 
 def facet_rows(store: GraphStore, search: AssetSearch, lat: float | None = None,
-               lon: float | None = None) -> list[dict]:
+               lon: float | None = None, areas: list[str] | None = None) -> list[dict]:
     """Every activity the search would find if none of the :data:`FACETS` were asked for
     (the place, distance, words and age still apply), with what those filters test: the
     finder counts, beside each choice, how many results choosing it would give."""
-    matched, params = _matched(search.model_copy(update=FACETS), lat, lon)
-    return store.run_read(
-        f"{matched}RETURN pl.id AS place, a.name AS name, a.weekday AS day, a.start AS start, "
-        "a.cost_pence AS cost_pence, a.welsh_language AS welsh, a.categories AS categories, "
-        f"{', '.join(f'pl.{need} AS {need}' for need in ACCESS_NEEDS)}", **params)
+    unfaceted = search.model_copy(update=FACETS)
+    matched, params = _matched(unfaceted, lat, lon)
+    returned = ("RETURN {place} AS place, a.name AS name, a.weekday AS day, a.start AS start, "
+                "a.cost_pence AS cost_pence, a.welsh_language AS welsh, "
+                "a.categories AS categories, a.delivery AS delivery, {needs}")
+    at_venues = store.run_read(matched + returned.format(
+        place="pl.id", needs=", ".join(f"pl.{need} AS {need}" for need in ACCESS_NEEDS)),
+        **params)
+    matched, params = _without_venue(unfaceted, lat, lon, areas or [])
+    return at_venues + store.run_read(matched + returned.format(
+        place="null", needs=", ".join(f"null AS {need}" for need in ACCESS_NEEDS)), **params)
 
 
 def matches(row: dict, facet: str, value: Any) -> bool:
@@ -135,7 +200,10 @@ def matches(row: dict, facet: str, value: Any) -> bool:
         return row["day"] == value
     if facet == "time_of_day":
         start, until = DAY_PART_HOURS[value]
-        return start <= row["start"] < until
+        return row["start"] is not None and start <= row["start"] < until
+    if facet == "delivery":  # one at a venue, nothing said, is in person there
+        modes = row["delivery"] or (["in_person"] if row["place"] else [])
+        return value in modes
     if facet == "category":
         return value in (row["categories"] or [])
     if facet == "free":
@@ -189,3 +257,17 @@ def every_place(store: GraphStore) -> list[dict]:
         "MATCH (p:Place) OPTIONAL MATCH (a:Activity)-[:HELD_AT]->(p) "
         "RETURN properties(p) AS p, collect(a {.id, .name, .weekday, .start, .end, "
         ".cost_pence, .welsh_language}) AS activities ORDER BY p.id")
+
+
+def without_venue(store: GraphStore, activity_id: str) -> list[dict]:
+    """An activity delivered without a venue, with who runs it (as
+    :func:`place_with_activities` gives a place's), and its other days: the activities of
+    its name without a venue."""
+    rows = store.run_read(
+        f"MATCH (chosen:Activity {{id: $id}}) WHERE NOT (chosen)-[:HELD_AT]->(:Place) "
+        f"MATCH (a:Activity {{name: chosen.name}}) WHERE {_NO_VENUE} "
+        f"WITH a, null AS pl, null AS d {_RUNNERS}"
+        f"RETURN {_ACTIVITY} AS activity, runners ORDER BY a.id", id=activity_id)
+    if not rows:
+        raise NotFound("asset", activity_id)
+    return [{"activity": row["activity"], "runners": row["runners"]} for row in rows]

@@ -99,6 +99,11 @@ def geometries(store: GraphStore, level: str) -> dict[str, dict]:
     return area_graph.geometries(store, level)
 
 
+def names(store: GraphStore, area_ids: list[str]) -> dict[str, dict]:
+    """``{id: {"name", "name_cy"}}`` of the loaded areas among ``area_ids``."""
+    return area_graph.names(store, area_ids)
+
+
 def at_level(store: GraphStore, level: str) -> list[dict]:
     """Every area at ``level`` with its parent's id, by name."""
     return area_graph.at_level(store, level)

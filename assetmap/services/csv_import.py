@@ -27,7 +27,7 @@ from assetmap.graph.nodes import NodeRepository
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem, fold
 from assetmap.model import RELATIONSHIPS, InvalidRecord, new_id, validate
-from assetmap.services import areas
+from assetmap.services import areas, directory
 
 Progress = Callable[[str, int, int], None]
 BATCH = 5000
@@ -54,7 +54,8 @@ WELSH: dict[str, str] = {
     "parking": "parcio", "opening_hours": "oriau_agor", "weekday": "diwrnod",
     "start": "dechrau", "end": "gorffen", "frequency": "amlder",
     "cost_pence": "cost_ceiniogau", "age_min": "oed_isaf", "age_max": "oed_uchaf",
-    "place_id": "cyfeirnod_lle", "group_id": "cyfeirnod_grwp",
+    "place_id": "cyfeirnod_lle", "group_id": "cyfeirnod_grwp", "delivery": "darparu",
+    "service_areas": "ardaloedd_gwasanaeth",
 }
 
 
@@ -110,8 +111,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("activities", activities.repo,
          ("id", "name", "name_cy", "description", "description_cy", "weekday", "start", "end",
           "frequency", "cost_pence", "welsh_language", "categories", "age_min", "age_max",
-          "place_id", "group_id"),
-         ("name", "weekday", "start", "end", "categories", "place_id"),
+          "place_id", "delivery", "service_areas", "group_id"),
+         ("name", "categories"),
          {"id": "a-choir", "name": "Choir practice", "name_cy": "Ymarfer côr",
           "weekday": "thu", "start": "19:00", "end": "21:00", "categories": "music",
           "welsh_language": "yes", "place_id": "pl-hall", "group_id": "g-choir"},
@@ -363,6 +364,13 @@ class CsvImport:
                 target = self.kind.repo.links[column].target
                 result.rejected.append(Reject(number, self._header(column), Problem(
                     N_("no %(kind)s with id %(id)s"), kind=target, id=repr(links[column]))))
+            if not missing and label == "Activity":
+                try:  # the directory's rule: a venue, or delivered without one
+                    directory.check_venue(record.properties(), links.get("place_id"))
+                except InvalidRecord as exc:
+                    result.rejected.append(Reject(number, self._header("place_id"),
+                                                  exc.errors[0][1]))
+                    continue
             if not missing:
                 passed.append((number, record, links))
         return passed

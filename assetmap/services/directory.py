@@ -10,7 +10,13 @@ from typing import Any
 from assetmap.graph import activities, assets, groups, places
 from assetmap.graph.nodes import NodeRepository
 from assetmap.graph.store import GraphStore
+from assetmap.i18n import N_, Problem
+from assetmap.model import InvalidRecord
 from assetmap.services import areas
+
+#: an activity held nowhere must say how it reaches people instead
+NO_VENUE = Problem(N_("give the place it is held at, or say it is by phone, online or at "
+                      "home (delivery)"))
 
 #: the directory's kinds of record, by the slug pages and the API name them; reads go
 #: through these, changes through the functions below
@@ -42,6 +48,8 @@ def summary(store: GraphStore) -> dict:
 def create(store: GraphStore, repo: NodeRepository, data: dict[str, Any], instance_path: Path,
            **link_ids: str | None) -> dict[str, Any]:
     """Write a new record of ``repo``'s kind with its links; returns it."""
+    if repo is activities.repo:
+        check_venue(data, link_ids.get("place_id"))
     if repo.model.located:
         data = areas.locate(store, repo.model, data, instance_path)
     return repo.create(store, data, **link_ids)  # with its area links
@@ -50,6 +58,11 @@ def create(store: GraphStore, repo: NodeRepository, data: dict[str, Any], instan
 def update(store: GraphStore, repo: NodeRepository, node_id: str, changes: dict[str, Any],
            instance_path: Path, **link_ids: str | None) -> dict[str, Any]:
     """Change a record's fields (``None`` removes one) and links; returns it."""
+    if repo is activities.repo and ("place_id" in link_ids or "delivery" in changes):
+        current = repo.get(store, node_id)
+        place_id = link_ids["place_id"] if "place_id" in link_ids else \
+            repo.linked(store, node_id).get("place_id")
+        check_venue({**current, **changes}, place_id)
     if repo.model.located:
         changes = areas.locate(store, repo.model, changes, instance_path,
                                current=repo.get(store, node_id))
@@ -57,3 +70,10 @@ def update(store: GraphStore, repo: NodeRepository, node_id: str, changes: dict[
     if "area" in changes:
         areas.link(store, repo.model.label, updated)
     return updated
+
+
+def check_venue(data: dict[str, Any], place_id: str | None) -> None:
+    """An activity is held at a place or delivered without one (by phone, online, at home):
+    the one rule, whichever way the record comes (form, API, CSV, Open Referral)."""
+    if not place_id and not any(mode != "in_person" for mode in data.get("delivery") or []):
+        raise InvalidRecord([("place_id", NO_VENUE)])

@@ -13,7 +13,18 @@ from assetmap.graph import assets
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import WALES_TIME
-from assetmap.model import ACCESS_NEEDS, CATEGORIES, WEEKDAYS, AssetSearch, validate
+from assetmap.model import (
+    ACCESS_NEEDS,
+    CATEGORIES,
+    DELIVERIES,
+    WEEKDAYS,
+    AssetSearch,
+    validate,
+)
+from assetmap.services import areas as area_service
+
+#: the code of all of Wales, which a service area may name
+WALES = "W92000004"
 
 
 @dataclass
@@ -52,18 +63,46 @@ def find(store: GraphStore, search: AssetSearch, instance_path: Path | None = No
         location = gazetteer.Location(search.lat, search.lon, "your location", "coordinates")
     elif search.near:
         location = gazetteer.resolve(search.near, instance_path)
-    rows, total = assets.search(store, search, *(
-        (location.lat, location.lon) if location else (None, None)))
+    here = (location.lat, location.lon) if location else (None, None)
+    rows, total = assets.search(store, search, *here, areas=areas_at(store, *here))
     today = (now or clock.now()).astimezone(WALES_TIME)
     for row in rows:
         for session in row["sessions"]:
-            session["next_session"] = next_session(session, today).isoformat()
-        # the sessions in the order they come round; the result's own is the soonest
-        row["sessions"].sort(key=lambda session: (session["next_session"], session["start"]))
+            upcoming = next_session(session, today)
+            session["next_session"] = upcoming.isoformat() if upcoming else None
+        # the sessions in the order they come round (times not given last); the result's
+        # own is the soonest
+        row["sessions"].sort(key=lambda session: (session["next_session"] or "9999",
+                                                  session["start"] or ""))
         soonest = row["sessions"][0]
         row["activity"] = {k: v for k, v in soonest.items() if k != "next_session"}
         row["next_session"] = soonest["next_session"]
+    offered_in(store, [row["activity"] for row in rows if row["place"] is None])
     return Found(search, location, rows, total)
+
+
+#: all of Wales, named when no area of that code is loaded
+WALES_NAMES = {"name": "Wales", "name_cy": "Cymru"}
+
+
+def offered_in(store: GraphStore, activities: list[dict[str, Any]]) -> None:
+    """Names each activity's service areas, in ``"offered_in"`` (a list of ``{"name",
+    "name_cy"}``; empty when it is offered anywhere or within a distance of a base)."""
+    codes = sorted({code for a in activities for code in a.get("service_areas") or []})
+    named = area_service.names(store, codes) if codes else {}
+    for activity in activities:
+        activity["offered_in"] = [
+            named.get(code) or (WALES_NAMES if code == WALES else {"name": code})
+            for code in activity.get("service_areas") or []]
+
+
+def areas_at(store: GraphStore, lat: float | None, lon: float | None) -> list[str]:
+    """The codes of every area holding the point (all of Wales with them), which a service
+    without a venue may be offered in; none without a point."""
+    if lat is None or lon is None:
+        return []
+    codes = list(area_service.area_index(store).place(lat, lon).values())
+    return [*codes, WALES] if codes else codes
 
 
 def choice_counts(store: GraphStore, found: Found) -> dict[str, dict[Any, int]]:
@@ -71,12 +110,13 @@ def choice_counts(store: GraphStore, found: Found) -> dict[str, dict[Any, int]]:
     it chosen and every other filter as asked: ``{"day": {"mon": 3, ...}, "free":
     {True: 12}, ...}``. One read, counted here."""
     here = (found.location.lat, found.location.lon) if found.location else (None, None)
-    rows = assets.facet_rows(store, found.search, *here)
+    rows = assets.facet_rows(store, found.search, *here, areas=areas_at(store, *here))
     search = found.search
     asked = {facet: getattr(search, facet) for facet, any_value in assets.FACETS.items()
              if getattr(search, facet) != any_value}
     choices: dict[str, tuple] = {
         "day": WEEKDAYS, "time_of_day": tuple(DAY_PART_HOURS), "category": CATEGORIES,
+        "delivery": DELIVERIES,
         **{flag: (True,) for flag in ("free", "welsh", *ACCESS_NEEDS)}}
     counts: dict[str, dict[Any, int]] = {}
     for facet, values in choices.items():
@@ -90,7 +130,7 @@ def choice_counts(store: GraphStore, found: Found) -> dict[str, dict[Any, int]]:
 
 #: what a search without results may let go of, one at a time (the value meaning "any")
 RELAXABLE = {name: assets.FACETS.get(name) for name in (
-    "day", "time_of_day", "welsh", "category", "free", "text", *ACCESS_NEEDS)}
+    "day", "time_of_day", "welsh", "category", "free", "delivery", "text", *ACCESS_NEEDS)}
 #: the distances the finder offers, and how far "the nearest one" is looked for
 DISTANCES_KM = (2.0, 5.0, 10.0, 20.0, 40.0)
 NEAREST_LOOK_KM = 100.0
@@ -117,23 +157,27 @@ def relaxations(store: GraphStore, found: Found) -> list[Relaxation]:
     if found.total or found.location is None:
         return []
     here = (found.location.lat, found.location.lon)
+    areas = areas_at(store, *here)
     search = found.search.model_copy(update={"page": 1, "per_page": 1})
     offers = []
     for name, any_value in RELAXABLE.items():
         if getattr(search, name) != any_value:
-            _, count = assets.search(store, search.model_copy(update={name: any_value}), *here)
+            _, count = assets.search(store, search.model_copy(update={name: any_value}), *here,
+                                     areas=areas)
             if count:
                 offers.append(Relaxation(name, count))
     for radius_km in (km for km in DISTANCES_KM if km > search.radius_km):
         # the nearest of the finder's own distances that finds something
         _, count = assets.search(store, search.model_copy(update={"radius_km": radius_km}),
-                                 *here)
+                                 *here, areas=areas)
         if count:
             offers.append(Relaxation("radius_km", count, radius_km=radius_km))
             break
-    if not any(o.field == "radius_km" for o in offers):
-        rows, count = assets.search(
-            store, search.model_copy(update={"radius_km": NEAREST_LOOK_KM}), *here)
+    if not any(o.field == "radius_km" for o in offers) and search.delivery in (None,
+                                                                                "in_person"):
+        # at a venue: those without one are offered where they are, not nearer or farther
+        rows, count = assets.search(store, search.model_copy(update={
+            "radius_km": NEAREST_LOOK_KM, "delivery": "in_person"}), *here)
         if count and rows[0].get("distance_m") is not None:
             nearest = round(rows[0]["distance_m"] / 1000)
             offers.append(Relaxation("nearest", count, radius_km=float(min(
@@ -141,8 +185,9 @@ def relaxations(store: GraphStore, found: Found) -> list[Relaxation]:
     return offers
 
 
-def next_session(activity: dict[str, Any], now: datetime) -> date:
-    """The date of the next session on the activity's weekday that has not yet started.
+def next_session(activity: dict[str, Any], now: datetime) -> date | None:
+    """The date of the next session on the activity's weekday that has not yet started
+    (None when its times are not given).
 
     For fortnightly and monthly activities this is the next possible date; pages say to
     check with the organiser.
@@ -153,8 +198,10 @@ def next_session(activity: dict[str, Any], now: datetime) -> date:
     >>> next_session({"weekday": "tue", "start": "08:30"}, tuesday_9am).isoformat()
     '2026-12-01'
     """
+    if not activity.get("weekday"):
+        return None  # times not given
     days_ahead = (WEEKDAYS.index(activity["weekday"]) - now.weekday()) % 7
-    if days_ahead == 0 and activity["start"] <= now.strftime("%H:%M"):
+    if days_ahead == 0 and (activity.get("start") or "99:99") <= now.strftime("%H:%M"):
         days_ahead = 7
     return (now + timedelta(days=days_ahead)).date()
 
@@ -170,10 +217,16 @@ def asset(store: GraphStore, asset_id: str) -> dict[str, Any]:
         try:
             place_id = assets.place_of_activity(store, asset_id)
         except NotFound:
-            raise NotFound("asset", asset_id) from None
-        detail, activity_id = assets.place_with_activities(store, place_id), asset_id
-    detail["activities"].sort(key=lambda item: (WEEKDAYS.index(item["activity"]["weekday"]),
-                                                item["activity"]["start"]))
+            place_id = None
+        if place_id is None:  # delivered without a venue, or nothing by that id
+            detail = {"place": None, "activities": assets.without_venue(store, asset_id)}
+            offered_in(store, [item["activity"] for item in detail["activities"]])
+        else:
+            detail = assets.place_with_activities(store, place_id)
+        activity_id = asset_id
+    detail["activities"].sort(key=lambda item: (
+        WEEKDAYS.index(item["activity"]["weekday"]) if item["activity"].get("weekday") else 7,
+        item["activity"].get("start") or ""))
     # one row an activity, with its sessions, as the finder shows it: the same name at the
     # same place is the same activity on another day
     grouped: dict[str, dict[str, Any]] = {}

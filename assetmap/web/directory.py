@@ -25,13 +25,15 @@ from assetmap.model import InvalidRecord
 from assetmap.names import (
     ACCESS_NAMES,
     CATEGORY_NAMES,
+    DELIVERY_NAMES,
     FREQUENCY_NAMES,
     PLACE_KIND_NAMES,
     WEEKDAY_NAMES,
 )
-from assetmap.services import GraphStore, NotFound, directory
+from assetmap.services import GraphStore, NotFound, areas, directory, finder
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store, instance_path
+from assetmap.web.filters import local
 from assetmap.web.forms import as_form, field_errors, values
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -81,7 +83,7 @@ class Kind:
             + by_widget.get("select", []) + by_widget.get("time", []),
             numbers=by_widget.get("number", []),
             lists=by_widget.get("list", []),
-            choices=by_widget.get("ticks", []),
+            choices=by_widget.get("ticks", []) + by_widget.get("areas", []),
             ticks=by_widget.get("tick", []),
             answers=by_widget.get("answer", []),
         )
@@ -128,16 +130,23 @@ KINDS: dict[str, Kind] = {kind.slug: kind for kind in (
          _("The activity is removed."), directory.REPOSITORIES["activities"], (
         *NAME_FIELDS,
         Field("description_cy", _("Description in Welsh"), "textarea"),
-        Field("weekday", _("Day"), "select", _choices(WEEKDAY_NAMES)),
-        Field("start", _("Starts"), "time", required=True),
-        Field("end", _("Ends"), "time", required=True),
+        Field("weekday", _("Day"), "select", _choices(WEEKDAY_NAMES),
+              hint=_("Leave it and the times empty when they are not known")),
+        Field("start", _("Starts"), "time"),
+        Field("end", _("Ends"), "time"),
         Field("frequency", _("How often"), "select", _choices(FREQUENCY_NAMES)),
-        Field("cost_pence", _("Cost per session in pence"), "number", hint=_("0 means free")),
-        Field("welsh_language", _("In Welsh"), "tick"),
+        Field("cost_pence", _("Cost per session in pence"), "number",
+              hint=_("0 means free; leave it empty when the cost is not known")),
+        Field("welsh_language", _("In Welsh"), "answer"),
         Field("categories", _("Kinds of activity"), "ticks", _choices(CATEGORY_NAMES)),
         Field("age_min", _("Youngest age"), "number"),
         Field("age_max", _("Oldest age"), "number"),
-        Field("place_id", _("Held at (place)"), "link", required=True),
+        Field("place_id", _("Held at (place)"), "link",
+              hint=_("Leave it empty for something by phone, online or at home")),
+        Field("delivery", _("Without a venue, it reaches people"), "ticks",
+              _choices({k: v for k, v in DELIVERY_NAMES.items() if k != "in_person"})),
+        Field("service_areas", _("For people in"), "areas",
+              hint=_("For something without a venue; none ticked: wherever they live")),
         Field("group_id", _("Run by (group)"), "link"),
     ), links={"place_id": "places", "group_id": "groups"}),
 )}
@@ -245,7 +254,7 @@ def edit(slug: str, node_id: str) -> ResponseReturnValue:
 
 def _shown(kind: Kind) -> dict[str, Any]:
     """What the user sent, to show again in the form."""
-    ticks = {f.name for f in kind.fields if f.widget == "ticks"}
+    ticks = {f.name for f in kind.fields if f.widget in ("ticks", "areas")}
     return {name: request.form.getlist(name) if name in ticks else request.form.get(name)
             for name in request.form}
 
@@ -254,7 +263,19 @@ def _form(kind: Kind, record: dict | None, shown: dict[str, Any],
           errors: dict[str, str]) -> ResponseReturnValue:
     return render_template("directory/form.html", kind=kind, record=record, values=shown,
                            errors=errors, link_options=_link_options(get_store(), kind),
-                           ), 400 if errors else 200
+                           area_options=_area_options(kind)), 400 if errors else 200
+
+
+def _area_options(kind: Kind) -> list[tuple[str, str]]:
+    """The areas a service without a venue may be offered in: Wales, its health boards
+    and local authorities, in the page's language."""
+    if not any(f.widget == "areas" for f in kind.fields):
+        return []
+    store = get_store()
+    found = [(level, area) for level in ("health_board", "local_authority")
+             for area in areas.at_level(store, level)]
+    return [(finder.WALES, local(finder.WALES_NAMES["name"], finder.WALES_NAMES["name_cy"])),
+            *((area["id"], local(area["name"], area.get("name_cy"))) for _, area in found)]
 
 
 @bp.post("/<slug>/<node_id>/delete")

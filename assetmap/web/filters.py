@@ -30,7 +30,9 @@ def translated(mapping: Mapping[Any, str]) -> dict[Any, str]:
 
 
 def money(pence: int | None) -> str:
-    """'Free' or '£2.50'."""
+    """'Free', '£2.50', or 'Cost not given' (never free because nobody said)."""
+    if pence is None:
+        return gettext("Cost not given")
     if not pence:
         return gettext("Free")
     return f"£{pence // 100}.{pence % 100:02d}"
@@ -71,6 +73,26 @@ def weekday(code: str) -> str:
     return gettext(names.WEEKDAY_NAMES[code]) if code in names.WEEKDAY_NAMES else code
 
 
+def when(session: Mapping[str, Any]) -> str:
+    """An activity's day and times as a reader reads them: "Tuesday 10:00–12:00
+    (fortnightly)", "Tuesday, times not given", "Times not given"."""
+    if not session.get("weekday"):
+        return gettext("Times not given")
+    said = weekday(session["weekday"])
+    said += f" {session['start']}–{session['end']}" if session.get("start") else \
+        ", " + gettext("times not given")
+    if session.get("frequency") and session["frequency"] != "weekly":
+        said += f" ({frequency(session['frequency'])})"
+    return said
+
+
+def delivered(activity: Mapping[str, Any]) -> list[str]:
+    """How an activity without a venue reaches people, in words ("by phone", "online",
+    "comes to you"); nothing for one held at its venue."""
+    return [gettext(names.DELIVERY_NAMES[mode]) for mode in activity.get("delivery") or []
+            if mode != "in_person" and mode in names.DELIVERY_NAMES]
+
+
 def day_part_name(code: str) -> str:
     return gettext(names.PART_NAMES[code]) if code in names.PART_NAMES else code
 
@@ -94,6 +116,11 @@ def local(english: str | None, welsh: str | None) -> str:
     """A bilingual name in the page's language: the Welsh one on Welsh pages when there is
     one, else the English."""
     return welsh if language() == "cy" and welsh else (english or "")
+
+
+def local_name(record: Mapping[str, Any]) -> str:
+    """A record's ``name`` in the page's language (its ``name_cy`` on a Welsh page)."""
+    return local(record.get("name"), record.get("name_cy"))
 
 
 def organisation_named(record: Mapping[str, Any]) -> str:
@@ -258,7 +285,8 @@ def init_app(app: Flask) -> None:
         say=say_problem, zip=zip, town=town, organisation=organisation,
         action_name=action_name, organisation_named=organisation_named, ages=ages,
         audit_detail=audit_detail, record_type_name=record_type_name, capitalised=capitalised,
-        address_lines=address_lines, sentence=sentence,
+        address_lines=address_lines, sentence=sentence, when=when, delivered=delivered,
+        local_name=local_name,
         error_link=error_link, hyphenated=hyphenated)
     # the thresholds pages name come from the analysis's own parameters
     app.jinja_env.globals["PARAMETERS"] = PARAMETERS
@@ -273,5 +301,5 @@ def init_app(app: Flask) -> None:
             "ACCESS_NAMES", "CATEGORY_NAMES", "WEEKDAY_NAMES", "PART_NAMES", "ROLE_NAMES",
             "CIRCLE_NAMES", "RELATION_NAMES", "CONTACT_NAMES", "PURPOSE_NAMES",
             "PURPOSE_CHOICES", "STATUS_NAMES", "RISK_NAMES", "SUGGESTION_KINDS",
-            "PLACE_KIND_NAMES", "FREQUENCY_NAMES",
+            "PLACE_KIND_NAMES", "FREQUENCY_NAMES", "DELIVERY_NAMES",
             "ORGANISATION_KIND_NAMES", "DISTANCE_BAND_NAMES")}

@@ -122,6 +122,7 @@ def _asked(search: AssetSearch) -> list[str]:
     asked += [weekday(search.day)] if search.day else []
     asked += [day_part_name(search.time_of_day)] if search.time_of_day else []
     asked += [gettext("in Welsh")] if search.welsh else []
+    asked += [gettext(names.DELIVERY_NAMES[search.delivery])] if search.delivery else []
     asked += [gettext("free")] if search.free else []
     asked += [gettext("for someone aged %(age)s", age=search.age)] if search.age is not None \
         else []
@@ -134,5 +135,6 @@ def asset(asset_id: str) -> ResponseReturnValue:
         detail = finder.asset(get_store(), asset_id)
     except NotFound:
         abort(404, gettext("There is no such place or activity."))
-    return render_template("finder/asset.html", **detail,
-                           map=maps.place_map(detail["place"]))
+    first = detail["activities"][0]["activity"] if detail["activities"] else {}
+    return render_template("finder/asset.html", **detail, first=first,
+                           map=maps.place_map(detail["place"]) if detail["place"] else None)

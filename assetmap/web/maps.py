@@ -166,7 +166,8 @@ def assets_map(found: object) -> RenderedMap:
                                           km=format(radius_km, "g"), place=location.label)})
     by_place: dict[str, list[tuple[int, dict]]] = {}
     for number, row in enumerate(results, start=getattr(found, "first", 1)):
-        by_place.setdefault(row["place"]["id"], []).append((number, row))
+        if row["place"]:  # one without a venue has no pin: the list says where it reaches
+            by_place.setdefault(row["place"]["id"], []).append((number, row))
     points = []
     for rows in by_place.values():
         place = rows[0][1]["place"]

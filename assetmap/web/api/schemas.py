@@ -19,21 +19,24 @@ class Runner(BaseModel):
 
 
 class AssetSession(Activity):
-    """One of an activity's days, with the date it next comes round."""
+    """One of an activity's days, with the date it next comes round (null: its times are
+    not given); one without a venue names the areas it is offered in."""
 
-    next_session: date
+    next_session: date | None = None
+    offered_in: list[dict[str, Any]] | None = None
 
 
 class AssetRow(BaseModel):
-    """One activity at one place: ``activity`` is its session that comes round soonest,
-    ``sessions`` every matching day it is held (the same name at the same place)."""
+    """One activity at one place (or without a venue: ``place`` null, by phone, online or
+    at home): ``activity`` is its session that comes round soonest, ``sessions`` every
+    matching day it is held (the same name at the same place)."""
 
-    activity: Activity
+    activity: AssetSession
     sessions: list[AssetSession]
-    place: Place
+    place: Place | None
     runners: list[Runner]
     distance_m: int | None = None
-    next_session: date
+    next_session: date | None
 
 
 class Links(BaseModel):
@@ -55,7 +58,7 @@ class PlaceActivity(BaseModel):
 
 
 class AssetDetail(BaseModel):
-    place: Place
+    place: Place | None
     activities: list[PlaceActivity]
     activity_id: str | None = None
 
