@@ -12,21 +12,25 @@ from assetmap.i18n import fold
 from assetmap.model import hsds_id
 
 _SERVICE = (
-    "MATCH (a:Activity)-[:HELD_AT]->(pl:Place) {where}"
+    "MATCH (a:Activity) {where}"
+    "OPTIONAL MATCH (a)-[:HELD_AT]->(pl:Place) "
     "OPTIONAL MATCH (a)-[:RUN_BY]->(g:Group) "
     "OPTIONAL MATCH (a)-[:RUN_BY]->(o:Organisation) "
     "OPTIONAL MATCH (g)-[:RUN_BY]->(go:Organisation) "
 )
 _SERVICE_RETURN = (
+    "OPTIONAL MATCH (ar:Area) WHERE ar.id IN coalesce(a.service_areas, []) "
+    "WITH a, pl, g, o, go, collect(ar {.id, .name, .name_cy}) AS areas "
     "RETURN properties(a) AS activity, properties(pl) AS place, properties(g) AS group, "
-    "properties(o) AS organisation, go.id AS parent"
+    "properties(o) AS organisation, go.id AS parent, areas"
 )
 RUNNERS = ("Organisation", "Group")
 
 
 def _filters(text: str | None, category: str | None, weekday: str | None,
-             runner_id: str | None, modified_after: str | None) -> tuple[str, dict[str, Any]]:
-    clauses, params = [], {}
+             runner_id: str | None, modified_after: str | None,
+             at_a_place: bool = False) -> tuple[str, dict[str, Any]]:
+    clauses, params = ["(a)-[:HELD_AT]->(:Place)"] if at_a_place else [], {}
     if text:
         clauses.append("a.search_text CONTAINS $text")
         params["text"] = fold(text)
@@ -47,13 +51,13 @@ def _filters(text: str | None, category: str | None, weekday: str | None,
 
 def services(store: GraphStore, skip: int = 0, limit: int = 100, text: str | None = None,
              category: str | None = None, weekday: str | None = None,
-             runner_id: str | None = None,
-             modified_after: str | None = None) -> tuple[list[dict], int]:
-    """A page of activity rows (``activity``, ``place``, ``group``, ``organisation``,
-    ``parent``) in id order, and how many match."""
-    where, params = _filters(text, category, weekday, runner_id, modified_after)
-    total = store.run_read(
-        f"MATCH (a:Activity)-[:HELD_AT]->(:Place) {where}RETURN count(a) AS n", **params)
+             runner_id: str | None = None, modified_after: str | None = None,
+             at_a_place: bool = False) -> tuple[list[dict], int]:
+    """A page of activity rows (``activity``, ``place`` (null without a venue),
+    ``group``, ``organisation``, ``parent``, ``areas`` (its service areas' names)) in id
+    order, and how many match; ``at_a_place``: only those held at a place."""
+    where, params = _filters(text, category, weekday, runner_id, modified_after, at_a_place)
+    total = store.run_read(f"MATCH (a:Activity) {where}RETURN count(a) AS n", **params)
     rows = store.run_read(
         _SERVICE.format(where=where) + _SERVICE_RETURN + " ORDER BY a.id SKIP $skip LIMIT $limit",
         skip=skip, limit=limit, **params)

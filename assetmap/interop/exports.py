@@ -121,7 +121,7 @@ def hsds_directory(store: GraphStore, directory: Path, lang: str = "en") -> dict
         "organizations": [hsds.organization(row["node"], row["label"], row["parent"], lang)
                           for row in runners],
         "service_at_locations": [hsds.service_at_location(row, lang, full=False)
-                                 for row in rows],
+                                 for row in rows if row["place"]],
         "taxonomies": [hsds.taxonomy()],
         "taxonomy_terms": [hsds.taxonomy_term(category, lang) for category in hsds.CATEGORIES],
     }

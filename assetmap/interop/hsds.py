@@ -239,35 +239,83 @@ def location(place: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     return {**_raw(place), **_drop_empty(mapped)}
 
 
-def _schedule(activity: dict[str, Any], own: str, lang: str) -> dict[str, Any]:
-    frequency = activity.get("frequency", "weekly")
+#: how an activity reaches people, as an HSDS schedule's ``attending_type`` says it (the
+#: import reads these words back)
+ATTENDING_TEXT = {"in_person": "in person", "phone": "by phone", "online": "online",
+                  "home": "at home"}
+
+
+def attending(activity: dict[str, Any]) -> str:
+    """An activity's ways of delivery as HSDS's free-text ``attending_type``."""
+    return " or ".join(ATTENDING_TEXT[mode] for mode in activity.get("delivery") or
+                       ["in_person"])
+
+
+def _schedules(activity: dict[str, Any], own: str, lang: str) -> list[dict[str, Any]]:
+    """The activity's day and times as HSDS schedules: none when they are not given."""
+    if not activity.get("weekday"):
+        return []
+    frequency = activity.get("frequency") or "weekly"
     day = DAYS[activity["weekday"]]
-    return {
+    schedule = {
         "id": part_id(own, "schedule"), "service_id": own,
         "freq": "MONTHLY" if frequency == "monthly" else "WEEKLY",
         "interval": 2 if frequency == "fortnightly" else 1,
         # a monthly activity: its first such weekday of the month
         "byday": f"1{day}" if frequency == "monthly" else day,
-        "opens_at": f"{activity['start']}:00", "closes_at": f"{activity['end']}:00",
-        "description": f"{translate(FREQUENCY_NAMES[frequency], lang).capitalize()}, "
-                       f"{activity['start']}-{activity['end']}",
-        "attending_type": "in person",
+        "attending_type": attending(activity),
     }
+    if activity.get("start"):
+        schedule.update({
+            "opens_at": f"{activity['start']}:00", "closes_at": f"{activity['end']}:00",
+            "description": f"{translate(FREQUENCY_NAMES[frequency], lang).capitalize()}, "
+                           f"{activity['start']}-{activity['end']}"})
+    return [schedule]
 
 
 def _languages(activity: dict[str, Any], own: str, lang: str) -> list[dict[str, Any]]:
+    """English, and Welsh when it is run in Welsh; none when that is not known."""
+    if activity.get("welsh_language") is None:
+        return []
     spoken = [("en", N_("English"))] + (
         [("cy", N_("Welsh"))] if activity.get("welsh_language") else [])
     return [{"id": part_id(own, "language", code), "service_id": own,
              "name": translate(name, lang), "code": code} for code, name in spoken]
 
 
-def _cost(activity: dict[str, Any], own: str, lang: str) -> dict[str, Any]:
-    pence = activity.get("cost_pence", 0)
-    return {"id": part_id(own, "cost_option"), "service_id": own,
-            "option": translate(N_("Free") if not pence else N_("Per session"), lang),
-            "currency": "GBP", "amount": pence / 100,
-            "amount_description": translate(N_("per session"), lang)}
+def _costs(activity: dict[str, Any], own: str, lang: str) -> list[dict[str, Any]]:
+    """The cost a session, none when it is not given (never "free" for not known)."""
+    pence = activity.get("cost_pence")
+    if pence is None:
+        return []
+    return [{"id": part_id(own, "cost_option"), "service_id": own,
+             "option": translate(N_("Free") if not pence else N_("Per session"), lang),
+             "currency": "GBP", "amount": pence / 100,
+             "amount_description": translate(N_("per session"), lang)}]
+
+
+def _service_areas(row: dict[str, Any], own: str, lang: str) -> list[dict[str, Any]]:
+    """Where an activity without a venue is offered: its areas by name, the code as the
+    extent (text); a distance from a base as a GeoJSON point and a description."""
+    activity = row["activity"]
+    named = {area["id"]: area for area in row.get("areas") or []}
+    found = [{"id": part_id(own, "service_area", code), "service_id": own,
+              "name": _named(named.get(code) or {"name": WALES_AREA.get(code, code)}, lang)[0],
+              "extent": code, "extent_type": "text"}
+             for code in activity.get("service_areas") or []]
+    if activity.get("reach_km"):
+        point = {"type": "Point", "coordinates": [activity["base_lon"], activity["base_lat"]]}
+        found.append({"id": part_id(own, "service_area", "reach"), "service_id": own,
+                      "name": translate(N_("within %(km)s km"), lang,
+                                        km=format(activity["reach_km"], "g")),
+                      "description": translate(N_("within %(km)s km of this point"), lang,
+                                               km=format(activity["reach_km"], "g")),
+                      "extent": json.dumps(point), "extent_type": "geojson"})
+    return found
+
+
+#: all of Wales, which a service area may name without any area of that code loaded
+WALES_AREA = {"W92000004": "Wales"}
 
 
 def taxonomy_term(category: str, lang: str = "en") -> dict[str, Any]:
@@ -317,16 +365,19 @@ def service(row: dict[str, Any], lang: str = "en", full: bool = True) -> dict[st
         "last_modified": _dated(activity.get("updated_at")), "organization": org,
     }
     if full:
-        sal_id = part_id(own, "service_at_location", hsds_id("Place", row["place"]["id"]))
         mapped.update({
-            "schedules": [_schedule(activity, own, lang)],
+            "schedules": _schedules(activity, own, lang),
             "languages": _languages(activity, own, lang),
-            "cost_options": [_cost(activity, own, lang)],
+            "cost_options": _costs(activity, own, lang),
             "attributes": _attributes(activity, own, lang),
-            "service_at_locations": [{"id": sal_id, "service_id": own,
-                                      "location_id": hsds_id("Place", row["place"]["id"]),
-                                      "location": location(row["place"], lang)}],
+            "service_areas": _service_areas(row, own, lang),
         })
+        if row.get("place"):  # one without a venue is at no location
+            sal_id = part_id(own, "service_at_location", hsds_id("Place", row["place"]["id"]))
+            mapped["service_at_locations"] = [{
+                "id": sal_id, "service_id": own,
+                "location_id": hsds_id("Place", row["place"]["id"]),
+                "location": location(row["place"], lang)}]
         return {**_raw(activity), **_drop_empty(mapped)}
     raw = {key: value for key, value in _raw(activity).items()
            if not isinstance(value, list | dict)}

@@ -16,7 +16,7 @@ from assetmap.services import areas
 
 #: an activity held nowhere must say how it reaches people instead
 NO_VENUE = Problem(N_("give the place it is held at, or say it is by phone, online or at "
-                      "home (delivery)"))
+                      "home (delivery), or where it is offered (service areas)"))
 
 #: the directory's kinds of record, by the slug pages and the API name them; reads go
 #: through these, changes through the functions below
@@ -73,7 +73,10 @@ def update(store: GraphStore, repo: NodeRepository, node_id: str, changes: dict[
 
 
 def check_venue(data: dict[str, Any], place_id: str | None) -> None:
-    """An activity is held at a place or delivered without one (by phone, online, at home):
-    the one rule, whichever way the record comes (form, API, CSV, Open Referral)."""
-    if not place_id and not any(mode != "in_person" for mode in data.get("delivery") or []):
+    """An activity is held at a place, or says how it reaches people without one (by
+    phone, online, at home) or where it is offered: the one rule, whichever way the record
+    comes (form, API, CSV, Open Referral)."""
+    if place_id or data.get("service_areas") or data.get("reach_km"):
+        return  # where it is offered says enough: how may not be known
+    if not any(mode != "in_person" for mode in data.get("delivery") or []):
         raise InvalidRecord([("place_id", NO_VENUE)])

@@ -25,7 +25,7 @@ from typing import Any
 from assetmap.graph import activities, directory, groups, organisations, places
 from assetmap.graph.nodes import SYSTEM_FIELDS, NodeRepository
 from assetmap.graph.store import GraphStore
-from assetmap.i18n import N_, Problem, translate
+from assetmap.i18n import N_, Problem, fold, say, translate
 from assetmap.interop import hsds, hsds_tabular
 from assetmap.model import (
     UK_LAT,
@@ -37,7 +37,8 @@ from assetmap.model import (
     Place,
     validate,
 )
-from assetmap.services import areas
+from assetmap.services import areas, finder
+from assetmap.services import directory as directory_service
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 KINDS = ("organization", "location", "service")
@@ -48,7 +49,7 @@ MAPPED = {
                  "longitude", "addresses", "accessibility"},
     "service": {"id", "organization_id", "organization", "name", "description", "status",
                 "minimum_age", "maximum_age", "schedules", "languages", "cost_options",
-                "attributes", "service_at_locations", "last_modified"},
+                "attributes", "service_at_locations", "last_modified", "service_areas"},
 }
 #: our field -> the HSDS path it came from, so a rule broken names the field they sent
 SOURCE_PATH = {
@@ -59,6 +60,8 @@ SOURCE_PATH = {
     "start": "$.schedules[0].opens_at", "end": "$.schedules[0].closes_at",
     "frequency": "$.schedules[0].freq", "cost_pence": "$.cost_options[0].amount",
     "age_min": "$.minimum_age", "age_max": "$.maximum_age", "hsds_raw": "$",
+    "delivery": "$.schedules[0].attending_type", "service_areas": "$.service_areas",
+    "place_id": "$.service_at_locations",
 }
 _ACCESS_WORDS = {
     "step_free": ("step-free", "step free", "wheelchair", "level access", "ramp"),
@@ -94,6 +97,12 @@ class Report:
     unchanged: Counter = field(default_factory=Counter)
     not_imported: Counter = field(default_factory=Counter)
     rejected: list[Reject] = field(default_factory=list)
+    #: what was read in a way the source may not expect (imported all the same)
+    notes: list[Reject] = field(default_factory=list)
+
+    def note(self, item: Item, path: str, said: str) -> None:
+        self.notes.append(Reject(item.source, item.kind, str(item.record.get("id") or ""),
+                                 path, said))
 
     def reject(self, item: Item, path: str, problem: str) -> None:
         record_id = item.record.get("id") if isinstance(item.record, dict) else None
@@ -112,6 +121,10 @@ class Report:
         if self.not_imported:
             said += "; " + translate(N_("not imported (assetmap keeps its own): %(kinds)s"),
                                      language, kinds=counts(self.not_imported))
+        for note in self.notes:
+            said += "\n" + translate(N_("note: %(source)s %(id)s %(path)s: %(said)s"), language,
+                                      source=note.source, id=note.record_id, path=note.path,
+                                      said=say(note.problem, language))
         return said
 
 
@@ -260,7 +273,7 @@ def _weekday(byday: Any) -> str | None:
     return hsds.weekday(re.sub(r"^[+-]?\d+", "", first)) or first.lower() or None
 
 
-def _frequency(schedule: dict[str, Any]) -> str:
+def _frequency(schedule: dict[str, Any]) -> str | None:
     if str(schedule.get("freq", "")).upper() == "MONTHLY":
         return "monthly"
     return "fortnightly" if schedule.get("interval") in (2, 2.0, "2") else "weekly"
@@ -279,16 +292,51 @@ def _categories(record: dict[str, Any]) -> list[str]:
     return found[:10] or ["other"]
 
 
-def _welsh(record: dict[str, Any]) -> bool:
+def _welsh(record: dict[str, Any]) -> bool | None:
+    """Run in Welsh: yes when a language listed is Welsh, no when others are listed and
+    Welsh is not, not known when none is listed."""
+    languages = record.get("languages") or []
+    if not languages:
+        return None
     return any(str(lang.get("code", "")).lower().startswith("cy")
                or str(lang.get("name", "")).lower() in ("welsh", "cymraeg")
-               for lang in record.get("languages") or [])
+               for lang in languages)
 
 
-def _pence(record: dict[str, Any]) -> int:
+def _pence(record: dict[str, Any]) -> int | None:
+    """The lowest cost a session, in pence; None when no cost is given (never free)."""
     amounts = [option["amount"] for option in record.get("cost_options") or []
                if isinstance(option.get("amount"), int | float)]
-    return round(min(amounts) * 100) if amounts else 0
+    return round(min(amounts) * 100) if amounts else None
+
+
+#: words of a schedule's free-text attending_type, and the way of delivery each says
+_ATTENDING_WORDS = {
+    "in_person": ("in person", "in-person", "face to face", "face-to-face", "drop in",
+                  "drop-in"),
+    "phone": ("phone", "telephone", "call"),
+    "online": ("online", "video", "remote", "zoom", "teams", "web", "internet", "virtual"),
+    "home": ("at home", "home visit", "in your home", "comes to you", "visits"),
+}
+
+
+def delivery_of(record: dict[str, Any]) -> list[str]:
+    """How a service reaches people, from its schedules' ``attending_type`` words and its
+    locations' ``location_type`` ("virtual": online); nothing when none says."""
+    said = " ".join(str(schedule.get("attending_type") or "")
+                    for schedule in record.get("schedules") or []).lower()
+    found = [mode for mode, words in _ATTENDING_WORDS.items()
+             if any(re.search(rf"\b{re.escape(word)}\b", said) for word in words)]
+    virtual = any(((sal.get("location") or {}).get("location_type") == "virtual")
+                  for sal in record.get("service_at_locations") or [])
+    if virtual and "online" not in found:
+        found.append("online")
+    return found
+
+
+def _age(value: Any) -> int | None:
+    """An age limit; -1 (a common "no limit") and nothing are no limit."""
+    return None if value is None or value == -1 else int(value)
 
 
 def activity_fields(record: dict[str, Any]) -> dict[str, Any]:
@@ -297,11 +345,12 @@ def activity_fields(record: dict[str, Any]) -> dict[str, Any]:
         "id": record["id"], "name": record.get("name"),
         "description": record.get("description"),
         "weekday": _weekday(schedule.get("byday")), "start": _clock(schedule.get("opens_at")),
-        "end": _clock(schedule.get("closes_at")), "frequency": _frequency(schedule),
+        "end": _clock(schedule.get("closes_at")),
+        "frequency": _frequency(schedule) if schedule.get("byday") else None,
         "cost_pence": _pence(record), "welsh_language": _welsh(record),
         "categories": _categories(record),
-        "age_min": int(record.get("minimum_age") or 0),
-        "age_max": int(record["maximum_age"]) if record.get("maximum_age") is not None else 120,
+        "age_min": _age(record.get("minimum_age")), "age_max": _age(record.get("maximum_age")),
+        "delivery": delivery_of(record),
         "hsds_raw": _raw("service", record),
     }
 
@@ -382,10 +431,58 @@ class Importer:
         self.new = {write.data["id"]: write.repo.label for write in planned if not write.exists}
         for item in self.accepted["service"].values():
             links = self._service_links(item)
-            if links is not None:
-                planned.append(self._mapped(item, activities.repo, Activity,
-                                            activity_fields(item.record), links))
+            if links is None:
+                continue
+            codes = self._service_areas(item, at_a_place="place_id" in links)
+            if codes is None:
+                continue
+            fields = {**activity_fields(item.record), "service_areas": codes}
+            if item.record.get("service_areas") and not codes:  # kept as the source said
+                fields["hsds_raw"] = _as_raw({**json.loads(fields["hsds_raw"] or "{}"),
+                                              "service_areas": item.record["service_areas"]})
+            try:  # the directory's rule: a venue, or how or where it is offered without one
+                directory_service.check_venue(fields, links.get("place_id"))
+            except InvalidRecord:
+                self.report.reject(item, "$.service_at_locations", Problem(N_(
+                    "no location, and neither service_areas nor a schedule's attending_type "
+                    "says where or how it is offered")))
+                continue
+            for key in ("minimum_age", "maximum_age"):
+                if item.record.get(key) == -1:
+                    self.report.note(item, f"$.{key}", Problem(N_("-1 is read as no age limit")))
+            planned.append(self._mapped(item, activities.repo, Activity, fields, links))
         return [write for write in planned if write is not None]
+
+    def _service_areas(self, item: Item, at_a_place: bool) -> list[str] | None:
+        """The codes of the areas a service's ``service_areas`` name (by code in
+        ``extent``, or by name in English or Welsh). One assetmap does not know: for a
+        service at a place, noted (the source's areas are kept raw and exported again);
+        for one without a place, where it is offered is all there is: rejected (None)."""
+        if not hasattr(self, "area_codes"):
+            self.area_codes = {fold(name): code for code, names in {
+                **{row["id"]: (row["name"], row.get("name_cy")) for row in self.store.run_read(
+                    "MATCH (a:Area) RETURN a.id AS id, a.name AS name, a.name_cy AS name_cy")},
+                finder.WALES: (finder.WALES_NAMES["name"], finder.WALES_NAMES["name_cy"]),
+            }.items() for name in names if name}
+            self.area_codes.update({fold(code): code for code in set(self.area_codes.values())})
+        codes = []
+        for i, area in enumerate(item.record.get("service_areas") or []):
+            said = [str(area.get(key) or "") for key in ("extent", "name", "description")]
+            code = next((self.area_codes[fold(text)] for text in said
+                         if fold(text) in self.area_codes), None)
+            if code is None:
+                unknown = Problem(N_(
+                    "%(name)s is not an area assetmap knows: a Welsh local authority, health "
+                    "board, ward or small area (by name or code), or Wales"),
+                    name=repr(area.get("name") or area.get("extent") or area.get("id")))
+                if at_a_place:
+                    self.report.note(item, f"$.service_areas[{i}].name", unknown)
+                    return []
+                self.report.reject(item, f"$.service_areas[{i}].name", unknown)
+                return None
+            if code not in codes:
+                codes.append(code)
+        return codes
 
     def _local(self, label: str, record_id: str) -> str | None:
         return self.known[label].get(record_id.lower()) or self.known[label].get(record_id)
@@ -399,6 +496,9 @@ class Importer:
         return self._mapped(item, groups.repo, Group, group_fields(item.record), {})
 
     def _location(self, item: Item) -> Write | None:
+        if item.record.get("location_type") == "virtual":  # a web address, not a venue
+            self.report.not_imported["virtual location"] += 1
+            return None
         data = place_fields(item.record)
         for name, (low, high) in (("latitude", UK_LAT), ("longitude", UK_LON)):
             value = item.record.get(name)
@@ -459,20 +559,20 @@ class Importer:
 
     def _service_links(self, item: Item) -> dict[str, str | None] | None:
         record = item.record
+        # a virtual location is no venue: the service is online (see delivery_of)
         locations = [sal.get("location_id") or (sal.get("location") or {}).get("id")
-                     for sal in record.get("service_at_locations") or []]
+                     for sal in record.get("service_at_locations") or []
+                     if (sal.get("location") or {}).get("location_type") != "virtual"]
         locations = [location for location in locations if location]
-        if not locations:
-            self.report.reject(item, "$.service_at_locations", Problem(
-                N_("no location: assetmap lists activities held at a place")))
-            return None
-        place = self._target(("Place",), locations[0])
-        if place is None:
-            self.report.reject(item, "$.service_at_locations[0].location_id", Problem(
-                N_("location %(id)s is neither in this import (or it was rejected) nor in the "
-                   "directory"), id=repr(locations[0])))
-            return None
-        links: dict[str, str | None] = {"place_id": place[1]}
+        links: dict[str, str | None] = {}
+        if locations:
+            place = self._target(("Place",), locations[0])
+            if place is None:
+                self.report.reject(item, "$.service_at_locations[0].location_id", Problem(
+                    N_("location %(id)s is neither in this import (or it was rejected) nor in "
+                       "the directory"), id=repr(locations[0])))
+                return None
+            links["place_id"] = place[1]
         org_id = record.get("organization_id") or (record.get("organization") or {}).get("id")
         if org_id:
             runner = self._target(("Organisation", "Group"), org_id)

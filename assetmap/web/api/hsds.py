@@ -169,7 +169,7 @@ def get_organization(path: RecordPath, query: HsdsQuery) -> Any:
 @api.get("/service_at_locations", responses={200: HsdsPage, 422: ErrorList})
 def list_service_at_locations(query: HsdsQuery) -> Any:
     """Where each service is held, with the location."""
-    rows, total = directory.services(get_store(), _skip(query), query.per_page)
+    rows, total = directory.services(get_store(), _skip(query), query.per_page, at_a_place=True)
     lang = _lang(query)
     return hsds.page([hsds.service_at_location(row, lang, full=False) for row in rows],
                      total, query.page, query.per_page)
@@ -179,7 +179,7 @@ def list_service_at_locations(query: HsdsQuery) -> Any:
 def get_service_at_location(path: RecordPath, query: HsdsQuery) -> Any:
     """One service at its location, with the service and the location in full."""
     store = get_store()
-    rows, _ = directory.services(store, 0, 1_000_000)
+    rows, _ = directory.services(store, 0, 1_000_000, at_a_place=True)
     lang = _lang(query)
     for row in rows:
         record = hsds.service_at_location(row, lang, full=False)
