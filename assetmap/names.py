@@ -77,9 +77,12 @@ ACTION_NAMES = {
     "package": N_("packaged to move"), "receive": N_("received in a package"),
     "restore": N_("restored from a backup"), "refused": N_("refused"),
 }
-#: an audit entry's fixed details, as a reader reads them (others are data: ids, files)
+#: an audit entry's fixed details, as a reader reads them (others are data: ids, files);
+#: a detail that means one thing after one action is keyed "action detail"
 AUDIT_DETAILS = {
-    "password": N_("password changed"), "two-step on": N_("two-step sign-in turned on"),
+    "password": N_("password changed"), "login password": N_("with a password"),
+    "login password and code": N_("with a password and a code"),
+    "two-step on": N_("two-step sign-in turned on"),
     "two-step off": N_("two-step sign-in turned off"), "everywhere": N_("on every device"),
     "invited": N_("invited"), "invitation renewed": N_("invitation renewed"),
     "wrong code": N_("wrong code"),

@@ -141,6 +141,25 @@ class TestWebTrail:
             as_text=True)
         assert client.get("/admin/audit?action=peek").status_code == 400
 
+    def test_a_detail_reads_as_what_it_means_after_its_action(self, client, sign_in,  # noqa: ANN001
+                                                             log: AuditLog) -> None:
+        """"password" after signing in says how they signed in; after a change, that the
+        password changed: never "password changed" for every sign-in."""
+        admin = sign_in("admin")
+        log.record("login", admin["id"], record_type="User", record_id="user-login",
+                   detail="password")
+        log.record("update", admin["id"], record_type="User", record_id="user-change",
+                   detail="password")
+        log.record("view", admin["id"], record_type="Person", record_id="person-9",
+                   detail="GET /people/<person_id>/referrals")
+        shown = {}
+        for record in ("user-login", "user-change", "person-9"):
+            html = client.get(f"/admin/audit?record_id={record}").get_data(as_text=True)
+            shown[record] = html.split('id="audit-table"')[1].split("</tr>")[1].rsplit(
+                "<td>", 1)[1].split("</td>")[0]
+        assert shown == {"user-login": "with a password", "user-change": "password changed",
+                         "person-9": "web page: referrals"}
+
 
 def test_cli_verify(runner, cli_env, tmp_path) -> None:  # noqa: ANN001
     from pathlib import Path

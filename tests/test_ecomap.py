@@ -28,7 +28,7 @@ def _box(p: ecomap.Placed) -> tuple[float, float, float, float]:
 
 
 @pytest.mark.parametrize("per_circle", [
-    {1: 1}, {1: 6, 2: 2}, {1: 3, 2: 8, 3: 6, 4: 10}, {1: 8, 2: 12, 3: 12, 4: 16}])
+    {1: 1}, {1: 6, 2: 2}, {1: 3, 2: 8, 3: 6, 4: 10}, {1: 6, 2: 10, 3: 10, 4: 12}])
 def test_names_neither_overlap_nor_leave_the_drawing(per_circle: dict[int, int]) -> None:
     members = _members(per_circle)
     placed = ecomap.layout(members, key_person=members[0]["person_id"],
@@ -55,3 +55,14 @@ def test_a_moved_name_is_joined_to_its_dot() -> None:
     for p in placed:
         if not p.led:
             assert abs(p.label_y - p.y) <= 24 + 1
+
+
+def test_names_keep_off_dots_when_there_is_room() -> None:
+    """A circle of 26 (the demo's largest): no name covers anyone's dot."""
+    placed = ecomap.layout(_members({1: 3, 2: 6, 3: 8, 4: 9}), centre_name="Megan Jones")
+    for p in placed:
+        left, top, right, bottom = _box(p)
+        for dot in placed:
+            apart = (right <= dot.x - 6 or left >= dot.x + 6 or bottom <= dot.y - 6
+                     or top >= dot.y + 6)
+            assert apart, (p.name, dot.name)

@@ -26,6 +26,7 @@ import networkx as nx
 from assetmap.analysis.parameters import PARAMETERS
 from assetmap.analysis.reasons import Reason
 from assetmap.analysis.vocabulary import categories_for, gifts_meeting, normal_tag
+from assetmap.i18n import fold
 from assetmap.names import PART_NAMES, WEEKDAY_NAMES
 
 __all__ = [
@@ -400,7 +401,10 @@ def rank(
             if held is None or suggestion.score > held[0].score:
                 best_by_group[option.group_id] = (suggestion, option)
     found += best_session.values()
+    suggested = {fold(s.name) for s in best_session.values()}
     for group_id, (activity, option) in best_by_group.items():
+        if fold(option.group_name or "") in suggested:
+            continue  # a group named as its activity is: the activity is the suggestion
         found.append(Suggestion(
             "group", group_id, option.group_name or group_id, 0.95 * activity.score,
             (Reason("runs_activity", {"activity": option.name,

@@ -21,6 +21,8 @@ FONT = 23
 CHAR_WIDTH = 0.6 * FONT  # generous: a wide name must not be taken for a narrow one
 LINE = 1.15 * FONT
 CENTRE_FONT = 26
+RING_FONT = 22
+DOT_RADIUS = 10  # a key person's dot (9) and a little room
 
 
 @dataclass(frozen=True)
@@ -42,23 +44,32 @@ class Placed:
 
 @dataclass
 class _Label:
-    """A name's box, kept as its anchor point and width; y is the text's baseline."""
+    """A name's box (or a dot's), kept as its anchor point and width; y is the text's
+    baseline, and the box reaches ``above`` it and ``below`` it."""
     x: float
     y: float
     width: float
     anchor: str
     natural_y: float
+    above: float = FONT
+    below: float = 0.25 * FONT
 
     @property
     def left(self) -> float:
         return {"start": self.x, "end": self.x - self.width}.get(
             self.anchor, self.x - self.width / 2)
 
-    def overlap(self, other: _Label) -> float:
-        """How far the two boxes overlap vertically (0 when they do not meet)."""
+    def overlap(self, other: _Label) -> bool:
+        """Whether the two boxes meet (with a little room between them)."""
         if self.left >= other.left + other.width + 4 or other.left >= self.left + self.width + 4:
-            return 0.0
-        return max(0.0, LINE - abs(self.y - other.y))
+            return False
+        return min(self.y + self.below, other.y + other.below) - max(
+            self.y - self.above, other.y - other.above) > -2
+
+
+def _dot(x: float, y: float, radius: float) -> _Label:
+    """A member's dot as a box no name may cover."""
+    return _Label(x, y, 2 * radius, "middle", y, above=radius, below=radius)
 
 
 def _width(text: str) -> float:
@@ -115,29 +126,56 @@ def layout(members: Iterable[dict], key_person: str | None = None,
             dots.append((member, circle, key, x, y))
             labels.append(_Label(label_x, label_y, width, anchor, label_y))
     fixed = [_Label(centre, centre + 8, _width(short(centre_name)) * CENTRE_FONT / FONT,
-                    "middle", centre + 8)] if centre_name else []
-    fixed += [_Label(centre, centre - level * ring + 14, 11 * CHAR_WIDTH, "middle", 0)
+                    "middle", centre + 8, above=CENTRE_FONT)] if centre_name else []
+    fixed += [_Label(centre, centre - level * ring + 14, 16 * CHAR_WIDTH * RING_FONT / FONT,
+                     "middle", 0, above=RING_FONT)
               for level in range(1, 5)]  # the rings' names, at the top of each ring
-    _move_apart(labels, fixed, size)
+    _move_apart(labels, fixed, size, [(x, y) for _member, _circle, _key, x, y in dots])
     return [Placed(member["person_id"], member["name"], circle, member.get("relation", ""),
                    key, x, y, label.x, label.y, label.anchor,
                    led=abs(label.y - label.natural_y) > LINE / 3)
             for (member, circle, key, x, y), label in zip(dots, labels, strict=True)]
 
 
-def _move_apart(labels: list[_Label], fixed: list[_Label], size: int) -> None:
+def _move_apart(labels: list[_Label], fixed: list[_Label], size: int,
+                dots: list[tuple[float, float]]) -> None:
     """Places each name in turn at the height nearest its own where it overlaps no name
-    placed before it nor a fixed one, inside the drawing. Inner circles go first, so the
-    closest people keep their names beside their dots."""
-    placed = list(fixed)
-    for label in labels:
-        for shift in sorted(range(-size, size + 1, 2), key=abs):
-            label.y = label.natural_y + shift
-            if LINE <= label.y <= size - 4 and not any(label.overlap(o) for o in placed):
-                break
+    placed before it and no fixed name (the centre's, the rings'), inside the drawing, and
+    where it can, no dot either: on its own side of its dot, or else on the other side.
+    Inner circles go first, so the closest people keep their names beside their dots."""
+    names = [box for box in fixed if box.anchor == "middle" and box.above != box.below]
+    obstacles = [_dot(x, y, DOT_RADIUS) for x, y in dots]
+    for label, (dot_x, _dot_y) in zip(labels, dots, strict=True):
+        sides = [(label.anchor, label.x)]
+        if label.anchor != "middle":
+            sides.append(("end" if label.anchor == "start" else "start", 2 * dot_x - label.x))
         else:
-            label.y = label.natural_y  # nowhere free: keep it beside its dot
-        placed.append(label)
+            sides += [("start", dot_x + LABEL_GAP), ("end", dot_x - LABEL_GAP)]
+        for clear_of in (names + obstacles, names):  # dots too if it can, names always
+            best = _nearest_free(label, sides, clear_of, size)
+            if best is not None:
+                label.anchor, label.x, label.y = best
+                break
+        names.append(label)
+
+
+def _nearest_free(label: _Label, sides: list[tuple[str, float]], clear_of: list[_Label],
+                  size: int) -> tuple[str, float, float] | None:
+    """(anchor, x, y) of the place for ``label`` nearest its own height, on one of
+    ``sides``, meeting none of ``clear_of``; None when there is none."""
+    best: tuple[str, float, float] | None = None
+    for anchor, x in sides:
+        trial = _Label(x, label.natural_y, label.width, anchor, label.natural_y)
+        if trial.left < 0 or trial.left + trial.width > size:
+            continue
+        for shift in sorted(range(-size, size + 1, 2), key=abs):
+            if best is not None and abs(shift) >= abs(best[2] - label.natural_y):
+                break
+            trial.y = label.natural_y + shift
+            if LINE <= trial.y <= size - 6 and not any(trial.overlap(o) for o in clear_of):
+                best = (anchor, x, trial.y)
+                break
+    return best
 
 
 def short(name: str, most: int = 12) -> str:

@@ -150,7 +150,7 @@ def action_name(code: str) -> str:
 _ROUTE = re.compile(r"^(GET|HEAD|POST|PUT|PATCH|DELETE) (/\S*)$")
 
 
-def audit_detail(detail: str | None) -> str:
+def audit_detail(detail: str | None, action: str | None = None) -> str:
     """An audit entry's detail as a reader reads it: a request's route becomes the part of
     the record it reached ("web page: referrals", "API: the circle"), a fixed phrase is
     translated, anything else (ids, file names) is shown as recorded. In English,
@@ -167,7 +167,10 @@ def audit_detail(detail: str | None) -> str:
         if path.startswith("/api/"):
             return gettext("API: %(part)s", part=where)
         return gettext("web page: %(part)s", part=where)
-    return gettext(names.AUDIT_DETAILS[detail]) if detail in names.AUDIT_DETAILS else detail
+    for key in (f"{action} {detail}", detail):  # "password" on signing in is how, not what
+        if key in names.AUDIT_DETAILS:
+            return gettext(names.AUDIT_DETAILS[key])
+    return detail
 
 
 def address_lines(place: Mapping[str, Any]) -> list[str]:

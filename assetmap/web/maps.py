@@ -339,8 +339,9 @@ def choropleth(rows: list[dict], shapes_url: str, measure: str, label: str) -> R
 def suggestions_map(person: dict, suggestions: list[dict], places: dict[str, dict],
                     homes: dict[str, tuple[float, float]]) -> RenderedMap | None:
     """The person's (rounded) home and what is suggested: activities and groups at their
-    place, people at their rounded home, each pin numbered like the list (suggestions at
-    one spot share a pin: "2, 5"). None when the person has no home recorded."""
+    place, people at their rounded home, each pin numbered like the list (suggestions
+    within about 500 m share a pin: "2, 5", or "2, 5+" for more). None when the person has
+    no home recorded."""
     if person["id"] not in homes:
         return None
     at_spot: dict[tuple[float, float], list[tuple[int, str]]] = {}
@@ -356,7 +357,9 @@ def suggestions_map(person: dict, suggestions: list[dict], places: dict[str, dic
             label = gettext("%(rank)s. %(name)s (home, rounded)", rank=rank, name=name)
         else:
             continue
-        at_spot.setdefault(where, []).append((rank, label))
+        # suggestions within about 500 m share a pin: apart, their pins would cover each other
+        spot = (round(where[0] / 0.005) * 0.005, round(where[1] / 0.005) * 0.005)
+        at_spot.setdefault(spot, []).append((rank, label))
     pins = [{"at": where, "tooltip": "; ".join(label for _rank, label in ranked),
              "number": ", ".join(str(rank) for rank, _label in ranked[:2])
              + ("+" if len(ranked) > 2 else "")}

@@ -681,9 +681,13 @@ def refer(person_id: str) -> ResponseReturnValue:
     except InvalidRecord as exc:
         flash(gettext("Could not refer: %(problem)s", problem=said(exc)), "error")
         return redirect(url_for("people.suggestions", person_id=person_id))
-    flash(gettext("Referred to %(name)s.",
-                  name=request.form.get("name") or gettext("the activity")), "info")
-    return redirect(url_for("people.show", person_id=person_id) + "#referrals")
+    made = next((r for r in people.referrals(get_store(), person_id)
+                 if r["target_id"] == target_id), {})
+    flash(gettext("Referred to %(name)s.", name=local(
+        made.get("target_name"), made.get("target_name_cy")) or gettext("the activity")), "info")
+    # the message at the top of the page says what was done (a phone would not see it
+    # from the foot of the page)
+    return redirect(url_for("people.show", person_id=person_id))
 
 
 @bp.post("/<person_id>/referrals/<target_id>")
