@@ -466,7 +466,8 @@ class Activity(Record):
     "not known" (never English)."""
 
     label: ClassVar[str] = "Activity"
-    indexed = ("weekday", "welsh_language", "cost_pence", "area")
+    # the lists: those without a venue are found through them (graph.assets)
+    indexed = ("weekday", "welsh_language", "cost_pence", "area", "delivery", "service_areas")
     text_search = ("name", "description")
 
     name: Name

@@ -164,3 +164,21 @@ def test_the_form_the_api_and_a_csv_keep_the_same_rule(client, sign_in, token_fo
     assert result.written == ["a-phone"]
     assert [(r.row, r.column) for r in result.rejected] == [(3, "place_id")]
     assert not sample_store.run_read("MATCH (a:Activity {id: 'a-nowhere'}) RETURN a")
+
+
+def test_a_persons_suggestions_include_what_reaches_their_home(sample_store: GraphStore,
+                                                               services: dict[str, str],
+                                                               config) -> None:  # noqa: ANN001
+    """Someone at home in Llanidloes is offered the phone befriending for Powys and the
+    home visits, with no distance to travel and nothing scored that was not given."""
+    from assetmap.services import analysis
+    from tests.community import Community
+    town = Community(sample_store)
+    town.person("homebound", name="Eirlys Homebound", interests=["support"],
+                **{"lat": LLANIDLOES["lat"], "lon": LLANIDLOES["lon"]})
+    found = {s["id"]: s for s in analysis.suggest(sample_store, "homebound", 50)}
+    for service_id in (services["phone"], services["home"]):
+        suggestion = found[service_id]
+        assert suggestion["distance_km"] is None
+        codes = {reason["code"] for reason in suggestion["reasons"]}
+        assert not codes & {"distance", "free_of_charge", "cost"}, codes

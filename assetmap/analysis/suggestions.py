@@ -95,12 +95,12 @@ class ActivityOption:
 
     id: str
     name: str
-    weekday: str
-    start: str
+    weekday: str | None  # None (and start None): times not given
+    start: str | None
     categories: tuple[str, ...]
-    distance_m: float
-    welsh_language: bool = False
-    cost_pence: int = 0
+    distance_m: float  # 0 for one that reaches home without a venue
+    welsh_language: bool | None = False  # None: not known
+    cost_pence: int | None = 0  # None: not given (never free)
     age_min: int = 0
     age_max: int = 120
     access: frozenset[str] = frozenset()
@@ -294,7 +294,8 @@ def _activity(
     if not can_take_part(seeker.age, seeker.access_needs, option.age_min, option.age_max,
                          option.access):
         return None
-    if max_cost_pence is not None and option.cost_pence > max_cost_pence:
+    if max_cost_pence is not None and option.cost_pence is not None \
+            and option.cost_pence > max_cost_pence:
         return None
     if option.distance_m > reach_m:
         return None
@@ -302,13 +303,18 @@ def _activity(
     matched = sorted(categories_for(seeker.interests) & set(option.categories))
     if matched:
         reasons.append(Reason("interests_match", {"categories": ", ".join(matched)}))
-    slot = f"{option.weekday}_{day_part(option.start)}"
-    schedule, _ = _time_fit(seeker.availability, [slot])
-    if schedule == 1.0:
+    # what was not given scores nothing (never a guess): times, language, cost
+    schedule = 0.0
+    if option.weekday and option.start:
+        schedule, _ = _time_fit(seeker.availability,
+                                [f"{option.weekday}_{day_part(option.start)}"])
+    if schedule == 1.0 and option.weekday and option.start:
         reasons.append(Reason("day_and_time_match", {
             "weekday": WEEKDAY_NAMES[option.weekday], "part": PART_NAMES[day_part(option.start)],
         }))
-    if "cy" in seeker.languages:
+    if option.welsh_language is None:
+        language = 0.0
+    elif "cy" in seeker.languages:
         language = 1.0 if option.welsh_language == seeker.prefers_welsh else 0.6
     else:
         language = 0.3 if option.welsh_language else 0.7
@@ -316,16 +322,19 @@ def _activity(
         reasons.append(Reason("welsh_language"))
     if option.cost_pence == 0:
         reasons.append(Reason("free_of_charge"))
-    else:
+    elif option.cost_pence is not None:
         reasons.append(Reason("cost", {"pounds": f"{option.cost_pence / 100:.2f}"}))
     if seeker.access_needs:
         reasons.append(Reason("accessible", {"needs": ", ".join(sorted(seeker.access_needs))}))
-    reasons.append(Reason("distance", {"distance_km": _km(option.distance_m)}))
+    venue = option.place_name is not None  # none: it reaches them at home
+    if venue:
+        reasons.append(Reason("distance", {"distance_km": _km(option.distance_m)}))
     score = (0.35 * (1.0 if matched else 0.0) + 0.2 * schedule + 0.15 * language
              + 0.15 * (1 - option.distance_m / max(reach_m, 1))
-             + 0.15 * max(0.0, 1 - option.cost_pence / FULL_COST_PENCE))
+             + (0.15 * max(0.0, 1 - option.cost_pence / FULL_COST_PENCE)
+                if option.cost_pence is not None else 0.0))
     return Suggestion("activity", option.id, option.name, score, tuple(reasons),
-                      option.distance_m, option.name_cy)
+                      option.distance_m if venue else None, option.name_cy)
 
 
 def rank(

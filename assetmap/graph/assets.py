@@ -37,10 +37,10 @@ FACETS: dict[str, Any] = {"day": None, "time_of_day": None, "category": None, "f
                           "welsh": False, "delivery": None,
                           **dict.fromkeys(ACCESS_NEEDS, False)}
 #: an activity without a venue: not held at any place
-_NO_VENUE = "NOT (a)-[:HELD_AT]->(:Place)"
+NO_VENUE = "NOT (a)-[:HELD_AT]->(:Place)"
 #: one without a venue offered where the searcher is: anywhere (no area and no reach), in
 #: one of the searcher's areas, or within its reach of its base
-_OFFERED_HERE = (
+OFFERED_HERE = (
     "((size(coalesce(a.service_areas, [])) = 0 AND a.reach_km IS NULL) "
     "OR any(code IN coalesce(a.service_areas, []) WHERE code IN $areas) "
     "OR (a.reach_km IS NOT NULL AND @distance(point({latitude: a.base_lat, "
@@ -100,8 +100,31 @@ def _matched(search: AssetSearch, lat: float | None,
             f"MATCH (a:Activity)-[:HELD_AT]->(pl) {where_activity}"), params
 
 
-def _without_venue(search: AssetSearch, lat: float | None, lon: float | None,
-                   areas: list[str]) -> tuple[str, dict[str, Any]]:
+#: the ways of delivery that need no venue
+REMOTE = ["phone", "online", "home"]
+
+
+def candidates_without_venue(store: GraphStore, areas: list[str] | None) -> list[str]:
+    """The ids of the activities that may be without a venue: delivered by phone, online
+    or at home, or offered in one of ``areas`` (None: in any). Both read through the
+    indexes on the lists (``Activity.indexed``), so the reads follow how many such
+    services there are, never the size of the county."""
+    ids = {row["id"] for row in store.run_read(
+        "UNWIND $modes AS mode MATCH (a:Activity) WHERE mode IN a.delivery "
+        "RETURN DISTINCT a.id AS id", modes=REMOTE)}
+    if areas is None:
+        ids |= {row["id"] for row in store.run_read(
+            "MATCH (a:Activity) WHERE size(coalesce(a.service_areas, [])) > 0 "
+            "RETURN a.id AS id")}
+    elif areas:
+        ids |= {row["id"] for row in store.run_read(
+            "UNWIND $areas AS code MATCH (a:Activity) WHERE code IN a.service_areas "
+            "RETURN DISTINCT a.id AS id", areas=areas)}
+    return sorted(ids)
+
+
+def _without_venue(store: GraphStore, search: AssetSearch, lat: float | None,
+                   lon: float | None, areas: list[str]) -> tuple[str, dict[str, Any]]:
     """The MATCH of ``search``'s activities without a venue (``a``) offered at
     ``lat``/``lon`` (in one of ``areas``, the codes of the areas holding that point), and
     its parameters. A venue's access (asked for) is never known of them: none match."""
@@ -110,18 +133,21 @@ def _without_venue(search: AssetSearch, lat: float | None, lon: float | None,
         return "MATCH (a:Activity) WHERE false ", {}
     conditions = [condition.replace(" OR pl.search_text CONTAINS $text", "")
                   for condition in conditions]
-    conditions.insert(0, _NO_VENUE)
-    if lat is not None and lon is not None:
-        conditions.insert(1, _OFFERED_HERE)
+    conditions.insert(0, NO_VENUE)
+    here = lat is not None and lon is not None
+    if here:
+        conditions.insert(1, OFFERED_HERE)
         params.update(lat=lat, lon=lon, areas=areas)
-    return f"MATCH (a:Activity) WHERE {' AND '.join(conditions)} ", params
+    params["candidates"] = candidates_without_venue(store, areas if here else None)
+    return (f"UNWIND $candidates AS candidate MATCH (a:Activity {{id: candidate}}) "
+            f"WHERE {' AND '.join(conditions)} "), params
 
 
 def _results_without_venue(store: GraphStore, search: AssetSearch, lat: float | None,
                            lon: float | None, areas: list[str]) -> list[dict]:
     """Every activity without a venue the search finds, one result a name (its days are
     its sessions), by name."""
-    matched, params = _without_venue(search, lat, lon, areas)
+    matched, params = _without_venue(store, search, lat, lon, areas)
     rows = store.run_read(
         f"{matched}WITH a, null AS pl, null AS d {_RUNNERS}"
         f"RETURN {_ACTIVITY} AS activity, runners ORDER BY a.name, a.id", **params)
@@ -188,7 +214,7 @@ def facet_rows(store: GraphStore, search: AssetSearch, lat: float | None = None,
     at_venues = store.run_read(matched + returned.format(
         place="pl.id", needs=", ".join(f"pl.{need} AS {need}" for need in ACCESS_NEEDS)),
         **params)
-    matched, params = _without_venue(unfaceted, lat, lon, areas or [])
+    matched, params = _without_venue(store, unfaceted, lat, lon, areas or [])
     return at_venues + store.run_read(matched + returned.format(
         place="null", needs=", ".join(f"null AS {need}" for need in ACCESS_NEEDS)), **params)
 
@@ -265,7 +291,7 @@ def without_venue(store: GraphStore, activity_id: str) -> list[dict]:
     its name without a venue."""
     rows = store.run_read(
         f"MATCH (chosen:Activity {{id: $id}}) WHERE NOT (chosen)-[:HELD_AT]->(:Place) "
-        f"MATCH (a:Activity {{name: chosen.name}}) WHERE {_NO_VENUE} "
+        f"MATCH (a:Activity {{name: chosen.name}}) WHERE {NO_VENUE} "
         f"WITH a, null AS pl, null AS d {_RUNNERS}"
         f"RETURN {_ACTIVITY} AS activity, runners ORDER BY a.id", id=activity_id)
     if not rows:

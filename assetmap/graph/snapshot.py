@@ -31,6 +31,7 @@ from assetmap.analysis.parameters import PARAMETERS
 from assetmap.analysis.suggestions import can_take_part
 from assetmap.analysis.vocabulary import NEED_GIFTS, normal_tag
 from assetmap.graph import people
+from assetmap.graph.assets import NO_VENUE, OFFERED_HERE, candidates_without_venue
 from assetmap.graph.nodes import Link, NodeRepository, NotFound
 from assetmap.graph.store import GraphStore
 from assetmap.model import ACCESS_NEEDS, AnalysisRun, Lsns6Response, validate
@@ -489,3 +490,23 @@ def record_questionnaire(store: GraphStore, data: dict[str, Any]) -> dict:
     """Record an LSNS-6 questionnaire about a person (``data['person_id']``)."""
     return questionnaires.create(store, data, about=data.get("person_id"))
 
+
+
+def activities_without_venue(store: GraphStore, lat: float, lon: float,
+                             areas: list[str]) -> list[dict]:
+    """Activities delivered without a venue (by phone, online, at home) offered at
+    ``lat``/``lon`` (``areas``: the codes of the areas holding it), shaped as
+    :func:`activities_near`'s rows: no distance to travel, and no venue whose access
+    could stop anyone."""
+    rows = store.run_read(
+        "UNWIND $candidates AS candidate MATCH (a:Activity {id: candidate}) "
+        f"WHERE {NO_VENUE} AND {OFFERED_HERE} "
+        "OPTIONAL MATCH (a)-[:RUN_BY]->(g:Group) "
+        "RETURN a.id AS id, a.name AS name, a.name_cy AS name_cy, a.weekday AS weekday, "
+        "a.start AS start, a.categories AS categories, a.welsh_language AS welsh, "
+        "a.cost_pence AS cost, a.age_min AS age_min, a.age_max AS age_max, null AS place, "
+        "g.id AS group_id, g.name AS group_name, g.name_cy AS group_name_cy "
+        "ORDER BY id LIMIT $limit", lat=lat, lon=lon, areas=areas, limit=MOST_ACTIVITIES,
+        candidates=candidates_without_venue(store, areas))
+    return [{**r, "distance_m": 0.0, **_who_can_come(r), "access": frozenset(ACCESS_NEEDS)}
+            for r in rows]

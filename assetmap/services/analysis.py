@@ -30,6 +30,7 @@ from assetmap.graph import snapshot as reads
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem
 from assetmap.model import AREA_LEVELS, InvalidRecord, now_iso
+from assetmap.services.finder import areas_at
 
 Progress = Callable[[str, int, int], None]
 #: counts of people in the structure summary (withheld below 5)
@@ -299,10 +300,13 @@ def suggest(
     reach = data["reach_m"]
     options = []
     if located:
-        for o in reads.activities_near(store, seeker.lat, seeker.lon, reach):
+        # those at venues near home, and those that reach home without a venue
+        for o in [*reads.activities_near(store, seeker.lat, seeker.lon, reach),
+                  *reads.activities_without_venue(store, seeker.lat, seeker.lon,
+                                                  areas_at(store, seeker.lat, seeker.lon))]:
             options.append(ActivityOption(
                 o["id"], o["name"], o["weekday"], o["start"], tuple(o["categories"] or ()),
-                o["distance_m"], bool(o["welsh"]), o["cost"] or 0, o["age_min"], o["age_max"],
+                o["distance_m"], o["welsh"], o["cost"], o["age_min"], o["age_max"],
                 o["access"], o["group_id"], o["group_name"], o["place"], o.get("name_cy"),
                 o.get("group_name_cy"),
             ))

@@ -76,7 +76,7 @@ def check_venue(data: dict[str, Any], place_id: str | None) -> None:
     """An activity is held at a place, or says how it reaches people without one (by
     phone, online, at home) or where it is offered: the one rule, whichever way the record
     comes (form, API, CSV, Open Referral)."""
-    if place_id or data.get("service_areas") or data.get("reach_km"):
-        return  # where it is offered says enough: how may not be known
+    if place_id or data.get("service_areas"):
+        return  # the areas it is offered in say enough: how may not be known
     if not any(mode != "in_person" for mode in data.get("delivery") or []):
         raise InvalidRecord([("place_id", NO_VENUE)])
