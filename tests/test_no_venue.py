@@ -182,3 +182,22 @@ def test_a_persons_suggestions_include_what_reaches_their_home(sample_store: Gra
         assert suggestion["distance_km"] is None
         codes = {reason["code"] for reason in suggestion["reasons"]}
         assert not codes & {"distance", "free_of_charge", "cost"}, codes
+
+
+def test_exported_as_open_referral_with_where_and_how(sample_store: GraphStore,
+                                                      services: dict[str, str]) -> None:
+    """Made in assetmap, exported: no location, attending_type from how it is delivered,
+    its areas by name with the code as extent, a reach as a GeoJSON point."""
+    from assetmap.interop import hsds
+    from assetmap.services import open_referral
+    rows, _ = open_referral.services(sample_store, 0, 100_000)
+    exported = {row["activity"]["id"]: hsds.service(row) for row in rows}
+    phone = exported[services["phone"]]
+    assert hsds.problems(phone, "service") == []
+    assert "service_at_locations" not in phone
+    assert phone["schedules"][0]["attending_type"] == "by phone"
+    assert [(a["name"], a["extent"]) for a in phone["service_areas"]] == [
+        ("Powys", POWYS)]
+    home = exported[services["home"]]
+    assert hsds.problems(home, "service") == [] and "schedules" not in home
+    assert home["service_areas"][0]["extent_type"] == "geojson"

@@ -199,7 +199,7 @@ def organization(node: dict[str, Any], label: str, parent: str | None = None,
     description = _described(node, lang) or translate(ORGANISATION_KIND_TEXT.get(
         node.get("kind", ""), N_("Community group")), lang)
     contacts = []
-    if node.get("email"):
+    if node.get("email") and not _raw(node).get("contacts"):  # the source's own come back
         contacts.append({"id": part_id(own, "contact"), "organization_id": own,
                          "name": name, "email": node["email"]})
     mapped = {
@@ -230,6 +230,9 @@ def location(place: dict[str, Any], lang: str = "en") -> dict[str, Any]:
          "description": translate(text, lang)}
         for feature, text in ACCESS_TEXT.items() if place.get(feature)
     ]
+    sent = _raw(place).get("addresses")
+    if sent and _as_mapped_address(sent[0], place):
+        addresses = sent  # as the source wrote them (type, second line, region...)
     mapped = {
         "id": own, "location_type": "physical", "name": name, "alternate_name": alternate,
         "description": _described(place, lang),
@@ -237,6 +240,12 @@ def location(place: dict[str, Any], lang: str = "en") -> dict[str, Any]:
         "addresses": addresses, "accessibility": accessibility,
     }
     return {**_raw(place), **_drop_empty(mapped)}
+
+
+def _as_mapped_address(address: dict[str, Any], place: dict[str, Any]) -> bool:
+    """Whether the place still says what was read from this address (postcode, town)."""
+    return (address.get("postal_code") or None) == place.get("postcode") and (
+        not place.get("town") or address.get("city") in (place["town"], None))
 
 
 #: how an activity reaches people, as an HSDS schedule's ``attending_type`` says it (the
@@ -314,6 +323,31 @@ def _service_areas(row: dict[str, Any], own: str, lang: str) -> list[dict[str, A
     return found
 
 
+def _as_sent(sent: dict[str, Any], key: str, made: list[dict[str, Any]]) -> list[dict]:
+    """The source's own ``key`` (several schedules, every language, every cost...) while
+    what assetmap keeps of it is unchanged, else what assetmap makes of its own record."""
+    if not sent.get(key):
+        return made
+    return sent[key] if _same_gist(key, sent[key], made) else made
+
+
+def _same_gist(key: str, sent: list[dict], made: list[dict]) -> bool:
+    """Whether what assetmap made of a record part says what it read from the source's."""
+    if key == "schedules":
+        first = lambda items: (  # noqa: E731 - the one fact compared
+            str(items[0].get("byday") or "").split(",")[0].strip().lstrip("+-0123456789")
+            if items else None, str(items[0].get("opens_at") or "")[:5] if items else None)
+        return bool(made) and first(sent) == first(made)
+    if key == "languages":
+        welsh = lambda items: any(  # noqa: E731
+            str(item.get("code", "")).lower().startswith("cy") for item in items)
+        return bool(made) and welsh(sent) == welsh(made)
+    if key == "cost_options":
+        amounts = [o["amount"] for o in sent if isinstance(o.get("amount"), int | float)]
+        return bool(made) and round(min(amounts or [0]) * 100) == round(made[0]["amount"] * 100)
+    return len(sent) == len(made)  # service areas: each read as one of ours
+
+
 #: all of Wales, which a service area may name without any area of that code loaded
 WALES_AREA = {"W92000004": "Wales"}
 
@@ -365,12 +399,14 @@ def service(row: dict[str, Any], lang: str = "en", full: bool = True) -> dict[st
         "last_modified": _dated(activity.get("updated_at")), "organization": org,
     }
     if full:
+        sent = _raw(activity)
         mapped.update({
-            "schedules": _schedules(activity, own, lang),
-            "languages": _languages(activity, own, lang),
-            "cost_options": _costs(activity, own, lang),
+            "schedules": _as_sent(sent, "schedules", _schedules(activity, own, lang)),
+            "languages": _as_sent(sent, "languages", _languages(activity, own, lang)),
+            "cost_options": _as_sent(sent, "cost_options", _costs(activity, own, lang)),
             "attributes": _attributes(activity, own, lang),
-            "service_areas": _service_areas(row, own, lang),
+            "service_areas": _as_sent(sent, "service_areas",
+                                      _service_areas(row, own, lang)),
         })
         if row.get("place"):  # one without a venue is at no location
             sal_id = part_id(own, "service_at_location", hsds_id("Place", row["place"]["id"]))

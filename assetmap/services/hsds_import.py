@@ -258,8 +258,16 @@ def _as_raw(fields: dict[str, Any]) -> str | None:
     return json.dumps(fields, ensure_ascii=False, sort_keys=True) if fields else None
 
 
+#: parts of a record assetmap maps only in part (a first schedule, the lowest cost, a
+#: first address...) kept as the source wrote them too, so an export gives them back
+#: while what assetmap keeps of them is unchanged (:mod:`assetmap.interop.hsds`)
+KEPT_AS_SENT = {"service": {"schedules", "languages", "cost_options", "service_areas"},
+                "location": {"addresses"}, "organization": {"website"}}
+
+
 def _raw(kind: str, record: dict[str, Any]) -> str | None:
-    return _as_raw({k: v for k, v in record.items() if k not in MAPPED[kind]})
+    return _as_raw({k: v for k, v in record.items()
+                    if k not in MAPPED[kind] or k in KEPT_AS_SENT[kind]})
 
 
 def _clock(value: Any) -> str | None:
