@@ -66,4 +66,6 @@ def test_geojson_places_and_hotspots(runner, cli_env, tmp_path) -> None:  # noqa
     for feature, row in zip(wards["features"], stored, strict=True):
         assert shape(feature["geometry"]).area > 0
         assert feature["properties"]["at_risk"] == row["at_risk"]  # withheld stays None
+        # the allow-list, whatever else the stored figures carry
+        assert set(feature["properties"]) == set(exports.AREA_FIELDS)
     store.close()

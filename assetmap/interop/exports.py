@@ -92,13 +92,23 @@ def places_geojson(store: GraphStore) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+#: what an area carries in the hotspot exports (GeoJSON here, CSV from the areas page):
+#: its figures after small numbers are withheld, no more
+AREA_FIELDS = ("id", "name", "level", "parent", "population", "people", "assessed", "at_risk",
+               "at_risk_rate", "fragile", "fragile_rate", "carers", "carers_at_risk",
+               "carers_at_risk_rate", "access_missing", "activities_within_reach",
+               "reach_km", "access_per_1000", "asset_desert")
+
+
 def hotspots_geojson(store: GraphStore, level: str) -> dict[str, Any]:
-    """Area boundaries with their stored figures (small numbers already withheld)."""
+    """Area boundaries with their stored figures (small numbers already withheld); each
+    area's properties are :data:`AREA_FIELDS`."""
     from assetmap.services import areas
 
     shapes = areas.geometries(store, level)
     return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": shapes[row["id"]], "properties": row}
+        {"type": "Feature", "geometry": shapes[row["id"]],
+         "properties": {key: row.get(key) for key in AREA_FIELDS}}
         for row in analysis.hotspots(store, level) if row["id"] in shapes
     ]}
 

@@ -24,6 +24,7 @@ from flask_babel import gettext
 from assetmap import names
 from assetmap.analysis.hotspots import not_assessed
 from assetmap.i18n import N_
+from assetmap.interop.exports import AREA_FIELDS
 from assetmap.interop.spreadsheet import safe_dict
 from assetmap.model import AREA_LEVELS
 from assetmap.services import analysis
@@ -45,11 +46,7 @@ MEASURES = {
     "at_risk": N_("People at risk (count)"),
 }
 #: the table's and CSV's columns
-COLUMNS = ("id", "name", "level", "parent", "population", "people", "assessed", "at_risk",
-           "at_risk_rate",
-           "fragile", "fragile_rate", "carers", "carers_at_risk", "carers_at_risk_rate",
-           "access_missing", "activities_within_reach", "reach_km", "access_per_1000",
-           "asset_desert")
+COLUMNS = AREA_FIELDS  # the one allow-list of the hotspot exports
 CHANGES = ("at_risk_rate", "fragile_rate", "carers_at_risk_rate", "access_per_1000")
 
 
