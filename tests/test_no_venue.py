@@ -201,3 +201,13 @@ def test_exported_as_open_referral_with_where_and_how(sample_store: GraphStore,
     home = exported[services["home"]]
     assert hsds.problems(home, "service") == [] and "schedules" not in home
     assert home["service_areas"][0]["extent_type"] == "geojson"
+
+
+def test_the_directory_lists_them_with_what_is_not_given(client, sign_in,  # noqa: ANN001
+                                                         services: dict[str, str]) -> None:
+    sign_in("connector")
+    page = client.get("/directory/activities/?q=Knit").get_data(as_text=True)
+    row = page.split("Online Knit and Natter")[1].split("</tr>")[0]
+    assert "Times not given" in row and "Cost not given" in row and "online" in row
+    edit = client.get(f"/directory/activities/{services['phone']}/edit").get_data(as_text=True)
+    assert 'value="phone" checked' in edit and f'value="{POWYS}" checked' in edit

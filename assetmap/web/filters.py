@@ -12,6 +12,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import Flask, url_for
 from flask_babel import gettext
+from jinja2 import Undefined
 
 from assetmap import gazetteer, names
 from assetmap.analysis.parameters import PARAMETERS
@@ -30,8 +31,9 @@ def translated(mapping: Mapping[Any, str]) -> dict[Any, str]:
 
 
 def money(pence: int | None) -> str:
-    """'Free', '£2.50', or 'Cost not given' (never free because nobody said)."""
-    if pence is None:
+    """'Free', '£2.50', or 'Cost not given' (never free because nobody said: a record
+    without the field reaches a template as Undefined)."""
+    if pence is None or isinstance(pence, Undefined):
         return gettext("Cost not given")
     if not pence:
         return gettext("Free")
