@@ -157,12 +157,17 @@ def test_the_form_the_api_and_a_csv_keep_the_same_rule(client, sign_in, token_fo
     sheet = tmp_path / "activities.csv"
     with sheet.open("w", newline="", encoding="utf-8") as out:
         csv.writer(out).writerows([
-            ["id", "name", "categories", "delivery", "service_areas"],
-            ["a-phone", "Phone Friends", "support", "phone", POWYS],
-            ["a-nowhere", "Nowhere at all", "support", "", ""]])
+            ["id", "name", "categories", "delivery", "service_areas", "reach_km", "base_lat",
+             "base_lon"],
+            ["a-phone", "Phone Friends", "support", "phone", POWYS, "", "", ""],
+            ["a-nowhere", "Nowhere at all", "support", "", "", "", "", ""],
+            ["a-visits", "Home visits", "support", "home", "", "15", "52.449", "-3.54"]])
     result = csv_import.import_file(sample_store, "activities", sheet, config.instance_path)
-    assert result.written == ["a-phone"]
+    assert result.written == ["a-phone", "a-visits"]
     assert [(r.row, r.column) for r in result.rejected] == [(3, "place_id")]
+    visits = sample_store.run_read("MATCH (a:Activity {id: 'a-visits'}) "
+                                   "RETURN a.reach_km AS km, a.base_lat AS lat")[0]
+    assert (visits["km"], visits["lat"]) == (15, 52.449)
     assert not sample_store.run_read("MATCH (a:Activity {id: 'a-nowhere'}) RETURN a")
 
 

@@ -55,7 +55,8 @@ WELSH: dict[str, str] = {
     "start": "dechrau", "end": "gorffen", "frequency": "amlder",
     "cost_pence": "cost_ceiniogau", "age_min": "oed_isaf", "age_max": "oed_uchaf",
     "place_id": "cyfeirnod_lle", "group_id": "cyfeirnod_grwp", "delivery": "darparu",
-    "service_areas": "ardaloedd_gwasanaeth",
+    "service_areas": "ardaloedd_gwasanaeth", "reach_km": "cyrraedd_km",
+    "base_lat": "lledred_canolfan", "base_lon": "hydred_canolfan",
 }
 
 
@@ -111,7 +112,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("activities", activities.repo,
          ("id", "name", "name_cy", "description", "description_cy", "weekday", "start", "end",
           "frequency", "cost_pence", "welsh_language", "categories", "age_min", "age_max",
-          "place_id", "delivery", "service_areas", "group_id"),
+          "place_id", "delivery", "service_areas", "reach_km", "base_lat", "base_lon",
+          "group_id"),
          ("name", "categories"),
          {"id": "a-choir", "name": "Choir practice", "name_cy": "Ymarfer côr",
           "weekday": "thu", "start": "19:00", "end": "21:00", "categories": "music",
