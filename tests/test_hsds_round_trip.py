@@ -15,7 +15,8 @@ from assetmap.graph.store import GraphStore
 from assetmap.interop import hsds
 from assetmap.services import hsds_import, open_referral
 
-STANDARDS = Path(__file__).parents[2] / "shared" / "standards" / "hsds-3.0" / "examples"
+#: the official HSDS 3.0 example, copied into the repository (tests/data/hsds/SOURCE)
+EXAMPLES = Path(__file__).parent / "data" / "hsds" / "hsds"
 README = Path(__file__).parents[1] / "README.md"
 
 U = "7b2c3d4e-0000-4000-8000-{:012d}".format
@@ -120,7 +121,7 @@ def test_a_feed_comes_back_as_it_went(sample_store: GraphStore, config,  # noqa:
 
 def test_the_official_examples_and_readme_agree(sample_store: GraphStore, config,  # noqa: ANN001
                                                 tmp_path: Path) -> None:
-    service = json.loads((STANDARDS / "service_full.json").read_text(encoding="utf-8"))
+    service = json.loads((EXAMPLES / "service_full.json").read_text(encoding="utf-8"))
     location = service["service_at_locations"][0]["location"]
     # the example's own point (100, 101) and US address are not in the UK: moved to Wales
     location.update(latitude=52.449, longitude=-3.541)
