@@ -216,3 +216,24 @@ def test_the_directory_lists_them_with_what_is_not_given(client, sign_in,  # noq
     assert "Times not given" in row and "Cost not given" in row and "online" in row
     edit = client.get(f"/directory/activities/{services['phone']}/edit").get_data(as_text=True)
     assert 'value="phone" checked' in edit and f'value="{POWYS}" checked' in edit
+
+
+def test_two_services_of_one_name_stay_two(sample_store: GraphStore, config,  # noqa: ANN001
+                                           services: dict[str, str], client) -> None:  # noqa: ANN001
+    """Telephone befriending in Powys and an online one of the same name for all of Wales
+    are two results, each reachable, each with its own page."""
+    online = _create(sample_store, config.instance_path,
+                     name="Galwad Gyfeillgar Befriending", delivery=["online"],
+                     service_areas=["W92000004"])
+    near = _found(sample_store, **LLANIDLOES)
+    assert services["phone"] in near and online in near
+    page = client.get(f"/assets/{online}").get_data(as_text=True)
+    assert "Online" in page and "By phone" not in page
+
+
+def test_access_needs_read_as_words() -> None:
+    from assetmap.analysis.reasons import in_language
+    said = in_language({"code": "accessible", "params": {"needs": "step_free"}}, "en")
+    assert said == "meets access needs: step-free access"
+    assert "step_free" not in in_language(
+        {"code": "accessible", "params": {"needs": "step_free"}}, "cy")

@@ -156,12 +156,15 @@ SLOT = N_("%(weekday)s %(part)s")
 
 
 def _codes_in_words(key: str, value: str, language: str) -> str:
-    """A parameter holding codes joined by ", " (free times, categories) in words."""
-    from assetmap.names import CATEGORY_NAMES, PART_NAMES, WEEKDAY_NAMES
+    """A parameter holding codes joined by ", " (free times, categories, access needs)
+    in words."""
+    from assetmap.names import ACCESS_NAMES, CATEGORY_NAMES, PART_NAMES, WEEKDAY_NAMES
 
     def word(code: str) -> str:
         if key == "categories":
             return translate(CATEGORY_NAMES[code], language) if code in CATEGORY_NAMES else code
+        if key == "needs" and code in ACCESS_NAMES:
+            return translate(ACCESS_NAMES[code], language).lower()
         day, _, part = code.partition("_")
         if day in WEEKDAY_NAMES and part in PART_NAMES:
             return translate(SLOT, language, weekday=translate(WEEKDAY_NAMES[day], language),
@@ -187,7 +190,8 @@ def in_language(item: Mapping[str, Any], language: str) -> str:
     for key in WORD_PARAMS:
         if isinstance(params.get(key), str):
             params[key] = translate(params[key], language)
-    for key in ("slots", "categories"):
+    worded = ("slots", "categories", "needs") if code == "accessible" else ("slots", "categories")
+    for key in worded:
         if isinstance(params.get(key), str):
             params[key] = _codes_in_words(key, params[key], language)
     try:

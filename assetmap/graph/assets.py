@@ -123,6 +123,12 @@ def candidates_without_venue(store: GraphStore, areas: list[str] | None) -> list
     return sorted(ids)
 
 
+def _same_service(activity: dict[str, Any]) -> tuple:
+    """What makes activities without a venue the days of one service."""
+    return (activity["name"], tuple(activity.get("delivery") or ()),
+            tuple(activity.get("service_areas") or ()), activity.get("reach_km"))
+
+
 def _without_venue(store: GraphStore, search: AssetSearch, lat: float | None,
                    lon: float | None, areas: list[str]) -> tuple[str, dict[str, Any]]:
     """The MATCH of ``search``'s activities without a venue (``a``) offered at
@@ -151,9 +157,11 @@ def _results_without_venue(store: GraphStore, search: AssetSearch, lat: float | 
     rows = store.run_read(
         f"{matched}WITH a, null AS pl, null AS d {_RUNNERS}"
         f"RETURN {_ACTIVITY} AS activity, runners ORDER BY a.name, a.id", **params)
-    results: dict[str, dict] = {}
+    results: dict[tuple, dict] = {}
     for row in rows:
-        result = results.setdefault(row["activity"]["name"], {
+        # one service on several days: the same name, reaching the same people the same way
+        # (two services of one name from different runners stay two results)
+        result = results.setdefault(_same_service(row["activity"]), {
             "activity": row["activity"], "sessions": [], "place": None, "runners": [],
             "distance_m": None})
         result["sessions"].append(row["activity"])
@@ -296,4 +304,7 @@ def without_venue(store: GraphStore, activity_id: str) -> list[dict]:
         f"RETURN {_ACTIVITY} AS activity, runners ORDER BY a.id", id=activity_id)
     if not rows:
         raise NotFound("asset", activity_id)
-    return [{"activity": row["activity"], "runners": row["runners"]} for row in rows]
+    chosen = next(_same_service(row["activity"]) for row in rows
+                  if row["activity"]["id"] == activity_id)
+    return [{"activity": row["activity"], "runners": row["runners"]} for row in rows
+            if _same_service(row["activity"]) == chosen]

@@ -15,8 +15,9 @@ from assetmap.model import InvalidRecord
 from assetmap.services import areas
 
 #: an activity held nowhere must say how it reaches people instead
-NO_VENUE = Problem(N_("give the place it is held at, or say it is by phone, online or at "
-                      "home (delivery), or where it is offered (service areas)"))
+NO_VENUE = Problem(N_("give the place it is held at, or, for something without a venue, "
+                      "how it reaches people (by phone, online, comes to you) or who it is "
+                      "for (the areas it is offered in)"))
 
 #: the directory's kinds of record, by the slug pages and the API name them; reads go
 #: through these, changes through the functions below

@@ -41,7 +41,9 @@ def find() -> ResponseReturnValue:
     near = request.args.get("near", "").strip()
     return render_template(
         "finder/find.html", found=found, errors=errors, values=request.args,
-        map=maps.assets_map(found) if found and found.results else None,
+        # a map only for results with a place: one without a venue has no pin
+        map=maps.assets_map(found) if found and any(r["place"] for r in found.results)
+        else None,
         place_names=gazetteer.suggestions(),
         did_you_mean=[(name, _with(near=name)) for name in gazetteer.did_you_mean(near)]
         if "near" in errors and near else [],

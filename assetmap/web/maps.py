@@ -336,12 +336,23 @@ def choropleth(rows: list[dict], shapes_url: str, measure: str, label: str) -> R
 
 
 
+#: how near a suggestion must be to a pin to share it
+SHARED_PIN_M = 1200
+
+
+def _metres_apart(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Roughly, the distance between two points a few kilometres apart (equirectangular)."""
+    dlat = math.radians(b[0] - a[0])
+    dlon = math.radians(b[1] - a[1]) * math.cos(math.radians((a[0] + b[0]) / 2))
+    return 6_371_000 * math.hypot(dlat, dlon)
+
+
 def suggestions_map(person: dict, suggestions: list[dict], places: dict[str, dict],
                     homes: dict[str, tuple[float, float]]) -> RenderedMap | None:
     """The person's (rounded) home and what is suggested: activities and groups at their
     place, people at their rounded home, each pin numbered like the list (suggestions
-    within about 500 m share a pin: "2, 5", or "2, 5+" for more). None when the person has
-    no home recorded."""
+    within :data:`SHARED_PIN_M` of a pin share it: "2, 5", or "2, 5+" for more). None when
+    the person has no home recorded."""
     if person["id"] not in homes:
         return None
     at_spot: dict[tuple[float, float], list[tuple[int, str]]] = {}
@@ -357,8 +368,10 @@ def suggestions_map(person: dict, suggestions: list[dict], places: dict[str, dic
             label = gettext("%(rank)s. %(name)s (home, rounded)", rank=rank, name=name)
         else:
             continue
-        # suggestions within about 500 m share a pin: apart, their pins would cover each other
-        spot = (round(where[0] / 0.005) * 0.005, round(where[1] / 0.005) * 0.005)
+        # suggestions within about a kilometre share a pin: apart, at the map's zoom, their
+        # pins would cover each other
+        spot = next((pinned for pinned in at_spot
+                     if _metres_apart(pinned, where) < SHARED_PIN_M), where)
         at_spot.setdefault(spot, []).append((rank, label))
     pins = [{"at": where, "tooltip": "; ".join(label for _rank, label in ranked),
              "number": ", ".join(str(rank) for rank, _label in ranked[:2])
