@@ -66,3 +66,16 @@ def test_names_keep_off_dots_when_there_is_room() -> None:
             apart = (right <= dot.x - 6 or left >= dot.x + 6 or bottom <= dot.y - 6
                      or top >= dot.y + 6)
             assert apart, (p.name, dot.name)
+
+
+@pytest.mark.parametrize("inner", [1, 2, 5, 8])
+def test_no_one_in_circle_1_lies_under_the_centres_name(inner: int) -> None:
+    placed = ecomap.layout(_members({1: inner, 2: 4}), centre_name="Angharad Cadwaladr")
+    centre = ecomap.SIZE / 2
+    half = len(ecomap.short("Angharad Cadwaladr")) * ecomap.CHAR_WIDTH * ecomap.CENTRE_FONT \
+        / ecomap.FONT / 2
+    for p in placed:
+        if p.circle == 1:
+            under = (abs(p.x - centre) < half + 6
+                     and centre + 8 - ecomap.CENTRE_FONT - 6 < p.y < centre + 8 + 6)
+            assert not under, (p.name, p.x, p.y)

@@ -109,6 +109,8 @@ def layout(members: Iterable[dict], key_person: str | None = None,
         nudge = 0.12 * (-1) ** circle
         for i, member in enumerate(sorted(group, key=lambda m: m["name"])):
             angle = -math.pi / 2 + TOP_KEPT_CLEAR + spread * (i + 0.5) / len(group) + nudge
+            if circle == 1:  # below and above the centre's name, never beside it
+                angle = _inner_angle(i, len(group))
             dx, dy = math.cos(angle), math.sin(angle)
             x, y = centre + radius * dx, centre + radius * dy
             key = member["person_id"] == key_person
@@ -135,6 +137,20 @@ def layout(members: Iterable[dict], key_person: str | None = None,
                    key, x, y, label.x, label.y, label.anchor,
                    led=abs(label.y - label.natural_y) > LINE / 3)
             for (member, circle, key, x, y), label in zip(dots, labels, strict=True)]
+
+
+#: circle 1's members sit in two arcs, below and above the centre, this wide each: beside
+#: the centre their dots would lie under the centre's name
+INNER_ARC = 0.6 * math.pi
+
+
+def _inner_angle(i: int, count: int) -> float:
+    """The angle of circle 1's ``i``-th of ``count`` members: the first, third... spread
+    over the arc below the centre, the second, fourth... over the arc above it."""
+    below = (count + 1) // 2
+    arc_start, place, size = ((math.pi / 2, i // 2, below) if i % 2 == 0
+                              else (-math.pi / 2, i // 2, count - below))
+    return arc_start - INNER_ARC / 2 + INNER_ARC * (place + 0.5) / size
 
 
 def _move_apart(labels: list[_Label], fixed: list[_Label], size: int,
