@@ -128,6 +128,7 @@ def test_a_connector_reads_a_person_and_ends_a_tie_safely(
     _on_screen(tab, "#summary", device)  # the verdict at a glance, at the top
     _fits(tab, device)
     _ecomap_is_legible(tab)
+    tab.locator(".ecomap").screenshot(path=str(SCREENSHOTS / f"ecomap-{device}-{language}.png"))
     tab.screenshot(path=str(SCREENSHOTS / f"person-summary-{device}-{language}.png"))
     tab.locator(f"a[href$='/ties/{other}/end']").click()
     expect(tab.locator("h1")).to_contain_text(other_name)  # the question names them
