@@ -139,6 +139,21 @@ def _refuse_overlaps(areas: Sequence[Boundary]) -> None:
                 other=areas[i].code)
 
 
+#: all of Wales: a service area may name it, though no area of that code is loaded
+WALES_CODE = "W92000004"
+WALES = {"id": WALES_CODE, "name": "Wales", "name_cy": "Cymru"}
+
+
+def area_named(code: str, loaded: dict[str, dict]) -> dict[str, Any]:
+    """An area code's names (``{"name", "name_cy"}``): a loaded area's, all of Wales's,
+    or the code itself when neither.
+
+    >>> area_named("W92000004", {})["name_cy"], area_named("X1", {})
+    ('Cymru', {'name': 'X1'})
+    """
+    return loaded.get(code) or (WALES if code == WALES_CODE else {"name": code})
+
+
 def bundled(levels: Iterable[str] = AREA_LEVELS) -> list[Boundary]:
     """The shipped Welsh boundaries at ``levels``."""
     return list(_bundled(tuple(levels)))

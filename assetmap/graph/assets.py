@@ -48,8 +48,11 @@ OFFERED_HERE = (
 )
 
 
-def _filters(search: AssetSearch) -> tuple[list[str], list[str], dict[str, Any]]:
-    """WHERE conditions on the place and on the activity, and their parameters.
+def _filters(search: AssetSearch,
+             at_venue: bool = True) -> tuple[list[str], list[str], dict[str, Any]]:
+    """WHERE conditions on the place and on the activity, and their parameters; for
+    activities without a venue (``at_venue`` false) words are looked for in the activity
+    alone.
 
     Only the filters asked for become conditions; each is fixed text, values are parameters.
     """
@@ -79,7 +82,8 @@ def _filters(search: AssetSearch) -> tuple[list[str], list[str], dict[str, Any]]
         params["delivery"] = search.delivery
     if search.text:
         # names and descriptions in both languages, folded when written (nodes.searchable)
-        activity.append("(a.search_text CONTAINS $text OR pl.search_text CONTAINS $text)")
+        activity.append("(a.search_text CONTAINS $text OR pl.search_text CONTAINS $text)"
+                        if at_venue else "a.search_text CONTAINS $text")
         params["text"] = fold(search.text)
     return place, activity, params
 
@@ -134,11 +138,9 @@ def _without_venue(store: GraphStore, search: AssetSearch, lat: float | None,
     """The MATCH of ``search``'s activities without a venue (``a``) offered at
     ``lat``/``lon`` (in one of ``areas``, the codes of the areas holding that point), and
     its parameters. A venue's access (asked for) is never known of them: none match."""
-    place_conditions, conditions, params = _filters(search)
+    place_conditions, conditions, params = _filters(search, at_venue=False)
     if place_conditions:
         return "MATCH (a:Activity) WHERE false ", {}
-    conditions = [condition.replace(" OR pl.search_text CONTAINS $text", "")
-                  for condition in conditions]
     conditions.insert(0, NO_VENUE)
     here = lat is not None and lon is not None
     if here:

@@ -40,6 +40,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from assetmap.boundaries import area_named
 from assetmap.i18n import N_, translate
 from assetmap.interop import schema_words
 from assetmap.model import HSDS_NAMESPACE, Category, hsds_id
@@ -309,7 +310,9 @@ def _service_areas(row: dict[str, Any], own: str, lang: str) -> list[dict[str, A
     activity = row["activity"]
     named = {area["id"]: area for area in row.get("areas") or []}
     found = [{"id": part_id(own, "service_area", code), "service_id": own,
-              "name": _named(named.get(code) or {"name": WALES_AREA.get(code, code)}, lang)[0],
+              # a loaded area by its name in ``lang``; any other by its English name
+              "name": _named(named.get(code) or {"name": area_named(code, named)["name"]},
+                             lang)[0],
               "extent": code, "extent_type": "text"}
              for code in activity.get("service_areas") or []]
     if activity.get("reach_km"):
@@ -346,10 +349,6 @@ def _same_gist(key: str, sent: list[dict], made: list[dict]) -> bool:
         amounts = [o["amount"] for o in sent if isinstance(o.get("amount"), int | float)]
         return bool(made) and round(min(amounts or [0]) * 100) == round(made[0]["amount"] * 100)
     return len(sent) == len(made)  # service areas: each read as one of ours
-
-
-#: all of Wales, which a service area may name without any area of that code loaded
-WALES_AREA = {"W92000004": "Wales"}
 
 
 def taxonomy_term(category: str, lang: str = "en") -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from assetmap import clock, gazetteer
 from assetmap.analysis.suggestions import DAY_PART_HOURS
+from assetmap.boundaries import WALES_CODE, area_named
 from assetmap.graph import assets
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
@@ -22,9 +23,6 @@ from assetmap.model import (
     validate,
 )
 from assetmap.services import areas as area_service
-
-#: the code of all of Wales, which a service area may name
-WALES = "W92000004"
 
 
 @dataclass
@@ -81,19 +79,14 @@ def find(store: GraphStore, search: AssetSearch, instance_path: Path | None = No
     return Found(search, location, rows, total)
 
 
-#: all of Wales, named when no area of that code is loaded
-WALES_NAMES = {"name": "Wales", "name_cy": "Cymru"}
-
-
 def offered_in(store: GraphStore, activities: list[dict[str, Any]]) -> None:
     """Names each activity's service areas, in ``"offered_in"`` (a list of ``{"name",
     "name_cy"}``; empty when it is offered anywhere or within a distance of a base)."""
     codes = sorted({code for a in activities for code in a.get("service_areas") or []})
     named = area_service.names(store, codes) if codes else {}
     for activity in activities:
-        activity["offered_in"] = [
-            named.get(code) or (WALES_NAMES if code == WALES else {"name": code})
-            for code in activity.get("service_areas") or []]
+        activity["offered_in"] = [area_named(code, named)
+                                  for code in activity.get("service_areas") or []]
 
 
 def areas_at(store: GraphStore, lat: float | None, lon: float | None) -> list[str]:
@@ -102,7 +95,7 @@ def areas_at(store: GraphStore, lat: float | None, lon: float | None) -> list[st
     if lat is None or lon is None:
         return []
     codes = list(area_service.area_index(store).place(lat, lon).values())
-    return [*codes, WALES] if codes else codes
+    return [*codes, WALES_CODE] if codes else codes
 
 
 def choice_counts(store: GraphStore, found: Found) -> dict[str, dict[Any, int]]:

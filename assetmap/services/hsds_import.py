@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assetmap.boundaries import WALES, WALES_CODE
 from assetmap.graph import activities, directory, groups, organisations, places
 from assetmap.graph.nodes import SYSTEM_FIELDS, NodeRepository
 from assetmap.graph.store import GraphStore
@@ -37,7 +38,7 @@ from assetmap.model import (
     Place,
     validate,
 )
-from assetmap.services import areas, finder
+from assetmap.services import areas
 from assetmap.services import directory as directory_service
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -470,7 +471,7 @@ class Importer:
             self.area_codes = {fold(name): code for code, names in {
                 **{row["id"]: (row["name"], row.get("name_cy")) for row in self.store.run_read(
                     "MATCH (a:Area) RETURN a.id AS id, a.name AS name, a.name_cy AS name_cy")},
-                finder.WALES: (finder.WALES_NAMES["name"], finder.WALES_NAMES["name_cy"]),
+                WALES_CODE: (WALES["name"], WALES["name_cy"]),
             }.items() for name in names if name}
             self.area_codes.update({fold(code): code for code in set(self.area_codes.values())})
         codes = []

@@ -20,6 +20,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
 
+from assetmap.boundaries import WALES
 from assetmap.i18n import N_
 from assetmap.model import InvalidRecord
 from assetmap.names import (
@@ -30,7 +31,7 @@ from assetmap.names import (
     PLACE_KIND_NAMES,
     WEEKDAY_NAMES,
 )
-from assetmap.services import GraphStore, NotFound, areas, directory, finder
+from assetmap.services import GraphStore, NotFound, areas, directory
 from assetmap.web.auth import role_required
 from assetmap.web.db import get_store, instance_path
 from assetmap.web.filters import local
@@ -274,7 +275,7 @@ def _area_options(kind: Kind) -> list[tuple[str, str]]:
     store = get_store()
     found = [(level, area) for level in ("health_board", "local_authority")
              for area in areas.at_level(store, level)]
-    return [(finder.WALES, local(finder.WALES_NAMES["name"], finder.WALES_NAMES["name_cy"])),
+    return [(WALES["id"], local(WALES["name"], WALES["name_cy"])),
             *((area["id"], local(area["name"], area.get("name_cy"))) for _, area in found)]
 
 

@@ -159,7 +159,7 @@ def _move_apart(labels: list[_Label], fixed: list[_Label], size: int,
     placed before it and no fixed name (the centre's, the rings'), inside the drawing, and
     where it can, no dot either: on its own side of its dot, or else on the other side.
     Inner circles go first, so the closest people keep their names beside their dots."""
-    names = [box for box in fixed if box.anchor == "middle" and box.above != box.below]
+    names = list(fixed)
     obstacles = [_dot(x, y, DOT_RADIUS) for x, y in dots]
     for label, (dot_x, _dot_y) in zip(labels, dots, strict=True):
         sides = [(label.anchor, label.x)]
