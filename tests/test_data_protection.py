@@ -272,7 +272,7 @@ def test_a_package_is_not_received_again_after_erasure_and_restore(
     arrived = person_package.receive(sample_store, verified, "org-carers", acting, register)
     subject_access.erase(sample_store, arrived["person_id"], acting, register, recompute=False)
     sample_store.clear()
-    backups.restore(sample_store, before, None, acting, register)
+    backups.restore(sample_store, before, None, acting, config)
     with pytest.raises(InvalidRecord, match="since erased here"):
         person_package.receive(sample_store, verified, "org-carers", acting, register)
 

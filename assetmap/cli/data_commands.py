@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from assetmap import erasures
 from assetmap.cli import (
     _,
     _acting,
@@ -21,7 +20,7 @@ from assetmap.cli import (
 )
 from assetmap.config import Config
 from assetmap.i18n import N_, Problem, say, translate_plural
-from assetmap.interop import backup, exports
+from assetmap.interop import exports
 from assetmap.model import AREA_LEVELS, InvalidRecord, now_iso
 
 
@@ -40,18 +39,27 @@ def _passphrase(passphrase_file: str | None) -> str | None:
 
 
 @main.command("backup", help=_(
-    "Write a logical backup of the whole graph (compressed, checksummed, mode 0600)."))
+    "Write a logical backup of the whole graph (compressed, checksummed, mode 0600); "
+    "encrypted, with the instance's keys, audit trail and erasure register."))
 @click.argument("backup_file", type=click.Path(dir_okay=False))
 @click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False), default=None,
               help=_("Encrypt with the passphrase on this file's first line "
                    "(or set ASSETMAP_BACKUP_PASSPHRASE)."))
 @click.pass_context
 def backup_command(ctx: click.Context, backup_file: str, passphrase_file: str | None) -> None:
+    from assetmap.services import backups
+
     with _store(ctx) as store, _progress_bar("backing up") as progress:
-        counts = backup.write(store, Path(backup_file), _passphrase(passphrase_file), progress)
+        counts = backups.write(store, Path(backup_file), _passphrase(passphrase_file), ctx.obj,
+                               _acting(ctx, store), progress)
     click.echo(_("backed up %(nodes)s nodes and %(relationships)s relationships to %(file)s",
                  nodes=f"{counts['nodes']:,}", relationships=f"{counts['relationships']:,}",
                  file=backup_file))
+    if counts["files"]:
+        click.echo(_("with the instance's %(files)s", files=", ".join(counts["files"])))
+    if counts["left_out"]:
+        click.echo(_("not encrypted, so left out: %(files)s (give --passphrase-file to back "
+                     "them up too)", files=", ".join(counts["left_out"])), err=True)
 
 
 @main.command("restore", help=_(
@@ -69,10 +77,13 @@ def restore_command(ctx: click.Context, backup_file: str, passphrase_file: str |
 
     with _store(ctx) as store, _progress_bar("restoring") as progress:
         counts = backups.restore(store, Path(backup_file), _passphrase(passphrase_file),
-                                 _acting(ctx, store), erasures.for_instance(ctx.obj), progress,
+                                 _acting(ctx, store), ctx.obj, progress,
                                  new_instance=new_instance)
     click.echo(_("restored %(nodes)s nodes and %(relationships)s relationships",
                  nodes=f"{counts['nodes']:,}", relationships=f"{counts['relationships']:,}"))
+    if counts["taken"]:
+        click.echo(_("from the backup, into this instance: %(files)s (restart the web app so "
+                     "it uses them)", files=", ".join(counts["taken"])))
     if counts["erased_again"]:
         click.echo(translate_plural(
             "%(num)s person erased since this backup was made was erased again",

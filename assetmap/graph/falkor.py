@@ -84,11 +84,21 @@ class FalkorBackend:
         values as text), parsed by hiredis in C: a million ties read in about half the
         time the client takes. Only for columns of integers and strings.
         """
+        return self._raw_read(query, params)
+
+    def read_values(self, query: str, params: dict[str, Any]) -> list[list[Any]]:
+        """Rows of any plain values (maps, lists, numbers, text, points), decoded from the
+        compact reply in one pass: about twice as fast as the client's decoding, for bulk
+        reads such as a backup. Nodes, relationships and paths are not plain: refused."""
+        return [[_compact_value(cell) for cell in row]
+                for row in self._raw_read(query, params, "--compact")]
+
+    def _raw_read(self, query: str, params: dict[str, Any], *flags: str) -> list[list[Any]]:
         header = "".join(
             f"{key}={stringify_param_value(value)} " for key, value in params.items()
         )
         command = ("GRAPH.RO_QUERY", self.graph_name, f"CYPHER {header}{query}" if header
-                   else query)
+                   else query, *flags)
         try:
             reply = self._with_server(lambda: self._db.connection.execute_command(*command))
         except redis.exceptions.ResponseError as exc:
@@ -241,6 +251,31 @@ def _rows(result: Any) -> list[dict[str, Any]]:
         {name: _plain(value) for name, value in zip(names, row, strict=True)}
         for row in result.result_set
     ]
+
+
+#: the compact reply's kinds of value (FalkorDB's ``ValueType``)
+_NULL, _STRING, _INTEGER, _BOOLEAN, _DOUBLE, _ARRAY, _MAP, _POINT = 1, 2, 3, 4, 5, 6, 10, 11
+
+
+def _compact_value(cell: list) -> Any:
+    """One ``[kind, value]`` cell of a compact reply as a plain value (strings first: most
+    cells are)."""
+    kind, value = cell
+    if kind in (_STRING, _INTEGER):
+        return value
+    if kind == _NULL:
+        return None
+    if kind == _MAP:
+        return {value[i]: _compact_value(value[i + 1]) for i in range(0, len(value), 2)}
+    if kind == _ARRAY:
+        return [_compact_value(item) for item in value]
+    if kind == _BOOLEAN:
+        return value == "true"
+    if kind == _DOUBLE:
+        return float(value)
+    if kind == _POINT:
+        return {"latitude": float(value[0]), "longitude": float(value[1])}
+    raise StoreError(f"a bulk read met a value of kind {kind}: return plain values only")
 
 
 def _plain(value: Any) -> Any:

@@ -50,6 +50,9 @@ class Neo4jBackend:
     def read_rows(self, query: str, params: dict[str, Any]) -> list[list[Any]]:
         return self._run("execute_read", query, params, _values)
 
+    def read_values(self, query: str, params: dict[str, Any]) -> list[list[Any]]:
+        return self._run("execute_read", query, params, _plain_values)
+
     def _run(
         self, mode: str, query: str, params: dict[str, Any], collect: Any = None
     ) -> Any:
@@ -97,6 +100,10 @@ def _collect(tx: Any, query: str, params: dict[str, Any]) -> list[dict[str, Any]
 
 def _values(tx: Any, query: str, params: dict[str, Any]) -> list[list[Any]]:
     return tx.run(query, params).values()
+
+
+def _plain_values(tx: Any, query: str, params: dict[str, Any]) -> list[list[Any]]:
+    return [[_plain(value) for value in row] for row in tx.run(query, params).values()]
 
 
 def _plain(value: Any) -> Any:

@@ -10,11 +10,17 @@ it. With a passphrase it is encrypted as it is written: libsodium's secretstream
 file is refused) with a key from scrypt. It is written with mode 0600 from one consistent
 snapshot of the graph, and a restore reads it twice: once to check all of it, once to
 write. Neither holds more than a chunk and a batch in memory.
+
+An encrypted backup also carries the instance folder's keys, audit trail and erasure
+register (:data:`INSTANCE_FILES`), after the graph: a backup restored on a new machine then
+signs, pseudonymises and remembers erasures as the old one did. An unencrypted backup never
+holds them (the caller says so).
 """
 
 from __future__ import annotations
 
 import base64
+import fcntl
 import gzip
 import hashlib
 import io
@@ -22,28 +28,41 @@ import json
 import os
 import secrets
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 import nacl.bindings as sodium
+import orjson
 from cryptography.fernet import Fernet, InvalidToken
 from nacl.exceptions import CryptoError
 
 from assetmap import __version__
+from assetmap.audit import AUDIT_FILE
+from assetmap.erasures import KEY_FILE, REGISTER_FILE
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem
 from assetmap.model import EXTRA_LABELS, NODE_TYPES, RELATIONSHIPS, InvalidRecord
 
 FORMAT = "assetmap-backup"
-VERSION = 1
+VERSION = 2
+#: format 1 had no instance files
+READS = (1, 2)
 PAGE = 10_000
 ENCRYPTED = b"AMBACKUP-ENC2\n"
 #: the first encrypted format (Fernet over the whole file), still read
 ENCRYPTED_WHOLE = b"AMBACKUP-ENC1\n"
 SALT_BYTES = 16
 CHUNK = 1 << 20
+#: gzip's own default: level 9 took four times as long for a file 12% smaller
+COMPRESSION = 6
+#: the instance folder's parts an encrypted backup carries, as paths inside the folder:
+#: its keys (sessions, person packages, the audit trail's and the erasure register's
+#: hashes), the audit trail and the erasure register. Nothing else is ever read or written.
+INSTANCE_FILES = ("secret_key", "signing_key", "audit_key", KEY_FILE, str(AUDIT_FILE),
+                  str(REGISTER_FILE))
 #: derived on restore from lat/lon: never written
 DERIVED = ("location",)
 Progress = Callable[[str, int, int], None]
@@ -175,69 +194,117 @@ def _primary(labels: list[str]) -> str:
     return next(label for label in labels if label in NODE_TYPES)
 
 
-def _pages(store: GraphStore, label: str, tail: str, **params: Any) -> Iterator[dict]:
-    """Rows for every ``label`` node in id order, a page of nodes at a time (keyset paging:
-    each page starts after the last id, so the whole graph is never sorted per page)."""
-    after = ""
-    while True:
-        ids = [row["id"] for row in store.run_read(
-            f"MATCH (n:{label}) WHERE n.id > $after RETURN n.id AS id ORDER BY id "
-            "LIMIT $limit", after=after, limit=PAGE)]
-        if not ids:
-            return
-        yield from store.run_read(f"MATCH (n:{label}) WHERE n.id IN $ids {tail}",
-                                  ids=ids, **params)
-        after = ids[-1]
+def _pages(store: GraphStore, label: str, tail: str, **params: Any) -> Iterator[list[Any]]:
+    """Rows (lists of plain values) for every ``label`` node in id order, a page of nodes
+    at a time (keyset paging: each page starts after the last id, so the whole graph is
+    never sorted per page). The next page is read while this one is used: the server's
+    work overlaps ours."""
+    with ThreadPoolExecutor(1) as reader:
+        after, reading = "", None
+        while True:
+            ids = [row[0] for row in store.run_read_rows(
+                f"MATCH (n:{label}) WHERE n.id > $after RETURN n.id ORDER BY n.id "
+                "LIMIT $limit", after=after, limit=PAGE)]
+            upcoming = ids and reader.submit(
+                store.run_read_values, f"MATCH (n:{label}) WHERE n.id IN $ids {tail}",
+                ids=ids, **params)
+            if reading:
+                yield from reading.result()
+            if not upcoming:
+                return
+            reading, after = upcoming, ids[-1]
 
 
 def _lines(store: GraphStore) -> Iterator[dict[str, Any]]:
     for label in sorted(NODE_TYPES):
-        for row in _pages(store, label, "RETURN labels(n) AS labels, properties(n) AS p"):
-            yield {"n": row["labels"],
-                   "p": {k: v for k, v in row["p"].items() if k not in DERIVED}}
+        for labels, properties in _pages(store, label, "RETURN labels(n), properties(n)"):
+            for derived in DERIVED:
+                properties.pop(derived, None)
+            yield {"n": labels, "p": properties}
     for name, spec in sorted(RELATIONSHIPS.items()):
         for source in spec.sources:
-            for row in _pages(store, source,
-                              f"MATCH (n)-[r:{name}]->(b) RETURN n.id AS a, labels(b) AS bl, "
-                              "b.id AS b, properties(r) AS p"):
-                yield {"r": name, "al": source, "a": row["a"], "bl": _primary(row["bl"]),
-                       "b": row["b"], "p": row["p"]}
+            # the far end's kind is picked in the server: no list of labels per line
+            for a, target, b, properties in _pages(
+                    store, source,
+                    f"MATCH (n)-[r:{name}]->(b) "
+                    "RETURN n.id, [x IN labels(b) WHERE x IN $kinds][0], b.id, properties(r)",
+                    kinds=sorted(NODE_TYPES)):
+                yield {"r": name, "al": source, "a": a, "bl": target, "b": b, "p": properties}
 
+
+def _instance_records(instance: Path) -> Iterator[dict[str, Any]]:
+    """The instance files there are, a page of lines to a record. Each file is read up to
+    its length under a shared lock: appends take an exclusive one and write whole lines,
+    so no line is read half-written, and the file is never held in memory whole."""
+    for name in INSTANCE_FILES:
+        try:
+            handle = open(instance / name, "rb")  # noqa: SIM115 (closed below)
+        except FileNotFoundError:
+            continue
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_SH)
+            left = os.fstat(handle.fileno()).st_size
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            page: list[str] = []
+            for line in handle:
+                if left <= 0:
+                    break
+                left -= len(line)
+                page.append(line.decode())
+                if len(page) == PAGE:
+                    yield {"f": name, "lines": page}
+                    page = []
+            if page:
+                yield {"f": name, "lines": page}
 
 def write(store: GraphStore, path: Path, passphrase: str | None = None,
-          progress: Progress | None = None) -> dict[str, int]:
-    """Write a backup of the whole graph to ``path`` (mode 0600); returns the counts.
+          progress: Progress | None = None, instance: Path | None = None) -> dict[str, Any]:
+    """Write a backup of the whole graph to ``path`` (mode 0600); with a passphrase and
+    ``instance`` (the instance folder), its :data:`INSTANCE_FILES` too. Returns the counts
+    and the instance files written (``files``).
 
     The file is written beside ``path`` and moved into place when complete, so a backup
     that fails part way never leaves a cut-off file under the name asked for."""
     path = Path(path)
     partial = path.with_name(f".{path.name}.partial")
     digest = hashlib.sha256()
-    counts = {"nodes": 0, "relationships": 0}
+    counts: dict[str, Any] = {"nodes": 0, "relationships": 0}
+    files: list[str] = []
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+
+    def put(texts: list[bytes]) -> None:  # one compressor call and one hash per page
+        block = b"".join(text + b"\n" for text in texts)
+        digest.update(block)
+        out.write(block)
+
     try:
         with os.fdopen(fd, "wb") as raw:
             sealer = _SealingWriter(raw, passphrase) if passphrase else None
-            with gzip.GzipFile(fileobj=sealer or raw, mode="wb", mtime=0) as out:
+            with gzip.GzipFile(fileobj=sealer or raw, mode="wb", mtime=0,
+                               compresslevel=COMPRESSION) as out:
                 header = {"format": FORMAT, "version": VERSION, "app_version": __version__}
                 out.write(json.dumps(header).encode() + b"\n")
                 pending: list[bytes] = []
                 with store.snapshot() as snapshot:
                     total = sum(sum(kind.values()) for kind in snapshot.counts().values())
                     for line in _lines(snapshot):
-                        text = json.dumps(line, sort_keys=True, ensure_ascii=False).encode()
-                        digest.update(text + b"\n")
-                        pending.append(text)
+                        pending.append(orjson.dumps(line, option=orjson.OPT_SORT_KEYS))
                         counts["nodes" if "n" in line else "relationships"] += 1
-                        if len(pending) == PAGE:  # one compressor call per page of lines
-                            out.write(b"\n".join(pending) + b"\n")
+                        if len(pending) == PAGE:
+                            put(pending)
                             pending.clear()
                             if progress:
                                 progress("backup", sum(counts.values()), total)
-                out.write(b"".join(text + b"\n" for text in pending))
+                put(pending)
                 if progress:
                     progress("backup", sum(counts.values()), total)
-                out.write(json.dumps({**counts, "sha256": digest.hexdigest()}).encode() + b"\n")
+                # read after the snapshot: the trail then reaches the head the graph holds
+                records = _instance_records(instance) if passphrase and instance else ()
+                for record in records:
+                    put([orjson.dumps(record)])
+                    files.append(record["f"])
+                out.write(json.dumps({**counts, "files": len(files),
+                                      "sha256": digest.hexdigest()}).encode() + b"\n")
             if sealer:
                 sealer.finish()
             raw.flush()
@@ -246,7 +313,7 @@ def write(store: GraphStore, path: Path, passphrase: str | None = None,
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    return counts
+    return {**counts, "files": _in_order(files)}
 
 
 def _read_lines(path: Path, passphrase: str | None) -> Iterator[bytes]:
@@ -259,7 +326,7 @@ def _read_lines(path: Path, passphrase: str | None) -> Iterator[bytes]:
 
 def _parsed(text: bytes | None) -> Any:
     try:
-        return json.loads(text or b"")
+        return orjson.loads(text or b"")
     except (ValueError, UnicodeDecodeError):
         raise _damaged(N_("is not an assetmap backup")) from None
 
@@ -271,9 +338,9 @@ def _body(path: Path, passphrase: str | None) -> Iterator[bytes | dict]:
     header = _parsed(next(lines, None))
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise _damaged(N_("is not an assetmap backup"))
-    if header.get("version") != VERSION:
+    if header.get("version") not in READS:
         raise _damaged(N_("is backup format %(found)s; this assetmap reads format %(reads)s"),
-                       found=header.get("version"), reads=VERSION)
+                       found=header.get("version"), reads=" or ".join(map(str, READS)))
     previous = None
     for text in lines:
         if previous is not None:
@@ -288,6 +355,16 @@ def _body(path: Path, passphrase: str | None) -> Iterator[bytes | dict]:
 def _check_line(record: Any, counts: dict[str, int]) -> None:
     if not isinstance(record, dict):
         raise _damaged(N_("is not an assetmap backup"))
+    if "f" in record:  # a name from the list only: it becomes a path in the instance
+        lines = record.get("lines")
+        if record["f"] not in INSTANCE_FILES or not isinstance(lines, list) or not all(
+                isinstance(line, str) for line in lines):
+            raise InvalidRecord([("file", Problem(N_("%(name)s is not an instance file"),
+                                                  name=repr(record["f"])))])
+        counts["files"] += 1
+        return
+    if counts["files"]:
+        raise _damaged(N_("has graph lines after the instance files"))
     if "n" in record:
         labels = record["n"]
         if not labels or not set(labels) <= set(NODE_TYPES) | set(EXTRA_LABELS):
@@ -304,24 +381,45 @@ def _check_line(record: Any, counts: dict[str, int]) -> None:
     counts["relationships"] += 1
 
 
-def check(path: Path, passphrase: str | None = None) -> dict[str, int]:
+def check(path: Path, passphrase: str | None = None,
+          extract_to: Path | None = None) -> dict[str, Any]:
     """Read the whole backup and check it: format, version, passphrase, every line, the
-    checksum and the counts. Returns the counts; raises :class:`InvalidRecord` naming what
-    is wrong."""
+    checksum and the counts. Returns the counts and the names of the instance files it
+    carries (``files``); with ``extract_to`` (a private folder) they are written there.
+    Raises :class:`InvalidRecord` naming what is wrong."""
     digest = hashlib.sha256()
-    counts = {"nodes": 0, "relationships": 0}
+    counts = {"nodes": 0, "relationships": 0, "files": 0}
+    files: set[str] = set()
     for item in _body(path, passphrase):
         if isinstance(item, dict):
             trailer = item
             break
         digest.update(item)
-        _check_line(_parsed(item), counts)
+        record = _parsed(item)
+        _check_line(record, counts)
+        if "f" in record:
+            files.add(record["f"])
+            if extract_to:
+                _extract(record, extract_to)
     if digest.hexdigest() != trailer.get("sha256"):
         raise _damaged(N_("fails its checksum: it was changed or cut short"))
-    if (counts["nodes"], counts["relationships"]) != (trailer.get("nodes"),
-                                                      trailer.get("relationships")):
+    if (counts["nodes"], counts["relationships"], counts["files"]) != (
+            trailer.get("nodes"), trailer.get("relationships"), trailer.get("files", 0)):
         raise _damaged(N_("holds other counts than its trailer says"))
-    return counts
+    return {"nodes": counts["nodes"], "relationships": counts["relationships"],
+            "files": _in_order(files)}
+
+
+def _in_order(names: Iterable[str]) -> list[str]:
+    return [name for name in INSTANCE_FILES if name in set(names)]
+
+
+def _extract(record: dict[str, Any], into: Path) -> None:
+    target = into / record["f"]
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.writelines(record["lines"])
 
 
 def audit_head(path: Path, passphrase: str | None = None) -> dict[str, Any] | None:
@@ -342,12 +440,14 @@ def _statements(path: Path, passphrase: str | None,
     labels, or relationships of the same type between the same labels, up to ``batch``."""
     key: tuple | None = None
     rows: list[dict] = []
-    seen = {"nodes": 0, "relationships": 0}
+    seen = {"nodes": 0, "relationships": 0, "files": 0}
     for item in _body(path, passphrase):
         if isinstance(item, dict):
             break
         record = _parsed(item)
         _check_line(record, seen)  # again: labels go into the statements
+        if "f" in record:  # the instance files come last
+            break
         if "n" in record:
             located = (NODE_TYPES[_primary(record["n"])].located
                        and record["p"].get("lat") is not None)
@@ -364,16 +464,24 @@ def _statements(path: Path, passphrase: str | None,
         yield key, rows  # type: ignore[misc]
 
 
-def restore(store: GraphStore, path: Path, passphrase: str | None = None,
-            progress: Progress | None = None, batch: int = 5000) -> dict[str, int]:
-    """Restore a backup into an empty store (any backend); returns the counts written.
-    Nothing is written unless the whole file passes :func:`check`."""
-    total = sum(check(path, passphrase).values())
-    # the audit trail's head is this instance's, not data: the caller puts it back
+def require_empty(store: GraphStore) -> None:
+    """Refuse a graph that holds anything but the audit trail's head (this instance's, not
+    data: the caller puts it back)."""
     if sum(n for label, n in store.counts()["nodes"].items() if label != "AuditHead"):
         raise InvalidRecord([("target", Problem(N_(
             "the graph is not empty: restore needs an empty one (a new ASSETMAP_INSTANCE "
             "or graph)")))])
+
+
+def restore(store: GraphStore, path: Path, passphrase: str | None = None,
+            progress: Progress | None = None, batch: int = 5000,
+            checked: dict[str, Any] | None = None) -> dict[str, int]:
+    """Restore a backup's graph into an empty store (any backend); returns the counts
+    written. Nothing is written unless the whole file passes :func:`check` (``checked``:
+    its answer, when the caller has just checked the file)."""
+    counts = checked or check(path, passphrase)
+    total = counts["nodes"] + counts["relationships"]
+    require_empty(store)
     store.init_schema()
     store.run_write("MATCH (h:AuditHead) DELETE h")
     written = {"nodes": 0, "relationships": 0}

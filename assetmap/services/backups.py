@@ -1,13 +1,18 @@
-"""Restoring a backup as a service: the graph comes back, erasures made since the backup
-are made again before anything else reads it, and the audit trail's head is kept."""
+"""Restoring a backup as a service: the instance's keys, audit trail and erasure register
+come back where this instance has none, the graph comes back, erasures made since the
+backup are made again before anything else reads it, and the audit trail's head is kept."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from assetmap.audit import Acting, Head
-from assetmap.erasures import ErasureRegister
+from assetmap import erasures
+from assetmap.audit import AUDIT_FILE, Acting, Head
+from assetmap.config import Config
 from assetmap.graph import audit_head
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem
@@ -16,31 +21,89 @@ from assetmap.model import InvalidRecord
 from assetmap.services import analysis, subject_access
 
 
-def restore(store: GraphStore, path: Path, passphrase: str | None, acting: Acting,
-            register: ErasureRegister, progress: backup.Progress | None = None,
-            new_instance: bool = False) -> dict[str, Any]:
-    """Restore ``path`` into the empty ``store``, then erase again everyone the erasure
-    register names (a backup made before their erasure still holds them) and, if anyone
-    was, rerun the analysis. Returns the counts written and the ids erased again.
+def write(store: GraphStore, path: Path, passphrase: str | None, config: Config,
+          acting: Acting, progress: backup.Progress | None = None) -> dict[str, Any]:
+    """Back up the graph to ``path`` and, when it is encrypted, the instance's keys, audit
+    trail and erasure register with it; audited, since a backup is a copy of everyone.
+    Returns the counts, the instance files written (``files``) and those left out because
+    the backup is not encrypted (``left_out``)."""
+    counts = backup.write(store, path, passphrase, progress, instance=config.instance_path)
+    there = [name for name in backup.INSTANCE_FILES if (config.instance_path / name).exists()]
+    counts["left_out"] = [] if passphrase else there
+    acting.record("export", None, record_type=None,
+                  detail=f"backup {path.name}: {counts['nodes']} nodes, "
+                         f"{counts['relationships']} relationships, "
+                         + ("encrypted, with " + ", ".join(counts["files"]) if passphrase
+                            else "not encrypted"))
+    return counts
 
-    A backup from an instance whose audit trail this one does not hold (another machine,
-    its ``audit/`` and ``erasures/`` not copied) is refused and nothing is kept: its
-    erasures would be unknown here. ``new_instance`` restores it anyway (the old instance
-    is lost): this trail starts again from here."""
+
+def _fresh(config: Config, acting: Acting) -> bool:
+    """An instance with no audit entries and no erasures of its own yet: a backup's may
+    take their place."""
+    register = config.instance_path / erasures.REGISTER_FILE
+    return acting.log.head() is None and not (register.exists() and register.stat().st_size)
+
+
+def _to_take(carried: list[str], config: Config, acting: Acting, theirs: Head | None,
+             new_instance: bool) -> list[str]:
+    """Which of the instance files a backup carries to put in place here.
+
+    Into an instance whose trail holds the backup's head (the same instance), only files it
+    has lost. Into a fresh one (a new machine), all of them: the backup's trail, keys and
+    register become this instance's. Otherwise none, and a backup from another instance is
+    refused unless ``new_instance``."""
+    holds = theirs is None or acting.log.holds(theirs)
+    if holds:
+        return [name for name in carried if not (config.instance_path / name).exists()]
+    if str(AUDIT_FILE) in carried and _fresh(config, acting):
+        return carried
+    if new_instance:
+        return []
+    ours = acting.log.head()
+    raise InvalidRecord([("backup", Problem(N_(
+        "comes from an instance whose audit trail (%(theirs)s entries) this one does not "
+        "hold (%(ours)s). Restore it into a new, empty instance folder (an encrypted backup "
+        "brings its trail, keys and erasure register with it); or copy its audit/, "
+        "erasures/, erasure_key and audit_key into this instance folder first; or, if that "
+        "instance is lost, restore with --new-instance"), theirs=theirs.seq if theirs else 0,
+        ours=ours.seq if ours else 0))])
+
+
+def restore(store: GraphStore, path: Path, passphrase: str | None, acting: Acting,
+            config: Config, progress: backup.Progress | None = None,
+            new_instance: bool = False) -> dict[str, Any]:
+    """Restore ``path`` into the empty ``store``: first the instance files it carries that
+    this instance should take (:func:`_to_take`), then the graph; then erase again everyone
+    the erasure register names (a backup made before their erasure still holds them) and,
+    if anyone was, rerun the analysis. Returns the counts written, the instance files taken
+    (``taken``) and the ids erased again.
+
+    Nothing is written unless the whole file checks out and the graph is empty. A backup
+    from an instance whose audit trail this one does not hold, into an instance with a
+    trail of its own, is refused: its erasures would be unknown here. ``new_instance``
+    restores it anyway (the old instance is lost): this trail starts again from here."""
+    backup.require_empty(store)
     stored = backup.audit_head(path, passphrase)
     theirs = Head(stored["seq"], stored["hash"]) if stored else None
     ours = acting.log.head()
-    if theirs and not new_instance and not acting.log.holds(theirs):
-        raise InvalidRecord([("backup", Problem(N_(
-            "comes from an instance whose audit trail (%(theirs)s entries) this one does not "
-            "hold (%(ours)s): copy its audit/, erasures/, erasure_key and audit_key into this "
-            "instance folder first, so its erasures are known here; or, if that instance is "
-            "lost, restore with --new-instance"), theirs=theirs.seq,
-            ours=ours.seq if ours else 0))])
-    counts: dict[str, Any] = dict(backup.restore(store, path, passphrase, progress))
-    if new_instance:
+    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=config.private_instance()))
+    try:
+        checked = backup.check(path, passphrase, extract_to=staging)
+        taken = _to_take(checked["files"], config, acting, theirs, new_instance)
+        for name in taken:  # each file whole, in one rename
+            target = config.instance_path / name
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.replace(staging / name, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    counts: dict[str, Any] = dict(backup.restore(store, path, passphrase, progress,
+                                                 checked=checked))
+    counts["taken"] = taken
+    if new_instance and str(AUDIT_FILE) not in taken:
         audit_head.reset(store, ours)
-    counts["erased_again"] = subject_access.replay_erasures(store, acting, register)
+    counts["erased_again"] = subject_access.replay_erasures(store, acting,
+                                                            erasures.for_instance(config))
     if counts["erased_again"]:
         analysis.run_analysis(store)
     head = acting.log.head()
@@ -49,5 +112,6 @@ def restore(store: GraphStore, path: Path, passphrase: str | None, acting: Actin
     acting.record("restore", None, record_type=None,
                   detail=f"{path.name}: {counts['nodes']} nodes, "
                          f"{counts['relationships']} relationships, "
-                         f"{len(counts['erased_again'])} erased again")
+                         f"{len(counts['erased_again'])} erased again"
+                         + (f"; from the backup: {', '.join(taken)}" if taken else ""))
     return counts
