@@ -204,6 +204,17 @@ def test_a_backup_naming_another_file_is_refused(name: str, tmp_path: Path) -> N
     assert not list(into.rglob("*")) and not (tmp_path / "escaped").exists()
 
 
+def test_instance_files_in_an_unencrypted_backup_are_refused(tmp_path: Path) -> None:
+    """A file assetmap would never write: keys someone put in a plain backup are refused,
+    not installed."""
+    path = tmp_path / "forged.amb"
+    _forged(path, [{"f": "signing_key", "lines": ["00" * 32]}])
+    into = tmp_path / "into"
+    into.mkdir()
+    with pytest.raises(InvalidRecord, match="holds instance files but is not encrypted"):
+        backup.check(path, extract_to=into)
+
+
 def test_graph_lines_after_the_instance_files_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "forged.amb"
     _forged(path, [{"f": "secret_key", "lines": ["k\n"]},

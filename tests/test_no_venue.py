@@ -237,3 +237,21 @@ def test_access_needs_read_as_words() -> None:
     assert said == "meets access needs: step-free access"
     assert "step_free" not in in_language(
         {"code": "accessible", "params": {"needs": "step_free"}}, "cy")
+
+
+def test_a_backup_restores_them_findable_as_before(sample_store: GraphStore,
+                                                  services: dict[str, str], config,  # noqa: ANN001
+                                                  tmp_path: Path) -> None:
+    """A restore path: the backup written and read back, then the same searches."""
+    from assetmap.interop import backup
+    before = {where: _found(sample_store, **place)
+              for where, place in (("llanidloes", LLANIDLOES), ("cardiff", CARDIFF))}
+    path = tmp_path / "directory.amb"
+    backup.write(sample_store, path, passphrase="cyfrinach")
+    sample_store.clear()
+    backup.restore(sample_store, path, passphrase="cyfrinach")
+    for where, place in (("llanidloes", LLANIDLOES), ("cardiff", CARDIFF)):
+        after = _found(sample_store, **place)
+        assert list(after) == list(before[where]), where
+        for service_id in set(services.values()) & set(after):
+            assert after[service_id]["activity"] == before[where][service_id]["activity"]

@@ -181,6 +181,11 @@ def _plain(path: Path, passphrase: str | None) -> Iterator[IO[bytes]]:
             yield plain
 
 
+def _encrypted(path: Path) -> bool:
+    with open(path, "rb") as raw:
+        return raw.read(len(ENCRYPTED)) in (ENCRYPTED, ENCRYPTED_WHOLE)
+
+
 def _open_whole(data: bytes, passphrase: str) -> bytes:
     salt = data[len(ENCRYPTED_WHOLE):len(ENCRYPTED_WHOLE) + SALT_BYTES]
     try:
@@ -403,6 +408,9 @@ def check(path: Path, passphrase: str | None = None,
                 _extract(record, extract_to)
     if digest.hexdigest() != trailer.get("sha256"):
         raise _damaged(N_("fails its checksum: it was changed or cut short"))
+    if files and not _encrypted(path):  # assetmap writes them only under encryption
+        raise _damaged(N_("holds instance files but is not encrypted: assetmap never writes "
+                          "such a backup"))
     if (counts["nodes"], counts["relationships"], counts["files"]) != (
             trailer.get("nodes"), trailer.get("relationships"), trailer.get("files", 0)):
         raise _damaged(N_("holds other counts than its trailer says"))
