@@ -489,6 +489,8 @@ class Activity(Record):
     #: of Wales), or a distance from a base point; neither: anywhere
     service_areas: Annotated[list[Id], Field(max_length=50)] = []
     reach_km: Annotated[float, Field(gt=0, le=500)] | None = None
+    #: the base as the form gives it; the point comes from it unless one is given
+    base_postcode: Postcode | None = None
     base_lat: Latitude | None = None
     base_lon: Longitude | None = None
     area: Id | None = None
@@ -503,7 +505,8 @@ class Activity(Record):
             raise FieldProblem("end", Problem(N_("must be after start")))
         if self.age_min > self.age_max:
             raise FieldProblem("age_max", Problem(N_("must not be below age_min")))
-        if self.reach_km is not None and (self.base_lat is None or self.base_lon is None):
+        if self.reach_km is not None and (self.base_lat is None or self.base_lon is None) \
+                and not self.base_postcode:  # the directory finds the point from it
             raise FieldProblem("reach_km", Problem(N_("needs the base point it is measured from")))
         return self
 

@@ -255,3 +255,45 @@ def test_a_backup_restores_them_findable_as_before(sample_store: GraphStore,
         assert list(after) == list(before[where]), where
         for service_id in set(services.values()) & set(after):
             assert after[service_id]["activity"] == before[where][service_id]["activity"]
+
+
+def test_the_form_takes_a_reach_from_a_base_postcode(client, sign_in, token_for,  # noqa: ANN001
+                                                     sample_store: GraphStore) -> None:
+    """Home visits within 8 km of a base given by postcode, as a connector types it: found
+    in Llanidloes, not in Cardiff; a base that is not a postcode, or a reach with no base,
+    re-shows the form naming the field; the base changed on the edit form moves the point."""
+    sign_in("connector")
+    page = client.get("/directory/activities/new").get_data(as_text=True)
+    assert 'name="reach_km"' in page and 'name="base_postcode"' in page
+    token = csrf_token(page)
+    visit = {"name": "Ymweliadau Cartref", "categories": ["support"], "delivery": ["home"],
+             "reach_km": "8", "csrf_token": token}
+    no_base = client.post("/directory/activities/new", data=visit)
+    assert no_base.status_code == 400
+    assert "base point" in form_errors(no_base.get_data(as_text=True))["reach_km"]
+    not_one = client.post("/directory/activities/new", data={**visit,
+                                                             "base_postcode": "ZZ99 9ZZ"})
+    assert not_one.status_code == 400
+    assert "base_postcode" in form_errors(not_one.get_data(as_text=True))
+    assert not sample_store.run_read(
+        "MATCH (a:Activity {name: 'Ymweliadau Cartref'}) RETURN a"), "nothing half-written"
+    made = client.post("/directory/activities/new", data={**visit, "base_postcode": "SY18 6EZ"})
+    assert made.status_code == 302, form_errors(made.get_data(as_text=True))
+    stored = sample_store.run_read("MATCH (a:Activity {name: 'Ymweliadau Cartref'}) "
+                                   "RETURN properties(a) AS a")[0]["a"]
+    assert stored["base_postcode"] == "SY18 6EZ" and stored["reach_km"] == 8
+    assert abs(stored["base_lat"] - LLANIDLOES["lat"]) < 0.1
+    assert stored["id"] in _found(sample_store, **LLANIDLOES)
+    assert stored["id"] not in _found(sample_store, **CARDIFF)
+    edit = client.get(f"/directory/activities/{stored['id']}/edit").get_data(as_text=True)
+    assert 'value="SY18 6EZ"' in edit
+    moved = client.post(f"/directory/activities/{stored['id']}/edit", data={
+        **visit, "base_postcode": "CF10 1EP", "csrf_token": csrf_token(edit)})
+    assert moved.status_code == 302, form_errors(moved.get_data(as_text=True))
+    assert stored["id"] in _found(sample_store, **CARDIFF)
+    assert stored["id"] not in _found(sample_store, **LLANIDLOES)
+    api = client.post("/api/v1/activities", headers=token_for("connector"), json={
+        "name": "Visits by API", "categories": ["support"], "delivery": ["home"],
+        "reach_km": 5, "base_postcode": "SY18 6EZ"})
+    assert api.status_code == 201 and api.get_json()["base_lat"] == stored["base_lat"], (
+        "the API finds the base the same way")

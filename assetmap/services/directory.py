@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from assetmap import gazetteer
 from assetmap.graph import activities, assets, groups, places
 from assetmap.graph.nodes import NodeRepository
 from assetmap.graph.store import GraphStore
@@ -51,6 +52,7 @@ def create(store: GraphStore, repo: NodeRepository, data: dict[str, Any], instan
     """Write a new record of ``repo``'s kind with its links; returns it."""
     if repo is activities.repo:
         check_venue(data, link_ids.get("place_id"))
+        data = base_point(data, instance_path)
     if repo.model.located:
         data = areas.locate(store, repo.model, data, instance_path)
     return repo.create(store, data, **link_ids)  # with its area links
@@ -64,6 +66,8 @@ def update(store: GraphStore, repo: NodeRepository, node_id: str, changes: dict[
         place_id = link_ids["place_id"] if "place_id" in link_ids else \
             repo.linked(store, node_id).get("place_id")
         check_venue({**current, **changes}, place_id)
+    if repo is activities.repo:
+        changes = base_point(changes, instance_path, current=repo.get(store, node_id))
     if repo.model.located:
         changes = areas.locate(store, repo.model, changes, instance_path,
                                current=repo.get(store, node_id))
@@ -71,6 +75,25 @@ def update(store: GraphStore, repo: NodeRepository, node_id: str, changes: dict[
     if "area" in changes:
         areas.link(store, repo.model.label, updated)
     return updated
+
+
+def base_point(data: dict[str, Any], instance_path: Path,
+               current: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``data`` with the base point a reach is measured from, found from ``base_postcode``
+    when none was given (as a place's point comes from its postcode); a base postcode
+    removed takes its point with it."""
+    if data.get("base_lat") is not None or "base_postcode" not in data:
+        return data
+    postcode = data["base_postcode"]
+    if not postcode:
+        return {**data, "base_lat": None, "base_lon": None} if current else data
+    if current and postcode == current.get("base_postcode") and current.get("base_lat"):
+        return data
+    try:
+        where = gazetteer.resolve(postcode, instance_path)
+    except InvalidRecord as exc:
+        raise InvalidRecord([("base_postcode", exc.problem)]) from None
+    return {**data, "base_lat": where.lat, "base_lon": where.lon}
 
 
 def check_venue(data: dict[str, Any], place_id: str | None) -> None:

@@ -148,6 +148,10 @@ KINDS: dict[str, Kind] = {kind.slug: kind for kind in (
               _choices({k: v for k, v in DELIVERY_NAMES.items() if k != "in_person"})),
         Field("service_areas", _("For people in"), "areas",
               hint=_("For something without a venue; none ticked: wherever they live")),
+        Field("reach_km", _("Or: reaches people within (km)"), "number",
+              hint=_("For home visits, say: how far it goes from its base")),
+        Field("base_postcode", _("Its base, by postcode"),
+              hint=_("Where that distance is measured from")),
         Field("group_id", _("Run by (group)"), "link"),
     ), links={"place_id": "places", "group_id": "groups"}),
 )}
