@@ -240,3 +240,35 @@ def test_a_format_1_backup_still_restores(sample_store: GraphStore, config: Conf
     finally:
         other.clear()
         other.close()
+
+
+def test_what_an_administrator_is_told(old_instance, passphrase_file: Path, config: Config,  # noqa: ANN001
+                                       tmp_path: Path) -> None:
+    """An existing file is not replaced unasked; a cut plain backup says so; a plain backup
+    into a new instance says why it cannot carry on; --new-instance says what changes."""
+    env, store, runner, _ = old_instance
+    path = tmp_path / "nightly.amb"
+    assert runner.invoke(main, ["backup", str(path)]).exit_code == 0
+    kept = path.read_bytes()
+    again = runner.invoke(main, ["backup", str(path)])
+    assert again.exit_code == 1 and "backup_file: " in again.output
+    assert "exists already: give another name, or --overwrite" in again.output
+    assert path.read_bytes() == kept
+    assert runner.invoke(main, ["backup", str(path), "--overwrite"]).exit_code == 0
+
+    cut = tmp_path / "cut.amb"
+    cut.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    new_env = _env(tmp_path / "new", config, f"new_{uuid.uuid4().hex[:8]}")
+    new_runner = CliRunner(env=new_env)
+    short = new_runner.invoke(main, ["restore", str(cut)])
+    assert short.exit_code == 1 and "file: is cut short" in short.output
+
+    plain = new_runner.invoke(main, ["restore", str(path)])
+    assert plain.exit_code == 1
+    assert "holds no audit trail, keys or erasure register (it is not encrypted)" in (
+        plain.output)
+    anew = new_runner.invoke(main, ["restore", str(path), "--new-instance"])
+    assert anew.exit_code == 0, anew.output
+    assert "tell receivers its public key" in anew.output
+    assert "the erasure register names nobody in this backup" in anew.output
+    GraphStore.open(Config.from_env(new_env)).clear()

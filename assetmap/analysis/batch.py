@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from assetmap.analysis import lsns6 as lsns
 from assetmap.analysis.circles import (
@@ -436,6 +435,14 @@ class _TieTable:
 # geography
 
 
+def _tree(points: np.ndarray) -> Any:
+    """A k-d tree of ``points``; scipy.spatial is loaded here, not when the module is (it
+    takes most of a second, which every CLI command would otherwise pay)."""
+    from scipy.spatial import cKDTree
+
+    return cKDTree(points)
+
+
 def _nearest_suitable(
     people: list[PersonRow], activities: list[ActivityRow], year: int
 ) -> list[float | None]:
@@ -449,7 +456,7 @@ def _nearest_suitable(
         usable = [a for a in activities if set(needs) <= a.access]
         if not usable:
             continue
-        tree = cKDTree(unit_vectors(np.array([a.lat for a in usable]),
+        tree = _tree(unit_vectors(np.array([a.lat for a in usable]),
                                      np.array([a.lon for a in usable])))
         points = unit_vectors(np.array([people[i].lat for i in members], dtype=float),
                                np.array([people[i].lon for i in members], dtype=float))
@@ -498,7 +505,7 @@ def _area_access(
     open_to_adults = [a for a in activities if a.age_min <= ADULT_AGE <= a.age_max]
     if not open_to_adults:
         return {}
-    tree = cKDTree(unit_vectors(np.array([a.lat for a in open_to_adults]),
+    tree = _tree(unit_vectors(np.array([a.lat for a in open_to_adults]),
                                  np.array([a.lon for a in open_to_adults])))
     positions: dict[str, list[tuple[float, float]]] = {}
     wards_of: dict[str, set[str]] = {}

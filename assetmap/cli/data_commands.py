@@ -39,19 +39,22 @@ def _passphrase(passphrase_file: str | None) -> str | None:
 
 
 @main.command("backup", help=_(
-    "Write a logical backup of the whole graph (compressed, checksummed, mode 0600); "
-    "encrypted, with the instance's keys, audit trail and erasure register."))
+    "Write a logical backup of the whole graph (compressed, checksummed, mode 0600). With a "
+    "passphrase it is encrypted and holds the instance's keys, audit trail and erasure "
+    "register too."))
 @click.argument("backup_file", type=click.Path(dir_okay=False))
 @click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False), default=None,
               help=_("Encrypt with the passphrase on this file's first line "
                    "(or set ASSETMAP_BACKUP_PASSPHRASE)."))
+@click.option("--overwrite", is_flag=True, help=_("Replace BACKUP_FILE if it exists."))
 @click.pass_context
-def backup_command(ctx: click.Context, backup_file: str, passphrase_file: str | None) -> None:
+def backup_command(ctx: click.Context, backup_file: str, passphrase_file: str | None,
+                   overwrite: bool) -> None:
     from assetmap.services import backups
 
     with _store(ctx) as store, _progress_bar("backing up") as progress:
         counts = backups.write(store, Path(backup_file), _passphrase(passphrase_file), ctx.obj,
-                               _acting(ctx, store), progress)
+                               _acting(ctx, store), progress, overwrite=overwrite)
     click.echo(_("backed up %(nodes)s nodes and %(relationships)s relationships to %(file)s",
                  nodes=f"{counts['nodes']:,}", relationships=f"{counts['relationships']:,}",
                  file=backup_file))
@@ -66,7 +69,9 @@ def backup_command(ctx: click.Context, backup_file: str, passphrase_file: str | 
     "Restore a backup into an empty graph, on whichever backend ASSETMAP_GRAPH_URL names (so "
     "it also moves a community from the embedded database to Neo4j)."))
 @click.argument("backup_file", type=click.Path(dir_okay=False))
-@click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False), default=None)
+@click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help=_("The passphrase the backup was encrypted with, on this file's first line "
+                     "(or set ASSETMAP_BACKUP_PASSPHRASE)."))
 @click.option("--new-instance", is_flag=True, help=_(
     "The backup's own instance is lost (its audit trail and erasure register with it): "
     "restore anyway, and start this instance's trail from here."))
@@ -84,11 +89,17 @@ def restore_command(ctx: click.Context, backup_file: str, passphrase_file: str |
     if counts["taken"]:
         click.echo(_("from the backup, into this instance: %(files)s (restart the web app so "
                      "it uses them)", files=", ".join(counts["taken"])))
+    if counts["started_anew"]:
+        click.echo(_("this instance's own audit trail and keys go on from here: person "
+                     "packages it sends are signed with its own key, so tell receivers its "
+                     "public key (assetmap person key)"))
     if counts["erased_again"]:
         click.echo(translate_plural(
             "%(num)s person erased since this backup was made was erased again",
             "%(num)s people erased since this backup was made were erased again",
             len(counts["erased_again"]), _language()))
+    else:
+        click.echo(_("the erasure register names nobody in this backup"))
 
 
 @main.group("export", help=_(

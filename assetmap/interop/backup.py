@@ -325,7 +325,9 @@ def _read_lines(path: Path, passphrase: str | None) -> Iterator[bytes]:
     with _plain(path, passphrase) as plain:
         try:
             yield from plain
-        except (OSError, EOFError, zlib.error):
+        except EOFError:  # the compressed stream ends before its end marker
+            raise _damaged(N_("is cut short")) from None
+        except (OSError, zlib.error):
             raise _damaged(N_("is not an assetmap backup")) from None
 
 

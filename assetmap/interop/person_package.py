@@ -24,13 +24,13 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from jsonschema import Draft202012Validator, FormatChecker
 
 from assetmap import __version__
 from assetmap.audit import Acting
@@ -74,7 +74,15 @@ TIE_PROPERTIES = {"KNOWS": Knows, "CARES_FOR": CaresFor}
 PLACEHOLDER_TIE = {"KNOWS": ("relation", "circle", "contact"), "CARES_FOR": ("hours_per_week",)}
 _SCHEMA = json.loads(resources.files("assetmap.data").joinpath(
     "schemas/person-package-1.json").read_text(encoding="utf-8"))
-_VALIDATOR = Draft202012Validator(_SCHEMA, format_checker=FormatChecker())
+
+
+@cache
+def _validator() -> Any:
+    """Made when first needed: the format checker's grammars take over a second to load,
+    which every CLI command would otherwise pay."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(_SCHEMA, format_checker=FormatChecker())
 
 
 # -- keys ------------------------------------------------------------------------------
@@ -246,7 +254,7 @@ class Verified:
 def verify(document: Any, sender_key: str) -> Verified:
     """Check the package's shape against its JSON Schema, then that it was signed by
     ``sender_key`` (the sender's public key or its fingerprint) and not changed since."""
-    errors = sorted(_VALIDATOR.iter_errors(document), key=lambda e: list(e.absolute_path))
+    errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
     if errors:
         raise InvalidRecord([
             ("/".join(str(part) for part in error.absolute_path) or "package",

@@ -8,9 +8,12 @@ jsonschema's own text, marked as such.
 
 from __future__ import annotations
 
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING
 
 from assetmap.i18n import N_, Problem
+
+if TYPE_CHECKING:  # jsonschema's format grammars take a second to load: only when used
+    from jsonschema.exceptions import ValidationError
 
 #: "must be" a JSON type, as whole sentences (a Welsh noun after "yn" mutates: no sentence
 #: is built from parts)

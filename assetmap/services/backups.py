@@ -22,11 +22,17 @@ from assetmap.services import analysis, subject_access
 
 
 def write(store: GraphStore, path: Path, passphrase: str | None, config: Config,
-          acting: Acting, progress: backup.Progress | None = None) -> dict[str, Any]:
+          acting: Acting, progress: backup.Progress | None = None,
+          overwrite: bool = False) -> dict[str, Any]:
     """Back up the graph to ``path`` and, when it is encrypted, the instance's keys, audit
     trail and erasure register with it; audited, since a backup is a copy of everyone.
     Returns the counts, the instance files written (``files``) and those left out because
-    the backup is not encrypted (``left_out``)."""
+    the backup is not encrypted (``left_out``). An existing file is replaced only when
+    ``overwrite`` says so: another backup may be under that name."""
+    if path.exists() and not overwrite:
+        raise InvalidRecord([("backup_file", Problem(N_(
+            "%(file)s exists already: give another name, or --overwrite to replace it"),
+            file=str(path)))])
     counts = backup.write(store, path, passphrase, progress, instance=config.instance_path)
     there = [name for name in backup.INSTANCE_FILES if (config.instance_path / name).exists()]
     counts["left_out"] = [] if passphrase else there
@@ -56,11 +62,19 @@ def _to_take(carried: list[str], config: Config, acting: Acting, theirs: Head | 
     holds = theirs is None or acting.log.holds(theirs)
     if holds:
         return [name for name in carried if not (config.instance_path / name).exists()]
-    if str(AUDIT_FILE) in carried and _fresh(config, acting):
+    fresh = _fresh(config, acting)
+    if str(AUDIT_FILE) in carried and fresh:
         return carried
     if new_instance:
         return []
     ours = acting.log.head()
+    if fresh:  # a new instance, and a backup without its instance's files
+        raise InvalidRecord([("backup", Problem(N_(
+            "holds no audit trail, keys or erasure register (it is not encrypted), so this "
+            "new instance cannot carry on its instance's trail (%(theirs)s entries) or know "
+            "its erasures. Restore an encrypted backup of it instead; or copy its audit/, "
+            "erasures/, erasure_key and audit_key here first; or, if that instance is lost, "
+            "restore with --new-instance"), theirs=theirs.seq if theirs else 0))])
     raise InvalidRecord([("backup", Problem(N_(
         "comes from an instance whose audit trail (%(theirs)s entries) this one does not "
         "hold (%(ours)s). Restore it into a new, empty instance folder (an encrypted backup "
@@ -91,6 +105,8 @@ def restore(store: GraphStore, path: Path, passphrase: str | None, acting: Actin
     try:
         checked = backup.check(path, passphrase, extract_to=staging)
         taken = _to_take(checked["files"], config, acting, theirs, new_instance)
+        started_anew = (new_instance and str(AUDIT_FILE) not in taken
+                        and theirs is not None and not acting.log.holds(theirs))
         for name in taken:  # each file whole, in one rename
             target = config.instance_path / name
             target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -100,7 +116,8 @@ def restore(store: GraphStore, path: Path, passphrase: str | None, acting: Actin
     counts: dict[str, Any] = dict(backup.restore(store, path, passphrase, progress,
                                                  checked=checked))
     counts["taken"] = taken
-    if new_instance and str(AUDIT_FILE) not in taken:
+    counts["started_anew"] = started_anew
+    if started_anew:
         audit_head.reset(store, ours)
     counts["erased_again"] = subject_access.replay_erasures(store, acting,
                                                             erasures.for_instance(config))
