@@ -300,6 +300,7 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001
     import socket
     import threading
 
+    from waitress import wasyncore
     from waitress.server import create_server
 
     with socket.socket() as probe:
@@ -309,8 +310,11 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
-    server.close()
+    # closed in the loop's own thread: closing its sockets under its select() from here
+    # raised EBADF in that thread now and then
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
     thread.join(timeout=5)
+    server.task_dispatcher.shutdown()
 
 
 @pytest.fixture(scope="module")
