@@ -143,7 +143,7 @@ class AuditLog:
     def holds(self, head: Head) -> bool:
         """Whether this trail is intact up to ``head`` and its entry there is that one."""
         _, broken, at_head = self._chain(head.seq)
-        return broken is None and at_head == head.hash
+        return broken is None and at_head is not None and at_head == head.hash
 
     def head(self) -> Head | None:
         """The file's newest entry (number and hash), or None for an empty trail."""

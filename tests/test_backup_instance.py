@@ -272,3 +272,33 @@ def test_what_an_administrator_is_told(old_instance, passphrase_file: Path, conf
     assert "tell receivers its public key" in anew.output
     assert "the erasure register names nobody in this backup" in anew.output
     GraphStore.open(Config.from_env(new_env)).clear()
+
+
+@pytest.mark.parametrize("line", [
+    {"n": ["AuditHead"], "p": {"id": "audit-head", "seq": 999999999, "hash": None}},
+    {"n": {"Person": 1}, "p": {"id": "p-map-labels"}},
+    {"n": ["Volunteer"], "p": {"id": "p-no-kind"}},
+    {"n": ["Organisation"], "p": "not a map"},
+    {"n": ["Organisation"], "p": {"id": "o-1", "bad`name": "x"}},
+    {"n": ["Organisation"], "p": {"id": "o-2", "nested": {"a": 1}}},
+])
+def test_lines_a_graph_could_not_take_are_refused_before_anything(line: dict,
+                                                                  tmp_path: Path) -> None:
+    """Found by the outside probe: each of these failed half-way, or let a backup pass for
+    this instance's own; now the check refuses them."""
+    path = tmp_path / "forged.amb"
+    _forged(path, [line])
+    with pytest.raises(InvalidRecord, match="not an assetmap backup|not assetmap labels"):
+        backup.check(path)
+        backup.audit_head(path)
+
+
+def test_a_partial_file_left_there_is_not_reused(sample_store: GraphStore,
+                                                 tmp_path: Path) -> None:
+    path = tmp_path / "nightly.amb"
+    planted = tmp_path / ".nightly.amb.partial"
+    planted.write_text("someone else's")
+    planted.chmod(0o666)
+    backup.write(sample_store, path)
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert backup.check(path)["nodes"] > 0

@@ -26,6 +26,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import secrets
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -275,7 +276,9 @@ def write(store: GraphStore, path: Path, passphrase: str | None = None,
     digest = hashlib.sha256()
     counts: dict[str, Any] = {"nodes": 0, "relationships": 0}
     files: list[str] = []
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # never reuse a file already there (another user's, or a link): made afresh, 0600
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
 
     def put(texts: list[bytes]) -> None:  # one compressor call and one hash per page
         block = b"".join(text + b"\n" for text in texts)
@@ -345,7 +348,7 @@ def _body(path: Path, passphrase: str | None) -> Iterator[bytes | dict]:
     header = _parsed(next(lines, None))
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise _damaged(N_("is not an assetmap backup"))
-    if header.get("version") not in READS:
+    if type(header.get("version")) is not int or header["version"] not in READS:
         raise _damaged(N_("is backup format %(found)s; this assetmap reads format %(reads)s"),
                        found=header.get("version"), reads=" or ".join(map(str, READS)))
     previous = None
@@ -374,9 +377,12 @@ def _check_line(record: Any, counts: dict[str, int]) -> None:
         raise _damaged(N_("has graph lines after the instance files"))
     if "n" in record:
         labels = record["n"]
-        if not labels or not set(labels) <= set(NODE_TYPES) | set(EXTRA_LABELS):
+        if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels) or \
+                len(set(labels) & set(NODE_TYPES)) != 1 or \
+                not set(labels) <= set(NODE_TYPES) | set(EXTRA_LABELS):
             raise InvalidRecord([("labels", Problem(N_("%(labels)s are not assetmap labels"),
                                                     labels=repr(labels)))])
+        _check_properties(record.get("p"))
         if counts["relationships"]:
             raise _damaged(N_("has a node after the relationships"))
         counts["nodes"] += 1
@@ -385,7 +391,24 @@ def _check_line(record: Any, counts: dict[str, int]) -> None:
             NODE_TYPES):
         raise InvalidRecord([("type", Problem(N_("%(type)s is not an assetmap relationship"),
                                               type=repr(record.get("r"))))])
+    if not isinstance(record.get("a"), str) or not isinstance(record.get("b"), str):
+        raise _damaged(N_("is not an assetmap backup"))
+    _check_properties(record.get("p"))
     counts["relationships"] += 1
+
+
+_SCALARS = (str, int, float, bool)
+
+
+def _check_properties(properties: Any) -> None:
+    """What a graph can store, checked before anything is written: a map of plain names to
+    text, numbers, true/false or lists of them."""
+    if not isinstance(properties, dict) or not all(
+            isinstance(key, str) and key.isidentifier()
+            and (isinstance(value, _SCALARS) or (isinstance(value, list) and all(
+                isinstance(item, _SCALARS) for item in value)))
+            for key, value in properties.items()):
+        raise _damaged(N_("is not an assetmap backup"))
 
 
 def check(path: Path, passphrase: str | None = None,
@@ -440,7 +463,11 @@ def audit_head(path: Path, passphrase: str | None = None) -> dict[str, Any] | No
             break
         record = _parsed(item)
         if isinstance(record, dict) and record.get("n") == ["AuditHead"]:
-            return record.get("p")
+            head = record.get("p")
+            if not isinstance(head, dict) or type(head.get("seq")) is not int or \
+                    head["seq"] < 1 or not re.fullmatch(r"[0-9a-f]{64}", str(head.get("hash"))):
+                raise _damaged(N_("is not an assetmap backup"))
+            return head
     return None
 
 

@@ -59,10 +59,11 @@ def _to_take(carried: list[str], config: Config, acting: Acting, theirs: Head | 
     has lost. Into a fresh one (a new machine), all of them: the backup's trail, keys and
     register become this instance's. Otherwise none, and a backup from another instance is
     refused unless ``new_instance``."""
-    holds = theirs is None or acting.log.holds(theirs)
-    if holds:
-        return [name for name in carried if not (config.instance_path / name).exists()]
     fresh = _fresh(config, acting)
+    if theirs is None:  # its instance had no trail: its files only where there are none
+        return carried if fresh else []
+    if acting.log.holds(theirs):
+        return [name for name in carried if not (config.instance_path / name).exists()]
     if str(AUDIT_FILE) in carried and fresh:
         return carried
     if new_instance:
@@ -98,23 +99,31 @@ def restore(store: GraphStore, path: Path, passphrase: str | None, acting: Actin
     trail of its own, is refused: its erasures would be unknown here. ``new_instance``
     restores it anyway (the old instance is lost): this trail starts again from here."""
     backup.require_empty(store)
-    stored = backup.audit_head(path, passphrase)
-    theirs = Head(stored["seq"], stored["hash"]) if stored else None
-    ours = acting.log.head()
-    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=config.private_instance()))
+    instance = config.private_instance()
+    for left in instance.glob(".restore-*"):  # a restore killed before it cleaned up
+        shutil.rmtree(left, ignore_errors=True)
+    # the file opened once: every pass reads the one that was checked, even if the name
+    # is given to another file meanwhile
+    fd = os.open(path, os.O_RDONLY)
+    same = Path(f"/proc/self/fd/{fd}")
+    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=instance))
     try:
-        checked = backup.check(path, passphrase, extract_to=staging)
+        stored = backup.audit_head(same, passphrase)
+        theirs = Head(stored["seq"], stored["hash"]) if stored else None
+        ours = acting.log.head()
+        checked = backup.check(same, passphrase, extract_to=staging)
         taken = _to_take(checked["files"], config, acting, theirs, new_instance)
         started_anew = (new_instance and str(AUDIT_FILE) not in taken
                         and theirs is not None and not acting.log.holds(theirs))
-        for name in taken:  # each file whole, in one rename
-            target = config.instance_path / name
+        counts: dict[str, Any] = dict(backup.restore(store, same, passphrase, progress,
+                                                     checked=checked))
+        for name in taken:  # after the graph is written; each file whole, in one rename
+            target = instance / name
             target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             os.replace(staging / name, target)
     finally:
+        os.close(fd)
         shutil.rmtree(staging, ignore_errors=True)
-    counts: dict[str, Any] = dict(backup.restore(store, path, passphrase, progress,
-                                                 checked=checked))
     counts["taken"] = taken
     counts["started_anew"] = started_anew
     if started_anew:
