@@ -302,3 +302,11 @@ def test_a_partial_file_left_there_is_not_reused(sample_store: GraphStore,
     backup.write(sample_store, path)
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert backup.check(path)["nodes"] > 0
+
+
+def test_an_endless_line_is_not_read_whole(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(backup, "LONGEST_LINE", 1 << 20)
+    path = tmp_path / "long.amb"
+    _forged(path, [{"n": ["Organisation"], "p": {"id": "o", "name": "x" * (2 << 20)}}])
+    with pytest.raises(InvalidRecord, match="has a line longer than 1 MiB"):
+        backup.check(path)

@@ -57,6 +57,8 @@ ENCRYPTED = b"AMBACKUP-ENC2\n"
 ENCRYPTED_WHOLE = b"AMBACKUP-ENC1\n"
 SALT_BYTES = 16
 CHUNK = 1 << 20
+#: far above any record's line (a page of audit lines is a few MB)
+LONGEST_LINE = 64 << 20
 #: gzip's own default: level 9 took four times as long for a file 12% smaller
 COMPRESSION = 6
 #: the instance folder's parts an encrypted backup carries, as paths inside the folder:
@@ -327,7 +329,11 @@ def write(store: GraphStore, path: Path, passphrase: str | None = None,
 def _read_lines(path: Path, passphrase: str | None) -> Iterator[bytes]:
     with _plain(path, passphrase) as plain:
         try:
-            yield from plain
+            while line := plain.readline(LONGEST_LINE + 1):
+                if len(line) > LONGEST_LINE:  # never read a crafted endless line whole
+                    raise _damaged(N_("has a line longer than %(mib)s MiB"),
+                                   mib=LONGEST_LINE >> 20)
+                yield line
         except EOFError:  # the compressed stream ends before its end marker
             raise _damaged(N_("is cut short")) from None
         except (OSError, zlib.error):
