@@ -55,6 +55,8 @@ PAGE = 10_000
 ENCRYPTED = b"AMBACKUP-ENC2\n"
 #: the first encrypted format (Fernet over the whole file), still read
 ENCRYPTED_WHOLE = b"AMBACKUP-ENC1\n"
+#: how an encrypted backup starts, in either format
+SEALED = (ENCRYPTED, ENCRYPTED_WHOLE)
 SALT_BYTES = 16
 CHUNK = 1 << 20
 #: far above any record's line (a page of audit lines is a few MB)
@@ -173,7 +175,7 @@ def _plain(path: Path, passphrase: str | None) -> Iterator[IO[bytes]]:
         start = raw.read(len(ENCRYPTED))
         raw.seek(0)
         source: IO[bytes] = raw
-        if start in (ENCRYPTED, ENCRYPTED_WHOLE) and not passphrase:
+        if start in SEALED and not passphrase:
             raise InvalidRecord([("passphrase", Problem(
                 N_("the backup is encrypted: give its passphrase")))])
         if start == ENCRYPTED:
@@ -186,7 +188,7 @@ def _plain(path: Path, passphrase: str | None) -> Iterator[IO[bytes]]:
 
 def _encrypted(path: Path) -> bool:
     with open(path, "rb") as raw:
-        return raw.read(len(ENCRYPTED)) in (ENCRYPTED, ENCRYPTED_WHOLE)
+        return raw.read(len(ENCRYPTED)) in SEALED
 
 
 def _open_whole(data: bytes, passphrase: str) -> bytes:

@@ -52,8 +52,9 @@ def _fresh(config: Config, acting: Acting) -> bool:
 
 
 def _to_take(carried: list[str], config: Config, acting: Acting, theirs: Head | None,
-             new_instance: bool) -> list[str]:
-    """Which of the instance files a backup carries to put in place here.
+             new_instance: bool) -> tuple[list[str], bool]:
+    """Which of the instance files a backup carries to put in place here, and whether this
+    instance's trail starts again from here (``new_instance`` used).
 
     Into an instance whose trail holds the backup's head (the same instance), only files it
     has lost. Into a fresh one (a new machine), all of them: the backup's trail, keys and
@@ -61,13 +62,13 @@ def _to_take(carried: list[str], config: Config, acting: Acting, theirs: Head | 
     refused unless ``new_instance``."""
     fresh = _fresh(config, acting)
     if theirs is None:  # its instance had no trail: its files only where there are none
-        return carried if fresh else []
+        return (carried if fresh else []), False
     if acting.log.holds(theirs):
-        return [name for name in carried if not (config.instance_path / name).exists()]
+        return [name for name in carried if not (config.instance_path / name).exists()], False
     if str(AUDIT_FILE) in carried and fresh:
-        return carried
+        return carried, False
     if new_instance:
-        return []
+        return [], True
     ours = acting.log.head()
     if fresh:  # a new instance, and a backup without its instance's files
         raise InvalidRecord([("backup", Problem(N_(
@@ -75,21 +76,21 @@ def _to_take(carried: list[str], config: Config, acting: Acting, theirs: Head | 
             "new instance cannot carry on its instance's trail (%(theirs)s entries) or know "
             "its erasures. Restore an encrypted backup of it instead; or copy its audit/, "
             "erasures/, erasure_key and audit_key here first; or, if that instance is lost, "
-            "restore with --new-instance"), theirs=theirs.seq if theirs else 0))])
+            "restore with --new-instance"), theirs=theirs.seq))])
     raise InvalidRecord([("backup", Problem(N_(
         "comes from an instance whose audit trail (%(theirs)s entries) this one does not "
         "hold (%(ours)s). Restore it into a new, empty instance folder (an encrypted backup "
         "brings its trail, keys and erasure register with it); or copy its audit/, "
         "erasures/, erasure_key and audit_key into this instance folder first; or, if that "
-        "instance is lost, restore with --new-instance"), theirs=theirs.seq if theirs else 0,
+        "instance is lost, restore with --new-instance"), theirs=theirs.seq,
         ours=ours.seq if ours else 0))])
 
 
 def restore(store: GraphStore, path: Path, passphrase: str | None, acting: Acting,
             config: Config, progress: backup.Progress | None = None,
             new_instance: bool = False) -> dict[str, Any]:
-    """Restore ``path`` into the empty ``store``: first the instance files it carries that
-    this instance should take (:func:`_to_take`), then the graph; then erase again everyone
+    """Restore ``path`` into the empty ``store``: the graph, then the instance files it
+    carries that this instance should take (:func:`_to_take`); then erase again everyone
     the erasure register names (a backup made before their erasure still holds them) and,
     if anyone was, rerun the analysis. Returns the counts written, the instance files taken
     (``taken``) and the ids erased again.
@@ -112,9 +113,7 @@ def restore(store: GraphStore, path: Path, passphrase: str | None, acting: Actin
         theirs = Head(stored["seq"], stored["hash"]) if stored else None
         ours = acting.log.head()
         checked = backup.check(same, passphrase, extract_to=staging)
-        taken = _to_take(checked["files"], config, acting, theirs, new_instance)
-        started_anew = (new_instance and str(AUDIT_FILE) not in taken
-                        and theirs is not None and not acting.log.holds(theirs))
+        taken, started_anew = _to_take(checked["files"], config, acting, theirs, new_instance)
         counts: dict[str, Any] = dict(backup.restore(store, same, passphrase, progress,
                                                      checked=checked))
         for name in taken:  # after the graph is written; each file whole, in one rename
