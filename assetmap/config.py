@@ -74,6 +74,92 @@ class PasswordHashing:
         return f"m={self.memory_kib},t={self.time_cost},p={self.parallelism}"
 
 
+#: how mail reaches a server: STARTTLS on a plain connection, TLS from the start, or none
+MAIL_SECURITY = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Where outgoing mail goes. ``backend`` "" keeps every message in the outbox (nothing
+    is sent until a server is set); "smtp" hands it to an SMTP server; "file" writes it to
+    ``folder`` (a demo, or a machine with no mail server yet)."""
+
+    backend: str = ""
+    host: str = ""
+    port: int = 0
+    username: str = ""
+    password: str = field(default="", repr=False)
+    security: str = "starttls"
+    folder: str = ""
+    sender: str = ""
+    timeout: float = 20.0
+
+    @classmethod
+    def parse(cls, env: dict[str, str] | os._Environ) -> MailSettings:
+        """``ASSETMAP_SMTP_URL`` (``smtp://user:password@host:587``, ``smtps://...`` for TLS
+        from the start, ``file:///folder``), or the same in ``ASSETMAP_SMTP_HOST``,
+        ``_PORT``, ``_USER``, ``_PASSWORD`` and ``_TLS``; ``ASSETMAP_MAIL_FROM`` is the
+        sender.
+
+        >>> MailSettings.parse({"ASSETMAP_SMTP_URL": "smtps://ann:p%40ss@mail.example:465",
+        ...                     "ASSETMAP_MAIL_FROM": "assetmap@example.org"}).security
+        'ssl'
+        """
+        from urllib.parse import unquote, urlsplit
+
+        url = env.get("ASSETMAP_SMTP_URL", "").strip()
+        sender = env.get("ASSETMAP_MAIL_FROM", "").strip()
+        security = env.get("ASSETMAP_SMTP_TLS", "").strip().lower()
+        timeout = _number(env, "ASSETMAP_SMTP_TIMEOUT", 20.0)
+        if url:
+            parts = urlsplit(url)
+            if parts.scheme == "file":
+                return cls(backend="file", folder=unquote(parts.path), sender=sender,
+                           timeout=timeout)
+            if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+                raise ConfigError("ASSETMAP_SMTP_URL: an address like smtp://user:password@"
+                                  "mail.example.org:587, smtps://... or file:///folder, "
+                                  f"not {url.split('@')[-1]!r}")
+            try:
+                port = parts.port
+            except ValueError:
+                raise ConfigError("ASSETMAP_SMTP_URL: its port must be a number") from None
+            security = "ssl" if parts.scheme == "smtps" else (security or "starttls")
+            settings = cls(backend="smtp", host=parts.hostname,
+                           port=port or (465 if security == "ssl" else 587),
+                           username=unquote(parts.username or ""),
+                           password=unquote(parts.password or ""), security=security,
+                           sender=sender, timeout=timeout)
+        elif host := env.get("ASSETMAP_SMTP_HOST", "").strip():
+            security = security or "starttls"
+            settings = cls(backend="smtp", host=host,
+                           port=int(_number(env, "ASSETMAP_SMTP_PORT",
+                                            465 if security == "ssl" else 587)),
+                           username=env.get("ASSETMAP_SMTP_USER", ""),
+                           password=env.get("ASSETMAP_SMTP_PASSWORD", ""), security=security,
+                           sender=sender, timeout=timeout)
+        else:
+            return cls(sender=sender, timeout=timeout)
+        if settings.security not in MAIL_SECURITY:
+            raise ConfigError(f"ASSETMAP_SMTP_TLS: one of {', '.join(MAIL_SECURITY)}, "
+                              f"not {settings.security!r}")
+        return settings
+
+    def check(self) -> None:
+        if self.backend and "@" not in self.sender:
+            raise ConfigError("ASSETMAP_MAIL_FROM: the address mail is sent from, e.g. "
+                              "assetmap@example.org or 'Assetmap <assetmap@example.org>'")
+        if self.backend == "file" and not self.folder.startswith("/"):
+            raise ConfigError("ASSETMAP_SMTP_URL: a file:/// address names a whole path")
+
+    def __str__(self) -> str:
+        """Where mail goes, without the password."""
+        if self.backend == "smtp":
+            who = f"{self.username}@" if self.username else ""
+            return f"smtp://{who}{self.host}:{self.port} ({self.security})"
+        return f"file://{self.folder}" if self.backend == "file" else "nowhere"
+
+
 @dataclass(frozen=True)
 class Config:
     instance_path: Path = Path("instance")
@@ -110,6 +196,12 @@ class Config:
     tiles_attribution: str = ""
     #: argon2id's cost for staff passwords (never below OWASP's minimum outside tests)
     password_hashing: PasswordHashing = field(default_factory=PasswordHashing)
+    #: outgoing mail (unset: messages wait in the outbox)
+    mail: MailSettings = field(default_factory=MailSettings)
+    #: a listing not confirmed for this many days "may be out of date" and its provider is
+    #: asked to confirm it; after ``hidden_after_days`` it leaves the public finder
+    stale_after_days: int = 183
+    hidden_after_days: int = 365
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -136,6 +228,9 @@ class Config:
             tiles_attribution=env.get("ASSETMAP_TILES_ATTRIBUTION", "").strip(),
             password_hashing=PasswordHashing.parse(env.get("ASSETMAP_ARGON2", "")
                                                    or str(PasswordHashing())),
+            mail=MailSettings.parse(env),
+            stale_after_days=int(_number(env, "ASSETMAP_STALE_AFTER_DAYS", 183)),
+            hidden_after_days=int(_number(env, "ASSETMAP_HIDDEN_AFTER_DAYS", 365)),
         )
         config.check()
         return config
@@ -167,6 +262,10 @@ class Config:
         if self.tiles_url and self.tiles_url != OSM_TILES and not self.tiles_attribution:
             raise ConfigError("ASSETMAP_TILES_ATTRIBUTION: say whose tiles and data "
                               "ASSETMAP_TILES_URL shows (their licence asks for it)")
+        self.mail.check()
+        if not 1 <= self.stale_after_days < self.hidden_after_days:
+            raise ConfigError("ASSETMAP_STALE_AFTER_DAYS must be at least 1 and less than "
+                              "ASSETMAP_HIDDEN_AFTER_DAYS")
         if not self.graph_name.replace("_", "").replace("-", "").isalnum():
             raise ConfigError(
                 "ASSETMAP_GRAPH_NAME: use only letters, digits, '-' and '_'"

@@ -675,6 +675,36 @@ class Migration(Record):
     description: Text = ""
 
 
+MailStatus = Literal["pending", "sent", "failed"]
+Timestamp = Annotated[str, StringConstraints(max_length=40)]
+#: a rendered message's subject and bodies (an HTML body is longer than a form's text)
+MailBody = Annotated[str, StringConstraints(max_length=200_000)]
+
+
+class Mail(Record):
+    """One message in the outbox: kept until it is handed to the mail server, tried again
+    while the server is down. Once sent (or given up), its address and words are wiped:
+    what stays says only what kind of message went, when, and in which language."""
+
+    label: ClassVar[str] = "Mail"
+    indexed = ("status", "about")  # not next_attempt_at: see DESIGN.md §3
+
+    kind: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
+    to: Email | None = None
+    language: Literal["cy", "en", "cy+en"]
+    subject: MailBody | None = None
+    text: MailBody | None = None
+    html: MailBody | None = None
+    status: MailStatus = "pending"
+    attempts: Annotated[int, Field(ge=0, le=1000)] = 0
+    next_attempt_at: Timestamp
+    claimed_until: Timestamp | None = None
+    last_error: Annotated[str, StringConstraints(max_length=500)] | None = None
+    sent_at: Timestamp | None = None
+    #: the record it is about (a listing, a claim), so a reminder is not sent twice
+    about: Id | None = None
+
+
 class AssetSearch(BaseModel):
     """What the public asset finder asks for (the page's form and ``GET /api/v1/assets``).
 
@@ -724,7 +754,7 @@ NODE_TYPES: dict[str, type[Record]] = {
     model.label: model
     for model in (
         Person, Organisation, Group, Place, Activity, Area, User, WhatMatters, Lsns6Response,
-        Consent, AnalysisRun, ApiToken, AuditHead, Migration,
+        Consent, AnalysisRun, ApiToken, AuditHead, Migration, Mail,
     )
 }
 EXTRA_LABELS = ("Volunteer", "Carer")

@@ -35,7 +35,7 @@ TEMPLATES = Path(__file__).parent / "web" / "templates"
 
 
 @cache
-def _environment(language: str) -> Environment:
+def environment(language: str) -> Environment:
     """A template environment of its own (no app needed, so the CLI can write the report
     too), speaking ``language``."""
     # the web app's templates, read as files: writing a report loads no Flask
@@ -129,5 +129,5 @@ def subject_access_html(held: dict[str, Any], language: str = "en",
                         style_nonce: str | None = None) -> str:
     """A standalone, printable HTML document of a subject access export; served as a
     page, its style block carries the response's nonce (``style_nonce``)."""
-    return _environment(language).get_template("reports/subject_access.html").render(
+    return environment(language).get_template("reports/subject_access.html").render(
         held=held, language=language, style_nonce=style_nonce)

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from assetmap import accounts, erasures
 from assetmap.audit import Acting, AuditLog
-from assetmap.config import Config, PasswordHashing
+from assetmap.config import Config, MailSettings, PasswordHashing
 from assetmap.erasures import ErasureRegister
 from assetmap.graph import store as graph_store
 from assetmap.graph.embedded import EmbeddedServer
@@ -315,6 +315,74 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001
     server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
     thread.join(timeout=5)
     server.task_dispatcher.shutdown()
+
+
+class _KeepEverything:
+    """aiosmtpd's handler: keeps each message received."""
+
+    def __init__(self, received: list) -> None:
+        self.received = received
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        self.received.append(message)
+        return "250 Message accepted for delivery"
+
+
+class MailCatcher:
+    """A real SMTP server (aiosmtpd) on a free port of 127.0.0.1 that keeps what it
+    receives; it can be stopped and started again on the same port (a server that is
+    away for a while)."""
+
+    def __init__(self) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.received: list = []
+        self.handler = _KeepEverything(self.received)
+        self._controller = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(self.handler, hostname="127.0.0.1",
+                                      port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    @property
+    def settings(self) -> MailSettings:
+        return MailSettings(backend="smtp", host="127.0.0.1", port=self.port,
+                            security="none", sender="assetmap@example.cymru", timeout=5)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"ASSETMAP_SMTP_URL": f"smtp://127.0.0.1:{self.port}",
+                "ASSETMAP_SMTP_TLS": "none", "ASSETMAP_MAIL_FROM": "assetmap@example.cymru"}
+
+    def to(self, address: str) -> list:
+        """The messages received for ``address``."""
+        return [m for m in self.received if address in str(m["To"])]
+
+
+@pytest.fixture
+def smtp() -> Iterator[MailCatcher]:
+    """A running mail server for the test (see :class:`MailCatcher`)."""
+    catcher = MailCatcher()
+    catcher.start()
+    try:
+        yield catcher
+    finally:
+        catcher.stop()
 
 
 @pytest.fixture(scope="module")

@@ -293,6 +293,7 @@ from assetmap.cli import (  # noqa: E402, F401, I001
     areas_commands,
     audit_commands,
     data_commands,
+    mail_commands,
     people_commands,
     server_commands,
 )
