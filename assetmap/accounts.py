@@ -17,7 +17,7 @@ from assetmap.graph import users
 from assetmap.graph.nodes import NodeRepository, NotFound
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem
-from assetmap.model import ApiToken, InvalidRecord, now_iso
+from assetmap.model import STAFF_ROLES, ApiToken, InvalidRecord, now_iso
 
 tokens = NodeRepository(ApiToken)
 TOKEN_PREFIX = "am_"  # noqa: S105 - a marker, not a secret
@@ -43,8 +43,20 @@ def everyone(store: GraphStore) -> list[dict]:
 
 
 def update_user(store: GraphStore, user_id: str, changes: dict) -> dict:
-    """Change an account's fields (role, organisation, active, language...)."""
+    """Change an account's fields (role, organisation, active, language...). A staff
+    member's role stays a staff role, and a provider's stays provider."""
+    if "role" in changes:
+        current = users.by_id(store, user_id)
+        if current is None:
+            raise NotFound("User", user_id)
+        if (changes["role"] == "provider") != (current["role"] == "provider"):
+            raise InvalidRecord([("role", NOT_A_STAFF_ROLE)])
     return users.repo.update(store, user_id, changes)
+
+
+#: a provider is no one's staff: they come in by claiming a listing (services.providers)
+NOT_A_STAFF_ROLE = Problem(N_("must be admin, coordinator or connector: someone who runs a "
+                              "group or looks after a place claims its listing instead"))
 
 
 def add_session(store: GraphStore, user_id: str, session_id: str) -> None:
@@ -152,6 +164,8 @@ def create_user(
 def _new_account(store: GraphStore, email: str, role: str, organisation_id: str,
                  name: str | None, **fields: object) -> dict:
     """A new user (one e-mail, one account) with ``fields`` (how they will sign in)."""
+    if role not in STAFF_ROLES:
+        raise InvalidRecord([("role", NOT_A_STAFF_ROLE)])
     if users.by_email(store, email) is not None:
         raise InvalidRecord([("email", Problem(N_("a user with e-mail %(email)s exists"),
                                               email=repr(email.strip().lower())))])

@@ -253,11 +253,14 @@ Hours = Annotated[float, Field(ge=0, le=168)]
 Relation = Literal["family", "partner", "friend", "neighbour", "volunteer", "professional", "other"]
 Circle = Literal[1, 2, 3, 4]
 Contact = Literal["daily", "weekly", "monthly", "yearly", "rarely"]
-Role = Literal["admin", "coordinator", "connector"]
+Role = Literal["admin", "coordinator", "connector", "provider"]
 RELATIONS: tuple[str, ...] = Relation.__args__  # type: ignore[attr-defined]
 CIRCLES: tuple[int, ...] = Circle.__args__  # type: ignore[attr-defined]
 CONTACTS: tuple[str, ...] = Contact.__args__  # type: ignore[attr-defined]
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+#: the roles of an organisation's staff; a provider (who runs a group or looks after a
+#: place) is no one's staff and comes in only by claiming a listing
+STAFF_ROLES: tuple[str, ...] = ("admin", "coordinator", "connector")
 InterfaceLanguage = Literal["cy", "en"]
 AreaLevel = Literal["small_area", "middle_area", "ward", "local_authority", "health_board"]
 OrganisationKind = Literal["cvc", "carers", "council", "health", "charity", "other"]
@@ -319,6 +322,15 @@ def hsds_id(label: str, node_id: str) -> str:
 # Nodes
 
 
+def _stored_value(value: Any) -> Any:
+    """A value as the graph keeps it: dates (also in lists) as ISO strings."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [item.isoformat() if isinstance(item, date) else item for item in value]
+    return value
+
+
 class Record(BaseModel):
     """Common base: no unknown fields, an application ``id`` on every node."""
 
@@ -338,11 +350,8 @@ class Record(BaseModel):
 
     def properties(self) -> dict[str, Any]:
         """The node's properties for the graph: no ``None`` values, dates as ISO strings."""
-        return {
-            key: value.isoformat() if isinstance(value, date) else value
-            for key, value in self.model_dump().items()
-            if value is not None
-        }
+        return {key: _stored_value(value) for key, value in self.model_dump().items()
+                if value is not None}
 
 
 class Person(Record):
@@ -416,7 +425,27 @@ class Organisation(Record):
     received_packages: Annotated[list[Id], Field(max_length=1_000_000)] = []
 
 
-class Group(Record):
+CheckedBy = Literal["provider", "staff", "import"]
+#: set by the services that write a listing, shown to API readers, never taken from input
+_SET_BY_SERVICE = {"readOnly": True}
+
+
+class Listing(Record):
+    """A directory entry the public finds: a group, a place or an activity. Each says when
+    it was last checked and by whom (its provider, staff, an import), so a reader can
+    judge it and a listing nobody has confirmed for months is asked about and then leaves
+    the finder (:mod:`assetmap.services.freshness`). The services that write a listing set
+    these two; a value sent with a record is replaced."""
+
+    checked_fields: ClassVar[tuple[str, ...]] = ("checked_at", "checked_by")
+
+    #: its contact address: a claim's link is sent to it
+    email: Email | None = None
+    checked_at: date | None = Field(default=None, json_schema_extra=_SET_BY_SERVICE)
+    checked_by: CheckedBy | None = Field(default=None, json_schema_extra=_SET_BY_SERVICE)
+
+
+class Group(Listing):
     label: ClassVar[str] = "Group"
     indexed = ("name", "area")
     text_search = ("name", "description")
@@ -429,10 +458,12 @@ class Group(Record):
     welsh_language: bool = False
     area: Id | None = None
     email: Email | None = None
+    #: the day its organisers said it stopped meeting for now (None: meeting)
+    paused_since: date | None = None
     hsds_raw: RawJson | None = None
 
 
-class Place(Record):
+class Place(Listing):
     label: ClassVar[str] = "Place"
     located = True
     indexed = ("kind", "area", "postcode")
@@ -459,7 +490,7 @@ class Place(Record):
     hsds_raw: RawJson | None = None
 
 
-class Activity(Record):
+class Activity(Listing):
     """Something that happens: at a place (HELD_AT), or delivered without one (by phone,
     online, at home) to people in its service area. Whatever was not given is not stored:
     no day is "times not given", no cost is "cost not given" (never free), no language is
@@ -494,6 +525,9 @@ class Activity(Record):
     base_lat: Latitude | None = None
     base_lon: Longitude | None = None
     area: Id | None = None
+    #: dates it does not happen ("not on 24 December"), and the day it ended for good
+    cancelled_dates: Annotated[list[date], Field(max_length=60)] = []
+    ended_on: date | None = None
     hsds_raw: RawJson | None = None
 
     @model_validator(mode="after")
@@ -705,6 +739,37 @@ class Mail(Record):
     about: Id | None = None
 
 
+ListingLabel = Literal["Group", "Place", "Activity"]
+LISTING_LABELS: tuple[str, ...] = ListingLabel.__args__  # type: ignore[attr-defined]
+TokenHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Claim(Record):
+    """Someone asking to look after a listing: by a link sent to the listing's own address
+    (``link``), by asking the staff of the organisation that recorded it (``request``), or
+    invited by one of its providers (``invitation``). Its link is signed, used once and
+    expires; only the link's hash is kept."""
+
+    label: ClassVar[str] = "Claim"
+    indexed = ("listing_id", "status", "token_hash")
+
+    listing_label: ListingLabel
+    listing_id: Id
+    #: who will look after it: the listing's own address (a link) or the asker's
+    email: Email
+    name: Name | None = None
+    language: InterfaceLanguage | None = None
+    how: Literal["link", "request", "invitation"]
+    #: what someone asking says of themselves ("I run the club on Tuesdays")
+    message: Text | None = None
+    status: Literal["pending", "approved", "declined", "used"] = "pending"
+    token_hash: TokenHash | None = None
+    expires_at: Timestamp | None = None
+    decided_by: Id | None = None
+    decided_at: Timestamp | None = None
+    invited_by: Id | None = None
+
+
 class AssetSearch(BaseModel):
     """What the public asset finder asks for (the page's form and ``GET /api/v1/assets``).
 
@@ -754,7 +819,7 @@ NODE_TYPES: dict[str, type[Record]] = {
     model.label: model
     for model in (
         Person, Organisation, Group, Place, Activity, Area, User, WhatMatters, Lsns6Response,
-        Consent, AnalysisRun, ApiToken, AuditHead, Migration, Mail,
+        Consent, AnalysisRun, ApiToken, AuditHead, Migration, Mail, Claim,
     )
 }
 EXTRA_LABELS = ("Volunteer", "Carer")
@@ -825,6 +890,13 @@ class SharedWith(Properties):
     consent_id: Id
 
 
+class Manages(Properties):
+    since: date
+    #: how they came to: a link to the listing's address, a request staff approved, an
+    #: invitation from another of its providers
+    how: Literal["link", "request", "invitation"]
+
+
 class ReferredTo(Properties):
     date: date
     by: Id
@@ -856,10 +928,11 @@ RELATIONSHIPS: dict[str, RelationshipType] = {
         RelationshipType("RUN_BY", ("Activity", "Group"), ("Group", "Organisation")),
         RelationshipType("IN_AREA", ("Person", "Place"), ("Area",)),
         RelationshipType("PART_OF", ("Area",), ("Area",)),
-        RelationshipType("RECORDED_BY", ("Person",), ("Organisation",)),
+        RelationshipType("RECORDED_BY", ("Person", *LISTING_LABELS), ("Organisation",)),
         RelationshipType("SHARED_WITH", ("Person",), ("Organisation",), SharedWith),
         RelationshipType("REFERRED_TO", ("Person",), ("Activity", "Group"), ReferredTo),
         RelationshipType("WORKS_FOR", ("User",), ("Organisation",)),
+        RelationshipType("MANAGES", ("User",), LISTING_LABELS, Manages),
         RelationshipType("ABOUT", ("WhatMatters", "Lsns6Response", "Consent"), ("Person",)),
     )
 }

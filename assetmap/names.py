@@ -33,7 +33,7 @@ PART_NAMES = {"am": N_("morning"), "pm": N_("afternoon"), "eve": N_("evening")}
 FREQUENCY_NAMES = {"weekly": N_("weekly"), "fortnightly": N_("fortnightly"),
                    "monthly": N_("monthly")}
 ROLE_NAMES = {"admin": N_("admin"), "coordinator": N_("coordinator"),
-              "connector": N_("connector")}
+              "connector": N_("connector"), "provider": N_("provider")}
 CIRCLE_NAMES = {1: N_("Intimacy"), 2: N_("Friendship"), 3: N_("Participation"),
                 4: N_("Exchange")}
 RELATION_NAMES = {

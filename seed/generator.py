@@ -21,7 +21,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from assetmap import boundaries, clock
@@ -478,6 +478,7 @@ class _Builder:
             "lon": lon,
             **_accessibility(rng, kind),
             "opening_hours": _opening_hours(kind),
+            **_checked(f"place-{len(self.out.records.get('Place', [])) + 1:05d}"),
         })
         self.out.add(record)
         places.setdefault(kind, []).append(record.id)
@@ -501,6 +502,7 @@ class _Builder:
             "description_cy": f"{(name_cy or name).format(town=town.name_cy)}: croeso i bawb.",
             "categories": list(categories),
             "welsh_language": welsh_language,
+            **_checked(f"group-{group_number:04d}", email=True),
         })
         self.out.add(group)
         self.groups_by_settlement.setdefault(index, []).append((group, list(categories)))
@@ -532,6 +534,8 @@ class _Builder:
                 "categories": list(categories),
                 "age_min": ages[0],
                 "age_max": ages[1],
+                # its group's organisers check their sessions when they check the group
+                "checked_at": group.checked_at, "checked_by": group.checked_by,
             })
             self.out.add(activity)
             self.out.relate("HELD_AT", ("Activity", activity.id), ("Place", place_id))
@@ -955,6 +959,23 @@ def _postcode(rng: random.Random, district: str) -> str:
         f"{district} {rng.randint(1, 9)}"
         f"{rng.choice(POSTCODE_LETTERS)}{rng.choice(POSTCODE_LETTERS)}"
     )
+
+
+def _checked(listing_id: str, email: bool = False) -> dict[str, Any]:
+    """When a listing was last checked, and by whom: most in the last few months, some
+    over 6 months ago (they "may be out of date") and a few over a year ago (they have left
+    the public finder), counted back from today so the demo looks the same on any day. A
+    random stream of the listing's own, so the rest of the community does not change; some
+    groups have a contact address (``example.org``, which reaches nobody)."""
+    rng = random.Random(f"checked:{listing_id}")
+    roll = rng.random()
+    days = rng.randint(0, 170) if roll < 0.85 else rng.randint(190, 360) if roll < 0.96 \
+        else rng.randint(370, 700)
+    checked = {"checked_at": (clock.today() - timedelta(days=days)).isoformat(),
+               "checked_by": rng.choice(("staff", "staff", "import"))}
+    if email and rng.random() < 0.6:
+        checked["email"] = f"{listing_id}@example.org"
+    return checked
 
 
 def _accessibility(rng: random.Random, kind: str) -> dict[str, bool | None]:

@@ -112,7 +112,7 @@ class TestSearch:
             "LIMIT 1", id=place)[0]["id"]
         made = [directory.create(sample_store, directory.REPOSITORIES["activities"], {
             "name": "Tai Chi Teg", "weekday": day, "start": start, "end": end,
-            "categories": ["exercise"]}, config.instance_path, place_id=where)["id"]
+            "categories": ["exercise"]}, config.instance_path, "staff", place_id=where)["id"]
             for day, start, end, where in (("thu", "14:00", "15:00", place),
                                            ("mon", "10:00", "11:00", place),
                                            ("wed", "10:00", "11:00", other))]
@@ -152,7 +152,7 @@ class TestSearch:
             directory.create(sample_store, directory.REPOSITORIES["activities"], {
                 "name": name, "weekday": "tue", "start": "10:00", "end": "11:00",
                 "categories": ["social"], **ages},
-                config.instance_path, place_id=place)
+                config.instance_path, "staff", place_id=place)
         page = client.get(f"/assets/{place}").get_data(as_text=True)
         for shown in ("50 and over", "up to 4", "11 to 18"):
             assert f'<dd class="govuk-summary-list__value">{shown}</dd>' in page, shown

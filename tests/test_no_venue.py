@@ -23,7 +23,7 @@ ACTIVITIES = directory.REPOSITORIES["activities"]
 
 def _create(store: GraphStore, instance: Path, **fields: object) -> str:
     data = {"categories": ["support"], **fields}
-    return directory.create(store, ACTIVITIES, data, instance)["id"]
+    return directory.create(store, ACTIVITIES, data, instance, "staff")["id"]
 
 
 @pytest.fixture

@@ -135,7 +135,8 @@ def test_activity_round_trip_with_place_and_group(store: GraphStore, place: dict
     # held nowhere only when delivered without a venue: the directory service's one rule
     from assetmap.services import directory
     with pytest.raises(InvalidRecord, match="place_id: give the place it is held at"):
-        directory.update(store, activities.repo, activity["id"], {}, Path("."), place_id=None)
+        directory.update(store, activities.repo, activity["id"], {}, Path("."), "staff",
+                             place_id=None)
     assert activities.repo.linked(store, activity["id"])["place_id"] == hall["id"]
 
 

@@ -11,7 +11,7 @@ from assetmap.cli import (
     _store,
     main,
 )
-from assetmap.model import ORGANISATION_KINDS, ROLES
+from assetmap.model import ORGANISATION_KINDS, STAFF_ROLES
 from assetmap.names import ROLE_NAMES
 
 
@@ -24,7 +24,7 @@ def users() -> None:
 @users.command("create", help=_(
     "Create a user; the generated password is printed once."))
 @click.option("--email", required=True)
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=click.Choice(STAFF_ROLES), required=True)
 @click.option("--org", "organisation_id", required=True, help=_("Organisation id."))
 @click.option("--name", default=None)
 @click.pass_context

@@ -1,7 +1,7 @@
 """Activities: what happens, when, where (HELD_AT a place, or no place: by phone, online,
 at home) and who runs it (RUN_BY)."""
 
-from assetmap.graph.nodes import Link, NodeRepository
+from assetmap.graph.nodes import RECORDED_BY, Link, NodeRepository
 from assetmap.model import Activity
 
 repo = NodeRepository(
@@ -11,5 +11,6 @@ repo = NodeRepository(
         "place_id": Link("HELD_AT", "Place"),
         "group_id": Link("RUN_BY", "Group"),
         "organisation_id": Link("RUN_BY", "Organisation"),
+        "recorded_by_id": RECORDED_BY,
     },
 )

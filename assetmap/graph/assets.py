@@ -18,15 +18,18 @@ from assetmap.model import ACCESS_NEEDS, AssetSearch
 _POINT = "point({latitude: $lat, longitude: $lon})"
 _RUNNERS = (
     "OPTIONAL MATCH (a)-[:RUN_BY]->(r) "
-    "WITH a, pl, d, collect(r {.id, .name, .name_cy, .email, .website}) AS runners "
+    "WITH a, pl, d, collect(r {.id, .name, .name_cy, .email, .website, .paused_since}) "
+    "AS runners "
 )
 _ACTIVITY = (
     "a {.id, .name, .name_cy, .description, .description_cy, .weekday, .start, .end, "
     ".frequency, .cost_pence, .welsh_language, .categories, .age_min, .age_max, .delivery, "
-    ".service_areas, .reach_km}"
+    ".service_areas, .reach_km, .email, .checked_at, .checked_by, .updated_at, "
+    ".cancelled_dates, .ended_on}"
 )
 _PLACE = (
-    "pl {.id, .name, .name_cy, .kind, .address, .postcode, .town, .lat, .lon, "
+    "pl {.id, .name, .name_cy, .kind, .address, .postcode, .town, .lat, .lon, .email, "
+    ".checked_at, .checked_by, .updated_at, "
     f"{', '.join('.' + need for need in ACCESS_NEEDS)}}}"
 )
 
@@ -48,17 +51,25 @@ OFFERED_HERE = (
 )
 
 
-def _filters(search: AssetSearch,
-             at_venue: bool = True) -> tuple[list[str], list[str], dict[str, Any]]:
+#: in the public finder: checked (or, never checked, changed) since ``$listed_since`` (the
+#: rule of :mod:`assetmap.services.freshness`, which gives the date) and not ended
+LISTED = ("coalesce(a.checked_at, left(a.updated_at, 10)) >= $listed_since "
+          "AND (a.ended_on IS NULL OR a.ended_on > $today)")
+#: what :data:`LISTED` is asked with: ``listed_since`` and ``today``, ISO dates
+Listed = dict[str, str]
+
+
+def _filters(search: AssetSearch, at_venue: bool = True,
+             listed: Listed | None = None) -> tuple[list[str], list[str], dict[str, Any]]:
     """WHERE conditions on the place and on the activity, and their parameters; for
     activities without a venue (``at_venue`` false) words are looked for in the activity
-    alone.
+    alone; with ``listed``, only what the public finder lists (:data:`LISTED`).
 
     Only the filters asked for become conditions; each is fixed text, values are parameters.
     """
     place = [f"pl.{need} = true" for need in search.access_needs()]
-    activity: list[str] = []
-    params: dict[str, Any] = {}
+    activity: list[str] = [LISTED] if listed else []
+    params: dict[str, Any] = dict(listed or {})
     if search.day:
         activity.append("a.weekday = $day")
         params["day"] = search.day
@@ -88,11 +99,11 @@ def _filters(search: AssetSearch,
     return place, activity, params
 
 
-def _matched(search: AssetSearch, lat: float | None,
-             lon: float | None) -> tuple[str, dict[str, Any]]:
+def _matched(search: AssetSearch, lat: float | None, lon: float | None,
+             listed: Listed | None) -> tuple[str, dict[str, Any]]:
     """The MATCH of ``search``'s places and activities (``pl``, its distance ``d`` from
     ``lat``/``lon`` or null, and ``a``), and its parameters."""
-    place_conditions, activity_conditions, params = _filters(search)
+    place_conditions, activity_conditions, params = _filters(search, listed=listed)
     distance = "null"
     if lat is not None and lon is not None:
         place_conditions.insert(0, f"@distance(pl.location, {_POINT}) <= $radius")
@@ -134,11 +145,12 @@ def _same_service(activity: dict[str, Any]) -> tuple:
 
 
 def _without_venue(store: GraphStore, search: AssetSearch, lat: float | None,
-                   lon: float | None, areas: list[str]) -> tuple[str, dict[str, Any]]:
+                   lon: float | None, areas: list[str],
+                   listed: Listed | None) -> tuple[str, dict[str, Any]]:
     """The MATCH of ``search``'s activities without a venue (``a``) offered at
     ``lat``/``lon`` (in one of ``areas``, the codes of the areas holding that point), and
     its parameters. A venue's access (asked for) is never known of them: none match."""
-    place_conditions, conditions, params = _filters(search, at_venue=False)
+    place_conditions, conditions, params = _filters(search, at_venue=False, listed=listed)
     if place_conditions:
         return "MATCH (a:Activity) WHERE false ", {}
     conditions.insert(0, NO_VENUE)
@@ -152,10 +164,11 @@ def _without_venue(store: GraphStore, search: AssetSearch, lat: float | None,
 
 
 def _results_without_venue(store: GraphStore, search: AssetSearch, lat: float | None,
-                           lon: float | None, areas: list[str]) -> list[dict]:
+                           lon: float | None, areas: list[str],
+                           listed: Listed | None) -> list[dict]:
     """Every activity without a venue the search finds, one result a name (its days are
     its sessions), by name."""
-    matched, params = _without_venue(store, search, lat, lon, areas)
+    matched, params = _without_venue(store, search, lat, lon, areas, listed)
     rows = store.run_read(
         f"{matched}WITH a, null AS pl, null AS d {_RUNNERS}"
         f"RETURN {_ACTIVITY} AS activity, runners ORDER BY a.name, a.id", **params)
@@ -173,21 +186,22 @@ def _results_without_venue(store: GraphStore, search: AssetSearch, lat: float | 
 
 def search(
     store: GraphStore, search: AssetSearch, lat: float | None = None, lon: float | None = None,
-    areas: list[str] | None = None,
+    areas: list[str] | None = None, listed: Listed | None = None,
 ) -> tuple[list[dict], int]:
     """Activities matching ``search``, one result for each activity name at a place (its
     days are its sessions), with the place and who runs it.
 
     Near ``lat``/``lon``: within ``search.radius_km``, nearest first, each with
-    ``distance_m``. Without a point: by name. Returns one page of results ``{"activity"
+    ``distance_m``. Without a point: by name. With ``listed``, only what the public
+    finder lists (:data:`LISTED`). Returns one page of results ``{"activity"
     (the first session), "sessions", "place", "runners", "distance_m"}`` and how many
     results match.
     """
     # those without a venue come first: wherever the searcher is, they reach them
-    remote = _results_without_venue(store, search, lat, lon, areas or [])
+    remote = _results_without_venue(store, search, lat, lon, areas or [], listed)
     skip = (search.page - 1) * search.per_page
     shown = remote[skip: skip + search.per_page]
-    matched, params = _matched(search, lat, lon)
+    matched, params = _matched(search, lat, lon, listed)
     matched += "WITH pl, d, a.name AS name, collect(a) AS sessions "
     result_order = "name, pl.id" if lat is None or lon is None else "d, name, pl.id"
     total = store.run_read(f"{matched}RETURN count(*) AS n", **params)[0]["n"]
@@ -212,19 +226,20 @@ def search(
 
 
 def facet_rows(store: GraphStore, search: AssetSearch, lat: float | None = None,
-               lon: float | None = None, areas: list[str] | None = None) -> list[dict]:
+               lon: float | None = None, areas: list[str] | None = None,
+               listed: Listed | None = None) -> list[dict]:
     """Every activity the search would find if none of the :data:`FACETS` were asked for
     (the place, distance, words and age still apply), with what those filters test: the
     finder counts, beside each choice, how many results choosing it would give."""
     unfaceted = search.model_copy(update=FACETS)
-    matched, params = _matched(unfaceted, lat, lon)
+    matched, params = _matched(unfaceted, lat, lon, listed)
     returned = ("RETURN {place} AS place, a.name AS name, a.weekday AS day, a.start AS start, "
                 "a.cost_pence AS cost_pence, a.welsh_language AS welsh, "
                 "a.categories AS categories, a.delivery AS delivery, {needs}")
     at_venues = store.run_read(matched + returned.format(
         place="pl.id", needs=", ".join(f"pl.{need} AS {need}" for need in ACCESS_NEEDS)),
         **params)
-    matched, params = _without_venue(store, unfaceted, lat, lon, areas or [])
+    matched, params = _without_venue(store, unfaceted, lat, lon, areas or [], listed)
     return at_venues + store.run_read(matched + returned.format(
         place="null", needs=", ".join(f"null AS {need}" for need in ACCESS_NEEDS)), **params)
 

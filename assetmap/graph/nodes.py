@@ -54,6 +54,8 @@ class Link:
             raise ValueError(f"{self.type} cannot point at {self.target}")
 
 
+#: a listing's link to the organisation whose staff recorded it (and review changes to it)
+RECORDED_BY = Link("RECORDED_BY", "Organisation")
 #: a placed record's link to each area it lies in (its ``area`` and ``ward``)
 AREA_LINK = Link("IN_AREA", "Area")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assetmap.graph.nodes import NodeRepository
+from assetmap.graph.nodes import RECORDED_BY, NodeRepository
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem
 from assetmap.model import InvalidRecord, Place
@@ -25,7 +25,8 @@ class PlaceRepository(NodeRepository):
                 count=held))])
 
 
-repo = PlaceRepository(Place)  # its areas come from its point (services.areas)
+# its areas come from its point (services.areas)
+repo = PlaceRepository(Place, links={"recorded_by_id": RECORDED_BY})
 
 MAX_NEAR = 500
 

@@ -26,8 +26,8 @@ from assetmap.graph import activities, groups, people, places, ties
 from assetmap.graph.nodes import NodeRepository
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem, fold
-from assetmap.model import RELATIONSHIPS, InvalidRecord, new_id, validate
-from assetmap.services import areas, directory
+from assetmap.model import RELATIONSHIPS, InvalidRecord, Listing, new_id, validate
+from assetmap.services import areas, directory, freshness
 
 Progress = Callable[[str, int, int], None]
 BATCH = 5000
@@ -276,6 +276,8 @@ class CsvImport:
         data = {column: _value(model, column, text) for column, text in cells.items()
                 if column not in self.kind.links}
         data.setdefault("id", new_id())
+        if issubclass(model, Listing):  # an import checks what it writes, as staff do
+            data.update(freshness.stamp("import"))
         if model.located:
             data = areas.point_for(model, data, self.instance_path)
         record = validate(model, data)

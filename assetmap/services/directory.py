@@ -12,8 +12,8 @@ from assetmap.graph import activities, assets, groups, places
 from assetmap.graph.nodes import NodeRepository
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem
-from assetmap.model import InvalidRecord
-from assetmap.services import areas
+from assetmap.model import CheckedBy, InvalidRecord
+from assetmap.services import areas, freshness
 
 #: an activity held nowhere must say how it reaches people instead
 NO_VENUE = Problem(N_("give the place it is held at, or, for something without a venue, "
@@ -25,6 +25,8 @@ NO_VENUE = Problem(N_("give the place it is held at, or, for something without a
 REPOSITORIES: dict[str, NodeRepository] = {
     "groups": groups.repo, "places": places.repo, "activities": activities.repo}
 Repository = NodeRepository
+#: links the services set, never a page's or API body's: whose staff recorded a listing
+SET_BY_SERVICE = ("recorded_by_id",)
 
 
 def delete(store: GraphStore, repo: NodeRepository, node_id: str) -> None:
@@ -48,8 +50,10 @@ def summary(store: GraphStore) -> dict:
 
 
 def create(store: GraphStore, repo: NodeRepository, data: dict[str, Any], instance_path: Path,
-           **link_ids: str | None) -> dict[str, Any]:
-    """Write a new record of ``repo``'s kind with its links; returns it."""
+           checked_by: CheckedBy, **link_ids: str | None) -> dict[str, Any]:
+    """Write a new record of ``repo``'s kind with its links, checked today by
+    ``checked_by`` (staff, an import, its provider); returns it."""
+    data = {**data, **freshness.stamp(checked_by)}
     if repo is activities.repo:
         check_venue(data, link_ids.get("place_id"))
         data = base_point(data, instance_path)
@@ -59,8 +63,10 @@ def create(store: GraphStore, repo: NodeRepository, data: dict[str, Any], instan
 
 
 def update(store: GraphStore, repo: NodeRepository, node_id: str, changes: dict[str, Any],
-           instance_path: Path, **link_ids: str | None) -> dict[str, Any]:
-    """Change a record's fields (``None`` removes one) and links; returns it."""
+           instance_path: Path, checked_by: CheckedBy, **link_ids: str | None) -> dict[str, Any]:
+    """Change a record's fields (``None`` removes one) and links; whoever changed it
+    (``checked_by``) has checked it today. Returns it."""
+    changes = {**changes, **freshness.stamp(checked_by)}
     if repo is activities.repo and ("place_id" in link_ids or "delivery" in changes):
         current = repo.get(store, node_id)
         place_id = link_ids["place_id"] if "place_id" in link_ids else \

@@ -23,6 +23,7 @@ from assetmap.model import (
     validate,
 )
 from assetmap.services import areas as area_service
+from assetmap.services import freshness
 
 
 @dataclass
@@ -33,6 +34,8 @@ class Found:
     location: gazetteer.Location | None
     results: list[dict[str, Any]]
     total: int
+    #: what the public finder lists (:data:`assetmap.graph.assets.LISTED`)
+    listed: assets.Listed | None = None
     pages: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -54,19 +57,24 @@ def parse(params: dict[str, Any]) -> AssetSearch:
 
 
 def find(store: GraphStore, search: AssetSearch, instance_path: Path | None = None,
-         now: datetime | None = None) -> Found:
-    """Run a validated search: resolve where, search the graph, add each next session."""
+         now: datetime | None = None, limits: freshness.Limits | None = None) -> Found:
+    """Run a validated search: resolve where, search the graph, add each next session.
+    The public finder gives the freshness ``limits``: listings unconfirmed for longer,
+    and sessions that have ended, are not found."""
     location = None
     if search.lat is not None and search.lon is not None:
         location = gazetteer.Location(search.lat, search.lon, "your location", "coordinates")
     elif search.near:
         location = gazetteer.resolve(search.near, instance_path)
     here = (location.lat, location.lon) if location else (None, None)
-    rows, total = assets.search(store, search, *here, areas=areas_at(store, *here))
     today = (now or clock.now()).astimezone(WALES_TIME)
+    listed = listed_now(limits, today.date()) if limits else None
+    rows, total = assets.search(store, search, *here, areas=areas_at(store, *here),
+                                listed=listed)
     for row in rows:
+        row["paused"] = any(runner.get("paused_since") for runner in row["runners"])
         for session in row["sessions"]:
-            upcoming = next_session(session, today)
+            upcoming = None if row["paused"] else next_session(session, today)
             session["next_session"] = upcoming.isoformat() if upcoming else None
         # the sessions in the order they come round (times not given last); the result's
         # own is the soonest
@@ -76,7 +84,12 @@ def find(store: GraphStore, search: AssetSearch, instance_path: Path | None = No
         row["activity"] = {k: v for k, v in soonest.items() if k != "next_session"}
         row["next_session"] = soonest["next_session"]
     offered_in(store, [row["activity"] for row in rows if row["place"] is None])
-    return Found(search, location, rows, total)
+    return Found(search, location, rows, total, listed)
+
+
+def listed_now(limits: freshness.Limits, today: date) -> assets.Listed:
+    """What the public finder asks of a listing today (:data:`assets.LISTED`)."""
+    return {"listed_since": limits.listed_since(today), "today": today.isoformat()}
 
 
 def offered_in(store: GraphStore, activities: list[dict[str, Any]]) -> None:
@@ -103,7 +116,8 @@ def choice_counts(store: GraphStore, found: Found) -> dict[str, dict[Any, int]]:
     it chosen and every other filter as asked: ``{"day": {"mon": 3, ...}, "free":
     {True: 12}, ...}``. One read, counted here."""
     here = (found.location.lat, found.location.lon) if found.location else (None, None)
-    rows = assets.facet_rows(store, found.search, *here, areas=areas_at(store, *here))
+    rows = assets.facet_rows(store, found.search, *here, areas=areas_at(store, *here),
+                             listed=found.listed)
     search = found.search
     asked = {facet: getattr(search, facet) for facet, any_value in assets.FACETS.items()
              if getattr(search, facet) != any_value}
@@ -156,13 +170,13 @@ def relaxations(store: GraphStore, found: Found) -> list[Relaxation]:
     for name, any_value in RELAXABLE.items():
         if getattr(search, name) != any_value:
             _, count = assets.search(store, search.model_copy(update={name: any_value}), *here,
-                                     areas=areas)
+                                     areas=areas, listed=found.listed)
             if count:
                 offers.append(Relaxation(name, count))
     for radius_km in (km for km in DISTANCES_KM if km > search.radius_km):
         # the nearest of the finder's own distances that finds something
         _, count = assets.search(store, search.model_copy(update={"radius_km": radius_km}),
-                                 *here, areas=areas)
+                                 *here, areas=areas, listed=found.listed)
         if count:
             offers.append(Relaxation("radius_km", count, radius_km=radius_km))
             break
@@ -170,7 +184,8 @@ def relaxations(store: GraphStore, found: Found) -> list[Relaxation]:
                                                                                 "in_person"):
         # at a venue: those without one are offered where they are, not nearer or farther
         rows, count = assets.search(store, search.model_copy(update={
-            "radius_km": NEAREST_LOOK_KM, "delivery": "in_person"}), *here)
+            "radius_km": NEAREST_LOOK_KM, "delivery": "in_person"}), *here,
+            listed=found.listed)
         if count and rows[0].get("distance_m") is not None:
             nearest = round(rows[0]["distance_m"] / 1000)
             offers.append(Relaxation("nearest", count, radius_km=float(min(
@@ -179,8 +194,8 @@ def relaxations(store: GraphStore, found: Found) -> list[Relaxation]:
 
 
 def next_session(activity: dict[str, Any], now: datetime) -> date | None:
-    """The date of the next session on the activity's weekday that has not yet started
-    (None when its times are not given).
+    """The date of the next session on the activity's weekday that has not yet started and
+    is not cancelled (None when its times are not given, or it has ended).
 
     For fortnightly and monthly activities this is the next possible date; pages say to
     check with the organiser.
@@ -190,13 +205,21 @@ def next_session(activity: dict[str, Any], now: datetime) -> date | None:
     '2026-11-24'
     >>> next_session({"weekday": "tue", "start": "08:30"}, tuesday_9am).isoformat()
     '2026-12-01'
+    >>> next_session({"weekday": "tue", "start": "10:00", "cancelled_dates": ["2026-11-24"]},
+    ...              tuesday_9am).isoformat()
+    '2026-12-01'
     """
     if not activity.get("weekday"):
         return None  # times not given
     days_ahead = (WEEKDAYS.index(activity["weekday"]) - now.weekday()) % 7
     if days_ahead == 0 and (activity.get("start") or "99:99") <= now.strftime("%H:%M"):
         days_ahead = 7
-    return (now + timedelta(days=days_ahead)).date()
+    cancelled = {str(day) for day in activity.get("cancelled_dates") or []}
+    upcoming = (now + timedelta(days=days_ahead)).date()
+    while upcoming.isoformat() in cancelled:
+        upcoming += timedelta(days=7)
+    ended = activity.get("ended_on")
+    return None if ended and upcoming.isoformat() >= str(ended) else upcoming
 
 
 def asset(store: GraphStore, asset_id: str) -> dict[str, Any]:

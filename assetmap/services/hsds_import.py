@@ -34,11 +34,12 @@ from assetmap.model import (
     Activity,
     Group,
     InvalidRecord,
+    Listing,
     Organisation,
     Place,
     validate,
 )
-from assetmap.services import areas
+from assetmap.services import areas, freshness
 from assetmap.services import directory as directory_service
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -618,23 +619,30 @@ class Importer:
             label = write.repo.label
             if not write.exists:
                 if not dry_run:  # one statement: the record, its links and its areas
-                    write.repo.create(self.store, write.data, **write.links)
+                    write.repo.create(self.store, {**write.data, **_checked(write.repo)},
+                                      **write.links)
                 self.report.created[label] += 1
                 continue
             current = write.repo.get(self.store, write.data["id"])
             changes = {key: value for key, value in write.data.items()
-                       if current.get(key) != value}
-            changes.update({key: None for key in current
-                            if key not in write.data and key not in SYSTEM_FIELDS})
+                       if current.get(key) != value and key not in Listing.checked_fields}
+            changes.update({key: None for key in current if key not in write.data
+                            and key not in SYSTEM_FIELDS and key not in Listing.checked_fields})
             linked = write.repo.linked(self.store, write.data["id"])
             moved = {name: target for name, target in write.links.items()
                      if linked.get(name) != target}
             if (changes or moved) and not dry_run:
-                updated = write.repo.update(self.store, write.data["id"], changes, **moved)
+                updated = write.repo.update(self.store, write.data["id"],
+                                            {**changes, **_checked(write.repo)}, **moved)
                 if "area" in changes or "ward" in changes:
                     areas.link(self.store, label, updated)
             counter = self.report.updated if changes or moved else self.report.unchanged
             counter[label] += 1
+
+
+def _checked(repo: NodeRepository) -> dict[str, str]:
+    """What an import writes of a listing it creates or changes: checked today, by it."""
+    return freshness.stamp("import") if issubclass(repo.model, Listing) else {}
 
 
 def _same(a: dict[str, Any], b: dict[str, Any], kind: str) -> bool:

@@ -21,7 +21,7 @@ from flask_login import current_user
 from assetmap import accounts
 from assetmap.audit import ACTIONS
 from assetmap.i18n import N_, Problem
-from assetmap.model import ORGANISATION_KINDS, InvalidRecord, Role
+from assetmap.model import ORGANISATION_KINDS, STAFF_ROLES, InvalidRecord
 from assetmap.services import NotFound
 from assetmap.services import organisations as organisations_service
 from assetmap.web import auditing
@@ -30,7 +30,7 @@ from assetmap.web.db import get_store
 from assetmap.web.forms import field_errors, said, values
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+ROLES = STAFF_ROLES  # providers come in by claiming a listing, never by an admin
 
 
 @bp.before_request

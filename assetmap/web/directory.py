@@ -19,6 +19,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
+from flask_login import current_user
 
 from assetmap.boundaries import WALES
 from assetmap.i18n import N_
@@ -110,7 +111,11 @@ KINDS: dict[str, Kind] = {kind.slug: kind for kind in (
         Field("description_cy", _("Description in Welsh"), "textarea"),
         Field("categories", _("Kinds of activity"), "ticks", _choices(CATEGORY_NAMES)),
         Field("welsh_language", _("Runs in Welsh"), "tick"),
-        Field("email", _("Contact e-mail")),
+        Field("email", _("Contact e-mail"),
+              hint=_("Its organisers' address: a link to claim the listing goes to it")),
+        Field("paused_since", _("Paused since"),
+              hint=_("A date like 2026-12-01 when it has stopped meeting for now; empty "
+                     "when it meets")),
     )),
     Kind("places", _("Places"), _("Add a place"), _("There is no such place."),
          _("The place is removed."), directory.REPOSITORIES["places"], (
@@ -126,6 +131,8 @@ KINDS: dict[str, Kind] = {kind.slug: kind for kind in (
         *(Field(need, lazy_gettext(name), "answer") for need, name in ACCESS_NAMES.items()),
         Field("opening_hours", _("Opening hours"), "list",
               hint=_("Separate with commas: mon 09:00-17:00, sat 10:00-12:00")),
+        Field("email", _("Contact e-mail"),
+              hint=_("Whoever looks after it: a link to claim the listing goes to it")),
     ), located=True),
     Kind("activities", _("Activities"), _("Add an activity"), _("There is no such activity."),
          _("The activity is removed."), directory.REPOSITORIES["activities"], (
@@ -153,6 +160,10 @@ KINDS: dict[str, Kind] = {kind.slug: kind for kind in (
         Field("base_postcode", _("Its base, by postcode"),
               hint=_("Where that distance is measured from")),
         Field("group_id", _("Run by (group)"), "link"),
+        Field("email", _("Contact e-mail")),
+        Field("cancelled_dates", _("Not on these dates"), "list",
+              hint=_("Separate with commas: 2026-12-24, 2026-12-31")),
+        Field("ended_on", _("Ended on"), hint=_("A date like 2027-03-31 when it stops for good")),
     ), links={"place_id": "places", "group_id": "groups"}),
 )}
 del _
@@ -222,7 +233,8 @@ def create(slug: str) -> ResponseReturnValue:
         shown = _shown(kind)
         try:
             data = {k: v for k, v in _submitted(kind).items() if v is not None}
-            created = directory.create(get_store(), kind.repo, data, instance_path(),
+            created = directory.create(get_store(), kind.repo, data, instance_path(), "staff",
+                                       recorded_by_id=current_user.organisation_id,
                                        **{k: v for k, v in kind.link_values().items() if v})
         except InvalidRecord as exc:
             errors = field_errors(exc)
@@ -248,7 +260,7 @@ def edit(slug: str, node_id: str) -> ResponseReturnValue:
         shown = _shown(kind)
         try:
             directory.update(store, kind.repo, node_id, _submitted(kind), instance_path(),
-                             **kind.link_values())
+                             "staff", **kind.link_values())
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:

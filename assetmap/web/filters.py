@@ -10,14 +10,15 @@ from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import gettext
 from jinja2 import Undefined
 
-from assetmap import gazetteer, names
+from assetmap import clock, gazetteer, names
 from assetmap.analysis.parameters import PARAMETERS
 from assetmap.analysis.reasons import SLOT, in_language
-from assetmap.i18n import LOCALES, moment_in, say
+from assetmap.i18n import LOCALES, N_, moment_in, say
+from assetmap.services import freshness
 from assetmap.web.i18n import language
 
 
@@ -282,6 +283,37 @@ def navigation(places: list[tuple[str, str]], here: str | None) -> list[dict[str
             for endpoint, text in places]
 
 
+#: who last checked a listing, as its page says it
+CHECKED_BY = {"provider": N_("Checked %(date)s by its organisers"),
+              "staff": N_("Checked %(date)s by staff"),
+              "import": N_("Checked %(date)s: from a list imported then")}
+
+
+def checked(listing: Mapping[str, Any]) -> str:
+    """When a listing was last checked and by whom: "Checked 3 March 2026 by its
+    organisers"; one written before assetmap kept the date says so, with the day it last
+    changed."""
+    if listing.get("checked_at"):
+        return gettext(CHECKED_BY.get(listing.get("checked_by") or "staff",
+                                      CHECKED_BY["staff"]), date=day(listing["checked_at"]))
+    return gettext("Not known when it was last checked; last changed %(date)s",
+                   date=day(listing.get("updated_at")))
+
+
+def listing_state(listing: Mapping[str, Any]) -> str:
+    """"fresh", "stale" or "hidden" (:mod:`assetmap.services.freshness`), under the
+    settings' limits."""
+    return freshness.state(dict(listing),
+                           freshness.Limits.of(current_app.config["ASSETMAP"]))
+
+
+def not_on(activity: Mapping[str, Any]) -> list[str]:
+    """The dates still to come that an activity is cancelled on, written out."""
+    today = clock.today().isoformat()
+    return [day(when) for when in sorted(str(d) for d in activity.get("cancelled_dates") or [])
+            if when >= today]
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, number=number, distance=distance, day=day, moment=moment, weekday=weekday,
@@ -291,12 +323,13 @@ def init_app(app: Flask) -> None:
         action_name=action_name, organisation_named=organisation_named, ages=ages,
         audit_detail=audit_detail, record_type_name=record_type_name, capitalised=capitalised,
         address_lines=address_lines, sentence=sentence, when=when, delivered=delivered,
-        local_name=local_name,
+        local_name=local_name, checked=checked, not_on=not_on,
         error_link=error_link, hyphenated=hyphenated)
     # the thresholds pages name come from the analysis's own parameters
     app.jinja_env.globals["PARAMETERS"] = PARAMETERS
     app.jinja_env.globals["invalid"] = invalid
     app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["listing_state"] = listing_state
     # "step_free is known_in place": yes or no was recorded (not known is neither)
     app.jinja_env.tests["known_in"] = lambda field, record: record.get(field) is not None
 

@@ -8,7 +8,7 @@ from flask_babel import gettext, ngettext
 
 from assetmap import gazetteer, names
 from assetmap.model import AssetSearch, InvalidRecord
-from assetmap.services import NotFound, finder
+from assetmap.services import NotFound, finder, freshness
 from assetmap.web import maps
 from assetmap.web.db import get_store
 from assetmap.web.filters import day_part_name, number, weekday
@@ -29,7 +29,9 @@ def _search() -> tuple[finder.Found | None, dict[str, str]]:
         return None, {}
     try:
         search = finder.parse(params)
-        return finder.find(get_store(), search, current_app.config["ASSETMAP"].instance_path), {}
+        config = current_app.config["ASSETMAP"]
+        return finder.find(get_store(), search, config.instance_path,
+                           limits=freshness.Limits.of(config)), {}
     except InvalidRecord as exc:
         return None, field_errors(exc)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
 
-from assetmap.model import ROLES, AreaLevel
+from assetmap.model import STAFF_ROLES, AreaLevel
 from assetmap.services import analysis, areas
 from assetmap.web.api.auth import BEARER, api_user
 from assetmap.web.api.errors import ErrorList
@@ -16,7 +16,7 @@ from assetmap.web.db import get_store
 api = APIBlueprint("api_areas", __name__, url_prefix="/api/v1",
                    abp_tags=[Tag(name="areas", description="Areas and hotspots")],
                    abp_security=BEARER, abp_responses={401: ErrorList, 403: ErrorList})
-STAFF = ROLES  # every staff role
+STAFF = STAFF_ROLES  # every staff role (never a provider)
 
 
 @api.before_request

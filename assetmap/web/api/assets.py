@@ -10,7 +10,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
 
 from assetmap.model import Id, InvalidRecord
-from assetmap.services import NotFound, finder
+from assetmap.services import NotFound, finder, freshness
 from assetmap.web.api.collections import collection
 from assetmap.web.api.errors import ErrorList, error_response, invalid
 from assetmap.web.api.schemas import AssetDetail, AssetPage, AssetQuery
@@ -28,7 +28,9 @@ class AssetPath(BaseModel):
 def list_assets(query: AssetQuery) -> Any:
     """Activities and where they are held, filtered as the finder does; nearest first."""
     try:
-        found = finder.find(get_store(), query, current_app.config["ASSETMAP"].instance_path)
+        config = current_app.config["ASSETMAP"]
+        found = finder.find(get_store(), query, config.instance_path,
+                            limits=freshness.Limits.of(config))
     except InvalidRecord as exc:
         return invalid(exc)
     return collection(found.results, found.total, query.page, query.per_page,

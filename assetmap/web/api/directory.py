@@ -11,7 +11,7 @@ from pydantic import BaseModel, create_model
 
 from assetmap.model import Activity, Group, Id, Place, Record
 from assetmap.services import directory
-from assetmap.web.api.auth import BEARER, api_user
+from assetmap.web.api.auth import BEARER, api_user, caller
 from assetmap.web.api.collections import collection
 from assetmap.web.api.errors import ErrorList
 from assetmap.web.api.schemas import Collection, PageQuery, partial
@@ -37,7 +37,8 @@ class NodePath(BaseModel):
 def _with_links(model: type[Record], repo: directory.Repository, name: str) -> type[BaseModel]:
     """The model plus its link fields (``place_id``...), for a create body; a located
     model's point may be left out when a postcode gives it."""
-    extra: dict[str, Any] = {link: (Id | None, None) for link in repo.links}
+    extra: dict[str, Any] = {link: (Id | None, None) for link in repo.links
+                             if link not in directory.SET_BY_SERVICE}
     if model.located:
         extra.update({name: (model.model_fields[name].annotation | None, None)
                       for name in ("lat", "lon")})
@@ -49,7 +50,7 @@ def _routes(slug: str, model: type[Record], repo: directory.Repository) -> None:
     create_body = _with_links(model, repo, f"{model.__name__}Create")
     changes_body = partial(_with_links(model, repo, f"{model.__name__}Links"),
                            f"{model.__name__}Changes")
-    links = tuple(repo.links)
+    links = tuple(link for link in repo.links if link not in directory.SET_BY_SERVICE)
 
     def list_nodes(query: PageQuery) -> Any:
         rows, total = repo.search(get_store(), query.q, (query.page - 1) * query.per_page,
@@ -62,14 +63,15 @@ def _routes(slug: str, model: type[Record], repo: directory.Repository) -> None:
     def create_node(body: BaseModel) -> Any:
         data = body.model_dump(exclude_none=True)
         link_ids = {name: data.pop(name) for name in links if name in data}
-        created = directory.create(get_store(), repo, data, instance_path(), **link_ids)
+        created = directory.create(get_store(), repo, data, instance_path(), "staff",
+                                   recorded_by_id=caller().organisation_id, **link_ids)
         return created, 201, {"Location": url_for(f".get_{slug}", node_id=created["id"])}
 
     def update_node(path: NodePath, body: BaseModel) -> Any:
         changes = body.model_dump(exclude_unset=True)
         link_ids = {name: changes.pop(name) for name in links if name in changes}
         return directory.update(get_store(), repo, path.node_id, changes, instance_path(),
-                                **link_ids)
+                                "staff", **link_ids)
 
     def delete_node(path: NodePath) -> Any:
         directory.delete(get_store(), repo, path.node_id)

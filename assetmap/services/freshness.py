@@ -1,0 +1,88 @@
+"""How fresh a directory listing is: the one rule for "may be out of date" and for leaving
+the public finder, whichever page, list or e-mail asks.
+
+A listing is checked when staff save it, when an import writes it, and when its provider
+edits or confirms it. Unconfirmed for ``stale_after_days`` (a setting, 6 months by
+default) it "may be out of date" and its provider is asked to confirm it; unconfirmed for
+``hidden_after_days`` (12 months) it leaves the public finder until someone confirms it.
+A listing written before assetmap kept the date counts from the day it last changed, the
+one date known of it, and says that it is not known when it was checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from assetmap import clock
+from assetmap.config import Config
+
+State = Literal["fresh", "stale", "hidden"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The two settings, in days."""
+
+    stale_after_days: int = 183
+    hidden_after_days: int = 365
+
+    def listed_since(self, today: date | None = None) -> str:
+        """The oldest check date a listing may have and still be in the public finder.
+
+        >>> Limits(30, 60).listed_since(date(2026, 3, 2))
+        '2026-01-01'
+        """
+        return ((today or clock.today()) - timedelta(days=self.hidden_after_days)).isoformat()
+
+    @classmethod
+    def of(cls, config: Config) -> Limits:
+        """The limits the settings give."""
+        return cls(config.stale_after_days, config.hidden_after_days)
+
+    def stale_since(self, today: date | None = None) -> str:
+        """The oldest check date a listing may have and not be "may be out of date"."""
+        return ((today or clock.today()) - timedelta(days=self.stale_after_days)).isoformat()
+
+
+def last_checked(listing: dict[str, Any]) -> date | None:
+    """The day ``listing`` was last checked, or, when that was never recorded, the day it
+    last changed.
+
+    >>> last_checked({"checked_at": "2026-03-03", "updated_at": "2026-05-01T10:00:00+00:00"})
+    datetime.date(2026, 3, 3)
+    >>> last_checked({"updated_at": "2026-05-01T10:00:00+00:00"})
+    datetime.date(2026, 5, 1)
+    """
+    when = listing.get("checked_at") or (listing.get("updated_at") or "")[:10]
+    if isinstance(when, date):
+        return when
+    try:
+        return date.fromisoformat(when)
+    except ValueError:
+        return None
+
+
+def state(listing: dict[str, Any], limits: Limits, today: date | None = None) -> State:
+    """"fresh", "stale" (may be out of date: its provider is asked to confirm it) or
+    "hidden" (not in the public finder until someone confirms it).
+
+    >>> limits = Limits(183, 365)
+    >>> [state({"checked_at": when}, limits, date(2026, 12, 3))
+    ...  for when in ("2026-11-01", "2026-03-03", "2025-10-01")]
+    ['fresh', 'stale', 'hidden']
+    """
+    checked = last_checked(listing)
+    if checked is None:
+        return "hidden"
+    age = ((today or clock.today()) - checked).days
+    if age > limits.hidden_after_days:
+        return "hidden"
+    return "stale" if age > limits.stale_after_days else "fresh"
+
+
+def stamp(by: str, today: date | None = None) -> dict[str, str]:
+    """The fields that say a listing was checked today by ``by`` (provider, staff, import)."""
+    return {"checked_at": (today or clock.today()).isoformat(), "checked_by": by}
+
