@@ -166,11 +166,26 @@ def _new_account(store: GraphStore, email: str, role: str, organisation_id: str,
     """A new user (one e-mail, one account) with ``fields`` (how they will sign in)."""
     if role not in STAFF_ROLES:
         raise InvalidRecord([("role", NOT_A_STAFF_ROLE)])
+    if not organisation_id:
+        raise InvalidRecord([("organisation_id", Problem(N_("is required")))])
     if users.by_email(store, email) is not None:
         raise InvalidRecord([("email", Problem(N_("a user with e-mail %(email)s exists"),
                                               email=repr(email.strip().lower())))])
     return users.repo.create(store, {"email": email, "role": role, "name": name, **fields},
                              organisation_id=organisation_id)
+
+
+def new_provider(store: GraphStore, email: str, name: str | None, password: str,
+                 language: str | None) -> dict:
+    """An account for someone who runs a group or looks after a place, made when they
+    take up a claim (:mod:`assetmap.services.providers`): no organisation, no staff role."""
+    check_new_password(password, email, name or "")
+    if users.by_email(store, email) is not None:
+        raise InvalidRecord([("email", Problem(N_("a user with e-mail %(email)s exists"),
+                                              email=repr(email.strip().lower())))])
+    return users.repo.create(store, {"email": email, "role": "provider", "name": name,
+                                     "language": language,
+                                     "password_hash": hash_password(password)})
 
 
 #: how long an invitation's link works

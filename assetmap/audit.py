@@ -39,7 +39,7 @@ AUDIT_FILE = Path("audit") / "audit.log"
 ACTIONS = (
     "view", "create", "update", "delete", "export", "share", "unshare", "consent",
     "withdraw_consent", "erase", "login", "login_failed", "logout", "lockout", "package",
-    "receive", "restore", "refused",
+    "receive", "restore", "refused", "claim", "review", "confirm", "report",
 )
 
 

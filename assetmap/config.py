@@ -183,6 +183,8 @@ class Config:
     ratelimit_storage: str = ""
     #: sign-in attempts allowed from one address a minute
     signin_per_minute: int = 30
+    #: public forms (report a change, claim a listing) one address may send an hour
+    public_forms_per_hour: int = 10
     #: where the app is published (``https://assetmap.example.org``): the API's links
     #: start with it; unset, they are paths on the same site (never the request's Host)
     base_url: str = ""
@@ -222,6 +224,8 @@ class Config:
             session_hours=_number(env, "ASSETMAP_SESSION_HOURS", 12.0),
             ratelimit_storage=env.get("ASSETMAP_RATELIMIT_STORAGE", ""),
             signin_per_minute=max(1, int(_number(env, "ASSETMAP_SIGNIN_PER_MINUTE", 30))),
+            public_forms_per_hour=max(1, int(_number(env, "ASSETMAP_PUBLIC_FORMS_PER_HOUR",
+                                                     10))),
             trusted_proxies=int(_number(env, "ASSETMAP_TRUSTED_PROXIES", 0)),
             base_url=env.get("ASSETMAP_BASE_URL", "").rstrip("/"),
             tiles_url=env.get("ASSETMAP_TILES_URL", OSM_TILES).strip(),

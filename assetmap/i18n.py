@@ -8,12 +8,12 @@ place and translated where it is shown; pybabel finds both ``_()`` and ``N_()``.
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.support import NullTranslations, Translations
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -70,6 +70,22 @@ def moment_in(value: str | datetime | None, language: str) -> str:
         value = value.replace(tzinfo=UTC)
     return format_datetime(value, "d MMMM y, HH:mm:ss", tzinfo=WALES_TIME,
                            locale=LOCALES.get(language, "en_GB"))
+
+
+def day_in(value: str | date | None, language: str) -> str:
+    """A date (or an ISO timestamp's date) as ``language`` writes it.
+
+    >>> day_in("2026-03-03", "cy"), day_in("2026-03-03", "en")
+    ('3 Mawrth 2026', '3 March 2026')
+    """
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value).date()
+        except ValueError:
+            return value
+    return format_date(value, format="long", locale=LOCALES.get(language, "en_GB"))
 
 
 def filled(text: str, params: dict[str, object], language: str) -> str:

@@ -76,6 +76,8 @@ ACTION_NAMES = {
     "logout": N_("signed out"), "lockout": N_("locked out"),
     "package": N_("packaged to move"), "receive": N_("received in a package"),
     "restore": N_("restored from a backup"), "refused": N_("refused"),
+    "claim": N_("claimed by its provider"), "review": N_("reviewed"),
+    "confirm": N_("confirmed as still right"), "report": N_("change reported"),
 }
 #: an audit entry's fixed details, as a reader reads them (others are data: ids, files);
 #: a detail that means one thing after one action is keyed "action detail"

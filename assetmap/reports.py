@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from assetmap.analysis.reasons import REASON_TEXTS, in_language
-from assetmap.i18n import catalogue, moment_in, translate
+from assetmap.i18n import catalogue, day_in, moment_in, translate
 from assetmap.interop.person_package import NOT_NAMED
 from assetmap.names import (
     ACCESS_NAMES,
@@ -52,7 +52,8 @@ def environment(language: str) -> Environment:
                        relationship_name=named(RELATIONSHIP_NAMES),
                        shown=lambda value, field=None, named=None: shown_value(
                            value, translations.gettext, field, language, named),
-                       moment=lambda value: moment_in(value, language))
+                       moment=lambda value: moment_in(value, language),
+                       day=lambda value: day_in(value, language))
     return env
 
 

@@ -237,6 +237,20 @@ def auth(client) -> AuthActions:  # noqa: ANN001
     return AuthActions(client)
 
 
+def provider_account(store: GraphStore, email: str) -> tuple[dict, str]:
+    """A provider who looks after the first place and the first group (the ones
+    ``tests.site.arguments`` names), and their password."""
+    from assetmap import accounts
+    from assetmap.graph import providers
+
+    password = "heather moor kettle lantern"
+    user = accounts.new_provider(store, email, "Test provider", password, None)
+    for label in ("Place", "Group"):
+        first = store.run_read(f"MATCH (n:{label}) RETURN n.id AS id LIMIT 1")[0]["id"]
+        providers.add_manager(store, user["id"], label, first, "2026-12-01", "link")
+    return user, password
+
+
 class StaffLogin:
     """Create a user of a role and sign in as them through the real form."""
 
@@ -248,8 +262,11 @@ class StaffLogin:
         from assetmap import accounts
 
         email = f"{role}.{uuid.uuid4().hex[:6]}@example.cymru"
-        user, password = accounts.create_user(self._store, email, role, organisation,
-                                              f"Test {role}")
+        if role == "provider":
+            user, password = provider_account(self._store, email)
+        else:
+            user, password = accounts.create_user(self._store, email, role, organisation,
+                                                  f"Test {role}")
         response = AuthActions(self._client).login(email, password)
         assert response.status_code == 302, "sign-in failed"
         return user

@@ -9,32 +9,37 @@ import re
 from assetmap.graph.store import GraphStore
 
 ANONYMOUS = None
-ROLES = (ANONYMOUS, "connector", "coordinator", "admin")
-# blueprint -> status for anonymous, connector, coordinator, admin
-EXPECTED: dict[str, tuple[int, int, int, int]] = {
-    "public": (200, 200, 200, 200),
-    "finder": (200, 200, 200, 200),
-    "static": (200, 200, 200, 200),
-    "openapi": (200, 200, 200, 200),
-    "swagger": (200, 200, 200, 200),
-    "api_assets": (200, 200, 200, 200),
-    "api_directory": (200, 200, 200, 200),
-    "api_hsds": (200, 200, 200, 200),
-    "auth": (302, 200, 200, 200),
-    "people": (302, 200, 403, 403),
-    "directory": (302, 200, 200, 403),
-    "areas": (302, 403, 200, 403),
-    "admin": (302, 403, 403, 200),
-    "api_people": (401, 200, 403, 403),
-    "api_areas": (401, 200, 200, 200),
+ROLES = (ANONYMOUS, "connector", "coordinator", "admin", "provider")
+# blueprint -> status for anonymous, connector, coordinator, admin, provider (who manages
+# the first place and group: see tests.conftest.StaffLogin)
+EXPECTED: dict[str, tuple[int, int, int, int, int]] = {
+    "public": (200, 200, 200, 200, 200),
+    "finder": (200, 200, 200, 200, 200),
+    "static": (200, 200, 200, 200, 200),
+    "openapi": (200, 200, 200, 200, 200),
+    "swagger": (200, 200, 200, 200, 200),
+    "api_assets": (200, 200, 200, 200, 200),
+    "api_directory": (200, 200, 200, 200, 200),
+    "api_hsds": (200, 200, 200, 200, 200),
+    "auth": (302, 200, 200, 200, 200),
+    "people": (302, 200, 403, 403, 403),
+    "directory": (302, 200, 200, 403, 403),
+    "areas": (302, 403, 200, 403, 403),
+    "admin": (302, 403, 403, 200, 403),
+    "api_people": (401, 200, 403, 403, 403),
+    "api_areas": (401, 200, 200, 200, 403),
+    "claims": (200, 200, 200, 200, 200),
+    "provider": (302, 403, 403, 403, 200),
 }
 #: routes whose answer differs from their area's
 EXCEPTIONS = {
-    "auth.login": (200, 200, 200, 200),
-    "areas.run_status": (302, 403, 404, 403),  # no such job in this process
-    "finder.print_list": (400, 400, 400, 400),  # nothing searched for
-    "auth.second_step": (302, 302, 302, 302),  # no password step waiting
-    "auth.welcome": (404, 404, 404, 404),  # no such invitation
+    "auth.login": (200, 200, 200, 200, 200),
+    "areas.run_status": (302, 403, 404, 403, 403),  # no such job in this process
+    "finder.print_list": (400, 400, 400, 400, 400),  # nothing searched for
+    "auth.second_step": (302, 302, 302, 302, 302),  # no password step waiting
+    "auth.welcome": (404, 404, 404, 404, 404),  # no such invitation
+    "claims.accept": (404, 404, 404, 404, 404),  # no such link
+    "claims.confirm": (404, 404, 404, 404, 404),
 }
 
 

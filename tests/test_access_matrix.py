@@ -1,5 +1,5 @@
 """Who may reach a person's record: every person-level route of the pages (URL map) and of
-the API (its OpenAPI document) x seven kinds of caller. Zero leaks.
+the API (its OpenAPI document) x eight kinds of caller. Zero leaks.
 
 Routes that change a record are asked only by callers who must be refused (so nothing
 changes); routes that read are asked by everyone. A person-level route added without a
@@ -16,10 +16,10 @@ from assetmap import accounts
 from assetmap.graph import consents
 from assetmap.graph.people import what_matters
 from assetmap.graph.store import GraphStore
-from tests.conftest import AuthActions, csrf_token
+from tests.conftest import AuthActions, csrf_token, provider_account
 
 SUBJECTS = ("anonymous", "same_org", "other_org", "other_org_with_consent",
-            "consent_withdrawn", "coordinator", "admin")
+            "consent_withdrawn", "coordinator", "admin", "provider")
 #: who may read a person's record; only the organisation that recorded them changes or
 #: exports it (an organisation it is shared with reads it)
 ALLOWED = {"same_org", "other_org_with_consent"}
@@ -116,9 +116,13 @@ def callers(app, sample_store: GraphStore):  # noqa: ANN001, ANN201
            "coordinator": ("coordinator", "org-cvc"), "admin": ("admin", "org-cvc")}
     store.run_write("CREATE (:Organisation {id: 'org-health', name: 'Health board'})")
     made = {"anonymous": (app.test_client(), {})}
+    who["provider"] = ("provider", None)  # runs a group: no one's staff
     for subject, (role, org) in who.items():
         email = f"{subject}@matrix.cymru"
-        _, password = accounts.create_user(store, email, role, org)
+        if role == "provider":
+            _, password = provider_account(store, email)
+        else:
+            _, password = accounts.create_user(store, email, role, org)
         _, token = accounts.create_token(store, email)
         client = app.test_client()
         assert AuthActions(client).login(email, password).status_code == 302

@@ -8,7 +8,7 @@ import pytest
 
 from assetmap import accounts
 from assetmap.graph.store import GraphStore
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, provider_account
 from tests.site import map_spec
 
 
@@ -151,11 +151,13 @@ def test_login_redirect_never_leaves_the_site(client, sample_store: GraphStore) 
 
 
 @pytest.mark.parametrize(("role", "landing"), [
-    ("connector", "/people/"), ("coordinator", "/areas/"), ("admin", "/admin/users")])
+    ("connector", "/people/"), ("coordinator", "/areas/"), ("admin", "/admin/users"),
+    ("provider", "/provider/")])
 def test_each_role_lands_on_its_own_page(client, sample_store: GraphStore, role: str,  # noqa: ANN001
                                          landing: str) -> None:
     email = f"landing.{role}@example.cymru"
-    _, password = accounts.create_user(sample_store, email, role, "org-carers")
+    _, password = provider_account(sample_store, email) if role == "provider" else \
+        accounts.create_user(sample_store, email, role, "org-carers")
     page = client.get("/login")
     response = client.post("/login", data={
         "email": email, "password": password,

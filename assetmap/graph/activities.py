@@ -2,6 +2,7 @@
 at home) and who runs it (RUN_BY)."""
 
 from assetmap.graph.nodes import RECORDED_BY, Link, NodeRepository
+from assetmap.graph.store import GraphStore
 from assetmap.model import Activity
 
 repo = NodeRepository(
@@ -14,3 +15,9 @@ repo = NodeRepository(
         "recorded_by_id": RECORDED_BY,
     },
 )
+
+
+def run_by(store: GraphStore, group_id: str) -> list[str]:
+    """The ids of the activities a group runs."""
+    return [row["id"] for row in store.run_read(
+        "MATCH (a:Activity)-[:RUN_BY]->(:Group {id: $id}) RETURN a.id AS id", id=group_id)]

@@ -18,7 +18,8 @@ from assetmap.model import ACCESS_NEEDS, AssetSearch
 _POINT = "point({latitude: $lat, longitude: $lon})"
 _RUNNERS = (
     "OPTIONAL MATCH (a)-[:RUN_BY]->(r) "
-    "WITH a, pl, d, collect(r {.id, .name, .name_cy, .email, .website, .paused_since}) "
+    "WITH a, pl, d, collect(r {.id, .name, .name_cy, .email, .website, .paused_since, "
+    "label: labels(r)[0]}) "
     "AS runners "
 )
 _ACTIVITY = (

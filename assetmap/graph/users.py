@@ -7,7 +7,8 @@ from assetmap.graph.store import GraphStore
 from assetmap.model import User
 
 repo = NodeRepository(
-    User, links={"organisation_id": Link("WORKS_FOR", "Organisation", required=True)}
+    # staff work for an organisation (accounts makes sure); a provider works for none
+    User, links={"organisation_id": Link("WORKS_FOR", "Organisation")}
 )
 
 

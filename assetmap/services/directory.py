@@ -83,6 +83,17 @@ def update(store: GraphStore, repo: NodeRepository, node_id: str, changes: dict[
     return updated
 
 
+def confirm(store: GraphStore, label: str, node_id: str, checked_by: CheckedBy) -> None:
+    """Someone says a listing is still right: checked today by ``checked_by``; a group's
+    sessions with it (its organisers check them together)."""
+    slug = {"Group": "groups", "Place": "places", "Activity": "activities"}[label]
+    checked = freshness.stamp(checked_by)
+    REPOSITORIES[slug].update(store, node_id, checked)
+    if label == "Group":
+        for session in activities.run_by(store, node_id):
+            activities.repo.update(store, session, checked)
+
+
 def base_point(data: dict[str, Any], instance_path: Path,
                current: dict[str, Any] | None = None) -> dict[str, Any]:
     """``data`` with the base point a reach is measured from, found from ``base_postcode``

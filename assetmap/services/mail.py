@@ -14,17 +14,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup
 
 from assetmap import clock
 from assetmap.graph import mail as outbox
 from assetmap.graph.store import GraphStore
-from assetmap.i18n import N_
+from assetmap.i18n import N_, Problem
+from assetmap.model import InvalidRecord
 from assetmap.reports import environment
 
 #: every kind of message, and what it is (for ``assetmap mail status``)
 KINDS = {
     "test": N_("a test message (assetmap mail test)"),
+    "claim_link": N_("a link to claim a listing, sent to the listing's own address"),
+    "claim_approved": N_("a request to look after a listing, approved: the link to take it up"),
+    "claim_declined": N_("a request to look after a listing, declined"),
+    "co_organiser_invite": N_("an invitation from a listing's provider to help keep it"),
+    "freshness_check": N_("a reminder to a listing's provider: is it still right?"),
 }
 #: a message the server cannot take is tried again after 1, 2, 4... minutes (at most
 #: every 6 hours), and given up after 3 days: long enough for a weekend's outage
@@ -45,6 +52,26 @@ class Letter:
     html: str
 
 
+@dataclass(frozen=True)
+class Links:
+    """What a link in an e-mail needs: the site's address and the key links are signed
+    with."""
+
+    base_url: str
+    secret: str
+
+    def url(self, path: str) -> str:
+        """The address of ``path`` on the site, for an e-mail."""
+        if not self.base_url:
+            raise InvalidRecord([("ASSETMAP_BASE_URL", Problem(N_(
+                "is not set: an e-mail's links need the site's address, never one taken "
+                "from a request")))])
+        return self.base_url + path
+
+    def signer(self, purpose: str) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(self.secret, salt=f"assetmap-{purpose}")
+
+
 def language_of(preferred: str | None) -> str:
     """The language to write to someone in: theirs when known, else Welsh and English
     together, Welsh first (as the Welsh Language Standards ask of a bilingual message)."""
@@ -59,7 +86,8 @@ def render(kind: str, language: str, context: dict[str, Any]) -> Letter:
     for each in language.split("+"):
         env = environment(each)
         template = env.get_template(f"email/{kind}.html")
-        scope = template.new_context({**context, "language": each})
+        scope = template.new_context({**context, "language": each,
+                                      "named": lambda record, lang=each: _named(record, lang)})
         parts.append({name: "".join(template.blocks[name](scope)).strip()
                       for name in ("subject", "text", "body")} | {"language": each})
     html = environment(parts[0]["language"]).get_template("email/_layout.html").render(
@@ -68,6 +96,11 @@ def render(kind: str, language: str, context: dict[str, Any]) -> Letter:
     return Letter(subject=" | ".join(part["subject"] for part in parts),
                   text="\n\n- - -\n\n".join(part["text"] for part in parts) + "\n",
                   html=html)
+
+
+def _named(record: dict[str, Any], language: str) -> str:
+    """A listing's name in ``language`` (its Welsh name in Welsh, when it has one)."""
+    return (record.get("name_cy") if language == "cy" else None) or record.get("name") or ""
 
 
 def queue(store: GraphStore, kind: str, to: str, language: str, context: dict[str, Any],

@@ -90,7 +90,17 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
 
-    from assetmap.web import admin, areas, auth, directory, errors, finder, people, public
+    from assetmap.web import (
+        admin,
+        areas,
+        auth,
+        directory,
+        errors,
+        finder,
+        people,
+        providers,
+        public,
+    )
     from assetmap.web.api import register as register_api
 
     app.register_blueprint(public.bp)
@@ -101,6 +111,9 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(areas.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(directory.bp)
+    app.register_blueprint(providers.claims)
+    app.register_blueprint(providers.bp)
+    providers.limit_public_forms(app, limiter)
     register_api(app, csrf)
     errors.init_app(app)
 

@@ -96,7 +96,8 @@ class LoginForm(FlaskForm):
 
 
 #: where each role's work starts, after signing in
-LANDING = {"connector": "people.index", "coordinator": "areas.dashboard", "admin": "admin.users"}
+LANDING = {"connector": "people.index", "coordinator": "areas.dashboard", "admin": "admin.users",
+           "provider": "provider.index"}
 
 
 def _safe_next(target: str | None) -> str:
@@ -154,7 +155,8 @@ def _locked_out(limit: object) -> None:
 PENDING_SECONDS = 300
 
 
-def _signed_in(record: dict, how: str) -> None:
+def signed_in(record: dict, how: str) -> None:
+    """Start a signed-in session for ``record`` (audited, saying ``how``)."""
     security.start_session(get_store(), record["id"])
     login_user(SignedInUser(record))
     auditing.log("login", record["id"], record_type="User", detail=how)
@@ -193,7 +195,7 @@ def second_step() -> ResponseReturnValue:
         if accounts.verify_second_step(get_store(), user_id, form.code.data):
             record = accounts.user(get_store(), user_id)
             if record and record.get("active", True):
-                _signed_in(record, "password and code")
+                signed_in(record, "password and code")
                 return redirect(_safe_next(request.args.get("next")))
         _failed_here()
         auditing.log("login_failed", user_id, record_type="User", actor=user_id,
@@ -242,7 +244,7 @@ def login() -> ResponseReturnValue:
             session["pending"] = {"user": record["id"], "at": time.time()}
             return redirect(url_for("auth.second_step", next=request.args.get("next")))
         else:
-            _signed_in(record, "password")
+            signed_in(record, "password")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("login.html", form=form)
 

@@ -205,6 +205,36 @@ def csv_template(template_kind: str) -> ResponseReturnValue:
                              f'attachment; filename="{template_kind}{suffix}.csv"'})
 
 
+@bp.get("/claims")
+def claims() -> ResponseReturnValue:
+    """Requests to look after a listing, for the staff of the organisation that recorded it
+    (or any staff, for a listing no organisation recorded)."""
+    from assetmap.services import providers
+
+    waiting = providers.waiting(get_store(), current_user.organisation_id)
+    return render_template("directory/claims.html", claims=waiting, SLUGS=providers.SLUGS)
+
+
+@bp.post("/claims/<claim_id>")
+def decide_claim(claim_id: str) -> ResponseReturnValue:
+    from assetmap.services import providers
+    from assetmap.web import auditing, mailing
+
+    approve = request.form.get("decision") == "approve"
+    try:
+        message = providers.decide(get_store(), claim_id, approve, current_user.viewer,
+                                   mailing.links(), auditing.acting())
+    except NotFound:
+        abort(404, gettext("There is no such request."))
+    except InvalidRecord as exc:
+        flash(gettext("Not decided: %(problem)s.", problem=exc.problem), "error")
+        return redirect(url_for("directory.claims"))
+    mailing.send(message)
+    flash(gettext("Approved: a link is on its way to them.") if approve else
+          gettext("Declined: they are told by e-mail."), "info")
+    return redirect(url_for("directory.claims"))
+
+
 @bp.get("/<slug>/")
 def list_kind(slug: str) -> ResponseReturnValue:
     kind = _kind(slug)
@@ -230,7 +260,7 @@ def create(slug: str) -> ResponseReturnValue:
     errors: dict[str, str] = {}
     shown: dict[str, Any] = {}
     if request.method == "POST":
-        shown = _shown(kind)
+        shown = submitted_shown(kind)
         try:
             data = {k: v for k, v in _submitted(kind).items() if v is not None}
             created = directory.create(get_store(), kind.repo, data, instance_path(), "staff",
@@ -241,7 +271,7 @@ def create(slug: str) -> ResponseReturnValue:
         else:
             flash(gettext("%(name)s is added.", name=created["name"]), "info")
             return redirect(url_for("directory.list_kind", slug=slug))
-    return _form(kind, None, shown, errors)
+    return form_page(kind, None, shown, errors)
 
 
 @bp.route("/<slug>/<node_id>/edit", methods=["GET", "POST"])
@@ -253,11 +283,9 @@ def edit(slug: str, node_id: str) -> ResponseReturnValue:
     except NotFound:
         abort(404, str(kind.missing))
     errors: dict[str, str] = {}
-    shown = {**as_form(record, [f.name for f in kind.fields if f.widget == "list"],
-                       [f.name for f in kind.fields if f.widget == "answer"]),
-             **kind.repo.linked(store, node_id)}
+    shown = shown_record(kind, record, node_id)
     if request.method == "POST":
-        shown = _shown(kind)
+        shown = submitted_shown(kind)
         try:
             directory.update(store, kind.repo, node_id, _submitted(kind), instance_path(),
                              "staff", **kind.link_values())
@@ -266,21 +294,30 @@ def edit(slug: str, node_id: str) -> ResponseReturnValue:
         else:
             flash(gettext("Changes saved."), "info")
             return redirect(url_for("directory.list_kind", slug=slug))
-    return _form(kind, record, shown, errors)
+    return form_page(kind, record, shown, errors)
 
 
-def _shown(kind: Kind) -> dict[str, Any]:
+def shown_record(kind: Kind, record: dict[str, Any], node_id: str) -> dict[str, Any]:
+    """A stored listing as its form shows it."""
+    return {**as_form(record, [f.name for f in kind.fields if f.widget == "list"],
+                      [f.name for f in kind.fields if f.widget == "answer"]),
+            **kind.repo.linked(get_store(), node_id)}
+
+
+def submitted_shown(kind: Kind) -> dict[str, Any]:
     """What the user sent, to show again in the form."""
     ticks = {f.name for f in kind.fields if f.widget in ("ticks", "areas")}
     return {name: request.form.getlist(name) if name in ticks else request.form.get(name)
             for name in request.form}
 
 
-def _form(kind: Kind, record: dict | None, shown: dict[str, Any],
-          errors: dict[str, str]) -> ResponseReturnValue:
+def form_page(kind: Kind, record: dict | None, shown: dict[str, Any],
+              errors: dict[str, str], **page: Any) -> ResponseReturnValue:
+    """A listing's form (staff's, or a provider's with ``cancel_url`` and ``removable``)."""
     return render_template("directory/form.html", kind=kind, record=record, values=shown,
                            errors=errors, link_options=_link_options(get_store(), kind),
-                           area_options=_area_options(kind)), 400 if errors else 200
+                           area_options=_area_options(kind), **page), 400 if errors else 200
+
 
 
 def _area_options(kind: Kind) -> list[tuple[str, str]]:
