@@ -161,3 +161,22 @@ def test_state(checked: int, state: str) -> None:
     day = date(2026, 12, 3)
     listing = {"checked_at": (day - timedelta(days=checked)).isoformat()}
     assert freshness.state(listing, freshness.Limits(), day) == state
+
+
+def test_coordinators_see_the_listings_to_check_by_area(client, sign_in,  # noqa: ANN001
+                                                       sample_store: GraphStore,
+                                                       config: Config) -> None:
+    made = _a_session(sample_store, config)
+    sample_store.run_write("MATCH (a:Activity {id: $id}) SET a.checked_at = '2020-01-01'",
+                           id=made["id"])
+    sign_in("coordinator")
+    powys = client.get("/areas/listings", query_string={"within": "W06000023"})
+    page = powys.get_data(as_text=True)
+    assert powys.status_code == 200 and "Paned a Sgwrs" in page
+    assert "No: it has left the finder" in page and "1 January 2020" in page
+    # not in another authority's list; every fresh listing stays off it
+    cardiff = client.get("/areas/listings", query_string={"within": "W06000015"})
+    assert cardiff.status_code == 200 and "Paned a Sgwrs" not in cardiff.get_data(as_text=True)
+    rows = freshness.stale_listings(sample_store, freshness.Limits())
+    assert made["id"] in {row["id"] for row in rows}
+    assert all(row["state"] in ("stale", "hidden") for row in rows)

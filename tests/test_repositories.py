@@ -302,3 +302,66 @@ def test_link_to_unknown_field_is_refused(store: GraphStore) -> None:
     with pytest.raises(InvalidRecord, match="colour: unknown field"):
         groups.repo.create(store, {"name": "Choir"}, colour="red")
     assert _node_count(store, "Group") == 0
+
+
+# -- several fields removed at once ------------------------------------------------------
+# FalkorDB 4.16 removed the wrong properties when one statement removed two or more of a
+# node's stored after others (docs/architecture.md §3): the first test failed on the
+# update statement assetmap used before (SET n += $diff, None removing a field).
+
+def test_removing_several_fields_removes_exactly_those(store: GraphStore) -> None:
+    import random
+
+    chance = random.Random(7)
+    optional = ["name_cy", "description", "address", "town", "postcode", "step_free",
+                "hearing_loop", "accessible_toilet", "parking", "opening_hours", "email"]
+    wrong = []
+    for _ in range(30):
+        # added and changed over time, as a listing is: later fields stored after others
+        made = places.repo.create(store, {"name": "Neuadd", "kind": "hall", "lat": 52.449,
+                                          "lon": -3.541})
+        places.repo.update(store, made["id"], {
+            "name_cy": "Neuadd y Dref", "description": "The town hall",
+            "address": "1 Stryd Fawr", "town": "Llanidloes", "postcode": "SY18 6EF",
+            "step_free": True, "hearing_loop": False, "accessible_toilet": True,
+            "parking": False, "opening_hours": ["tue 10:00-17:00"],
+            "email": "hall@example.org"})
+        removed = chance.sample(optional, chance.randint(2, 6))
+        before = store.run_read("MATCH (p:Place {id: $id}) RETURN properties(p) AS p",
+                                id=made["id"])[0]["p"]
+        places.repo.update(store, made["id"], {name: None for name in removed})
+        after = store.run_read("MATCH (p:Place {id: $id}) RETURN properties(p) AS p, "
+                               "p.location IS NOT NULL AS located", id=made["id"])[0]
+        kept = {k: v for k, v in before.items()
+                if k not in removed and k not in ("updated_at", "search_text", "location")}
+        # each removed field gone (a list back to its default, empty), every other kept
+        if {k: v for k, v in after["p"].items() if k in kept} != kept or not all(
+                after["p"].get(name) in (None, []) for name in removed) or not after["located"]:
+            wrong.append(sorted(removed))
+    assert wrong == []
+
+
+def test_an_erasure_leaves_others_whole(falkor_store: GraphStore, acting, register) -> None:  # noqa: ANN001
+    from assetmap.services import subject_access
+
+    store = falkor_store
+    org = organisations.repo.create(store, {"name": "Powys Carers", "kind": "carers"})
+    key = people.repo.create(store, {"name": "Key Person"}, organisation_id=org["id"])
+    others = [people.repo.create(store, {
+        "name": f"Other {n}", "postcode": "SY18 6EF", "lat": 52.449, "lon": -3.541,
+        "interests": ["music"], "languages": ["cy"], "birth_year": 1950},
+        organisation_id=org["id"]) for n in range(5)]
+    # the analysis's results, among others of its, as a run writes them
+    store.run_write("MATCH (o:Person) WHERE o.name STARTS WITH 'Other' SET "
+                    "o.fragile_circle = true, o.lsns6 = 14, o.key_person_id = $key, "
+                    "o.isolation_risk = 'low', o.support_lost = 3, o.analysed_at = 'x'",
+                    key=key["id"])
+    before = {o["id"]: store.run_read("MATCH (p:Person {id: $id}) RETURN properties(p) AS p",
+                                      id=o["id"])[0]["p"] for o in others}
+    subject_access.erase(store, key["id"], acting, register, recompute=False)
+    for person_id, was in before.items():
+        now = store.run_read("MATCH (p:Person {id: $id}) RETURN properties(p) AS p",
+                             id=person_id)[0]["p"]
+        cleared = ("key_person_id", "fragile_circle", "support_lost")
+        assert {k: v for k, v in now.items() if k != "updated_at"} == {
+            k: v for k, v in was.items() if k not in cleared and k != "updated_at"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from typing import Any
 
 import click
 
@@ -22,9 +23,15 @@ def mail() -> None:
 def send_pending(ctx: click.Context) -> None:
     from assetmap import mailer
 
-    settings = ctx.obj.mail
     with _store(ctx) as store:
-        done = mailer.deliver(store, settings)
+        done = mailer.deliver(store, ctx.obj.mail)
+    _report(ctx, done)
+
+
+def _report(ctx: click.Context, done: Any) -> None:
+    """What a run of the sender did, in one line; a non-zero exit when something is left
+    waiting or was given up (a timer's failure shows in its log)."""
+    settings = ctx.obj.mail
     if not settings.backend:
         raise ValueError(_("no mail server is set (ASSETMAP_SMTP_URL): %(count)s messages "
                            "wait in the outbox", count=done.waiting))
@@ -82,3 +89,30 @@ def send_test(ctx: click.Context, to: str) -> None:
                      where=str(ctx.obj.mail)))
         return
     raise ValueError(_("not sent (it waits in the outbox): %(error)s", error=done.error))
+
+
+@main.group(help=_("The day's reminders, by e-mail."))
+def reminders() -> None:
+    pass
+
+
+@reminders.command("send", help=_(
+    "Ask the providers of listings that may be out of date to confirm them (once a month "
+    "until someone does), tell connectors how many referral follow-ups are due today, and "
+    "send it all. Run it once a day from a timer; a second run the same day sends nothing "
+    "new."))
+@click.pass_context
+def reminders_send(ctx: click.Context) -> None:
+    from assetmap import mailer
+    from assetmap.services import freshness
+    from assetmap.services import reminders as daily
+    from assetmap.services.mail import Links
+
+    config = ctx.obj
+    with _store(ctx) as store:
+        queued = daily.queue_due(store, freshness.Limits.of(config),
+                                 Links(config.base_url, config.load_secret_key()))
+        done = mailer.deliver(store, config.mail)
+    click.echo(_("queued %(checks)s listing checks and %(followups)s follow-up reminders",
+                 checks=queued.freshness_checks, followups=queued.referral_followups))
+    _report(ctx, done)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from assetmap.graph.nodes import NodeRepository
+from assetmap.graph.nodes import NodeRepository, rebuilt
 from assetmap.graph.store import GraphStore
 from assetmap.model import Mail
 
 repo = NodeRepository(Mail)
 
 #: what a message keeps once it has gone (or been given up): never its address or words
-WIPED = {"to": None, "subject": None, "text": None, "html": None, "claimed_until": None}
+KEPT = ("id", "kind", "language", "attempts", "next_attempt_at", "about", "created_at",
+        "last_error")
 
 
 def claim_due(store: GraphStore, now: str, until: str, limit: int) -> list[dict]:
@@ -35,20 +36,26 @@ def claim_one(store: GraphStore, mail_id: str, now: str, until: str) -> dict | N
 
 
 def mark_sent(store: GraphStore, mail_id: str, now: str) -> None:
-    store.run_write("MATCH (m:Mail {id: $id}) SET m += $fields",
-                    id=mail_id, fields={**WIPED, "status": "sent", "sent_at": now,
-                                        "last_error": None, "updated_at": now})
+    # the whole map is written: the address and words go (see nodes.rebuilt)
+    wiped = rebuilt("m", KEPT, {"status": "'sent'", "sent_at": "$now", "updated_at": "$now",
+                                "last_error": "null"})
+    store.run_write(f"MATCH (m:Mail {{id: $id}}) {wiped}", id=mail_id, now=now)
 
 
 def mark_attempt(store: GraphStore, mail_id: str, error: str, next_attempt_at: str | None,
                  now: str) -> None:
-    """A try that failed: try again at ``next_attempt_at``, or give up (None)."""
-    fields: dict = {"last_error": error[:500], "claimed_until": None, "updated_at": now,
-                    "next_attempt_at": next_attempt_at or now}
-    if next_attempt_at is None:
-        fields |= {**WIPED, "status": "failed"}
-    store.run_write("MATCH (m:Mail {id: $id}) SET m += $fields, m.attempts = m.attempts + 1",
-                    id=mail_id, fields=fields)
+    """A try that failed: try again at ``next_attempt_at``, or give up (None) and wipe the
+    address and words."""
+    if next_attempt_at is not None:
+        store.run_write("MATCH (m:Mail {id: $id}) SET m.last_error = $error, "
+                        "m.next_attempt_at = $next, m.updated_at = $now, "
+                        "m.attempts = m.attempts + 1, m.claimed_until = null",
+                        id=mail_id, error=error[:500], next=next_attempt_at, now=now)
+        return
+    wiped = rebuilt("m", KEPT, {"status": "'failed'", "last_error": "$error",
+                                "updated_at": "$now", "attempts": "m.attempts + 1"})
+    store.run_write(f"MATCH (m:Mail {{id: $id}}) {wiped}", id=mail_id, error=error[:500],
+                    now=now)
 
 
 def tally(store: GraphStore, since: str) -> list[dict]:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from assetmap.graph.nodes import NodeRepository
+from assetmap.graph.nodes import SYSTEM_FIELDS, NodeRepository, rebuilt
 from assetmap.graph.store import GraphStore
-from assetmap.model import Migration
+from assetmap.model import ACCESS_NEEDS, ANALYSIS_FIELDS, Migration, Place
 
 repo = NodeRepository(Migration)
 
+#: a place's properties but its four access answers: the whole map is written, since
+#: FalkorDB 4.16 removes the wrong properties when one statement removes several
+_WITHOUT_ACCESS = rebuilt("p", [name for name in (*Place.model_fields, *SYSTEM_FIELDS,
+                                                 *ANALYSIS_FIELDS.get("Place", ()))
+                                if name not in ACCESS_NEEDS], {})
 #: id -> (what it does, its statements); each statement returns how many it changed
 MIGRATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "unknown-not-no-1": (
@@ -17,8 +22,7 @@ MIGRATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
         (
             "MATCH (p:Place) WHERE p.step_free = false AND p.hearing_loop = false "
             "AND p.accessible_toilet = false AND p.parking = false "
-            "SET p.step_free = null, p.hearing_loop = null, p.accessible_toilet = null, "
-            "p.parking = null RETURN count(p) AS n",
+            f"{_WITHOUT_ACCESS} RETURN count(p) AS n",
             "MATCH (p:Person) WHERE p.lives_alone = false SET p.lives_alone = null "
             "RETURN count(p) AS n",
             "MATCH (p:Person) WHERE p.languages = ['en'] SET p.languages = [] "

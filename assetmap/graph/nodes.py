@@ -8,6 +8,7 @@ row and nothing at all is written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -58,6 +59,23 @@ class Link:
 RECORDED_BY = Link("RECORDED_BY", "Organisation")
 #: a placed record's link to each area it lies in (its ``area`` and ``ward``)
 AREA_LINK = Link("IN_AREA", "Area")
+
+
+_PROPERTY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def rebuilt(variable: str, keep: Iterable[str], values: Mapping[str, str]) -> str:
+    """``SET variable = {...}``: the properties ``keep`` as they are when the statement
+    runs, and ``values`` (name -> a Cypher expression, a parameter); every other property
+    goes. FalkorDB 4.16 removes the wrong properties when one statement removes two or
+    more of an entity's (docs/architecture.md §3); writing the whole map removes exactly
+    those left out, and is the same on Neo4j. Names are checked, never taken as given."""
+    names = [*keep, *values]
+    if not all(_PROPERTY_NAME.match(name) for name in names):
+        raise ValueError(f"not a property name: {names!r}")
+    entries = [f"{name}: {variable}.{name}" for name in keep if name not in values]
+    entries += [f"{name}: {expression}" for name, expression in values.items()]
+    return f"SET {variable} = {{{', '.join(entries)}}}"
 
 
 def _labels(record: Record) -> str:
@@ -336,7 +354,8 @@ class NodeRepository:
             raise InvalidRecord([("record", Problem(N_("must be an object of fields")))])
         if "id" in changes and changes["id"] != node_id:
             raise InvalidRecord([("id", Problem(N_("cannot be changed")))])
-        current = _editable(self.get(store, node_id), self.label)
+        stored = self.get(store, node_id)
+        current = _editable(stored, self.label)
         merged = {**current, **changes}
         record = validate(self.model, {k: v for k, v in merged.items() if v is not None})
         new = {**record.properties(), **searchable(record)}
@@ -347,8 +366,12 @@ class NodeRepository:
             for label, flag in (("Volunteer", record.volunteer), ("Carer", record.carer)):
                 label_changes += f" SET n:{label}" if flag else f" REMOVE n:{label}"
         matches, relinks, params = self._relinks(link_ids)
+        removed = [key for key, value in diff.items() if value is None]
+        assign = "SET n += $diff" if len(removed) < 2 else rebuilt(
+            "n", [key for key in stored if key not in diff],
+            {key: f"$diff.{key}" for key, value in diff.items() if value is not None})
         rows = store.run_write(
-            f"MATCH (n:{self.label} {{id: $id}}) {matches}SET n += $diff, n.updated_at = $now"
+            f"MATCH (n:{self.label} {{id: $id}}) {matches}{assign}, n.updated_at = $now"
             f"{label_changes}{_location_clause(record, 'n', 'n')}{relinks} "
             "RETURN properties(n) AS n",
             id=node_id,

@@ -257,3 +257,24 @@ def referral_target(store: GraphStore, target_id: str) -> str:
         raise InvalidRecord([("target_id", Problem(
             N_("no activity or group with id %(id)s"), id=repr(target_id)))])
     return "Activity" if "Activity" in rows[0]["labels"] else "Group"
+
+
+def referrals_due(store: GraphStore, day: str) -> list[dict]:
+    """For each user who made referrals whose follow-up falls on ``day`` and that are still
+    open (suggested or contacted): how many, and their e-mail and language."""
+    return store.run_read(
+        "MATCH (:Person)-[r:REFERRED_TO]->() WHERE r.follow_up = $day "
+        "AND r.status IN ['suggested', 'contacted'] "
+        "WITH r.by AS by, count(r) AS due MATCH (u:User {id: by}) WHERE u.active "
+        "RETURN u.id AS id, u.email AS email, u.language AS language, due ORDER BY u.id",
+        day=day)
+
+
+def open_referrals_by(store: GraphStore, user_id: str, until: str) -> list[dict]:
+    """The open referrals ``user_id`` made whose follow-up is on or before ``until``."""
+    return store.run_read(
+        "MATCH (p:Person)-[r:REFERRED_TO]->(t) WHERE r.by = $user AND r.follow_up <= $until "
+        "AND r.status IN ['suggested', 'contacted'] "
+        "RETURN p.id AS person_id, p.name AS person_name, t.id AS target_id, "
+        "t.name AS target_name, t.name_cy AS target_name_cy, r.follow_up AS follow_up, "
+        "r.status AS status ORDER BY r.follow_up, p.name", user=user_id, until=until)

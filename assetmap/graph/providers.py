@@ -79,16 +79,16 @@ def manages(store: GraphStore, user_id: str, label: str, node_id: str) -> bool:
 
 def managers(store: GraphStore, label: str, node_id: str) -> list[dict]:
     """The active providers of a listing (of an activity: also those of its group and
-    place), with their e-mail and language."""
-    rows = store.run_read(
+    place, with the id of that group or place in ``via``), with e-mail and language."""
+    rows = [{**row, "via": None} for row in store.run_read(
         f"MATCH (u:User)-[:MANAGES]->(n:{_label(label)} {{id: $id}}) WHERE u.active "
-        "RETURN DISTINCT u.id AS id, u.email AS email, u.language AS language", id=node_id)
+        "RETURN DISTINCT u.id AS id, u.email AS email, u.language AS language", id=node_id)]
     if label == "Activity":
         rows += store.run_read(
             "MATCH (u:User)-[:MANAGES]->(owner)<-[:RUN_BY|HELD_AT]-(:Activity {id: $id}) "
             "WHERE u.active RETURN DISTINCT u.id AS id, u.email AS email, "
-            "u.language AS language", id=node_id)
-    return list({row["id"]: row for row in rows}.values())
+            "u.language AS language, owner.id AS via", id=node_id)
+    return list({row["id"]: row for row in reversed(rows)}.values())
 
 
 def claim_by_token(store: GraphStore, token_hash: str) -> dict | None:
@@ -120,3 +120,30 @@ def waiting_claims(store: GraphStore, organisation_id: str | None) -> list[dict]
             "RETURN properties(c) AS claim, n.name AS name, n.name_cy AS name_cy "
             "ORDER BY c.created_at", label=label, org=organisation_id)
     return rows
+
+
+#: a listing's last check, or for one never checked, its last change (services.freshness)
+_LAST_CHECKED = "coalesce(n.checked_at, left(n.updated_at, 10))"
+#: where each kind of listing is, for placing it in its areas: a place's own point, an
+#: activity's place (or its base), a group's first place
+_WHERE = {
+    "Place": "WITH n, n.lat AS lat, n.lon AS lon ",
+    "Activity": "OPTIONAL MATCH (n)-[:HELD_AT]->(pl:Place) "
+                "WITH n, coalesce(pl.lat, n.base_lat) AS lat, coalesce(pl.lon, n.base_lon) AS lon ",
+    "Group": "OPTIONAL MATCH (n)<-[:RUN_BY]-(:Activity)-[:HELD_AT]->(pl:Place) "
+             "WITH n, collect(pl)[0] AS pl WITH n, pl.lat AS lat, pl.lon AS lon ",
+}
+
+
+def unchecked_since(store: GraphStore, label: str, since: str, limit: int = 10_000) -> list[dict]:
+    """Listings of ``label`` last checked before ``since`` (an ISO date), oldest first, with
+    a point to place them by, their service areas, and how many providers they have."""
+    rows = store.run_read(
+        f"MATCH (n:{_label(label)}) WHERE {_LAST_CHECKED} < $since {_WHERE[label]}"
+        "OPTIONAL MATCH (u:User)-[:MANAGES]->(n) "
+        f"WITH n, lat, lon, count(u) AS providers ORDER BY {_LAST_CHECKED}, n.id LIMIT $limit "
+        f"RETURN {_LISTING} AS listing, lat, lon, n.service_areas AS service_areas, providers",
+        since=since, limit=limit)
+    return [{**row["listing"], "label": label, "lat": row["lat"], "lon": row["lon"],
+             "service_areas": row["service_areas"] or [], "providers": row["providers"]}
+            for row in rows]

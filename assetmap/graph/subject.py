@@ -56,6 +56,13 @@ def erase(store: GraphStore, person_id: str, with_people: list[str] | None = Non
     that named them as their key person are cleared. Returns how many ties to other
     people (``ties``), records about them (``records``) and relationships of any kind
     (``relationships``) went."""
+    # others' results that came from them are cleared first, one property a statement:
+    # FalkorDB 4.16 removes the wrong properties when one statement removes two or more
+    # of a node's (docs/architecture.md §3). Derived results only: a stop between these
+    # leaves those people "not assessed" until the next analysis, the person untouched
+    for result in ("fragile_circle", "support_lost"):
+        store.run_write(f"MATCH (o:Person {{key_person_id: $id}}) SET o.{result} = null",
+                        id=person_id)
     rows = store.run_write(
         "MATCH (p:Person {id: $id}) "
         "OPTIONAL MATCH (p)-[t:KNOWS|CARES_FOR]-(:Person) WITH p, count(t) AS ties "
@@ -64,7 +71,7 @@ def erase(store: GraphStore, person_id: str, with_people: list[str] | None = Non
         "OPTIONAL MATCH (h:Person) WHERE h.id IN $placeholder_ids "
         "WITH p, ties, relationships, records, collect(h) AS placeholders "
         "OPTIONAL MATCH (o:Person {key_person_id: $id}) "
-        "SET o.key_person_id = null, o.fragile_circle = null, o.support_lost = null "
+        "SET o.key_person_id = null "
         "WITH p, ties, relationships, records, placeholders, count(o) AS others "
         "FOREACH (d IN records | DETACH DELETE d) "
         "FOREACH (h IN placeholders | DETACH DELETE h) DETACH DELETE p "

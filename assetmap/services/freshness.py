@@ -17,6 +17,10 @@ from typing import Any, Literal
 
 from assetmap import clock
 from assetmap.config import Config
+from assetmap.graph import providers as listings
+from assetmap.graph.store import GraphStore
+from assetmap.model import LISTING_LABELS
+from assetmap.services import areas
 
 State = Literal["fresh", "stale", "hidden"]
 
@@ -86,3 +90,27 @@ def stamp(by: str, today: date | None = None) -> dict[str, str]:
     """The fields that say a listing was checked today by ``by`` (provider, staff, import)."""
     return {"checked_at": (today or clock.today()).isoformat(), "checked_by": by}
 
+
+
+def stale_listings(store: GraphStore, limits: Limits, within: str | None = None,
+                   today: date | None = None) -> list[dict[str, Any]]:
+    """Every listing that may be out of date (or has left the finder), oldest check first,
+    each with its ``state``, ``last_checked``, the ``local_authority`` it is in (by its
+    point: a place's, an activity's place or base, a group's first place) and how many
+    ``providers`` it has. ``within`` (a local authority or health board code) keeps those
+    in it, by point or by the areas a service without a venue is offered in."""
+    rows = [row for label in LISTING_LABELS
+            for row in listings.unchecked_since(store, label, limits.stale_since(today))]
+    located = [row for row in rows if row["lat"] is not None and row["lon"] is not None]
+    placed = areas.area_index(store).place_many([(row["lat"], row["lon"]) for row in located])
+    for row, where in zip(located, placed, strict=True):
+        row["areas"] = set(where.values())
+        row["local_authority"] = where.get("local_authority")
+    for row in rows:
+        row.setdefault("areas", set())
+        row.setdefault("local_authority", None)
+        row["areas"] |= set(row["service_areas"])
+        row["last_checked"] = last_checked(row)
+        row["state"] = state(row, limits, today)
+    kept = [row for row in rows if within is None or within in row["areas"]]
+    return sorted(kept, key=lambda row: (row["last_checked"] or date.min, row["name"]))

@@ -328,6 +328,13 @@ def refer(store: GraphStore, person_id: str, target_id: str, by: str,
     return made
 
 
+def follow_ups_due(store: GraphStore, viewer: Viewer) -> list[dict]:
+    """The viewer's open referrals whose follow-up is today or past, of people they may
+    still see (a share that ended takes its people out)."""
+    rows = people.open_referrals_by(store, viewer.user_id, today().isoformat())
+    return [row for row in rows if can_see(store, viewer, row["person_id"])]
+
+
 def update_referral(store: GraphStore, person_id: str, target_id: str,
                     changes: dict[str, Any]) -> dict:
     label = people.referral_target(store, target_id)

@@ -11,6 +11,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -106,6 +107,24 @@ def dashboard() -> ResponseReturnValue:
         not_assessed=not_assessed, NOT_ASSESSED=translated(names.NOT_ASSESSED_NAMES),
         region=next((r for r in regions if r["id"] == within), None),
     )
+
+
+@bp.get("/listings")
+def stale_listings() -> ResponseReturnValue:
+    """Listings that may be out of date, or have left the finder, by area: for whoever
+    keeps the directory to chase."""
+    from assetmap.services import freshness, providers
+
+    regions = _regions()
+    within = _within(regions)
+    config = current_app.config["ASSETMAP"]
+    store = get_store()
+    rows = freshness.stale_listings(store, freshness.Limits.of(config), within)
+    named = area_service.names(store, sorted({r["local_authority"] for r in rows
+                                              if r["local_authority"]}))
+    return render_template("areas/listings.html", rows=rows, regions=regions, within=within,
+                           named=named, SLUGS=providers.SLUGS, config=config,
+                           region=next((r for r in regions if r["id"] == within), None))
 
 
 #: how long a coordinator's browser may keep the areas' shapes (they change only when

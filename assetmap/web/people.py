@@ -121,6 +121,13 @@ def review() -> ResponseReturnValue:
     return render_template("people/review.html", due=due, total=total, days=days)
 
 
+@bp.get("/follow-ups")
+def follow_ups() -> ResponseReturnValue:
+    """The referrals this connector made whose follow-up is due (the daily e-mail's link)."""
+    due = people.follow_ups_due(get_store(), current_user.viewer)
+    return render_template("people/follow_ups.html", due=due)
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
     text = request.args.get("q", "").strip() or None
