@@ -175,6 +175,8 @@ def test_coordinators_see_the_listings_to_check_by_area(client, sign_in,  # noqa
     assert powys.status_code == 200 and "Paned a Sgwrs" in page
     assert "No: it has left the finder" in page and "1 January 2020" in page
     # not in another authority's list; every fresh listing stays off it
+    sample_store.run_write("CREATE (:Area {id: 'W06000015', name: 'Cardiff', "
+                           "level: 'local_authority'})")
     cardiff = client.get("/areas/listings", query_string={"within": "W06000015"})
     assert cardiff.status_code == 200 and "Paned a Sgwrs" not in cardiff.get_data(as_text=True)
     rows = freshness.stale_listings(sample_store, freshness.Limits())
