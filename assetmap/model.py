@@ -770,6 +770,27 @@ class Claim(Record):
     invited_by: Id | None = None
 
 
+class ChangeReport(Record):
+    """Someone telling the directory a listing is wrong ("it moved to Wednesdays"), for its
+    recording organisation's staff and its providers to review. The address for a reply is
+    kept only until the review's answer is sent."""
+
+    label: ClassVar[str] = "ChangeReport"
+    indexed = ("listing_id", "status")
+
+    listing_label: ListingLabel
+    listing_id: Id
+    what: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3,
+                                           max_length=2000)]
+    reply_to: Email | None = None
+    language: InterfaceLanguage | None = None
+    status: Literal["waiting", "accepted", "rejected"] = "waiting"
+    reviewed_by: Id | None = None
+    reviewed_at: Timestamp | None = None
+    #: what the reviewer says back (with a reply address, it is sent)
+    answer: Text | None = None
+
+
 class AssetSearch(BaseModel):
     """What the public asset finder asks for (the page's form and ``GET /api/v1/assets``).
 
@@ -819,7 +840,7 @@ NODE_TYPES: dict[str, type[Record]] = {
     model.label: model
     for model in (
         Person, Organisation, Group, Place, Activity, Area, User, WhatMatters, Lsns6Response,
-        Consent, AnalysisRun, ApiToken, AuditHead, Migration, Mail, Claim,
+        Consent, AnalysisRun, ApiToken, AuditHead, Migration, Mail, Claim, ChangeReport,
     )
 }
 EXTRA_LABELS = ("Volunteer", "Carer")

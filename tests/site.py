@@ -30,6 +30,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int]] = {
     "api_areas": (401, 200, 200, 200, 403),
     "claims": (200, 200, 200, 200, 200),
     "provider": (302, 403, 403, 403, 200),
+    "reviews": (302, 200, 200, 403, 200),
 }
 #: routes whose answer differs from their area's
 EXCEPTIONS = {
@@ -40,6 +41,7 @@ EXCEPTIONS = {
     "auth.welcome": (404, 404, 404, 404, 404),  # no such invitation
     "claims.accept": (404, 404, 404, 404, 404),  # no such link
     "claims.confirm": (404, 404, 404, 404, 404),
+    "reviews.review": (302, 404, 404, 403, 404),  # no such report
 }
 
 
@@ -66,7 +68,7 @@ def arguments(store: GraphStore) -> dict[str, str]:
             "/groups/<node_id>": f"/groups/{first['Group']}",
             "/activities/<node_id>": f"/activities/{first['Activity']}",
             "node_id": first["Place"], "level": "ward", "template_kind": "people",
-            "token": "no-such-link",
+            "token": "no-such-link", "report_id": "no-such-report",
             **_hsds_arguments(store, first)}
 
 

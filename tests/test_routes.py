@@ -70,7 +70,8 @@ def test_get_routes_by_role(app, client, sign_in, sample_store: GraphStore,  # n
 
 
 #: the forms anyone may send, and what an empty one is answered
-PUBLIC_FORMS = {"claims.claim": 400, "claims.accept": 404, "claims.confirm": 404}
+PUBLIC_FORMS = {"claims.claim": 400, "claims.accept": 404, "claims.confirm": 404,
+                "claims.report_change": 400}
 
 
 def test_every_change_needs_a_signed_in_user(app, client, sample_store: GraphStore) -> None:  # noqa: ANN001

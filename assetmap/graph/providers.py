@@ -5,13 +5,25 @@ from __future__ import annotations
 
 from assetmap.graph.nodes import NodeRepository
 from assetmap.graph.store import GraphStore
-from assetmap.model import LISTING_LABELS, Claim
+from assetmap.model import LISTING_LABELS, ChangeReport, Claim
 
 claims = NodeRepository(Claim)
 
 #: what a provider's list and a claim show of a listing
 _LISTING = ("n {.id, .name, .name_cy, .email, .checked_at, .checked_by, .updated_at, "
             ".paused_since, .weekday, .start, .end, .frequency, .cancelled_dates, .ended_on}")
+
+
+def _recorder(label: str, keep: str = "n") -> str:
+    """Cypher giving ``recorder``, the id of the organisation whose staff keep listing
+    ``n``: the one that recorded it, or for an activity that did not say, its group's;
+    ``keep``: the variables carried on with it."""
+    clause = "OPTIONAL MATCH (n)-[:RECORDED_BY]->(own:Organisation) "
+    if label == "Activity":
+        return (clause + "OPTIONAL MATCH (n)-[:RUN_BY]->(:Group)-[:RECORDED_BY]->"
+                f"(via:Organisation) WITH {keep}, own.id AS own, min(via.id) AS via "
+                f"WITH {keep}, coalesce(own, via) AS recorder ")
+    return clause + f"WITH {keep}, own.id AS recorder "
 
 
 def _label(label: str) -> str:
@@ -23,8 +35,8 @@ def _label(label: str) -> str:
 def listing(store: GraphStore, label: str, node_id: str) -> dict | None:
     """A listing by its label and id, with the organisation that recorded it."""
     rows = store.run_read(
-        f"MATCH (n:{_label(label)} {{id: $id}}) OPTIONAL MATCH (n)-[:RECORDED_BY]->(o) "
-        f"RETURN {_LISTING} AS listing, o.id AS recorded_by", id=node_id)
+        f"MATCH (n:{_label(label)} {{id: $id}}) {_recorder(label)}"
+        f"RETURN {_LISTING} AS listing, recorder AS recorded_by", id=node_id)
     return {**rows[0]["listing"], "label": label, "recorded_by": rows[0]["recorded_by"]} \
         if rows else None
 
@@ -115,8 +127,9 @@ def waiting_claims(store: GraphStore, organisation_id: str | None) -> list[dict]
     for label in LISTING_LABELS:
         rows += store.run_read(
             f"MATCH (c:Claim {{status: 'pending', how: 'request', listing_label: $label}}) "
-            f"MATCH (n:{label} {{id: c.listing_id}}) OPTIONAL MATCH (n)-[:RECORDED_BY]->(o) "
-            "WITH c, n, o WHERE o IS NULL OR o.id = $org "
+            f"MATCH (n:{label} {{id: c.listing_id}}) WITH c, n "
+            f"{_recorder(label, keep='c, n')}"
+            "WITH c, n, recorder WHERE recorder IS NULL OR recorder = $org "
             "RETURN properties(c) AS claim, n.name AS name, n.name_cy AS name_cy "
             "ORDER BY c.created_at", label=label, org=organisation_id)
     return rows
@@ -147,3 +160,31 @@ def unchecked_since(store: GraphStore, label: str, since: str, limit: int = 10_0
     return [{**row["listing"], "label": label, "lat": row["lat"], "lon": row["lon"],
              "service_areas": row["service_areas"] or [], "providers": row["providers"]}
             for row in rows]
+
+
+reports = NodeRepository(ChangeReport)
+
+
+def waiting_reports(store: GraphStore, organisation_id: str | None = None,
+                    provider_id: str | None = None) -> list[dict]:
+    """Reports of changes waiting for review: for staff of ``organisation_id``, those on
+    listings it recorded or no one recorded; for ``provider_id``, those on their listings
+    (and on the sessions of their groups and places). Oldest first, with each listing."""
+    rows = []
+    for label in LISTING_LABELS:
+        if provider_id is None:
+            rows += store.run_read(
+                f"MATCH (c:ChangeReport {{status: 'waiting', listing_label: $label}}) "
+                f"MATCH (n:{label} {{id: c.listing_id}}) WITH c, n "
+                f"{_recorder(label, keep='c, n')}"
+                "WITH c, n, recorder WHERE recorder IS NULL OR recorder = $org "
+                f"RETURN properties(c) AS report, {_LISTING} AS listing "
+                "ORDER BY c.created_at", label=label, org=organisation_id)
+        else:
+            rows += [row for row in store.run_read(
+                f"MATCH (c:ChangeReport {{status: 'waiting', listing_label: $label}}) "
+                f"MATCH (n:{label} {{id: c.listing_id}}) "
+                f"RETURN properties(c) AS report, {_LISTING} AS listing "
+                "ORDER BY c.created_at", label=label)
+                if manages(store, provider_id, label, row["listing"]["id"])]
+    return sorted(rows, key=lambda row: row["report"]["created_at"])

@@ -32,6 +32,8 @@ KINDS = {
     "claim_declined": N_("a request to look after a listing, declined"),
     "co_organiser_invite": N_("an invitation from a listing's provider to help keep it"),
     "freshness_check": N_("a reminder to a listing's provider: is it still right?"),
+    "change_report_answer": N_("the answer to someone who reported a change to a listing "
+                               "and left an address"),
     "referral_followups": N_("a connector's referral follow-ups due today (how many, no names)"),
 }
 #: a message the server cannot take is tried again after 1, 2, 4... minutes (at most

@@ -113,6 +113,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(directory.bp)
     app.register_blueprint(providers.claims)
     app.register_blueprint(providers.bp)
+    app.register_blueprint(providers.reviews)
     providers.limit_public_forms(app, limiter)
     register_api(app, csrf)
     errors.init_app(app)

@@ -315,8 +315,14 @@ def form_page(kind: Kind, record: dict | None, shown: dict[str, Any],
               errors: dict[str, str], **page: Any) -> ResponseReturnValue:
     """A listing's form (staff's, or a provider's with ``cancel_url`` and ``removable``)."""
     return render_template("directory/form.html", kind=kind, record=record, values=shown,
-                           errors=errors, link_options=_link_options(get_store(), kind),
-                           area_options=_area_options(kind), **page), 400 if errors else 200
+                           errors=errors, **form_options(kind), **page), 400 if errors else 200
+
+
+def form_options(kind: Kind) -> dict[str, Any]:
+    """What a listing's fields offer to choose from: the places and groups to link, the
+    areas a service without a venue is offered in."""
+    return {"link_options": _link_options(get_store(), kind),
+            "area_options": _area_options(kind)}
 
 
 

@@ -17,11 +17,18 @@ from flask_login import current_user
 from assetmap import accounts, clock
 from assetmap.i18n import N_, Problem
 from assetmap.model import InvalidRecord
-from assetmap.services import NotFound, providers
+from assetmap.services import NotFound, change_reports, providers
 from assetmap.web import auditing, mailing
 from assetmap.web.auth import role_required, signed_in
 from assetmap.web.db import get_store, instance_path
-from assetmap.web.directory import KINDS, Kind, form_page, shown_record, submitted_shown
+from assetmap.web.directory import (
+    KINDS,
+    Kind,
+    form_options,
+    form_page,
+    shown_record,
+    submitted_shown,
+)
 from assetmap.web.forms import field_errors, values
 from assetmap.web.i18n import language
 
@@ -56,7 +63,8 @@ def limit_public_forms(app: Flask, limiter: Limiter) -> None:
     """Put the public forms' limit (``ASSETMAP_PUBLIC_FORMS_PER_HOUR``, each address) on
     the views that send something from someone not signed in."""
     limit = f"{app.config['ASSETMAP'].public_forms_per_hour} per hour"
-    for endpoint in ("claims.claim", "claims.accept", "claims.confirm"):
+    for endpoint in ("claims.claim", "claims.accept", "claims.confirm",
+                     "claims.report_change"):
         app.view_functions[endpoint] = limiter.limit(
             limit, methods=["POST"], scope="public-forms",
             error_message=lambda: gettext("Too many forms sent from here: try again in an "
@@ -318,3 +326,76 @@ def invite(slug: str, node_id: str) -> ResponseReturnValue:
     return render_template("provider/invite.html", record=record, errors=errors,
                            values=shown), 400 if errors else 200
 
+
+
+# -- reports of a change: anyone sends one; staff and providers review them --------------
+
+@claims.route("/report/<slug>/<node_id>", methods=["GET", "POST"])
+def report_change(slug: str, node_id: str) -> ResponseReturnValue:
+    """Anyone tells the directory that a listing is wrong."""
+    found = _listing(slug, node_id)
+    errors: dict[str, str] = {}
+    shown: dict[str, Any] = {}
+    if request.method == "POST":
+        shown = dict(request.form.items())
+        try:
+            refuse_robots()
+            data = values(request.form, text=("what", "reply_to"))
+            change_reports.report(get_store(), found["label"], node_id, data["what"] or "",
+                                  data["reply_to"], language(), auditing.acting())
+        except InvalidRecord as exc:
+            errors = field_errors(exc)
+        else:
+            return render_template("claims/reported.html", listing=found,
+                                   replied=bool(data["reply_to"]))
+    return render_template("claims/report.html", listing=found, values=shown, errors=errors,
+                           honeypot=HONEYPOT), 400 if errors else 200
+
+
+reviews = Blueprint("reviews", __name__, url_prefix="/reviews")
+
+
+@reviews.before_request
+@role_required("connector", "coordinator", "provider")
+def reviewers_only() -> None:
+    """Staff review reports on their organisation's listings; providers on their own."""
+
+
+@reviews.get("/")
+def waiting_reports() -> ResponseReturnValue:
+    rows = change_reports.waiting(get_store(), current_user.viewer)
+    return render_template("reviews/index.html", rows=rows)
+
+
+@reviews.route("/<report_id>", methods=["GET", "POST"])
+def review(report_id: str) -> ResponseReturnValue:
+    """A report beside its listing's form: change what it says and accept, or reject."""
+    store = get_store()
+    try:
+        row = change_reports.for_review(store, current_user.viewer, report_id)
+    except NotFound:
+        abort(404, gettext("There is no such report among yours."))
+    slug = providers.SLUGS[row["report"]["listing_label"]]
+    kinds = PROVIDER_KINDS if current_user.role == "provider" else KINDS
+    kind = kinds[slug]
+    shown = shown_record(kind, kind.repo.get(store, row["listing"]["id"]), row["listing"]["id"])
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        accept = request.form.get("decision") == "accept"
+        shown = {**submitted_shown(kind), "answer": request.form.get("answer", "")}
+        try:
+            message = change_reports.review(
+                store, current_user.viewer, report_id, accept,
+                kind.form_values() if accept else {}, kind.link_values() if accept else {},
+                request.form.get("answer", "").strip() or None, instance_path(),
+                auditing.acting())
+        except InvalidRecord as exc:
+            errors = field_errors(exc)
+        else:
+            if message:
+                mailing.send(message)
+            flash(gettext("Accepted: the listing is changed and shows it was checked today.")
+                  if accept else gettext("Rejected: the listing is left as it was."), "info")
+            return redirect(url_for("reviews.waiting_reports"))
+    return render_template("reviews/review.html", row=row, kind=kind, values=shown,
+                           errors=errors, **form_options(kind)), 400 if errors else 200
