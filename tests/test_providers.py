@@ -256,3 +256,32 @@ def test_cancel_a_date_end_a_session_pause_the_group(client, sample_store: Graph
         "a.ended_on AS ended, g.paused_since AS paused", a=group["activity"])[0]
     assert stored == {"off": [soon], "ended": clock.today().isoformat(),
                       "paused": clock.today().isoformat()}
+
+
+def test_send_this_list_e_mails_the_printable_list_and_keeps_no_address(
+        client, sign_in, sample_store: GraphStore, smtp: MailCatcher, config: Config) -> None:  # noqa: ANN001
+    from assetmap.audit import AuditLog
+
+    query = "near=Llanidloes&radius_km=5"
+    assert "Send this list" not in client.get(f"/find/print?{query}").get_data(as_text=True)
+    sign_in("connector")
+    page = client.get(f"/find/print?{query}").get_data(as_text=True)
+    assert "Send this list" in page
+    sent = client.post(f"/find/print/send?{query}", data={
+        "csrf_token": csrf_token(page), "email": "Gwen@Example.cymru", "language": "cy"})
+    assert sent.status_code == 200 and "Gwen@Example.cymru" in sent.get_data(as_text=True)
+    [message] = smtp.to("gwen@example.cymru")
+    assert message["Content-Language"] == "cy"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert f"{SITE}/assets/" in text and f'href="{SITE}/assets/' in html
+    assert "Gweithgareddau" in message["Subject"]  # the list's heading, in Welsh
+    # the address is nowhere once the message has gone: not the outbox, not the trail
+    assert sample_store.run_read("MATCH (m:Mail) WHERE m.to IS NOT NULL RETURN count(m) AS n"
+                                 )[0]["n"] == 0
+    trail = (config.instance_path / "audit" / "audit.log").read_text()
+    assert "gwen@example.cymru" not in trail.lower()
+    assert any(e["action"] == "export" for e in AuditLog(config.instance_path).entries())
+    bad = client.post(f"/find/print/send?{query}", data={
+        "csrf_token": csrf_token(page), "email": "not an address", "language": "en"})
+    assert bad.status_code == 400 and "is not an e-mail address" in bad.get_data(as_text=True)

@@ -34,6 +34,8 @@ KINDS = {
     "freshness_check": N_("a reminder to a listing's provider: is it still right?"),
     "change_report_answer": N_("the answer to someone who reported a change to a listing "
                                "and left an address"),
+    "shortlist": N_("a printable list of activities, sent to the person a connector is "
+                    "helping (their address used once)"),
     "referral_followups": N_("a connector's referral follow-ups due today (how many, no names)"),
 }
 #: a message the server cannot take is tried again after 1, 2, 4... minutes (at most

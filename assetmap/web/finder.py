@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext, ngettext
+from flask_babel import force_locale, gettext, ngettext
+from markupsafe import Markup
 
 from assetmap import gazetteer, names
 from assetmap.model import AssetSearch, InvalidRecord
 from assetmap.services import NotFound, finder, freshness
-from assetmap.web import maps
+from assetmap.services import mail as outbox
+from assetmap.web import auditing, mailing, maps
+from assetmap.web.auth import role_required
 from assetmap.web.db import get_store
-from assetmap.web.filters import day_part_name, number, weekday
+from assetmap.web.filters import day_part_name, number, say_problem, weekday
 from assetmap.web.forms import field_errors
 from assetmap.web.i18n import LANGUAGE_PARAMETER
 
@@ -117,6 +120,50 @@ def print_list() -> ResponseReturnValue:
     if found is None:
         abort(400, "; ".join(f"{k}: {v}" for k, v in errors.items()) or gettext("Search first."))
     return render_template("finder/print.html", found=found, asked=_asked(found.search))
+
+
+@bp.post("/find/print/send")
+@role_required("connector", "coordinator")
+def send_list() -> ResponseReturnValue:
+    """"Send this list": the printable list e-mailed to the person in front of the
+    connector, in the language they read. The address is used for this message alone: the
+    outbox wipes it once the message has gone, and nothing else keeps it."""
+    found, errors = _search()
+    if found is None:
+        abort(400, "; ".join(f"{k}: {v}" for k, v in errors.items()) or gettext("Search first."))
+    to = request.form.get("email", "").strip()
+    language = request.form.get("language") or "cy+en"
+    if language not in ("cy", "en", "cy+en"):
+        abort(400, gettext("language: must be cy, en or both"))
+    links = mailing.links()
+    lists = {}
+    for each in language.split("+"):
+        with force_locale(each):
+            lists[each] = {
+                "html": Markup(render_template("finder/_send.html", found=found,  # noqa: S704 - our template
+                                               base=links.url(""))),
+                "text": render_template("finder/_list.txt", found=found, base=links.url("")),
+                "title": _list_title(found)}
+    try:
+        message = outbox.queue(get_store(), "shortlist", to, language, {"lists": lists})
+    except InvalidRecord as exc:
+        return render_template("finder/print.html", found=found, asked=_asked(found.search),
+                               send_errors={"email": say_problem(exc.problem)},
+                               sent_to=None), 400
+    mailing.send(message)
+    auditing.log("export", None, record_type=None,
+                 detail="a printable list of activities e-mailed; the address is not kept")
+    return render_template("finder/print.html", found=found, asked=_asked(found.search),
+                           send_errors={}, sent_to=to)
+
+
+def _list_title(found: finder.Found) -> str:
+    """The list's heading, in the language in force."""
+    if found.location:
+        return gettext("Activities within %(km)s km of %(place)s",
+                       km=number(round(found.search.radius_km, 1)),
+                       place=found.location.label)
+    return gettext("Activities")
 
 
 def _asked(search: AssetSearch) -> list[str]:
