@@ -147,6 +147,20 @@ class _Gunicorn:
         Application().run()
 
 
+def _demo_mail(config: Config, host: str, port: int) -> Config:
+    """The demo's mail, when none is set: messages written to ``<instance>/mail`` (to read
+    there), their links pointing at the demo."""
+    from assetmap.config import MailSettings
+
+    changes: dict[str, Any] = {}
+    if not config.mail.backend:
+        changes["mail"] = MailSettings(backend="file", folder=str(config.instance_path / "mail"),
+                                       sender="assetmap-demo@localhost")
+    if not config.base_url:
+        changes["base_url"] = f"http://{host}:{port}"
+    return config.with_changes(**changes) if changes else config
+
+
 def _run(server: Any, host: str, port: int) -> None:
     click.echo(_("serving on %(url)s (Ctrl+C to stop)", url=f"http://{host}:{port}"))
     server.run()
@@ -165,7 +179,7 @@ def _run(server: Any, host: str, port: int) -> None:
 @click.option("--no-serve", is_flag=True, help=_("Set up and print the logins, then exit."))
 @click.pass_context
 def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) -> None:
-    config: Config = ctx.obj
+    config = ctx.obj = _demo_mail(ctx.obj, host, port)
     config.private_instance()
     server = None if no_serve else _listening(config, host, port, DEFAULT_THREADS, DEFAULT_WORKERS)
     with _store(ctx) as store:
@@ -180,6 +194,10 @@ def demo(ctx: click.Context, people: int, host: str, port: int, no_serve: bool) 
     click.echo("\n" + _("Demo logins (passwords are new each time the demo starts):"))
     for email, role, organisation_id, password in logins:
         click.echo(f"  {role:<12} {email:<34} {password}   ({organisation_id})")
+    if config.mail.backend == "file":
+        click.echo("\n" + _("No mail server is set: the e-mails assetmap sends (claim links, "
+                          "reminders, lists) are written to %(folder)s instead.",
+                          folder=config.mail.folder))
     click.echo("\n" + _("The embedded database keeps running in the background after the web "
                       "app stops; `.venv/bin/assetmap db stop`, run from this folder, stops "
                       "it.") + "\n")
