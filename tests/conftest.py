@@ -311,27 +311,40 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture
-def live_server(app) -> Iterator[str]:  # noqa: ANN001
-    """The app served by waitress on a free port of 127.0.0.1, for the browser tests."""
+def free_port() -> int:
     import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def serving(app, port: int) -> Iterator[str]:  # noqa: ANN001
+    """``app`` served by waitress on ``port`` of 127.0.0.1 while the block runs."""
     import threading
 
     from waitress import wasyncore
     from waitress.server import create_server
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     server = create_server(app, host="127.0.0.1", port=port, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}"
-    # closed in the loop's own thread: closing its sockets under its select() from here
-    # raised EBADF in that thread now and then
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
-    thread.join(timeout=5)
-    server.task_dispatcher.shutdown()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        # closed in the loop's own thread: closing its sockets under its select() from
+        # here raised EBADF in that thread now and then
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        thread.join(timeout=5)
+        server.task_dispatcher.shutdown()
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:  # noqa: ANN001
+    """The app served by waitress on a free port of 127.0.0.1, for the browser tests."""
+    with serving(app, free_port()) as url:
+        yield url
 
 
 class _KeepEverything:
