@@ -31,6 +31,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int]] = {
     "claims": (200, 200, 200, 200, 200),
     "provider": (302, 403, 403, 403, 200),
     "reviews": (302, 200, 200, 403, 200),
+    "api_provider": (401, 403, 403, 403, 200),
 }
 #: routes whose answer differs from their area's
 EXCEPTIONS = {

@@ -49,3 +49,36 @@ def test_every_operation_answers_generated_requests(app, sample_store: GraphStor
             assert mode is GenerationMode.NEGATIVE, operation.label
     print(f"\nfuzz: {len(sent)} generated requests to {len(operations)} API operations")
     assert len(operations) >= 30 and len(sent) >= 5 * len(operations)
+
+
+def test_a_providers_operations_answer_generated_requests(app, sample_store: GraphStore) -> None:  # noqa: ANN001
+    """The same, as a provider (who looks after the first place and group), on the
+    provider's own operations: generated ids, fields and dates."""
+    from tests.conftest import provider_account
+
+    user, _ = provider_account(sample_store, "fuzz.provider@example.cymru")
+    bearer = {"Authorization": "Bearer "
+              f"{accounts.create_token(sample_store, 'fuzz.provider@example.cymru')[1]}"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    operations = [result.ok() for result in schema.get_all_operations()
+                  if result.ok().path.startswith("/api/v1/provider")]
+    sent: list[str] = []
+    for operation, mode in itertools.product(operations, GenerationMode):
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(max_examples=EXAMPLES, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def answers(case) -> None:  # noqa: ANN001
+            response = case.call(headers=bearer)
+            sent.append(case.method)
+            assert response.status_code < 500, (case.method, case.formatted_path,
+                                                case.body, response.text[:300])
+            if 400 <= response.status_code < 500:
+                body = response.json()
+                assert set(body) == {"errors"} and body["errors"], body
+
+        try:
+            answers()
+        except Unsatisfiable:
+            assert mode is GenerationMode.NEGATIVE, operation.label
+    print(f"\nfuzz as a provider: {len(sent)} requests to {len(operations)} operations")
+    assert len(operations) == 7 and len(sent) >= 5 * len(operations)

@@ -44,10 +44,11 @@ def _body_is_json() -> Response | None:
 
 
 def register(app: OpenAPI, csrf: CSRFProtect) -> None:
-    from assetmap.web.api import areas, assets, directory, hsds, people
+    from assetmap.web.api import areas, assets, directory, hsds, people, provider
 
     app.json = JSONProvider(app)
     app.before_request(_body_is_json)
-    for blueprint in (assets.api, people.api, areas.api, directory.api, hsds.api):
+    for blueprint in (assets.api, people.api, areas.api, directory.api, hsds.api,
+                      provider.api):
         csrf.exempt(blueprint)
         app.register_api(blueprint)
