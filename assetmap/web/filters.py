@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import Flask, current_app, url_for
 from flask_babel import gettext
@@ -17,7 +16,7 @@ from jinja2 import Undefined
 from assetmap import clock, gazetteer, names
 from assetmap.analysis.parameters import PARAMETERS
 from assetmap.analysis.reasons import SLOT, in_language
-from assetmap.i18n import LOCALES, N_, moment_in, say
+from assetmap.i18n import LOCALES, N_, day_in, moment_in, say
 from assetmap.services import freshness
 from assetmap.web.i18n import language
 
@@ -56,14 +55,7 @@ def distance(metres: float | None) -> str:
 
 def day(value: str | date | None) -> str:
     """A date (or the date of an ISO timestamp) written out: '3 Mawrth 2026'."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value).date()
-        except ValueError:
-            return value
-    return format_date(value, format="long", locale=_locale())
+    return day_in(value, language())
 
 
 def moment(value: str | datetime | None) -> str:
