@@ -18,8 +18,9 @@ from collections.abc import Mapping
 
 from markupsafe import Markup
 
-#: placeholders that hold a place's or a venue's name: these mutate
-PLACE_FIELDS = frozenset({"place", "town", "venue", "where", "area", "region"})
+#: placeholders that hold a place's or a venue's name, or a listing's (a group, a place,
+#: an activity: "am Glwb Cinio"): these mutate
+PLACE_FIELDS = frozenset({"place", "town", "venue", "where", "area", "region", "listing"})
 
 _SOFT = {"p": "b", "t": "d", "c": "g", "b": "f", "d": "dd", "g": "", "m": "f", "ll": "l",
          "rh": "r"}

@@ -146,11 +146,11 @@ def accept(token: str) -> ResponseReturnValue:
             if opened["account"] is None or (current_user.is_authenticated
                                              and current_user.id == account["id"]):
                 signed_in(account, "through a claim's link")
-                flash(gettext("You now look after %(name)s.",
-                              name=opened["listing"]["name"]), "info")
+                flash(gettext("You now look after %(listing)s.",
+                              listing=opened["listing"]["name"]), "info")
                 return redirect(url_for("provider.index"))
-            flash(gettext("%(name)s is added to your listings: sign in to see it.",
-                          name=opened["listing"]["name"]), "info")
+            flash(gettext("%(listing)s is added to your listings: sign in to see it.",
+                          listing=opened["listing"]["name"]), "info")
             return redirect(url_for("auth.login"))
     return render_template("claims/accept.html", claim=opened, errors=errors,
                            min_length=accounts.MIN_PASSWORD_LENGTH), \
