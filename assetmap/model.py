@@ -175,6 +175,8 @@ def _check_language(value: str) -> str:
 
 def _check_email(value: str) -> str:
     normal = value.strip().lower()
+    if not normal:
+        raise _invalid(N_("give an e-mail address"))
     if not _EMAIL.match(normal) or len(normal) > 254:
         raise _invalid(N_("%(value)s is not an e-mail address"), value=repr(value))
     return normal

@@ -137,6 +137,10 @@ FIELD_LABELS = {
     "day": N_("Day"), "time_of_day": N_("Time of day"), "age": N_("Age"),
     "area": N_("Area"), "website": N_("Website"), "follow_up": N_("Follow up"),
     "status": N_("Status"), "target_id": N_("Referred to"), "code": N_("Code"),
+    "what": N_("What is wrong"), "reply_to": N_("Your e-mail address"),
+    "answer": N_("Your answer"), "ended_on": N_("Ended on"),
+    "cancelled_dates": N_("Not on these dates"), "paused_since": N_("Paused since"),
+    "how": N_("How we check"), "checked_at": N_("Checked on"), "checked_by": N_("Checked by"),
     # what else a record holds, as the subject access report lists it
     "id": N_("Identifier"), "created_at": N_("Recorded on"), "updated_at": N_("Last changed"),
     "lives_alone": N_("Lives alone"), "open_to_connect": N_("Open to connect"),

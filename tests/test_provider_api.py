@@ -38,7 +38,10 @@ def test_their_listings_and_every_change(client, provider: dict,  # noqa: ANN001
     body = changed.get_json()
     assert (body["weekday"], body["checked_by"], body["checked_at"]) == (
         "fri", "provider", clock.today().isoformat())
-    soon = (clock.today() + timedelta(days=3)).isoformat()
+    from assetmap.model import WEEKDAYS
+
+    ahead = (WEEKDAYS.index("fri") - clock.today().weekday()) % 7 + 7
+    soon = (clock.today() + timedelta(days=ahead)).isoformat()
     off = client.post(f"/api/v1/provider/activities/{provider['session']}/cancelled-dates",
                       headers=headers, json={"day": soon})
     assert off.status_code == 200 and off.get_json()["cancelled_dates"] == [soon]

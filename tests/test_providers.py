@@ -241,7 +241,17 @@ def test_cancel_a_date_end_a_session_pause_the_group(client, sample_store: Graph
     group = _a_group(sample_store)
     _post(client, f"/claim/groups/{group['id']}", {"how": "link"})
     _take_up(client, smtp.received[0])
-    soon = (clock.today() + timedelta(days=10)).isoformat()
+    from assetmap.model import WEEKDAYS
+
+    weekday = sample_store.run_read("MATCH (a:Activity {id: $id}) RETURN a.weekday AS d",
+                                    id=group["activity"])[0]["d"]
+    ahead = (WEEKDAYS.index(weekday) - clock.today().weekday()) % 7 + 7
+    soon = (clock.today() + timedelta(days=ahead)).isoformat()
+    wrong_day = (clock.today() + timedelta(days=ahead + 1)).isoformat()
+    refused = _post(client, f"/provider/activities/{group['activity']}/cancel",
+                    {"day": wrong_day}, page="/provider/")
+    assert refused.status_code == 302
+    assert "is not a day it meets" in client.get("/provider/").get_data(as_text=True)
     _post(client, f"/provider/activities/{group['activity']}/cancel", {"day": soon},
           page="/provider/")
     past = _post(client, f"/provider/activities/{group['activity']}/cancel",
@@ -269,7 +279,8 @@ def test_send_this_list_e_mails_the_printable_list_and_keeps_no_address(
     assert "Send this list" in page
     sent = client.post(f"/find/print/send?{query}", data={
         "csrf_token": csrf_token(page), "email": "Gwen@Example.cymru", "language": "cy"})
-    assert sent.status_code == 200 and "Gwen@Example.cymru" in sent.get_data(as_text=True)
+    assert sent.status_code == 302 and "/find/print?" in sent.headers["Location"]
+    assert "Gwen@Example.cymru" in client.get(sent.headers["Location"]).get_data(as_text=True)
     [message] = smtp.to("gwen@example.cymru")
     assert message["Content-Language"] == "cy"
     text = message.get_body(("plain",)).get_content()

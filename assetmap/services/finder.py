@@ -81,6 +81,7 @@ def find(store: GraphStore, search: AssetSearch, instance_path: Path | None = No
         row["sessions"].sort(key=lambda session: (session["next_session"] or "9999",
                                                   session["start"] or ""))
         soonest = row["sessions"][0]
+        row["checked"] = freshness.newest(row["sessions"])
         row["activity"] = {k: v for k, v in soonest.items() if k != "next_session"}
         row["next_session"] = soonest["next_session"]
     offered_in(store, [row["activity"] for row in rows if row["place"] is None])
@@ -251,4 +252,6 @@ def asset(store: GraphStore, asset_id: str) -> dict[str, Any]:
             "activity": item["activity"], "sessions": [], "runners": []})
         row["sessions"].append(item["activity"])
         row["runners"] += [r for r in item["runners"] if r not in row["runners"]]
+    for row in grouped.values():
+        row["checked"] = freshness.newest(row["sessions"])
     return {**detail, "activities": list(grouped.values()), "activity_id": activity_id}

@@ -86,6 +86,16 @@ def state(listing: dict[str, Any], limits: Limits, today: date | None = None) ->
     return "stale" if age > limits.stale_after_days else "fresh"
 
 
+def newest(listings: list[dict[str, Any]]) -> dict[str, Any]:
+    """Of a listing's sessions (the same activity on other days), the one checked last: what
+    a page says of the activity as a whole, so every page says the same.
+
+    >>> newest([{"checked_at": "2026-01-02"}, {"checked_at": "2026-03-03"}])["checked_at"]
+    '2026-03-03'
+    """
+    return max(listings, key=lambda listing: last_checked(listing) or date.min)
+
+
 def stamp(by: str, today: date | None = None) -> dict[str, str]:
     """The fields that say a listing was checked today by ``by`` (provider, staff, import)."""
     return {"checked_at": (today or clock.today()).isoformat(), "checked_by": by}

@@ -31,7 +31,8 @@ from assetmap.graph import users
 from assetmap.graph.nodes import NotFound
 from assetmap.graph.store import GraphStore
 from assetmap.i18n import N_, Problem
-from assetmap.model import InvalidRecord
+from assetmap.model import WEEKDAYS, InvalidRecord
+from assetmap.names import WEEKDAY_NAMES
 from assetmap.services import directory, mail
 from assetmap.services.mail import Links
 
@@ -206,7 +207,10 @@ def managed(store: GraphStore, user_id: str) -> list[dict]:
         owned = [item for item in mine if item["label"] == label]
         sessions = graph.sessions_of(store, label, [item["id"] for item in owned])
         for item in owned:
-            item["sessions"] = [s for s in sessions if s["owner"] == item["id"]]
+            item["sessions"] = sorted(
+                (s for s in sessions if s["owner"] == item["id"]),
+                key=lambda s: (WEEKDAYS.index(s["weekday"]) if s.get("weekday") else 7,
+                               s.get("start") or "", s["name"]))
     return mine
 
 
@@ -256,6 +260,10 @@ def cancel_date(store: GraphStore, user_id: str, activity_id: str, day: date,
     current = directory.REPOSITORIES["activities"].get(store, activity_id)
     if cancelled and day < clock.today():
         raise InvalidRecord([("day", Problem(N_("must be today or later")))])
+    weekday = current.get("weekday")
+    if cancelled and weekday and WEEKDAYS[day.weekday()] != weekday:
+        raise InvalidRecord([("day", Problem(N_("is not a day it meets: it meets on %(day)s"),
+                                             day=Problem(WEEKDAY_NAMES[weekday])))])
     days = set(current.get("cancelled_dates") or [])
     days = days | {day.isoformat()} if cancelled else days - {day.isoformat()}
     today = clock.today().isoformat()

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, gettext, ngettext
 from markupsafe import Markup
@@ -153,8 +162,8 @@ def send_list() -> ResponseReturnValue:
     mailing.send(message)
     auditing.log("export", None, record_type=None,
                  detail="a printable list of activities e-mailed; the address is not kept")
-    return render_template("finder/print.html", found=found, asked=_asked(found.search),
-                           send_errors={}, sent_to=to)
+    flash(gettext("Sent to %(email)s. The address is not kept.", email=to), "info")
+    return redirect(url_for("finder.print_list", **request.args))
 
 
 def _list_title(found: finder.Found) -> str:

@@ -29,6 +29,7 @@ from assetmap.web.directory import (
     shown_record,
     submitted_shown,
 )
+from assetmap.web.filters import field_label, local_name, when
 from assetmap.web.forms import field_errors, values
 from assetmap.web.i18n import language
 
@@ -146,11 +147,11 @@ def accept(token: str) -> ResponseReturnValue:
             if opened["account"] is None or (current_user.is_authenticated
                                              and current_user.id == account["id"]):
                 signed_in(account, "through a claim's link")
-                flash(gettext("You now look after %(listing)s.",
-                              listing=opened["listing"]["name"]), "info")
+                flash(gettext("You now look after %(listing)s.", listing=local_name(
+                    opened["listing"])), "info")
                 return redirect(url_for("provider.index"))
             flash(gettext("%(listing)s is added to your listings: sign in to see it.",
-                          listing=opened["listing"]["name"]), "info")
+                          listing=local_name(opened["listing"])), "info")
             return redirect(url_for("auth.login"))
     return render_template("claims/accept.html", claim=opened, errors=errors,
                            min_length=accounts.MIN_PASSWORD_LENGTH), \
@@ -215,7 +216,15 @@ def edit(slug: str, node_id: str) -> ResponseReturnValue:
             flash(gettext("Changes saved: the listing shows it was checked today."), "info")
             return redirect(url_for("provider.index"))
     return form_page(kind, record, shown, errors, cancel_url=url_for("provider.index"),
-                     removable=False)
+                     removable=False, heading=_heading(slug, record))
+
+
+def _heading(slug: str, record: dict) -> str:
+    """A provider's form says which listing, and for a session which day and time."""
+    name = local_name(record)
+    if slug == "activities":
+        return gettext("Change %(name)s: %(when)s", name=name, when=when(record))
+    return gettext("Change %(name)s", name=name)
 
 
 @bp.route("/groups/<node_id>/sessions/new", methods=["GET", "POST"])
@@ -236,7 +245,8 @@ def new_session(node_id: str) -> ResponseReturnValue:
         else:
             flash(gettext("The session is added."), "info")
             return redirect(url_for("provider.index"))
-    return form_page(kind, None, shown, errors, cancel_url=url_for("provider.index"))
+    return form_page(kind, None, shown, errors, cancel_url=url_for("provider.index"),
+                     heading=gettext("Add a session"))
 
 
 def _day(name: str) -> date:
@@ -252,9 +262,8 @@ def _done(message: str) -> ResponseReturnValue:
 
 
 def _refused(exc: InvalidRecord) -> ResponseReturnValue:
-    flash(gettext("Not changed: %(problem)s",
-                  problem="; ".join(f"{k}: {v}" for k, v in field_errors(exc).items())),
-          "error")
+    flash(gettext("Not changed: %(problem)s", problem="; ".join(
+        f"{field_label(k)}: {v}" for k, v in field_errors(exc).items())), "error")
     return redirect(url_for("provider.index"))
 
 
