@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, expect
 from assetmap import accounts
 from assetmap.graph.store import GraphStore
 from tests import site
+from tests.conftest import provider_account
 from tests.test_browser import _local_tab
 
 pytestmark = pytest.mark.browser
@@ -21,10 +22,11 @@ STATES = {None: ["/find?near=Llanidloes&radius_km=20", "/find/print?near=Llanidl
                  "/no-such-page", "/find?near=Nowhere-at-all&radius_km=999"],
           "connector": ["/admin/users", "/people/no-such-person", "/people/?q=a"],
           "coordinator": ["/people/", "/areas/?level=small_area&measure=asset_desert"],
-          "admin": ["/areas/"]}
+          "admin": ["/areas/"], "provider": ["/people/", "/reviews/"]}
 #: forms sent empty, to check the error summary and the fields' messages
 FORMS = {None: ["/login"], "connector": ["/people/new", "/directory/places/new"],
-         "coordinator": ["/directory/activities/new"], "admin": ["/admin/users"]}
+         "coordinator": ["/directory/activities/new"], "admin": ["/admin/users"],
+         "provider": []}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +49,8 @@ def test_every_page_has_no_axe_violations(app, browser: Browser, live_server: st
     context.add_cookies([{"name": "assetmap_lang", "value": language, "url": live_server}])
     if role:
         email = f"axe-{role}-{language}@example.cymru"
-        _, password = accounts.create_user(sample_store, email, role, "org-carers", "Axe")
+        _, password = provider_account(sample_store, email) if role == "provider" else \
+            accounts.create_user(sample_store, email, role, "org-carers", "Axe")
         tab.goto(live_server + "/login")
         tab.fill("#email", email)
         tab.fill("#password", password)

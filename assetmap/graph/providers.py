@@ -45,7 +45,7 @@ def add_manager(store: GraphStore, user_id: str, label: str, node_id: str, since
                 how: str) -> bool:
     """``user_id`` manages the listing from now (once, however often it is claimed)."""
     rows = store.run_write(
-        f"MATCH (u:User {{id: $user}}), (n:{_label(label)} {{id: $id}}) "
+        f"MATCH (u:User {{id: $user}}) MATCH (n:{_label(label)} {{id: $id}}) "
         "MERGE (u)-[m:MANAGES]->(n) ON CREATE SET m.since = $since, m.how = $how "
         "RETURN count(m) AS n", user=user_id, id=node_id, since=since, how=how)
     return bool(rows and rows[0]["n"])
