@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_login import current_user
+from markupsafe import Markup
 
 from assetmap import accounts, clock
 from assetmap.i18n import N_, Problem
@@ -95,12 +96,13 @@ def claim(slug: str, node_id: str) -> ResponseReturnValue:
                 message = providers.ask_by_link(store, found["label"], node_id, language(),
                                                 mailing.links(), auditing.acting())
                 mailing.send(message)
-                return render_template("claims/sent.html", listing=found, how="link",
-                                       address=_masked(found["email"]))
+                return redirect(url_for("claims.claim_sent", slug=slug, node_id=node_id,
+                                        how="link"))
             data = values(request.form, text=("email", "name", "message"))
             providers.ask_staff(store, found["label"], node_id, data["email"] or "",
                                 data["name"], data["message"], language(), auditing.acting())
-            return render_template("claims/sent.html", listing=found, how="request")
+            return redirect(url_for("claims.claim_sent", slug=slug, node_id=node_id,
+                                    how="request"))
         except InvalidRecord as exc:
             errors = field_errors(exc)
     return render_template("claims/claim.html", listing=found, slug=slug, values=shown,
@@ -108,13 +110,25 @@ def claim(slug: str, node_id: str) -> ResponseReturnValue:
                            honeypot=HONEYPOT), 400 if errors else 200
 
 
-def _masked(address: str | None) -> str | None:
+@claims.get("/claim/<slug>/<node_id>/sent")
+def claim_sent(slug: str, node_id: str) -> ResponseReturnValue:
+    """What happens next, after a claim (a page of its own: reloading it sends nothing)."""
+    found = _listing(slug, node_id)
+    how = "link" if request.args.get("how") == "link" and found.get("email") else "request"
+    return render_template("claims/sent.html", listing=found, how=how,
+                           address=_masked(found.get("email")))
+
+
+def _masked(address: str | None) -> Markup | None:
     """An address shown to whoever opens a public page, without giving it away:
-    ``g•••@example.org``."""
+    ``g•••@example.org`` (read aloud as "an address beginning g at example.org")."""
     if not address:
         return None
     name, _, domain = address.partition("@")
-    return f"{name[:1]}•••@{domain}"
+    spoken = gettext("an address beginning %(letter)s at %(domain)s", letter=name[:1],
+                     domain=domain)
+    return Markup('<span aria-hidden="true">{}</span><span class="govuk-visually-hidden">'
+                  '{}</span>').format(f"{name[:1]}•••@{domain}", spoken)
 
 
 @claims.route("/claim/accept/<token>", methods=["GET", "POST"])
@@ -355,10 +369,17 @@ def report_change(slug: str, node_id: str) -> ResponseReturnValue:
         except InvalidRecord as exc:
             errors = field_errors(exc)
         else:
-            return render_template("claims/reported.html", listing=found,
-                                   replied=bool(data["reply_to"]))
+            return redirect(url_for("claims.reported", slug=slug, node_id=node_id,
+                                    replied=1 if data["reply_to"] else None))
     return render_template("claims/report.html", listing=found, values=shown, errors=errors,
                            honeypot=HONEYPOT), 400 if errors else 200
+
+
+@claims.get("/report/<slug>/<node_id>/sent")
+def reported(slug: str, node_id: str) -> ResponseReturnValue:
+    """Thanks for a report (a page of its own: reloading it sends nothing)."""
+    return render_template("claims/reported.html", listing=_listing(slug, node_id),
+                           replied=request.args.get("replied") == "1")
 
 
 reviews = Blueprint("reviews", __name__, url_prefix="/reviews")
