@@ -11,10 +11,12 @@ import unicodedata
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.support import NullTranslations, Translations
+from markupsafe import Markup
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 #: the interface's languages, each named in itself (as the switch shows them)
@@ -95,6 +97,13 @@ def filled(text: str, params: dict[str, object], language: str) -> str:
 
         return welsh.fill(text, params)
     return text % params
+
+
+def for_template(context: Any, text: str) -> str:
+    """A catalogue message as Jinja's own gettext gives it to a template (``context``):
+    markup where the template escapes (the catalogue is ours; the values filled in are
+    escaped)."""
+    return Markup(text) if context.eval_ctx.autoescape else text  # noqa: S704
 
 
 def translate(message: str, language: str, **params: object) -> str:

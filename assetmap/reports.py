@@ -8,10 +8,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
-from markupsafe import Markup
 
 from assetmap.analysis.reasons import REASON_TEXTS, in_language
-from assetmap.i18n import catalogue, day_in, filled, moment_in, translate
+from assetmap.i18n import catalogue, day_in, filled, for_template, moment_in, translate
 from assetmap.interop.person_package import NOT_NAMED
 from assetmap.names import (
     ACCESS_NAMES,
@@ -36,12 +35,6 @@ from assetmap.names import (
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 
 
-def _markup(context: Context, text: str) -> str:
-    """A catalogue message as Jinja's own gettext gives it: markup where the template
-    escapes (the catalogue is ours; the values filled in are escaped)."""
-    return Markup(text) if context.eval_ctx.autoescape else text  # noqa: S704
-
-
 @cache
 def environment(language: str) -> Environment:
     """A template environment of its own (no app needed, so the CLI can write the report
@@ -56,14 +49,14 @@ def environment(language: str) -> Environment:
     # as the pages' own: filled through i18n.filled, so Welsh names mutate ("am Glwb")
     @pass_context
     def gettext(context: Context, string: str, **variables: Any) -> str:
-        text = _markup(context, translations.gettext(string))
+        text = for_template(context, translations.gettext(string))
         return filled(text, variables, language) if variables else text
 
     @pass_context
     def ngettext(context: Context, singular: str, plural: str, num: int,
                  **variables: Any) -> str:
         variables.setdefault("num", num)
-        return filled(_markup(context, translations.ngettext(singular, plural, num)),
+        return filled(for_template(context, translations.ngettext(singular, plural, num)),
                       variables, language)
 
     env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)

@@ -61,7 +61,7 @@ def review(store: GraphStore, reviewer: Any, report_id: str, accept: bool,
         providers.update(store, reviewer.user_id, label, found["id"], changes, instance_path,
                          acting, **links)
     elif accept:
-        directory.update(store, directory.REPOSITORIES[providers.SLUGS[label]], found["id"],
+        directory.update(store, directory.repository(label), found["id"],
                          changes, instance_path, "staff", **links)
     elif not (answer or "").strip() and row["report"].get("reply_to"):
         raise InvalidRecord([("answer", Problem(N_(

@@ -25,6 +25,14 @@ NO_VENUE = Problem(N_("give the place it is held at, or, for something without a
 REPOSITORIES: dict[str, NodeRepository] = {
     "groups": groups.repo, "places": places.repo, "activities": activities.repo}
 Repository = NodeRepository
+#: each kind's label, and the slug pages, links and the API name it by
+SLUGS = {"Group": "groups", "Place": "places", "Activity": "activities"}
+
+
+def repository(label: str) -> NodeRepository:
+    """The repository of a kind of listing, by its label."""
+    return REPOSITORIES[SLUGS[label]]
+
 #: links the services set, never a page's or API body's: whose staff recorded a listing
 SET_BY_SERVICE = ("recorded_by_id",)
 
@@ -86,9 +94,8 @@ def update(store: GraphStore, repo: NodeRepository, node_id: str, changes: dict[
 def confirm(store: GraphStore, label: str, node_id: str, checked_by: CheckedBy) -> None:
     """Someone says a listing is still right: checked today by ``checked_by``; a group's
     sessions with it (its organisers check them together)."""
-    slug = {"Group": "groups", "Place": "places", "Activity": "activities"}[label]
     checked = freshness.stamp(checked_by)
-    REPOSITORIES[slug].update(store, node_id, checked)
+    repository(label).update(store, node_id, checked)
     if label == "Group":
         for session in activities.run_by(store, node_id):
             activities.repo.update(store, session, checked)

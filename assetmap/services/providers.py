@@ -22,8 +22,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from itsdangerous import BadSignature
-
 from assetmap import accounts, clock
 from assetmap.audit import Acting
 from assetmap.graph import providers as graph
@@ -39,7 +37,7 @@ from assetmap.services.mail import Links
 #: how long each kind of link works, in days
 LINK_DAYS = {"link": 7, "request": 14, "invitation": 14}
 #: a listing's label as pages and links name it, and back
-SLUGS = {"Group": "groups", "Place": "places", "Activity": "activities"}
+SLUGS = directory.SLUGS
 LABELS = {slug: label for label, slug in SLUGS.items()}
 #: how long a "still right?" link in a reminder works
 CONFIRM_DAYS = 60
@@ -158,11 +156,7 @@ def invite(store: GraphStore, inviter: str, label: str, node_id: str, email: str
 
 def open_claim(store: GraphStore, token: str, links: Links) -> dict | None:
     """The claim a link is for, with its listing, while the link works; else None."""
-    if len(token) > 500:
-        return None
-    try:
-        links.signer("claim").loads(token, max_age=max(LINK_DAYS.values()) * 86400)
-    except BadSignature:
+    if links.unsigned("claim", token, max(LINK_DAYS.values())) is None:
         return None
     claim = graph.claim_by_token(store, _hash(token))
     if claim is None or claim["status"] not in ("pending", "approved") or (
@@ -226,7 +220,7 @@ def update(store: GraphStore, user_id: str, label: str, node_id: str,
            **link_ids: str | None) -> dict:
     """A provider changes their listing: checked today, by its provider."""
     check(store, user_id, label, node_id)
-    changed = directory.update(store, directory.REPOSITORIES[SLUGS[label]], node_id, changes,
+    changed = directory.update(store, directory.repository(label), node_id, changes,
                                instance_path, "provider", **link_ids)
     acting.record("update", node_id, record_type=label, detail="by its provider")
     return changed
@@ -257,7 +251,7 @@ def cancel_date(store: GraphStore, user_id: str, activity_id: str, day: date,
                 instance_path: Path, acting: Acting, cancelled: bool = True) -> dict:
     """The session does not happen on ``day`` ("not on 24 December"), or does after all."""
     check(store, user_id, "Activity", activity_id)
-    current = directory.REPOSITORIES["activities"].get(store, activity_id)
+    current = directory.repository("Activity").get(store, activity_id)
     if cancelled and day < clock.today():
         raise InvalidRecord([("day", Problem(N_("must be today or later")))])
     weekday = current.get("weekday")
@@ -297,12 +291,7 @@ def confirm_link(links: Links, label: str, node_id: str) -> str:
 
 def confirmed_by_link(store: GraphStore, token: str, links: Links) -> dict | None:
     """The listing a confirm link is for, while it works; else None."""
-    if len(token) > 500:
-        return None
-    try:
-        said = links.signer("confirm").loads(token, max_age=CONFIRM_DAYS * 86400)
-    except BadSignature:
-        return None
+    said = links.unsigned("confirm", token, CONFIRM_DAYS)
     if not isinstance(said, dict) or said.get("label") not in SLUGS:
         return None
     return graph.listing(store, said["label"], str(said.get("id")))

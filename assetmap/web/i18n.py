@@ -17,10 +17,9 @@ from flask_babel import Babel, Domain, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
 
 from assetmap import accounts
-from assetmap.i18n import LANGUAGES, TRANSLATIONS, filled
+from assetmap.i18n import LANGUAGES, TRANSLATIONS, filled, for_template
 from assetmap.web.db import get_store
 
 #: the query parameter that chooses a page's language (the switch), taken on every page
@@ -57,7 +56,7 @@ class _Babel(Babel):
 def _page_gettext(context: Context, string: str, **variables: Any) -> str:
     """A template's ``_()`` and ``{% trans %}``: as Jinja's own (escaped on an escaping
     page), filled through :func:`_filled`."""
-    return _filled(_as_page(context, get_translations().ugettext(string)), variables)
+    return _filled(for_template(context, get_translations().ugettext(string)), variables)
 
 
 @pass_context
@@ -65,14 +64,8 @@ def _page_ngettext(__context: Context, __singular: str, __plural: str, __num: in
                    **variables: Any) -> str:
     # (Jinja's own names: a template may pass ``num=`` itself, formatted)
     variables.setdefault("num", __num)
-    return _filled(_as_page(__context, get_translations().ungettext(
+    return _filled(for_template(__context, get_translations().ungettext(
         __singular, __plural, __num)), variables)
-
-
-def _as_page(context: Context, text: str) -> str:
-    """A catalogue message as Jinja's own gettext gives it: markup on an escaping page
-    (the catalogue is ours; the values filled in are escaped)."""
-    return Markup(text) if context.eval_ctx.autoescape else text  # noqa: S704
 
 
 babel = _Babel()
